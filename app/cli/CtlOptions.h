@@ -1,0 +1,38 @@
+#pragma once
+
+#include "domain/Result.h"
+#include "domain/VmSpec.h"
+#include "domain/ports/HypervisorPort.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace dcm::ctl {
+
+struct CtlOptions
+{
+    QString command;
+    QStringList arguments; // positional arguments after the command
+
+    ConnectionSettings connection; // server, user, thumbprint, callTimeout (no password: env or keychain)
+    QString database;
+    bool json = false;
+
+    int failureThreshold = 5;
+    int cooldownSeconds = 30;
+    int drainConcurrency = 4;
+
+    VmSpec spec;
+    int waitSeconds = -1; // submit --wait
+    QString stateFilter;
+    QString idFilter;
+
+    bool helpRequested = false;
+    bool versionRequested = false;
+};
+
+// Parses argv (global options may stand before or after the command). Errors are InvalidInput.
+Result<CtlOptions> parseCtlOptions(const QStringList& argv);
+QString ctlHelpText();
+
+} // namespace dcm::ctl

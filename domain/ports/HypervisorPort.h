@@ -1,0 +1,96 @@
+#pragma once
+
+#include "domain/Inventory.h"
+#include "domain/Result.h"
+#include "domain/VmSpec.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QUrl>
+#include <QUuid>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace dcm {
+
+struct ConnectionSettings
+{
+    QUrl server;        // e.g. https://vcenter.example.com/sdk
+    QString user;
+    QString password;   // kept in memory only, for login and one transparent re-login
+    QString thumbprint; // pinned SHA-256 of the server certificate ("AB:CD:.."); empty = system CA verification
+    std::chrono::milliseconds callTimeout{30000};
+};
+
+struct AboutInfo
+{
+    QString name;      // "VMware vCenter Server"
+    QString fullName;  // "VMware vCenter Server 6.5.0 build-5973321"
+    QString vendor;
+    QString version;
+    QString build;
+    QString apiType;   // "VirtualCenter" or "HostAgent"
+    QString apiVersion;
+    QString instanceUuid;
+};
+
+struct ProvisionOrder
+{
+    QUuid requestId; // idempotency key: written into the VM (instance UUID and extraConfig dcm.requestId)
+    VmSpec spec;
+};
+
+struct VmRef
+{
+    QString ref;          // moref, e.g. "vm-42"
+    QString name;
+    QString instanceUuid;
+    QString powerState;
+};
+
+struct ProvisionProgress
+{
+    QString taskRef;
+    int percent = 0;   // 0..100
+    QString stage;     // "creating", "powering-on"
+};
+
+struct ProvisionOutcome
+{
+    VmRef vm;
+    QString taskRef;
+    bool poweredOn = false;
+};
+
+using CallId = quint64;
+
+// The generic intent of a hypervisor, asynchronous. Every method returns at once; `done` is called
+// exactly once, later, on the thread that owns the adapter (never from inside the call itself).
+// Implementations: hypervisor/vsphere (vim25 SOAP), tests/support FakeHypervisor.
+class HypervisorPort
+{
+public:
+    template <class T>
+    using Done = std::function<void(Result<T>)>;
+    using ProgressFn = std::function<void(const ProvisionProgress&)>;
+
+    virtual ~HypervisorPort() = default;
+
+    // Negotiates the API version, logs in and keeps the session alive.
+    virtual CallId connectTo(const ConnectionSettings& settings, Done<AboutInfo> done) = 0;
+    virtual CallId disconnectFrom(Done<void> done) = 0;
+
+    virtual CallId about(Done<AboutInfo> done) = 0;
+    // The breaker's scout: one cheap, repeatable call (vSphere: CurrentTime).
+    virtual CallId probe(Done<QDateTime> done) = 0;
+    virtual CallId inventory(InventoryKinds kinds, Done<InventorySnapshot> done) = 0;
+    virtual CallId provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done) = 0;
+    // At most one VM carries a request key; nullopt when none does.
+    virtual CallId findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done) = 0;
+    // Best effort; the call's `done` then reports ErrorKind::Cancelled (or its real outcome if too late).
+    virtual void cancel(CallId call) = 0;
+};
+
+} // namespace dcm
