@@ -1,0 +1,201 @@
+#pragma once
+
+#include "app/ServiceConfig.h"
+#include "app/SubmitAnswer.h"
+#include "domain/BreakerSnapshot.h"
+#include "domain/BreakerTransition.h"
+#include "domain/CircuitBreaker.h"
+#include "domain/Inventory.h"
+#include "domain/ProvisioningRequest.h"
+#include "domain/RetryPolicy.h"
+#include "domain/ports/ClockPort.h"
+#include "domain/ports/HypervisorPort.h"
+#include "domain/ports/RequestStorePort.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace dcm {
+
+// Live progress of a request's running hypervisor task (not stored: it changes by the second).
+struct RequestProgress
+{
+    QUuid id;
+    int percent = 0;
+    QString stage;
+    QString taskRef;
+};
+
+// How the service stands with the hypervisor.
+struct ConnectionStatus
+{
+    enum class State
+    {
+        Disconnected,
+        Connecting,
+        Connected,
+        NeedsOperator, // untrusted certificate or rejected credentials: nothing is retried by itself
+    };
+    State state = State::Disconnected;
+    QString server;
+    QString user;
+    AboutInfo about;
+    std::optional<Error> error;
+};
+
+// The provisioning service: the seed's "Resilience Patterns". Lives on one service thread; the GUI and
+// dcmctl reach it only through queued slots and the value-typed signals below.
+//
+// submit(): validate -> durable SUBMITTED -> breaker lets it through: PROVISIONING; breaker open (or the
+// queue paused): QUEUED_FOR_PROVISIONING. Outcomes: PROVISIONED; a transient failure re-queues with
+// backoff until attempts run out (FAILED); a permanent fault is FAILED with the hypervisor's message; an
+// unknown outcome is RECONCILING, resolved by findByRequestKey before anything is sent again. A request
+// that has been sent before is always reconciled before it is sent again: one request, at most one VM.
+//
+// tick() (a timer in production, called by hand in tests) renews leases, takes over requests left by a
+// dead process, sends the breaker's scout when it is due, and drains the queue while the breaker is
+// closed, oldest first, at most drainConcurrency at once, each spec checked against fresh inventory.
+class ProvisioningService final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using HypervisorFactory = std::function<std::unique_ptr<HypervisorPort>()>;
+    using StoreFactory = std::function<Result<std::unique_ptr<RequestStorePort>>()>;
+
+    // The factories run in initialize(), on the service thread: the adapter's network manager and the
+    // store's database connection are born there. `clock` must outlive the service.
+    ProvisioningService(HypervisorFactory hypervisor, StoreFactory store, const ClockPort& clock, ServiceConfig config,
+                        QObject* parent = nullptr);
+    ~ProvisioningService() override;
+
+    const ServiceConfig& config() const { return m_config; }
+    QString owner() const { return m_owner; }
+    bool isInitialized() const { return m_store != nullptr; }
+    bool isQueuePaused() const { return m_paused; }
+    BreakerSnapshot breakerSnapshot() { return m_breaker.snapshot(); }
+    const ConnectionStatus& connectionStatus() const { return m_connection; }
+    int inFlightCount() const { return int(m_inFlight.size()); }
+
+    static void registerMetaTypes();
+
+public Q_SLOTS:
+    // Creates the adapter and opens the store; emits initialized() with the outcome.
+    void initialize();
+    // Logs in (through the breaker) and then works the queue; settings carry the password in memory.
+    void connectTo(const dcm::ConnectionSettings& settings);
+    // Finishes the calls it can, logs out, stops the timer. Requests in flight keep their lease, which
+    // lapses: the next service reconciles them.
+    void shutdown();
+
+    // Also emits submitAnswered(answer). Durable before it returns an accepted answer.
+    dcm::SubmitAnswer submit(const dcm::VmSpec& spec, quint64 token = 0);
+    // Not yet sent (SUBMITTED, QUEUED) -> CANCELLED. Returns the error when refused.
+    std::optional<dcm::Error> cancel(const QUuid& id);
+    // FAILED -> QUEUED, due now; a QUEUED request becomes due now.
+    std::optional<dcm::Error> retryNow(const QUuid& id);
+    void setQueuePaused(bool paused);
+    void forceBreakerOpen(const QString& reason);
+    void resetBreaker(const QString& reason);
+    void probeNow();
+    void refreshInventory();
+    // Emits requestsLoaded with every request (newest first), for a view that starts up.
+    void loadRequests();
+
+    void tick();
+
+Q_SIGNALS:
+    void initialized(std::optional<dcm::Error> error);
+    void submitAnswered(const dcm::SubmitAnswer& answer);
+    void requestChanged(const dcm::ProvisioningRequest& request);
+    void requestProgress(const dcm::RequestProgress& progress);
+    void requestsLoaded(const QList<dcm::ProvisioningRequest>& requests);
+    void breakerChanged(const dcm::BreakerSnapshot& snapshot);
+    void breakerTransitioned(const dcm::BreakerTransition& transition);
+    void queueDepthChanged(int depth);
+    void queuePausedChanged(bool paused);
+    void inventoryChanged(const dcm::InventorySnapshot& inventory);
+    void inventoryFailed(const dcm::Error& error);
+    void connectionChanged(const dcm::ConnectionStatus& status);
+    // The store failed: shown prominently; nothing already accepted is lost (it stays in the database).
+    void storageFailed(const dcm::Error& error);
+    // A request reached PROVISIONED, FAILED or CANCELLED (for notifications).
+    void requestSettled(const dcm::ProvisioningRequest& request);
+
+private:
+    struct InFlight
+    {
+        ProvisioningRequest request;
+        CallId call = 0;
+        bool reconciling = false;
+        std::optional<Error> duplicateName; // a DuplicateName answer that sent it to reconcile
+    };
+
+    QDateTime leaseUntil() const;
+    bool store(ProvisioningRequest& request, RequestState expected);
+    void publish(const ProvisioningRequest& request);
+    void publishQueueDepth();
+    void reportStorageError(const Error& error);
+
+    void dispatch(ProvisioningRequest request, const BreakerPermit& permit);
+    void queue(ProvisioningRequest request, RequestState expected, const QString& reason,
+               std::optional<Error> cause, std::chrono::milliseconds delay);
+    void onProvisioned(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
+                       Result<ProvisionOutcome> result);
+    void reconcile(ProvisioningRequest request);
+    void onReconciled(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
+                      Result<std::optional<VmRef>> result);
+    void fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause);
+    void settle(const QUuid& id);
+
+    void drain();
+    void dispatchClaimed(QList<ProvisioningRequest> claimed);
+    std::optional<QString> vanishedPlacement(const VmSpec& spec) const;
+    void sendScout();
+    void sendScoutWith(const BreakerPermit& permit);
+    void takeOverOrphans();
+    void renewLeases();
+    void attemptConnect(const BreakerPermit& permit);
+    void noteCall(const BreakerPermit& permit, std::chrono::steady_clock::time_point started, const Error* error);
+    void onBreakerTransition(const BreakerTransition& transition);
+    void scheduleDrain();
+
+    HypervisorFactory m_hypervisorFactory;
+    StoreFactory m_storeFactory;
+    const ClockPort& m_clock;
+    ServiceConfig m_config;
+    QString m_owner;
+    CircuitBreaker m_breaker;
+    RetryPolicy m_retry;
+
+    std::unique_ptr<HypervisorPort> m_hypervisor;
+    std::unique_ptr<RequestStorePort> m_store;
+    QTimer* m_timer = nullptr;
+
+    ConnectionStatus m_connection;
+    std::optional<ConnectionSettings> m_settings;
+    bool m_connectInFlight = false;
+    bool m_scoutInFlight = false;
+    bool m_paused = false;
+    bool m_drainScheduled = false;
+    bool m_shuttingDown = false;
+
+    QHash<QUuid, InFlight> m_inFlight;
+    std::optional<InventorySnapshot> m_inventory;
+    std::chrono::steady_clock::time_point m_inventoryAt;
+    bool m_inventoryInFlight = false;
+    QList<ProvisioningRequest> m_awaitingInventory;
+    int m_lastQueueDepth = -1;
+};
+
+} // namespace dcm
+
+Q_DECLARE_METATYPE(dcm::RequestProgress)
+Q_DECLARE_METATYPE(dcm::ConnectionStatus)

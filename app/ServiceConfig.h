@@ -1,0 +1,32 @@
+#pragma once
+
+#include "domain/BreakerConfig.h"
+#include "domain/RetryPolicy.h"
+
+#include <QString>
+
+#include <chrono>
+
+namespace dcm {
+
+// What the provisioning service is tuned by. dcmctl's options and the console's settings map onto it.
+struct ServiceConfig
+{
+    BreakerConfig breaker;
+    std::chrono::milliseconds retryBase = RetryPolicy::defaultBase;
+    std::chrono::milliseconds retryCap = RetryPolicy::defaultCap;
+    int maxAttempts = RetryPolicy::defaultMaxAttempts;
+    int drainConcurrency = 4;
+    // How often the service looks at the queue, the scout and its leases. 0: never by itself (tests
+    // call tick() after moving their clock).
+    std::chrono::milliseconds tickInterval{1000};
+    // Claims on requests are short and renewed on every tick, so that the requests of a process that
+    // died are taken over within seconds.
+    std::chrono::milliseconds leaseDuration{10000};
+    // Queued specs are checked against inventory no older than this before they are sent.
+    std::chrono::milliseconds inventoryMaxAge{15000};
+    // Unique per running service: who holds a claim. Empty: made from host, pid and a random part.
+    QString owner;
+};
+
+} // namespace dcm

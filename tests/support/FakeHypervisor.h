@@ -1,0 +1,100 @@
+#pragma once
+
+#include "domain/ports/HypervisorPort.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QQueue>
+
+#include <functional>
+
+// A scriptable HypervisorPort for service and GUI tests. Answers are delivered asynchronously on the
+// owning thread's event loop, as the real adapter does. By default every call succeeds; a test can:
+//  - make the hypervisor unreachable (every call fails Transient "connection-refused");
+//  - queue scripted outcomes per method (the next call of that method takes the next one);
+//  - hold calls open and complete them by hand (in-flight states);
+//  - read back what was called and which VMs exist (keyed by request id, as findByRequestKey is).
+class FakeHypervisor final : public QObject, public dcm::HypervisorPort
+{
+    Q_OBJECT
+
+public:
+    enum class Method
+    {
+        Connect,
+        Disconnect,
+        About,
+        Probe,
+        Inventory,
+        Provision,
+        FindByRequestKey,
+    };
+
+    // What a scripted provision does besides answering.
+    enum class Effect
+    {
+        None,         // answer only
+        CreateVm,     // the VM is created (use with an error answer for the lost reply)
+    };
+
+    explicit FakeHypervisor(QObject* parent = nullptr);
+
+    dcm::CallId connectTo(const dcm::ConnectionSettings& settings, Done<dcm::AboutInfo> done) override;
+    dcm::CallId disconnectFrom(Done<void> done) override;
+    dcm::CallId about(Done<dcm::AboutInfo> done) override;
+    dcm::CallId probe(Done<QDateTime> done) override;
+    dcm::CallId inventory(dcm::InventoryKinds kinds, Done<dcm::InventorySnapshot> done) override;
+    dcm::CallId provision(const dcm::ProvisionOrder& order, ProgressFn progress,
+                          Done<dcm::ProvisionOutcome> done) override;
+    dcm::CallId findByRequestKey(const QUuid& requestId, Done<std::optional<dcm::VmRef>> done) override;
+    void cancel(dcm::CallId call) override;
+
+    // --- scripting
+    void setUnreachable(bool unreachable) { m_unreachable = unreachable; }
+    // The next calls of `method` fail with `error` (count times). Provision may also create the VM.
+    void failNext(Method method, const dcm::Error& error, int count = 1, Effect effect = Effect::None);
+    // Calls stay open until completeHeld() (in call order) or the test inspects them.
+    void setHoldCalls(bool hold) { m_hold = hold; }
+    int heldCount() const { return int(m_held.size()); }
+    // Delivers the oldest held call as it would have been answered.
+    bool completeHeld();
+    void completeAllHeld();
+    void setInventory(const dcm::InventorySnapshot& snapshot) { m_inventory = snapshot; }
+    const dcm::InventorySnapshot& inventorySnapshot() const { return m_inventory; }
+
+    // --- read-back
+    int calls(Method method) const { return m_calls.value(method); }
+    int totalCalls() const;
+    const QList<dcm::ProvisionOrder>& provisionOrders() const { return m_orders; }
+    // VMs created, per request key; a duplicate would show as a count above 1.
+    int vmCountFor(const QUuid& requestId) const { return m_vmsByRequest.value(requestId); }
+    int vmCount() const;
+    const dcm::ConnectionSettings& lastSettings() const { return m_settings; }
+    QList<dcm::CallId> cancelled() const { return m_cancelled; }
+
+    // A small inventory with one datacenter "DC0", cluster "C0", datastore "ds1" and network "VM Network".
+    static dcm::InventorySnapshot sampleInventory();
+
+private:
+    struct Script
+    {
+        dcm::Error error;
+        Effect effect = Effect::None;
+    };
+    std::optional<Script> takeScript(Method method);
+    dcm::CallId dispatch(Method method, std::function<void()> answer);
+
+    bool m_unreachable = false;
+    bool m_hold = false;
+    dcm::CallId m_nextCall = 1;
+    QHash<Method, int> m_calls;
+    QHash<Method, QQueue<Script>> m_scripts;
+    QList<std::pair<dcm::CallId, std::function<void()>>> m_held;
+    QList<dcm::ProvisionOrder> m_orders;
+    QHash<QUuid, int> m_vmsByRequest;
+    dcm::InventorySnapshot m_inventory;
+    dcm::ConnectionSettings m_settings;
+    QList<dcm::CallId> m_cancelled;
+    int m_vmSerial = 100;
+};

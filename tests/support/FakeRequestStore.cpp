@@ -1,0 +1,155 @@
+#include "FakeRequestStore.h"
+
+#include <algorithm>
+
+using namespace dcm;
+
+Error FakeRequestStore::writeError() const
+{
+    return Error::make(ErrorKind::Storage, QStringLiteral("storage"), QStringLiteral("disk I/O error (fake)"));
+}
+
+Result<void> FakeRequestStore::insert(const ProvisioningRequest& request, const QString& owner,
+                                      const QDateTime& leaseUntil)
+{
+    if (m_failWrites)
+        return writeError();
+    if (m_rows.contains(request.id()))
+        return Error::make(ErrorKind::Storage, QStringLiteral("duplicate-id"), QStringLiteral("duplicate id"));
+    m_rows.insert(request.id(), Row{request, owner, owner.isEmpty() ? QDateTime() : leaseUntil, m_nextOrder++});
+    return {};
+}
+
+Result<void> FakeRequestStore::update(const ProvisioningRequest& request, RequestState expectedState)
+{
+    if (m_failWrites)
+        return writeError();
+    auto it = m_rows.find(request.id());
+    if (it == m_rows.end())
+        return Error::make(ErrorKind::Storage, QStringLiteral("not-found"), QStringLiteral("no such request"));
+    if (it->request.state() != expectedState)
+        return Error::make(ErrorKind::Storage, QStringLiteral("conflict"), QStringLiteral("the request moved meanwhile"));
+    it->request = request;
+    return {};
+}
+
+Result<std::optional<ProvisioningRequest>> FakeRequestStore::get(const QUuid& id)
+{
+    auto it = m_rows.constFind(id);
+    if (it == m_rows.cend())
+        return std::optional<ProvisioningRequest>{};
+    return std::optional<ProvisioningRequest>{it->request};
+}
+
+Result<QList<ProvisioningRequest>> FakeRequestStore::list(const RequestFilter& filter)
+{
+    QList<Row> rows = m_rows.values();
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order > b.order; });
+    QList<ProvisioningRequest> out;
+    for (const Row& r : rows) {
+        if (!filter.states.isEmpty() && !filter.states.contains(r.request.state()))
+            continue;
+        if (!filter.nameContains.isEmpty() &&
+            !r.request.spec().name.contains(filter.nameContains, Qt::CaseInsensitive))
+            continue;
+        out.append(r.request);
+        if (filter.limit > 0 && out.size() >= filter.limit)
+            break;
+    }
+    return out;
+}
+
+Result<QMap<RequestState, int>> FakeRequestStore::countByState()
+{
+    QMap<RequestState, int> counts;
+    for (const Row& r : std::as_const(m_rows))
+        counts[r.request.state()] += 1;
+    return counts;
+}
+
+Result<QList<ProvisioningRequest>> FakeRequestStore::claimNext(const QString& owner, const QDateTime& leaseUntil,
+                                                               const QDateTime& now, int maxCount)
+{
+    if (m_failWrites)
+        return writeError();
+    QList<Row*> due;
+    for (Row& r : m_rows) {
+        const bool free = r.owner.isEmpty() || !r.leaseUntil.isValid() || r.leaseUntil <= now;
+        const RequestState s = r.request.state();
+        const bool queuedDue = s == RequestState::QueuedForProvisioning &&
+                               (!r.request.nextAttemptAt().isValid() || r.request.nextAttemptAt() <= now);
+        if (free && (queuedDue || s == RequestState::Submitted))
+            due.append(&r);
+    }
+    std::sort(due.begin(), due.end(), [](const Row* a, const Row* b) {
+        return a->request.createdAt() != b->request.createdAt() ? a->request.createdAt() < b->request.createdAt()
+                                                                : a->order < b->order;
+    });
+    QList<ProvisioningRequest> out;
+    for (Row* r : due) {
+        if (out.size() >= maxCount)
+            break;
+        r->owner = owner;
+        r->leaseUntil = leaseUntil;
+        out.append(r->request);
+    }
+    return out;
+}
+
+Result<void> FakeRequestStore::renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil)
+{
+    auto it = m_rows.find(id);
+    if (it == m_rows.end() || it->owner != owner)
+        return Error::make(ErrorKind::Storage, QStringLiteral("not-claimed"), QStringLiteral("lease not held"));
+    it->leaseUntil = leaseUntil;
+    return {};
+}
+
+Result<void> FakeRequestStore::releaseClaim(const QUuid& id, const QString& owner)
+{
+    auto it = m_rows.find(id);
+    if (it != m_rows.end() && it->owner == owner) {
+        it->owner.clear();
+        it->leaseUntil = {};
+    }
+    return {};
+}
+
+Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QString& owner,
+                                                                     const QDateTime& leaseUntil,
+                                                                     const QDateTime& now)
+{
+    QList<ProvisioningRequest> out;
+    for (Row& r : m_rows) {
+        const RequestState s = r.request.state();
+        if ((s == RequestState::Provisioning || s == RequestState::Reconciling) &&
+            (r.owner.isEmpty() || !r.leaseUntil.isValid() || r.leaseUntil < now)) {
+            r.owner = owner;
+            r.leaseUntil = leaseUntil;
+            out.append(r.request);
+        }
+    }
+    return out;
+}
+
+Result<void> FakeRequestStore::appendBreakerEvent(const BreakerTransition& transition,
+                                                  const BreakerSnapshot& snapshot, const QString& owner)
+{
+    m_breaker.append({BreakerRecord{transition, snapshot, owner}, 0});
+    return {};
+}
+
+Result<std::optional<BreakerRecord>> FakeRequestStore::lastBreakerState()
+{
+    if (m_breaker.isEmpty())
+        return std::optional<BreakerRecord>{};
+    return std::optional<BreakerRecord>{m_breaker.last().first};
+}
+
+Result<QList<BreakerTransition>> FakeRequestStore::breakerHistory(int limit)
+{
+    QList<BreakerTransition> out;
+    for (auto it = m_breaker.crbegin(); it != m_breaker.crend() && (limit <= 0 || out.size() < limit); ++it)
+        out.append(it->first.transition);
+    return out;
+}

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "domain/ports/RequestStorePort.h"
+
+#include <QHash>
+#include <QList>
+
+// An in-memory RequestStorePort for service and GUI unit tests: the same contract as the SQLite store
+// (claims with leases, compare-and-set updates), no disk. A test can make it fail on demand.
+class FakeRequestStore final : public dcm::RequestStorePort
+{
+public:
+    dcm::Result<void> insert(const dcm::ProvisioningRequest& request, const QString& owner,
+                             const QDateTime& leaseUntil) override;
+    dcm::Result<void> update(const dcm::ProvisioningRequest& request, dcm::RequestState expectedState) override;
+    dcm::Result<std::optional<dcm::ProvisioningRequest>> get(const QUuid& id) override;
+    dcm::Result<QList<dcm::ProvisioningRequest>> list(const dcm::RequestFilter& filter) override;
+    dcm::Result<QMap<dcm::RequestState, int>> countByState() override;
+    dcm::Result<QList<dcm::ProvisioningRequest>> claimNext(const QString& owner, const QDateTime& leaseUntil,
+                                                           const QDateTime& now, int maxCount) override;
+    dcm::Result<void> renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil) override;
+    dcm::Result<void> releaseClaim(const QUuid& id, const QString& owner) override;
+    dcm::Result<QList<dcm::ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
+                                                                 const QDateTime& now) override;
+    dcm::Result<void> appendBreakerEvent(const dcm::BreakerTransition& transition,
+                                         const dcm::BreakerSnapshot& snapshot, const QString& owner) override;
+    dcm::Result<std::optional<dcm::BreakerRecord>> lastBreakerState() override;
+    dcm::Result<QList<dcm::BreakerTransition>> breakerHistory(int limit) override;
+
+    // Every write fails with a Storage error while set (reads still work).
+    void setFailWrites(bool fail) { m_failWrites = fail; }
+    QString leaseOwner(const QUuid& id) const { return m_rows.value(id).owner; }
+    int size() const { return int(m_rows.size()); }
+
+private:
+    struct Row
+    {
+        dcm::ProvisioningRequest request;
+        QString owner;
+        QDateTime leaseUntil;
+        qint64 order = 0;
+    };
+    dcm::Error writeError() const;
+
+    QHash<QUuid, Row> m_rows;
+    QList<std::pair<dcm::BreakerRecord, int>> m_breaker;
+    qint64 m_nextOrder = 0;
+    bool m_failWrites = false;
+};

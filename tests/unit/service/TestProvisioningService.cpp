@@ -1,0 +1,581 @@
+// ProvisioningService against a scriptable fake hypervisor, an in-memory store and a manual clock:
+// every path of the seed's "Resilience Patterns", with no sleeps and no network.
+#include "DomainQCompare.h"
+#include "FakeHypervisor.h"
+#include "FakeRequestStore.h"
+#include "ManualClock.h"
+
+#include "app/ProvisioningService.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace dcm;
+using namespace std::chrono_literals;
+
+namespace QTest {
+inline bool qCompare(ConnectionStatus::State t1, ConnectionStatus::State t2, const char* actual, const char* expected,
+                     const char* file, int line)
+{
+    return qCompare(int(t1), int(t2), actual, expected, file, line);
+}
+inline bool qCompare(SubmitAnswer::Outcome t1, SubmitAnswer::Outcome t2, const char* actual, const char* expected,
+                     const char* file, int line)
+{
+    return qCompare(int(t1), int(t2), actual, expected, file, line);
+}
+} // namespace QTest
+
+namespace {
+
+VmSpec validSpec(const QString& name = QStringLiteral("web-01"))
+{
+    VmSpec s;
+    s.name = name;
+    s.cpus = 2;
+    s.coresPerSocket = 1;
+    s.memoryMiB = 2048;
+    s.disks = {DiskSpec{10240, true}};
+    s.network = QStringLiteral("VM Network");
+    s.datastore = QStringLiteral("ds1");
+    s.datacenter = QStringLiteral("DC0");
+    s.cluster = QStringLiteral("C0");
+    s.guestId = QStringLiteral("otherLinux64Guest");
+    return s;
+}
+
+Error systemError()
+{
+    return Error::make(ErrorKind::Transient, QStringLiteral("vim-fault"), QStringLiteral("A general system error"),
+                       QStringLiteral("SystemError"));
+}
+
+} // namespace
+
+class TestProvisioningService final : public QObject
+{
+    Q_OBJECT
+
+private:
+    ManualClock m_clock;
+    FakeHypervisor* m_hv = nullptr; // owned by the service
+    FakeRequestStore* m_store = nullptr;
+    std::unique_ptr<ProvisioningService> m_service;
+
+    void makeService(ServiceConfig config = {})
+    {
+        config.tickInterval = 0ms; // the test ticks
+        config.owner = QStringLiteral("test-owner");
+        auto hv = std::make_unique<FakeHypervisor>();
+        auto store = std::make_unique<FakeRequestStore>();
+        m_hv = hv.get();
+        m_store = store.get();
+        m_service = std::make_unique<ProvisioningService>(
+            [hv = std::shared_ptr<FakeHypervisor>(hv.release())]() mutable {
+                return std::unique_ptr<HypervisorPort>(hv.get() ? new ForwardingOwner(hv) : nullptr);
+            },
+            [store = std::shared_ptr<FakeRequestStore>(store.release())]() mutable -> Result<std::unique_ptr<RequestStorePort>> {
+                return std::unique_ptr<RequestStorePort>(new StoreOwner(store));
+            },
+            m_clock, config);
+        m_service->initialize();
+        QVERIFY(m_service->isInitialized());
+    }
+
+    // The service owns its ports; these thin owners keep the fakes reachable from the test.
+    class ForwardingOwner final : public HypervisorPort
+    {
+    public:
+        explicit ForwardingOwner(std::shared_ptr<FakeHypervisor> hv) : m_hv(std::move(hv)) {}
+        CallId connectTo(const ConnectionSettings& s, Done<AboutInfo> d) override { return m_hv->connectTo(s, d); }
+        CallId disconnectFrom(Done<void> d) override { return m_hv->disconnectFrom(d); }
+        CallId about(Done<AboutInfo> d) override { return m_hv->about(d); }
+        CallId probe(Done<QDateTime> d) override { return m_hv->probe(d); }
+        CallId inventory(InventoryKinds k, Done<InventorySnapshot> d) override { return m_hv->inventory(k, d); }
+        CallId provision(const ProvisionOrder& o, ProgressFn p, Done<ProvisionOutcome> d) override
+        {
+            return m_hv->provision(o, p, d);
+        }
+        CallId findByRequestKey(const QUuid& id, Done<std::optional<VmRef>> d) override
+        {
+            return m_hv->findByRequestKey(id, d);
+        }
+        void cancel(CallId c) override { m_hv->cancel(c); }
+
+    private:
+        std::shared_ptr<FakeHypervisor> m_hv;
+    };
+
+    class StoreOwner final : public RequestStorePort
+    {
+    public:
+        explicit StoreOwner(std::shared_ptr<FakeRequestStore> s) : m_s(std::move(s)) {}
+        Result<void> insert(const ProvisioningRequest& r, const QString& o, const QDateTime& l) override
+        {
+            return m_s->insert(r, o, l);
+        }
+        Result<void> update(const ProvisioningRequest& r, RequestState e) override { return m_s->update(r, e); }
+        Result<std::optional<ProvisioningRequest>> get(const QUuid& id) override { return m_s->get(id); }
+        Result<QList<ProvisioningRequest>> list(const RequestFilter& f) override { return m_s->list(f); }
+        Result<QMap<RequestState, int>> countByState() override { return m_s->countByState(); }
+        Result<QList<ProvisioningRequest>> claimNext(const QString& o, const QDateTime& l, const QDateTime& n,
+                                                     int m) override
+        {
+            return m_s->claimNext(o, l, n, m);
+        }
+        Result<void> renewLease(const QUuid& id, const QString& o, const QDateTime& l) override
+        {
+            return m_s->renewLease(id, o, l);
+        }
+        Result<void> releaseClaim(const QUuid& id, const QString& o) override { return m_s->releaseClaim(id, o); }
+        Result<QList<ProvisioningRequest>> takeOverExpired(const QString& o, const QDateTime& l,
+                                                           const QDateTime& n) override
+        {
+            return m_s->takeOverExpired(o, l, n);
+        }
+        Result<void> appendBreakerEvent(const BreakerTransition& t, const BreakerSnapshot& s,
+                                        const QString& o) override
+        {
+            return m_s->appendBreakerEvent(t, s, o);
+        }
+        Result<std::optional<BreakerRecord>> lastBreakerState() override { return m_s->lastBreakerState(); }
+        Result<QList<BreakerTransition>> breakerHistory(int l) override { return m_s->breakerHistory(l); }
+
+    private:
+        std::shared_ptr<FakeRequestStore> m_s;
+    };
+
+    void connectService()
+    {
+        ConnectionSettings s;
+        s.server = QUrl(QStringLiteral("https://vc.test/sdk"));
+        s.user = QStringLiteral("operator");
+        s.password = QStringLiteral("secret");
+        m_service->connectTo(s);
+        QTRY_COMPARE(m_service->connectionStatus().state, ConnectionStatus::State::Connected);
+    }
+
+    RequestState stateOf(const QUuid& id)
+    {
+        auto r = m_store->get(id);
+        return r.ok() && r.value() ? r.value()->state() : RequestState::Submitted;
+    }
+
+    ProvisioningRequest requestOf(const QUuid& id) { return *m_store->get(id).value(); }
+
+    // Opens the breaker the way an outage does: `threshold` counted failures in a row.
+    QList<QUuid> tripBreakerWithFailedSubmissions(int threshold)
+    {
+        m_hv->setUnreachable(true);
+        QList<QUuid> ids;
+        for (int i = 0; i < threshold; ++i) {
+            const SubmitAnswer a = m_service->submit(validSpec(QStringLiteral("trip-%1").arg(i)));
+            ids << a.id;
+            [&] { QTRY_COMPARE(stateOf(a.id), RequestState::QueuedForProvisioning); }();
+        }
+        return ids;
+    }
+
+private Q_SLOTS:
+    void init() { makeService(); }
+    void cleanup()
+    {
+        m_service.reset();
+        m_hv = nullptr;
+        m_store = nullptr;
+    }
+
+    void submitWhileClosedProvisionsExactlyOneVm()
+    {
+        connectService();
+        QSignalSpy answers(m_service.get(), &ProvisioningService::submitAnswered);
+        const SubmitAnswer a = m_service->submit(validSpec(), 42);
+        QCOMPARE(a.outcome, SubmitAnswer::Outcome::Started);
+        QCOMPARE(a.token, quint64(42));
+        QCOMPARE(answers.count(), 1);
+        QTRY_COMPARE(stateOf(a.id), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCountFor(a.id), 1);
+        const ProvisioningRequest r = requestOf(a.id);
+        QCOMPARE(r.attempts(), 1);
+        QVERIFY(r.vmRef().startsWith(QStringLiteral("vm-")));
+        QCOMPARE(m_hv->provisionOrders().constFirst().requestId, a.id); // the idempotency key goes along
+        QVERIFY(m_store->leaseOwner(a.id).isEmpty());                   // claim released when settled
+    }
+
+    void submitIsDurableBeforeItIsAcknowledged()
+    {
+        connectService();
+        m_hv->setHoldCalls(true);
+        const SubmitAnswer a = m_service->submit(validSpec());
+        QVERIFY(a.accepted());
+        QVERIFY(m_store->get(a.id).value().has_value()); // stored at the moment of the answer
+        m_hv->completeAllHeld();
+    }
+
+    void invalidSpecIsRejectedWithEveryProblemAndNothingStored()
+    {
+        connectService();
+        VmSpec bad = validSpec();
+        bad.name.clear();
+        bad.cpus = 0;
+        const SubmitAnswer a = m_service->submit(bad);
+        QCOMPARE(a.outcome, SubmitAnswer::Outcome::Rejected);
+        QVERIFY(a.problems.size() >= 2);
+        QCOMPARE(m_store->size(), 0);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+    }
+
+    void storageFailureMeansNotAccepted()
+    {
+        connectService();
+        m_store->setFailWrites(true);
+        QSignalSpy storage(m_service.get(), &ProvisioningService::storageFailed);
+        const SubmitAnswer a = m_service->submit(validSpec());
+        QCOMPARE(a.outcome, SubmitAnswer::Outcome::Failed);
+        QVERIFY(!a.accepted());
+        QVERIFY(a.message.contains(QStringLiteral("not accepted")));
+        QCOMPARE(storage.count(), 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+    }
+
+    void breakerOpensAfterExactlyTheThresholdAndLaterSubmissionsQueueWithoutIo()
+    {
+        connectService();
+        QSignalSpy transitions(m_service.get(), &ProvisioningService::breakerTransitioned);
+        tripBreakerWithFailedSubmissions(4);
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Closed);
+        tripBreakerWithFailedSubmissions(1);
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Open);
+        QCOMPARE(transitions.count(), 1);
+
+        const int callsBefore = m_hv->totalCalls();
+        const SubmitAnswer queued = m_service->submit(validSpec(QStringLiteral("while-open")));
+        QCOMPARE(queued.outcome, SubmitAnswer::Outcome::Queued);
+        QCOMPARE(queued.message, QStringLiteral("Request accepted. Provisioning will start when the hypervisor is online."));
+        QCOMPARE(stateOf(queued.id), RequestState::QueuedForProvisioning);
+        m_service->tick();
+        QCOMPARE(m_hv->totalCalls(), callsBefore); // no I/O while open, not even a scout before the cooldown
+        QVERIFY(m_store->lastBreakerState().value().has_value()); // the transition was recorded
+    }
+
+    void oneScoutAfterTheCooldownThenTheDrainProvisionsEveryQueuedRequestOnce()
+    {
+        connectService();
+        QList<QUuid> ids = tripBreakerWithFailedSubmissions(5);
+        for (int i = 0; i < 3; ++i)
+            ids << m_service->submit(validSpec(QStringLiteral("queued-%1").arg(i))).id;
+        m_hv->setUnreachable(false);
+
+        m_clock.advance(29s);
+        m_service->tick();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 0);
+        m_clock.advance(2s);
+        m_service->tick();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 1);
+        QTRY_COMPARE(m_service->breakerSnapshot().state, BreakerState::Closed);
+        // The drain runs by itself once closed; ticks keep it going as slots free up.
+        for (const QUuid& id : std::as_const(ids)) {
+            QTRY_COMPARE_WITH_TIMEOUT((m_service->tick(), stateOf(id)), RequestState::Provisioned, 10000);
+            QCOMPARE(m_hv->vmCountFor(id), 1);
+        }
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 1);
+        QCOMPARE(m_hv->vmCount(), ids.size());
+    }
+
+    void aFailedScoutReopensWithANewCooldown()
+    {
+        connectService();
+        tripBreakerWithFailedSubmissions(5);
+        m_clock.advance(31s);
+        m_service->tick();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 1);
+        QTRY_COMPARE(m_service->breakerSnapshot().state, BreakerState::Open);
+        m_clock.advance(10s);
+        m_service->tick();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 1);
+    }
+
+    void aScoutThatNeverAnswersTimesOut()
+    {
+        connectService();
+        tripBreakerWithFailedSubmissions(5);
+        m_hv->setHoldCalls(true);
+        m_clock.advance(31s);
+        m_service->tick();
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::HalfOpen);
+        m_clock.advance(11s); // past the scout's own deadline
+        m_service->tick();
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Open);
+        m_hv->setHoldCalls(false);
+        m_hv->completeAllHeld();
+    }
+
+    void transientFailureRequeuesWithBackoffThenGivesUp()
+    {
+        ServiceConfig config;
+        config.maxAttempts = 3;
+        config.breaker.failureThreshold = 100; // keep the breaker out of this test
+        makeService(config);
+        connectService();
+        m_hv->failNext(FakeHypervisor::Method::Provision, systemError(), 3);
+        const QUuid id = m_service->submit(validSpec()).id;
+        QTRY_COMPARE(stateOf(id), RequestState::QueuedForProvisioning);
+        QVERIFY(requestOf(id).nextAttemptAt() >= m_clock.utcNow());
+        QCOMPARE(requestOf(id).lastError()->vimFault, QStringLiteral("SystemError"));
+        for (int i = 0; i < 20 && stateOf(id) != RequestState::Failed; ++i) {
+            m_clock.advance(120s);
+            m_service->tick();
+            QTest::qWait(0);
+            QCoreApplication::processEvents();
+            QTRY_VERIFY(m_service->inFlightCount() == 0);
+        }
+        QCOMPARE(stateOf(id), RequestState::Failed);
+        QCOMPARE(requestOf(id).attempts(), 3);
+        QVERIFY2(requestOf(id).lastError()->message.contains(QStringLiteral("gave up after 3 attempts")),
+                 qPrintable(requestOf(id).lastError()->message));
+        QCOMPARE(m_hv->vmCountFor(id), 0);
+    }
+
+    void permanentFaultFailsWithTheHypervisorsMessage()
+    {
+        connectService();
+        m_hv->failNext(FakeHypervisor::Method::Provision,
+                       Error::make(ErrorKind::Business, QStringLiteral("vim-fault"),
+                                   QStringLiteral("Insufficient resources on the target"),
+                                   QStringLiteral("InsufficientResourcesFault")));
+        const QUuid id = m_service->submit(validSpec()).id;
+        QTRY_COMPARE(stateOf(id), RequestState::Failed);
+        QVERIFY(requestOf(id).lastError()->message.contains(QStringLiteral("Insufficient resources")));
+        QCOMPARE(m_service->breakerSnapshot().consecutiveFailures, 0); // business faults do not count
+    }
+
+    void lostReplyIsReconciledAndTheVmAdoptedNotCreatedTwice()
+    {
+        connectService();
+        m_hv->failNext(FakeHypervisor::Method::Provision,
+                       Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("connection-dropped"),
+                                   QStringLiteral("connection closed after the request was sent")),
+                       1, FakeHypervisor::Effect::CreateVm);
+        const QUuid id = m_service->submit(validSpec()).id;
+        QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCountFor(id), 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::FindByRequestKey), 1);
+        const ProvisioningRequest r = requestOf(id);
+        bool sawReconciling = false;
+        for (const RequestEvent& e : r.history())
+            sawReconciling = sawReconciling || e.to == RequestState::Reconciling;
+        QVERIFY(sawReconciling);
+    }
+
+    void lostRequestWithNoVmIsSentAgainOnce()
+    {
+        connectService();
+        m_hv->failNext(FakeHypervisor::Method::Provision,
+                       Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("timeout"), QStringLiteral("timed out")));
+        const QUuid id = m_service->submit(validSpec()).id;
+        QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCountFor(id), 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 2);
+        QCOMPARE(requestOf(id).attempts(), 2);
+    }
+
+    void queuedSpecWhoseDatastoreVanishedFailsWithThatReason()
+    {
+        connectService();
+        m_service->forceBreakerOpen(QStringLiteral("maintenance"));
+        const QUuid id = m_service->submit(validSpec()).id;
+        QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
+        InventorySnapshot inv = FakeHypervisor::sampleInventory();
+        inv.datastores.clear();
+        m_hv->setInventory(inv);
+        m_service->resetBreaker(QStringLiteral("maintenance over"));
+        QTRY_COMPARE(stateOf(id), RequestState::Failed);
+        QVERIFY2(requestOf(id).lastError()->message.contains(QStringLiteral("datastore 'ds1'")),
+                 qPrintable(requestOf(id).lastError()->message));
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+    }
+
+    void drainConcurrencyIsBounded()
+    {
+        connectService();
+        m_service->setQueuePaused(true);
+        QList<QUuid> ids;
+        for (int i = 0; i < 10; ++i)
+            ids << m_service->submit(validSpec(QStringLiteral("vm-%1").arg(i))).id;
+        m_hv->setHoldCalls(true);
+        m_service->setQueuePaused(false);
+        QTRY_COMPARE(m_hv->heldCount(), 1); // the inventory check first
+        m_hv->completeHeld();
+        QTRY_COMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 4);
+        m_service->tick();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 4);
+        m_hv->setHoldCalls(false);
+        m_hv->completeAllHeld();
+        for (const QUuid& id : std::as_const(ids))
+            QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCount(), 10);
+    }
+
+    void drainIsOldestFirst()
+    {
+        connectService();
+        m_service->setQueuePaused(true);
+        QList<QUuid> ids;
+        for (int i = 0; i < 6; ++i) {
+            ids << m_service->submit(validSpec(QStringLiteral("order-%1").arg(i))).id;
+            m_clock.advance(1s);
+        }
+        m_service->setQueuePaused(false);
+        for (const QUuid& id : std::as_const(ids))
+            QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
+        QList<QUuid> sent;
+        for (const ProvisionOrder& o : m_hv->provisionOrders())
+            sent << o.requestId;
+        QCOMPARE(sent, ids);
+    }
+
+    void cancelBeforeSendingAndRefusedOnceSent()
+    {
+        connectService();
+        m_service->forceBreakerOpen(QStringLiteral("hold"));
+        const QUuid queued = m_service->submit(validSpec(QStringLiteral("a"))).id;
+        QCOMPARE(m_service->cancel(queued), std::nullopt);
+        QCOMPARE(stateOf(queued), RequestState::Cancelled);
+        QVERIFY(m_service->cancel(queued).has_value()); // cancelled already: refused
+
+        m_service->resetBreaker(QStringLiteral("go"));
+        m_hv->setHoldCalls(true);
+        const QUuid sent = m_service->submit(validSpec(QStringLiteral("b"))).id;
+        QCOMPARE(stateOf(sent), RequestState::Provisioning);
+        const auto refused = m_service->cancel(sent);
+        QVERIFY(refused.has_value());
+        QCOMPARE(refused->code, QStringLiteral("already-sent"));
+        m_hv->setHoldCalls(false);
+        m_hv->completeAllHeld();
+        QTRY_COMPARE(stateOf(sent), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCountFor(queued), 0);
+    }
+
+    void retryNowRequeuesAFailedRequestAndLooksBeforeSending()
+    {
+        connectService();
+        m_hv->failNext(FakeHypervisor::Method::Provision,
+                       Error::make(ErrorKind::Business, QStringLiteral("vim-fault"), QStringLiteral("bad config"),
+                                   QStringLiteral("InvalidVmConfig")));
+        const QUuid id = m_service->submit(validSpec()).id;
+        QTRY_COMPARE(stateOf(id), RequestState::Failed);
+        QCOMPARE(m_service->retryNow(id), std::nullopt);
+        QTRY_COMPARE((m_service->tick(), stateOf(id)), RequestState::Provisioned);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::FindByRequestKey), 1);
+        QCOMPARE(m_hv->vmCountFor(id), 1);
+    }
+
+    void pausedQueueAcceptsAndHolds()
+    {
+        connectService();
+        QSignalSpy paused(m_service.get(), &ProvisioningService::queuePausedChanged);
+        m_service->setQueuePaused(true);
+        QCOMPARE(paused.count(), 1);
+        const SubmitAnswer a = m_service->submit(validSpec());
+        QCOMPARE(a.outcome, SubmitAnswer::Outcome::Queued);
+        m_service->tick();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+        m_service->setQueuePaused(false);
+        QTRY_COMPARE(stateOf(a.id), RequestState::Provisioned);
+    }
+
+    void forcedOpenNeverScoutsAndResetDrains()
+    {
+        connectService();
+        m_service->forceBreakerOpen(QStringLiteral("vCenter upgrade"));
+        const QUuid id = m_service->submit(validSpec()).id;
+        m_clock.advance(10min);
+        m_service->tick();
+        m_service->probeNow();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 0);
+        QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::ForcedOpen);
+        m_service->resetBreaker(QStringLiteral("upgrade done"));
+        QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
+    }
+
+    void probeNowScoutsBeforeTheCooldown()
+    {
+        connectService();
+        tripBreakerWithFailedSubmissions(5);
+        m_hv->setUnreachable(false);
+        m_service->probeNow();
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Probe), 1);
+        QTRY_COMPARE(m_service->breakerSnapshot().state, BreakerState::Closed);
+    }
+
+    void requestsOfADeadServiceAreTakenOverAndReconciled()
+    {
+        connectService();
+        // Another process sent this one, created the VM, and died before recording the outcome.
+        ProvisioningRequest orphan(QUuid::createUuid(), validSpec(QStringLiteral("orphan")), m_clock.utcNow());
+        QVERIFY(m_store->insert(orphan, QStringLiteral("dead-process"), m_clock.utcNow().addSecs(5)).ok());
+        QVERIFY(orphan.transitionTo(RequestState::Provisioning, QStringLiteral("sent"), m_clock.utcNow()).ok());
+        QVERIFY(m_store->update(orphan, RequestState::Submitted).ok());
+        m_hv->failNext(FakeHypervisor::Method::Provision, systemError(), 1, FakeHypervisor::Effect::CreateVm);
+        m_hv->provision(ProvisionOrder{orphan.id(), orphan.spec()}, {}, [](Result<ProvisionOutcome>) {});
+        QTRY_COMPARE(m_hv->vmCountFor(orphan.id()), 1);
+
+        m_service->tick();
+        QCOMPARE(stateOf(orphan.id()), RequestState::Provisioning); // lease still live: not ours
+        m_clock.advance(6s);
+        m_service->tick();
+        QTRY_COMPARE(stateOf(orphan.id()), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCountFor(orphan.id()), 1);
+        QCOMPARE(requestOf(orphan.id()).vmRef(), QStringLiteral("vm-adopted"));
+    }
+
+    void rejectedCredentialsNeedTheOperatorAndAreNotRetried()
+    {
+        m_hv->failNext(FakeHypervisor::Method::Connect,
+                       Error::make(ErrorKind::Authentication, QStringLiteral("vim-fault"),
+                                   QStringLiteral("Cannot complete login due to an incorrect user name or password."),
+                                   QStringLiteral("InvalidLogin")));
+        ConnectionSettings s;
+        s.server = QUrl(QStringLiteral("https://vc.test/sdk"));
+        s.user = QStringLiteral("operator");
+        s.password = QStringLiteral("wrong");
+        m_service->connectTo(s);
+        QTRY_COMPARE(m_service->connectionStatus().state, ConnectionStatus::State::NeedsOperator);
+        for (int i = 0; i < 5; ++i) {
+            m_clock.advance(1min);
+            m_service->tick();
+        }
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Connect), 1); // no account lock-out by retrying
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Closed);
+        const SubmitAnswer a = m_service->submit(validSpec());
+        QCOMPARE(a.outcome, SubmitAnswer::Outcome::Queued); // accepted all the same
+    }
+
+    void unreachableAtStartOpensTheBreakerAndTheScoutLogsIn()
+    {
+        m_hv->setUnreachable(true);
+        ConnectionSettings s;
+        s.server = QUrl(QStringLiteral("https://vc.test/sdk"));
+        s.user = QStringLiteral("operator");
+        s.password = QStringLiteral("secret");
+        m_service->connectTo(s);
+        for (int i = 0; i < 10 && m_service->breakerSnapshot().state == BreakerState::Closed; ++i) {
+            QTRY_VERIFY(m_hv->calls(FakeHypervisor::Method::Connect) == i + 1);
+            QTest::qWait(0);
+            m_service->tick();
+        }
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Open);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Connect), 5);
+        const QUuid id = m_service->submit(validSpec()).id;
+        m_hv->setUnreachable(false);
+        m_clock.advance(31s);
+        m_service->tick();
+        QTRY_COMPARE(m_service->connectionStatus().state, ConnectionStatus::State::Connected);
+        QTRY_COMPARE((m_service->tick(), stateOf(id)), RequestState::Provisioned);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProvisioningService)
+#include "TestProvisioningService.moc"
