@@ -81,6 +81,8 @@ void ProvisioningService::initialize()
         return;
     }
     m_store = std::move(opened.value());
+    if (m_credentialFactory)
+        m_credentials = m_credentialFactory();
     if (m_config.tickInterval.count() > 0) {
         m_timer = new QTimer(this);
         m_timer->setInterval(m_config.tickInterval);
@@ -107,6 +109,48 @@ void ProvisioningService::connectTo(const ConnectionSettings& settings)
     if (permit.isRejected())
         return; // the scout will log in when the breaker lets it
     attemptConnect(permit);
+}
+
+QString ProvisioningService::credentialKey(const QUrl& server, const QString& user)
+{
+    return user + QLatin1Char('@') + server.host();
+}
+
+void ProvisioningService::connectWithStoredPassword(const ConnectionSettings& settings)
+{
+    if (!m_credentials) {
+        Q_EMIT passwordRequired(settings.server.toString(), settings.user, std::nullopt);
+        return;
+    }
+    m_credentials->readPassword(credentialKey(settings.server, settings.user),
+                                [this, settings](Result<QString> password) {
+                                    if (!password.ok()) {
+                                        Q_EMIT passwordRequired(settings.server.toString(), settings.user,
+                                                                password.error());
+                                        return;
+                                    }
+                                    ConnectionSettings withPassword = settings;
+                                    withPassword.password = password.value();
+                                    connectTo(withPassword);
+                                });
+}
+
+void ProvisioningService::connectWithPassword(const ConnectionSettings& settings, bool remember)
+{
+    if (remember && m_credentials) {
+        m_credentials->writePassword(credentialKey(settings.server, settings.user), settings.password,
+                                     [this](Result<void> written) {
+                                         if (!written.ok())
+                                             Q_EMIT credentialNotice(written.error());
+                                     });
+    }
+    connectTo(settings);
+}
+
+void ProvisioningService::forgetPassword(const ConnectionSettings& settings)
+{
+    if (m_credentials)
+        m_credentials->removePassword(credentialKey(settings.server, settings.user), [](Result<void>) {});
 }
 
 void ProvisioningService::attemptConnect(const BreakerPermit& permit)
@@ -314,6 +358,7 @@ void ProvisioningService::queue(ProvisioningRequest request, RequestState expect
     store(request, expected);
     (void)m_store->releaseClaim(request.id(), m_owner);
     m_inFlight.remove(request.id());
+    notifyIfIdle();
 }
 
 void ProvisioningService::fail(ProvisioningRequest request, RequestState expected, const QString& reason,
@@ -408,6 +453,7 @@ void ProvisioningService::onProvisioned(const QUuid& id, const BreakerPermit& pe
     case ErrorKind::Cancelled:
         // Only shutdown cancels calls: the lease lapses and the next service reconciles.
         m_inFlight.remove(id);
+        notifyIfIdle();
         return;
     case ErrorKind::Business:
         if (e.vimFault == QLatin1String("DuplicateName") && request.attempts() > 1) {
@@ -855,8 +901,24 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
         scheduleDrain();
 }
 
+void ProvisioningService::whenIdle(std::function<void()> idle)
+{
+    m_idleWaiters.append(std::move(idle));
+    notifyIfIdle();
+}
+
+void ProvisioningService::notifyIfIdle()
+{
+    if (!m_inFlight.isEmpty() || m_idleWaiters.isEmpty())
+        return;
+    const auto waiters = std::exchange(m_idleWaiters, {});
+    for (const auto& waiter : waiters)
+        waiter();
+}
+
 void ProvisioningService::scheduleDrain()
 {
+    notifyIfIdle();
     if (m_drainScheduled || m_shuttingDown)
         return;
     m_drainScheduled = true;

@@ -9,6 +9,7 @@
 #include "domain/ProvisioningRequest.h"
 #include "domain/RetryPolicy.h"
 #include "domain/ports/ClockPort.h"
+#include "domain/ports/CredentialStorePort.h"
 #include "domain/ports/HypervisorPort.h"
 #include "domain/ports/RequestStorePort.h"
 
@@ -69,12 +70,18 @@ class ProvisioningService final : public QObject
 public:
     using HypervisorFactory = std::function<std::unique_ptr<HypervisorPort>()>;
     using StoreFactory = std::function<Result<std::unique_ptr<RequestStorePort>>()>;
+    using CredentialFactory = std::function<std::unique_ptr<CredentialStorePort>()>;
 
     // The factories run in initialize(), on the service thread: the adapter's network manager and the
     // store's database connection are born there. `clock` must outlive the service.
     ProvisioningService(HypervisorFactory hypervisor, StoreFactory store, const ClockPort& clock, ServiceConfig config,
                         QObject* parent = nullptr);
     ~ProvisioningService() override;
+
+    // Optional, before initialize(): where passwords are kept (the OS keychain in production).
+    void setCredentialStoreFactory(CredentialFactory factory) { m_credentialFactory = std::move(factory); }
+    // "<user>@<host>": the keychain key for a server and user.
+    static QString credentialKey(const QUrl& server, const QString& user);
 
     const ServiceConfig& config() const { return m_config; }
     QString owner() const { return m_owner; }
@@ -83,6 +90,8 @@ public:
     BreakerSnapshot breakerSnapshot() { return m_breaker.snapshot(); }
     const ConnectionStatus& connectionStatus() const { return m_connection; }
     int inFlightCount() const { return int(m_inFlight.size()); }
+    // Calls `idle` once nothing is in flight (at once if nothing is). For a graceful shutdown.
+    void whenIdle(std::function<void()> idle);
 
     static void registerMetaTypes();
 
@@ -91,6 +100,12 @@ public Q_SLOTS:
     void initialize();
     // Logs in (through the breaker) and then works the queue; settings carry the password in memory.
     void connectTo(const dcm::ConnectionSettings& settings);
+    // Connects with the password kept in the keychain for this server and user; when there is none
+    // (or no keychain), emits passwordRequired instead.
+    void connectWithStoredPassword(const dcm::ConnectionSettings& settings);
+    // Connects with the password typed by the operator, and keeps it in the keychain when asked.
+    void connectWithPassword(const dcm::ConnectionSettings& settings, bool remember);
+    void forgetPassword(const dcm::ConnectionSettings& settings);
     // Finishes the calls it can, logs out, stops the timer. Requests in flight keep their lease, which
     // lapses: the next service reconciles them.
     void shutdown();
@@ -124,6 +139,9 @@ Q_SIGNALS:
     void inventoryChanged(const dcm::InventorySnapshot& inventory);
     void inventoryFailed(const dcm::Error& error);
     void connectionChanged(const dcm::ConnectionStatus& status);
+    void passwordRequired(const QString& server, const QString& user, const std::optional<dcm::Error>& reason);
+    // Something about credentials the operator should know, e.g. "no keychain: kept for this session only".
+    void credentialNotice(const dcm::Error& notice);
     // The store failed: shown prominently; nothing already accepted is lost (it stays in the database).
     void storageFailed(const dcm::Error& error);
     // A request reached PROVISIONED, FAILED or CANCELLED (for notifications).
@@ -166,6 +184,7 @@ private:
     void noteCall(const BreakerPermit& permit, std::chrono::steady_clock::time_point started, const Error* error);
     void onBreakerTransition(const BreakerTransition& transition);
     void scheduleDrain();
+    void notifyIfIdle();
 
     HypervisorFactory m_hypervisorFactory;
     StoreFactory m_storeFactory;
@@ -177,6 +196,8 @@ private:
 
     std::unique_ptr<HypervisorPort> m_hypervisor;
     std::unique_ptr<RequestStorePort> m_store;
+    CredentialFactory m_credentialFactory;
+    std::unique_ptr<CredentialStorePort> m_credentials;
     QTimer* m_timer = nullptr;
 
     ConnectionStatus m_connection;
@@ -188,6 +209,7 @@ private:
     bool m_shuttingDown = false;
 
     QHash<QUuid, InFlight> m_inFlight;
+    QList<std::function<void()>> m_idleWaiters;
     std::optional<InventorySnapshot> m_inventory;
     std::chrono::steady_clock::time_point m_inventoryAt;
     bool m_inventoryInFlight = false;

@@ -2,101 +2,101 @@
 // that names concrete adapters.
 #include "CtlOptions.h"
 #include "CtlOutput.h"
+#include "CtlRunner.h"
 
 #include "app/AppInfo.h"
-#include "domain/ports/HypervisorPort.h"
+#include "app/KeychainCredentialStore.h"
+#include "app/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QCoreApplication>
-#include <QJsonObject>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <cstdio>
-#include <memory>
+
+#ifdef Q_OS_UNIX
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
 
 using namespace dcm;
 using namespace dcm::ctl;
 
 namespace {
 
-QJsonObject aboutJson(const AboutInfo& a)
+#ifdef Q_OS_UNIX
+int s_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
 {
-    return {{QStringLiteral("name"), a.name},
-            {QStringLiteral("fullName"), a.fullName},
-            {QStringLiteral("vendor"), a.vendor},
-            {QStringLiteral("version"), a.version},
-            {QStringLiteral("build"), a.build},
-            {QStringLiteral("apiType"), a.apiType},
-            {QStringLiteral("apiVersion"), a.apiVersion},
-            {QStringLiteral("instanceUuid"), a.instanceUuid}};
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(s_signalPipe[1], &byte, 1);
 }
 
-QString aboutText(const AboutInfo& a)
+// SIGINT/SIGTERM become an event on the main loop (a signal handler may do nothing else safely).
+void installSignalHandlers(CtlRunner* runner)
 {
-    return QStringLiteral("Product:       %1\nVersion:       %2 (build %3)\nAPI:           %4 %5\nInstance UUID: %6\n")
-        .arg(a.fullName, a.version, a.build, a.apiType, a.apiVersion, a.instanceUuid);
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalPipe) != 0)
+        return;
+    auto* notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read, runner);
+    QObject::connect(notifier, &QSocketNotifier::activated, runner, [runner, notifier] {
+        char byte = 0;
+        [[maybe_unused]] const auto got = ::read(s_signalPipe[0], &byte, 1);
+        notifier->setEnabled(true);
+        runner->interrupt();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
 }
-
-// Connection settings complete with the password, or the reason they are not.
-Result<ConnectionSettings> connectionFor(const CtlOptions& o)
-{
-    ConnectionSettings c = o.connection;
-    if (c.server.isEmpty())
-        return Error::make(ErrorKind::InvalidInput, QStringLiteral("missing-server"),
-                           QStringLiteral("no server: give --server URL or set DCM_SERVER"));
-    if (c.user.isEmpty())
-        return Error::make(ErrorKind::InvalidInput, QStringLiteral("missing-user"),
-                           QStringLiteral("no user: give --user NAME or set DCM_USER"));
-    c.password = qEnvironmentVariable("DCM_PASSWORD");
-    if (c.password.isEmpty())
-        return Error::make(ErrorKind::Authentication, QStringLiteral("missing-password"),
-                           QStringLiteral("no password: set DCM_PASSWORD or store one with `dcmctl login`"));
-    return c;
-}
+#else
+void installSignalHandlers(CtlRunner*) {}
+#endif
 
 } // namespace
 
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("dcmctl"));
+    QCoreApplication::setApplicationName(QStringLiteral("dcm-console")); // share the console's data folder
     QCoreApplication::setOrganizationName(AppInfo::organization());
     QCoreApplication::setApplicationVersion(AppInfo::version());
 
     auto parsed = parseCtlOptions(QCoreApplication::arguments());
     if (!parsed.ok())
         return CtlOutput(QCoreApplication::arguments().contains(QStringLiteral("--json"))).fail(parsed.error());
-    const CtlOptions& opts = parsed.value();
-    const CtlOutput out(opts.json);
+    CtlOptions opts = parsed.value();
 
-    if (opts.helpRequested || opts.command.isEmpty()) {
-        std::fputs(qPrintable(ctlHelpText()), opts.helpRequested ? stdout : stderr);
-        return opts.helpRequested ? ExitOk : ExitInvalidInput;
+    if (opts.helpRequested) {
+        std::fputs(qPrintable(ctlHelpText()), stdout);
+        return ExitOk;
     }
     if (opts.versionRequested) {
         std::printf("dcmctl %s\n", qPrintable(AppInfo::version()));
         return ExitOk;
     }
-
-    if (opts.command == QLatin1String("about")) {
-        auto connection = connectionFor(opts);
-        if (!connection.ok())
-            return out.fail(connection.error());
-        auto hypervisor = std::make_unique<VsphereHypervisor>();
-        int exitCode = ExitFailure;
-        hypervisor->connectTo(connection.value(), [&](Result<AboutInfo> about) {
-            if (!about.ok()) {
-                exitCode = out.fail(about.error());
-                QCoreApplication::exit(exitCode);
-                return;
-            }
-            out.document(aboutJson(about.value()), aboutText(about.value()));
-            exitCode = ExitOk;
-            hypervisor->disconnectFrom([&](Result<void>) { QCoreApplication::exit(exitCode); });
-        });
-        return QCoreApplication::exec();
+    if (opts.command.isEmpty()) {
+        std::fputs(qPrintable(ctlHelpText()), stderr);
+        return ExitInvalidInput;
     }
 
-    return out.fail(ExitInvalidInput, QStringLiteral("unknown-command"),
-                    QStringLiteral("unknown command '%1' (see dcmctl --help)").arg(opts.command));
+    CtlRunner::Factories factories;
+    factories.hypervisor = [] { return std::make_unique<VsphereHypervisor>(); };
+    factories.store = [](const QString& path) -> Result<std::unique_ptr<RequestStorePort>> {
+        auto store = SqliteRequestStore::open(path);
+        if (!store.ok())
+            return store.error();
+        return std::unique_ptr<RequestStorePort>(std::move(store.value()));
+    };
+    factories.credentials = [] { return std::make_unique<KeychainCredentialStore>(AppInfo::appId()); };
+
+    CtlRunner runner(std::move(opts), std::move(factories));
+    installSignalHandlers(&runner);
+    QTimer::singleShot(0, &runner, &CtlRunner::start);
+    return QCoreApplication::exec();
 }
