@@ -1,34 +1,47 @@
 #include "domain/Error.h"
 
+#include <array>
+#include <utility>
+
 namespace dcm {
+
+namespace {
+
+// One table for both directions, so a new kind cannot get a name one way only.
+constexpr std::array<std::pair<ErrorKind, const char*>, 11> s_kindNames{{
+    {ErrorKind::Transient, "transient"},
+    {ErrorKind::SessionExpired, "session-expired"},
+    {ErrorKind::Authentication, "authentication"},
+    {ErrorKind::Permission, "permission"},
+    {ErrorKind::Trust, "trust"},
+    {ErrorKind::Business, "business"},
+    {ErrorKind::OutcomeUnknown, "outcome-unknown"},
+    {ErrorKind::Cancelled, "cancelled"},
+    {ErrorKind::InvalidInput, "invalid-input"},
+    {ErrorKind::Storage, "storage"},
+    {ErrorKind::Internal, "internal"},
+}};
+
+} // namespace
 
 QString toString(ErrorKind kind)
 {
-    switch (kind) {
-    case ErrorKind::Transient:
-        return QStringLiteral("transient");
-    case ErrorKind::SessionExpired:
-        return QStringLiteral("session-expired");
-    case ErrorKind::Authentication:
-        return QStringLiteral("authentication");
-    case ErrorKind::Permission:
-        return QStringLiteral("permission");
-    case ErrorKind::Trust:
-        return QStringLiteral("trust");
-    case ErrorKind::Business:
-        return QStringLiteral("business");
-    case ErrorKind::OutcomeUnknown:
-        return QStringLiteral("outcome-unknown");
-    case ErrorKind::Cancelled:
-        return QStringLiteral("cancelled");
-    case ErrorKind::InvalidInput:
-        return QStringLiteral("invalid-input");
-    case ErrorKind::Storage:
-        return QStringLiteral("storage");
-    case ErrorKind::Internal:
-        return QStringLiteral("internal");
+    for (const auto& [k, name] : s_kindNames) {
+        if (k == kind) {
+            return QString::fromLatin1(name);
+        }
     }
     return QStringLiteral("internal");
+}
+
+std::optional<ErrorKind> errorKindFromString(QStringView name)
+{
+    for (const auto& [k, text] : s_kindNames) {
+        if (name == QLatin1String(text)) {
+            return k;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace dcm

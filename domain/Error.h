@@ -1,7 +1,10 @@
 #pragma once
 
+#include <optional>
+
 #include <QMetaType>
 #include <QString>
+#include <QStringView>
 #include <QVariantMap>
 
 namespace dcm {
@@ -26,18 +29,22 @@ enum class ErrorKind
 struct Error
 {
     ErrorKind kind = ErrorKind::Internal;
-    QString code;     // short machine-readable code, e.g. "connection-refused", "timeout", "http-503", "vim-fault"
-    QString message;  // human-readable detail (vCenter's faultstring, the socket error, ...)
-    QString vimFault; // vim fault type name when the hypervisor said so (e.g. "DuplicateName"), else empty
+    QString code;        // short machine-readable code, e.g. "connection-refused", "timeout", "http-503", "vim-fault"
+    QString message;     // human-readable detail (vCenter's faultstring, the socket error, ...)
+    QString vimFault;    // vim fault type name when the hypervisor said so (e.g. "DuplicateName"), else empty
     QVariantMap details; // structured extras, e.g. {"expectedThumbprint":..,"actualThumbprint":..}
 
     static Error make(ErrorKind kind, QString code, QString message, QString vimFault = {})
     {
         return Error{kind, std::move(code), std::move(message), std::move(vimFault), {}};
     }
+
+    friend bool operator==(const Error&, const Error&) = default;
 };
 
 QString toString(ErrorKind kind);
+// The inverse of toString(ErrorKind); nullopt for an unknown name.
+std::optional<ErrorKind> errorKindFromString(QStringView name);
 
 } // namespace dcm
 

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "domain/Error.h"
+#include "domain/Result.h"
+
+#include <QJsonObject>
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -27,6 +31,19 @@ struct FieldProblem
 // the adapter resolves names to hypervisor references.
 struct VmSpec
 {
+    // Limits of vSphere 8 (VM hardware version 20), the most any supported vCenter accepts; an older
+    // host refuses less at CreateVM time with a business fault that names the limit.
+    static constexpr int maxNameLength = 80; // vCenter's limit for an inventory name
+    static constexpr int maxCpus = 768;
+    static constexpr qint64 minMemoryMiB = 4;
+    static constexpr qint64 memoryGranuleMiB = 4;
+    static constexpr qint64 maxMemoryMiB = qint64(24) * 1024 * 1024; // 24 TiB
+    static constexpr int maxDisks = 60;                              // 4 SCSI controllers x 15 targets
+    static constexpr qint64 minDiskMiB = 1;
+    static constexpr qint64 maxDiskMiB = qint64(62) * 1024 * 1024; // 62 TiB, the VMFS/vSAN virtual disk limit
+    static constexpr int maxAnnotationLength = 4096;
+    static constexpr int maxPathLength = 1024;
+
     QString name;
     int cpus = 1;
     int coresPerSocket = 1;
@@ -34,20 +51,32 @@ struct VmSpec
     QList<DiskSpec> disks;
     QString network;
     QString datastore;
-    QString folder;       // VM folder path inside the datacenter; empty = the datacenter's root VM folder
+    QString folder; // VM folder path inside the datacenter; empty = the datacenter's root VM folder
     QString datacenter;
     QString cluster;      // either cluster ...
     QString resourcePool; // ... or a resource pool path
     QString host;         // optional
-    QString guestId;
+    QString guestId;      // empty = GuestOsCatalog::defaultId()
     QString annotation;
     bool powerOn = false;
 
     // Every problem at once, each naming its field. Empty = valid.
     QList<FieldProblem> validate() const;
 
+    // The form the store and dcmctl keep: every field, under the names above ("memoryMiB",
+    // "disks":[{"sizeMiB","thin"}], ...).
+    QJsonObject toJson() const;
+    // Type errors only (a string where a number belongs, an unknown key, a fraction of a CPU): all of
+    // them at once in one InvalidInput error whose details carry "problems" like validate()'s. Missing
+    // keys keep their defaults; whether the values make sense is validate()'s business.
+    static Result<VmSpec> fromJson(const QJsonObject& json);
+
     friend bool operator==(const VmSpec&, const VmSpec&) = default;
 };
+
+// One InvalidInput error for a list of problems: the message lists them ("cpus: ...; memoryMiB: ..."),
+// details["problems"] holds them as [{"field":..,"message":..}] for the GUI and `dcmctl --json`.
+Error toError(const QList<FieldProblem>& problems, const QString& code = QStringLiteral("invalid-spec"));
 
 } // namespace dcm
 

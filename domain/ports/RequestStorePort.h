@@ -1,0 +1,91 @@
+#pragma once
+
+#include "domain/BreakerSnapshot.h"
+#include "domain/BreakerTransition.h"
+#include "domain/ProvisioningRequest.h"
+#include "domain/RequestState.h"
+#include "domain/Result.h"
+
+#include <optional>
+
+#include <QDateTime>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QUuid>
+
+namespace dcm {
+
+struct RequestFilter
+{
+    QList<RequestState> states; // empty: every state
+    QString nameContains;       // case-insensitive part of the VM name; empty: any name
+    int limit = 0;              // at most this many, newest first (by createdAt); 0: no limit
+};
+
+// The breaker as last recorded by any service on this database: what `dcmctl breaker` prints.
+struct BreakerRecord
+{
+    BreakerTransition transition; // the last transition
+    BreakerSnapshot snapshot;     // the breaker right after it
+    QString owner;                // the service that recorded it
+};
+
+// Where requests live. Synchronous: it runs on the service thread (SQLite now; PostgreSQL when several
+// consoles share a queue), never on the GUI thread. Every method returns at once with a Result; no
+// exception crosses it.
+//
+// Times are wall-clock UTC: leases are compared across processes (and later across machines), which a
+// monotonic clock cannot do. Rows are never deleted.
+//
+// Claims: a service drives a request only while it holds the request's lease (owner + expiry). A claim
+// is taken atomically, so two services on one database never drive the same request; a service that
+// dies lets its leases expire, and another takes its requests over.
+//
+// Errors: ErrorKind::Storage, code "storage" for the database itself, "conflict" when an optimistic
+// update lost ("the request moved meanwhile"), "not-claimed" when a lease is not held by the caller,
+// "duplicate-id" on insert.
+class RequestStorePort
+{
+public:
+    virtual ~RequestStorePort() = default;
+
+    // Durable (committed and synced) before it returns: only then may the operator be told "accepted".
+    // The request is born claimed by `owner` until `leaseUntil`, so that its submitter drives it first;
+    // pass an empty owner to leave it for whoever drains the queue.
+    virtual Result<void> insert(const ProvisioningRequest& request, const QString& owner,
+                                const QDateTime& leaseUntil) = 0;
+
+    // Writes the whole request (its new history events appended) if the stored one is still in
+    // `expectedState`; else "conflict" and nothing changes. The expected state is the compare-and-set
+    // that lets an operator's cancel and the drain's dispatch race safely: exactly one wins.
+    virtual Result<void> update(const ProvisioningRequest& request, RequestState expectedState) = 0;
+
+    virtual Result<std::optional<ProvisioningRequest>> get(const QUuid& id) = 0;
+    virtual Result<QList<ProvisioningRequest>> list(const RequestFilter& filter) = 0;
+    virtual Result<QMap<RequestState, int>> countByState() = 0;
+
+    // Claims up to maxCount requests that are due — QUEUED_FOR_PROVISIONING with nextAttemptAt <= now
+    // (or none), and SUBMITTED ones whose submitter let its lease lapse — and hold no live lease; oldest
+    // (createdAt) first. Their state is unchanged: the caller transitions and update()s them.
+    virtual Result<QList<ProvisioningRequest>> claimNext(const QString& owner, const QDateTime& leaseUntil,
+                                                         const QDateTime& now, int maxCount) = 0;
+    // Extends a lease the caller holds; "not-claimed" if it expired and someone else took the request.
+    virtual Result<void> renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil) = 0;
+    // Gives a lease up (the request stays as it is); no error if the caller no longer holds it.
+    virtual Result<void> releaseClaim(const QUuid& id, const QString& owner) = 0;
+    // Claims for `owner` the PROVISIONING and RECONCILING requests whose lease expired before `now`:
+    // their driver died mid-flight, so the caller must reconcile them (look the VM up by request key)
+    // before anything is sent again. Claiming in the same step keeps two survivors from both taking over.
+    virtual Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
+                                                               const QDateTime& now) = 0;
+
+    // The breaker's transitions, kept for the admin view and `dcmctl breaker`.
+    virtual Result<void> appendBreakerEvent(const BreakerTransition& transition, const BreakerSnapshot& snapshot,
+                                            const QString& owner) = 0;
+    virtual Result<std::optional<BreakerRecord>> lastBreakerState() = 0;
+    // Newest first.
+    virtual Result<QList<BreakerTransition>> breakerHistory(int limit) = 0;
+};
+
+} // namespace dcm
