@@ -129,7 +129,10 @@ do_start() {
 
     printf '%s\n' "$line" >"$json_file.tmp"
     mv -f "$json_file.tmp" "$json_file"
-    echo "vcsim-fixture: started pid $pid: $line"
+    # The JSON line carries the simulator's throw-away password: it goes to the state file (mode 600),
+    # never to the log.
+    chmod 600 "$json_file"
+    echo "vcsim-fixture: started pid $pid: $(printf '%s' "$line" | sed 's/"password":"[^"]*"/"password":"(in '"${json_file##*/}"')"/')"
 }
 
 case $cmd in

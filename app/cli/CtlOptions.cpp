@@ -54,6 +54,7 @@ QList<QCommandLineOption> allOptions()
           QStringLiteral("SECONDS")),
         o({QStringLiteral("state")}, QStringLiteral("requests: only this state."), QStringLiteral("S")),
         o({QStringLiteral("id")}, QStringLiteral("requests: only this request."), QStringLiteral("ID")),
+        o({QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Report progress on stderr.")),
         o({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")),
         o({QStringLiteral("version")}, QStringLiteral("Show the version.")),
     };
@@ -132,6 +133,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     CtlOptions o;
     o.helpRequested = p.isSet(QStringLiteral("help"));
     o.versionRequested = p.isSet(QStringLiteral("version"));
+    o.verbose = p.isSet(QStringLiteral("verbose"));
     const QStringList positional = p.positionalArguments();
     if (!positional.isEmpty()) {
         o.command = positional.first();

@@ -27,6 +27,7 @@ struct CtlOptions
     QString stateFilter;
     QString idFilter;
 
+    bool verbose = false;
     bool helpRequested = false;
     bool versionRequested = false;
 };

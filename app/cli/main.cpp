@@ -10,6 +10,7 @@
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -84,6 +85,13 @@ int main(int argc, char* argv[])
         std::fputs(qPrintable(ctlHelpText()), stderr);
         return ExitInvalidInput;
     }
+
+    // Quiet by default: one clear line per error. `serve` reports what it does; QT_LOGGING_RULES (e.g.
+    // "dcm.hypervisor.soap.debug=true" for a SOAP trace, secrets redacted) overrides both.
+    const bool serving = opts.command == QLatin1String("serve");
+    QLoggingCategory::setFilterRules(serving || opts.verbose ? QStringLiteral("dcm.*.debug=false")
+                                                             : QStringLiteral("dcm.*.debug=false\ndcm.*.info=false"));
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}%{category}: %{message}"));
 
     CtlRunner::Factories factories;
     factories.hypervisor = [] { return std::make_unique<VsphereHypervisor>(); };

@@ -1,0 +1,286 @@
+// ProvisioningService + VsphereHypervisor + SqliteRequestStore against the bundled simulator over HTTPS:
+// the seed's resilience story end to end, with the fault door playing the unreliable vCenter.
+#include "DomainQCompare.h"
+#include "ManualClock.h"
+#include "VcsimProcess.h"
+
+#include "app/ProvisioningService.h"
+#include "app/SqliteRequestStore.h"
+#include "hypervisor/vsphere/VsphereHypervisor.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dcm;
+using namespace std::chrono_literals;
+
+class TestServiceAgainstVcsim final : public QObject
+{
+    Q_OBJECT
+
+private:
+    VcsimProcess m_sim;
+    QTemporaryDir m_dir;
+    ManualClock m_clock;
+    std::unique_ptr<ProvisioningService> m_service;
+    int m_run = 0;
+
+    void makeService(std::chrono::milliseconds callTimeout = 5s)
+    {
+        ServiceConfig config;
+        config.tickInterval = 0ms;
+        config.owner = QStringLiteral("integration-%1").arg(++m_run);
+        const QString db = m_dir.filePath(QStringLiteral("run-%1.sqlite").arg(m_run));
+        m_service = std::make_unique<ProvisioningService>(
+            [] {
+                VsphereOptions options;
+                options.taskPollMin = 10ms;
+                return std::make_unique<VsphereHypervisor>(options);
+            },
+            [db]() -> Result<std::unique_ptr<RequestStorePort>> {
+                auto store = SqliteRequestStore::open(db);
+                if (!store.ok())
+                    return store.error();
+                return std::unique_ptr<RequestStorePort>(std::move(store.value()));
+            },
+            m_clock, config);
+        m_service->initialize();
+        QVERIFY(m_service->isInitialized());
+        ConnectionSettings s;
+        s.server = m_sim.sdkUrl();
+        s.user = m_sim.username();
+        s.password = m_sim.password();
+        s.thumbprint = m_sim.thumbprint();
+        s.callTimeout = callTimeout;
+        m_service->connectTo(s);
+        QTRY_COMPARE_WITH_TIMEOUT(int(m_service->connectionStatus().state), int(ConnectionStatus::State::Connected),
+                                  20000);
+    }
+
+    VmSpec spec(const QString& name) const
+    {
+        VmSpec s;
+        s.name = name;
+        s.cpus = 2;
+        s.memoryMiB = 512;
+        s.disks = {DiskSpec{1024, true}};
+        s.datacenter = QStringLiteral("DC0");
+        s.cluster = QStringLiteral("DC0_C0");
+        s.datastore = QStringLiteral("LocalDS_0");
+        s.network = QStringLiteral("VM Network");
+        s.guestId = QStringLiteral("otherLinux64Guest");
+        return s;
+    }
+
+    // VMs in the simulator carrying each request key: the proof of "exactly once".
+    QHash<QString, int> vmsPerRequestKey()
+    {
+        QHash<QString, int> counts;
+        for (const QJsonValue& v : m_sim.vms()) {
+            const QString key =
+                v.toObject().value(QStringLiteral("extraConfig")).toObject().value(QStringLiteral("dcm.requestId")).toString();
+            if (!key.isEmpty())
+                counts[key] += 1;
+        }
+        return counts;
+    }
+
+    RequestState stateOf(const QUuid& id)
+    {
+        RequestState state = RequestState::Submitted;
+        // The service publishes every change; the last published state is what the store holds.
+        for (const auto& r : m_seen)
+            if (r.id() == id)
+                state = r.state();
+        return state;
+    }
+
+    QList<ProvisioningRequest> m_seen;
+    void watch()
+    {
+        m_seen.clear();
+        connect(m_service.get(), &ProvisioningService::requestChanged, this,
+                [this](const ProvisioningRequest& r) { m_seen.append(r); });
+    }
+
+    void tickUntil(const std::function<bool()>& done, int timeoutMs = 60000)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!done() && !deadline.hasExpired()) {
+            m_service->tick();
+            QTest::qWait(20);
+        }
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QString error;
+        QVERIFY2(m_sim.start(&error), qPrintable(error));
+    }
+
+    void init()
+    {
+        m_sim.reset();
+        makeService();
+        watch();
+    }
+
+    void cleanup() { m_service.reset(); }
+
+    void provisionsEndToEndExactlyOnce()
+    {
+        const SubmitAnswer a = m_service->submit(spec(QStringLiteral("svc-e2e")));
+        QCOMPARE(int(a.outcome), int(SubmitAnswer::Outcome::Started));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(a.id), RequestState::Provisioned, 30000);
+        QCOMPARE(vmsPerRequestKey().value(a.id.toString(QUuid::WithoutBraces)), 1);
+    }
+
+    void outageOpensTheBreakerQueuesWithoutIoAndOneScoutDrainsEverythingOnce()
+    {
+        QSignalSpy transitions(m_service.get(), &ProvisioningService::breakerTransitioned);
+        m_sim.post(QStringLiteral("/door/down"));
+        QList<QUuid> ids;
+        for (int i = 0; i < 5; ++i) {
+            ids << m_service->submit(spec(QStringLiteral("svc-outage-%1").arg(i))).id;
+            const QUuid id = ids.last();
+            QTRY_COMPARE_WITH_TIMEOUT(stateOf(id), RequestState::QueuedForProvisioning, 20000);
+        }
+        // Opened by exactly the threshold of counted failures, and nothing was tried once it was open.
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Open);
+        QCOMPARE(m_service->breakerSnapshot().failed, quint64(5));
+        QCOMPARE(transitions.count(), 1);
+
+        // vCenter is back, but the breaker does not know yet: new requests queue with no I/O at all.
+        m_sim.post(QStringLiteral("/door/up"));
+        m_sim.post(QStringLiteral("/stats/reset"));
+        for (int i = 0; i < 3; ++i) {
+            const SubmitAnswer a = m_service->submit(spec(QStringLiteral("svc-while-open-%1").arg(i)));
+            QCOMPARE(int(a.outcome), int(SubmitAnswer::Outcome::Queued));
+            QCOMPARE(a.message,
+                     QStringLiteral("Request accepted. Provisioning will start when the hypervisor is online."));
+            ids << a.id;
+        }
+        m_clock.advance(29s);
+        m_service->tick();
+        QTest::qWait(200);
+        QCOMPARE(m_sim.stats().value(QStringLiteral("total")).toInt(), 0);
+
+        m_clock.advance(2s);
+        m_service->tick(); // the scout
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->breakerSnapshot().state, BreakerState::Closed, 20000);
+        QCOMPARE(m_sim.callCount(QStringLiteral("CurrentTime")), 1);
+        tickUntil([&] {
+            return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
+        });
+        const auto counts = vmsPerRequestKey();
+        for (const QUuid& id : std::as_const(ids)) {
+            QCOMPARE(stateOf(id), RequestState::Provisioned);
+            QCOMPARE(counts.value(id.toString(QUuid::WithoutBraces)), 1);
+        }
+        QCOMPARE(m_sim.callCount(QStringLiteral("CurrentTime")), 1); // one scout per cooldown
+    }
+
+    void flappingVCenterLosesNothingAndDuplicatesNothing()
+    {
+        QList<QUuid> ids;
+        for (int round = 0; round < 4; ++round) {
+            m_sim.post(round % 2 ? QStringLiteral("/door/up") : QStringLiteral("/door/down"));
+            for (int i = 0; i < 3; ++i)
+                ids << m_service->submit(spec(QStringLiteral("svc-flap-%1-%2").arg(round).arg(i))).id;
+            for (int t = 0; t < 5; ++t) {
+                m_service->tick();
+                QTest::qWait(50);
+            }
+            m_clock.advance(31s);
+        }
+        m_sim.post(QStringLiteral("/door/up"));
+        tickUntil([&] {
+            m_clock.advance(31s);
+            return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
+        });
+        const auto counts = vmsPerRequestKey();
+        for (const QUuid& id : std::as_const(ids)) {
+            QCOMPARE(stateOf(id), RequestState::Provisioned);
+            QCOMPARE(counts.value(id.toString(QUuid::WithoutBraces)), 1);
+        }
+    }
+
+    void hangingVCenterTimesOutAndTheRequestIsReconciledNotDuplicated()
+    {
+        m_service.reset();
+        makeService(2s);
+        watch();
+        m_sim.post(QStringLiteral("/door/hang"));
+        const QUuid id = m_service->submit(spec(QStringLiteral("svc-hang"))).id;
+        QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == RequestState::Reconciling || stateOf(id) == RequestState::QueuedForProvisioning,
+                                 20000);
+        m_sim.post(QStringLiteral("/door/normal"));
+        tickUntil([&] {
+            m_clock.advance(31s);
+            return stateOf(id) == RequestState::Provisioned;
+        });
+        QCOMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(vmsPerRequestKey().value(id.toString(QUuid::WithoutBraces)), 1);
+    }
+
+    void lostCreateVmReplyIsAdoptedNotRecreated()
+    {
+        m_sim.post(QStringLiteral("/drop"), {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")},
+                                             {QStringLiteral("count"), 1}});
+        const QUuid id = m_service->submit(spec(QStringLiteral("svc-lost-reply"))).id;
+        tickUntil([&] { return stateOf(id) == RequestState::Provisioned; });
+        QCOMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(vmsPerRequestKey().value(id.toString(QUuid::WithoutBraces)), 1);
+        QCOMPARE(m_sim.callCount(QStringLiteral("CreateVM_Task")) >= 1, true);
+        bool reconciled = false;
+        for (const ProvisioningRequest& r : std::as_const(m_seen))
+            reconciled = reconciled || (r.id() == id && r.state() == RequestState::Reconciling);
+        QVERIFY(reconciled);
+    }
+
+    void sessionKilledMidDrainIsReestablishedOnce()
+    {
+        m_service->forceBreakerOpen(QStringLiteral("hold while we kill the session"));
+        QList<QUuid> ids;
+        for (int i = 0; i < 3; ++i)
+            ids << m_service->submit(spec(QStringLiteral("svc-session-%1").arg(i))).id;
+        m_sim.post(QStringLiteral("/session/kill"));
+        m_sim.post(QStringLiteral("/stats/reset"));
+        m_service->resetBreaker(QStringLiteral("release"));
+        tickUntil([&] {
+            return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
+        });
+        for (const QUuid& id : std::as_const(ids))
+            QCOMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(m_sim.callCount(QStringLiteral("Login")), 1);
+        QCOMPARE(m_service->breakerSnapshot().consecutiveFailures, 0);
+    }
+
+    void queuedRequestWhoseDatastoreVanishedFailsWithThatReason()
+    {
+        m_service->forceBreakerOpen(QStringLiteral("maintenance"));
+        m_sim.post(QStringLiteral("/stats/reset"));
+        const QUuid id = m_service->submit(spec(QStringLiteral("svc-vanished"))).id;
+        QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
+        // Last test of the suite: it removes the datastore every spec here names.
+        const QJsonObject removed = m_sim.post(QStringLiteral("/datastore/remove"), {{QStringLiteral("name"), QStringLiteral("LocalDS_0")}});
+        QVERIFY(removed.value(QStringLiteral("ok")).toBool());
+        m_service->resetBreaker(QStringLiteral("maintenance over"));
+        tickUntil([&] { return stateOf(id) == RequestState::Failed; }, 20000);
+        QCOMPARE(stateOf(id), RequestState::Failed);
+        QString message;
+        for (const ProvisioningRequest& r : std::as_const(m_seen))
+            if (r.id() == id && r.lastError())
+                message = r.lastError()->message;
+        QVERIFY2(message.contains(QStringLiteral("LocalDS_0")), qPrintable(message));
+        QCOMPARE(m_sim.callCount(QStringLiteral("CreateVM_Task")), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServiceAgainstVcsim)
+#include "TestServiceAgainstVcsim.moc"
