@@ -31,6 +31,10 @@ QList<QCommandLineOption> allOptions()
           QStringLiteral("SECONDS")),
         o({QStringLiteral("drain-concurrency")}, QStringLiteral("Queued requests provisioned at once (4)."),
           QStringLiteral("N")),
+        o({QStringLiteral("lease")},
+          QStringLiteral("Seconds a service's claim on a request lasts unless renewed; a stopped service's "
+                         "requests are taken over after this (10)."),
+          QStringLiteral("SECONDS")),
         // SPEC
         o({QStringLiteral("name")}, QStringLiteral("VM name."), QStringLiteral("N")),
         o({QStringLiteral("cpus")}, QStringLiteral("Virtual CPUs."), QStringLiteral("N")),
@@ -163,7 +167,8 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     auto callTimeout = intOption(p, QStringLiteral("call-timeout"), 30, 1, 3600);
     auto concurrency = intOption(p, QStringLiteral("drain-concurrency"), 4, 1, 64);
     auto wait = intOption(p, QStringLiteral("wait"), -1, 0, 86400 * 7);
-    for (const auto* r : {&threshold, &cooldown, &callTimeout, &concurrency, &wait})
+    auto lease = intOption(p, QStringLiteral("lease"), 10, 2, 3600);
+    for (const auto* r : {&threshold, &cooldown, &callTimeout, &concurrency, &wait, &lease})
         if (!r->ok())
             return r->error();
     o.failureThreshold = threshold.value();
@@ -171,6 +176,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     o.connection.callTimeout = std::chrono::seconds(callTimeout.value());
     o.drainConcurrency = concurrency.value();
     o.waitSeconds = wait.value();
+    o.leaseSeconds = lease.value();
     o.stateFilter = p.value(QStringLiteral("state"));
     o.idFilter = p.value(QStringLiteral("id"));
 

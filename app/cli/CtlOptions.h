@@ -21,6 +21,7 @@ struct CtlOptions
     int failureThreshold = 5;
     int cooldownSeconds = 30;
     int drainConcurrency = 4;
+    int leaseSeconds = 10;
 
     VmSpec spec;
     int waitSeconds = -1; // submit --wait

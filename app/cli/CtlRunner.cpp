@@ -349,6 +349,7 @@ std::unique_ptr<ProvisioningService> CtlRunner::makeService(bool autoTick)
     config.breaker.failureThreshold = m_options.failureThreshold;
     config.breaker.cooldown = std::chrono::seconds(m_options.cooldownSeconds);
     config.drainConcurrency = m_options.drainConcurrency;
+    config.leaseDuration = std::chrono::seconds(m_options.leaseSeconds);
     if (!autoTick)
         config.tickInterval = std::chrono::milliseconds(0);
     auto service = std::make_unique<ProvisioningService>(
