@@ -64,10 +64,9 @@ Result<QVariant> scalar(const QSqlDatabase& db, const QString& sql)
 
 Error damaged(const QString& path, const QString& why)
 {
-    return storageError(QStringLiteral("database-damaged"),
-                        QStringLiteral("the request database %1 is damaged (%2); the file was left untouched")
-                            .arg(path, why),
-                        path);
+    return storageError(
+        QStringLiteral("database-damaged"),
+        QStringLiteral("the request database %1 is damaged (%2); the file was left untouched").arg(path, why), path);
 }
 
 // Checks an existing file through a read-only connection before anything may write to it: SQLite
@@ -120,10 +119,12 @@ Error SqliteDatabase::sqlError(const QString& what, const QSqlError& error)
                               QStringLiteral("the request database is locked by another process (%1: %2)")
                                   .arg(what, error.databaseText()));
     } else if (primary == sqliteCorrupt || primary == sqliteNotADatabase) {
-        result = storageError(QStringLiteral("database-damaged"),
-                              QStringLiteral("the request database is damaged (%1: %2)").arg(what, error.databaseText()));
+        result =
+            storageError(QStringLiteral("database-damaged"),
+                         QStringLiteral("the request database is damaged (%1: %2)").arg(what, error.databaseText()));
     } else {
-        result = storageError(QStringLiteral("storage"), QStringLiteral("database error in %1: %2").arg(what, error.text()));
+        result =
+            storageError(QStringLiteral("storage"), QStringLiteral("database error in %1: %2").arg(what, error.text()));
     }
     if (numeric) {
         result.details.insert(QStringLiteral("sqliteCode"), native);
@@ -133,8 +134,7 @@ Error SqliteDatabase::sqlError(const QString& what, const QSqlError& error)
 
 SqliteDatabase::SqliteDatabase(QString connectionName, QString path)
     : m_connectionName(std::move(connectionName)), m_path(std::move(path))
-{
-}
+{}
 
 SqliteDatabase::~SqliteDatabase()
 {
@@ -190,7 +190,8 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString& path
                                 absolutePath);
         }
         // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
-        for (const QString& pragma : {QStringLiteral("PRAGMA synchronous=FULL"), QStringLiteral("PRAGMA foreign_keys=ON")}) {
+        for (const QString& pragma :
+             {QStringLiteral("PRAGMA synchronous=FULL"), QStringLiteral("PRAGMA foreign_keys=ON")}) {
             QSqlQuery q(db);
             if (!q.exec(pragma)) {
                 return sqlError(pragma, q.lastError());

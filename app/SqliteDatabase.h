@@ -1,7 +1,5 @@
 #pragma once
 
-#include "domain/Result.h"
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -12,6 +10,8 @@
 #include <QString>
 #include <QStringList>
 #include <QVariant>
+
+#include "domain/Result.h"
 
 namespace dcm {
 

@@ -1,0 +1,271 @@
+// SqliteDatabase: how the file is opened (WAL, synchronous=FULL, integrity first), how migrations
+// step through user_version atomically, how transactions behave against another connection, and how
+// SQLite's errors become our codes. A temporary folder per test; nothing sleeps.
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "StoreTestSupport.h"
+#include "app/SqliteDatabase.h"
+
+using namespace dcm;
+using namespace storetest;
+using namespace std::chrono_literals;
+
+#define VERIFY_OK(result)                                                                                              \
+    do {                                                                                                               \
+        const auto& r_ = (result);                                                                                     \
+        QVERIFY2(r_.ok(), r_.ok() ? "" : qPrintable(r_.error().code + QStringLiteral(": ") + r_.error().message));     \
+    } while (false)
+
+class TestSqliteDatabase final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_path;
+
+    static QString tables(const RawConnection& raw)
+    {
+        return raw
+            .scalar(QStringLiteral("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
+                                   " WHERE type = 'table' ORDER BY name)"))
+            .toString();
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        m_path = m_dir->filePath(QStringLiteral("db.sqlite"));
+    }
+
+    void cleanup() { m_dir.reset(); }
+
+    // Pins: a file another tool left in rollback-journal mode is switched to WAL, synchronous is FULL
+    // on our connection, and its data is kept.
+    void opensInWalWithFullSync()
+    {
+        {
+            RawConnection raw(m_path);
+            QCOMPARE(raw.scalar(QStringLiteral("PRAGMA journal_mode=DELETE")).toString(), QStringLiteral("delete"));
+            QCOMPARE(raw.exec(QStringLiteral("CREATE TABLE kept (v TEXT)")), QString());
+            QCOMPARE(raw.exec(QStringLiteral("INSERT INTO kept VALUES ('x')")), QString());
+        }
+        auto db = SqliteDatabase::open(m_path, {}, 250ms);
+        VERIFY_OK(db);
+        QCOMPARE(db.value()->pragma(QStringLiteral("journal_mode")).value().toString(), QStringLiteral("wal"));
+        QCOMPARE(db.value()->pragma(QStringLiteral("synchronous")).value().toInt(), 2);
+        QCOMPARE(db.value()->pragma(QStringLiteral("busy_timeout")).value().toInt(), 250);
+        QCOMPARE(RawConnection(m_path).scalar(QStringLiteral("SELECT v FROM kept")).toString(), QStringLiteral("x"));
+        QVERIFY(!db.value()->pragma(QStringLiteral("user_version; DROP TABLE kept")).ok());
+    }
+
+    // Pins: steps run in order, each once; user_version records how far a file got, and a later
+    // program applies only the steps the file lacks.
+    void migrationsRunEachStepOnceInOrder()
+    {
+        const QList<SqliteDatabase::Migration> two{
+            {QStringLiteral("CREATE TABLE log (step INTEGER)"), QStringLiteral("INSERT INTO log VALUES (1)")},
+            {QStringLiteral("INSERT INTO log VALUES (2)")},
+        };
+        {
+            auto db = SqliteDatabase::open(m_path, two, 1000ms);
+            VERIFY_OK(db);
+            QCOMPARE(db.value()->schemaVersion(), 2);
+        }
+        QList<SqliteDatabase::Migration> three = two;
+        three.append({QStringLiteral("INSERT INTO log VALUES (3)")});
+        for (int reopen = 0; reopen < 2; ++reopen) {
+            auto db = SqliteDatabase::open(m_path, three, 1000ms);
+            VERIFY_OK(db);
+            QCOMPARE(db.value()->schemaVersion(), 3);
+        }
+        RawConnection raw(m_path);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT group_concat(step) FROM log")).toString(), QStringLiteral("1,2,3"));
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 3);
+    }
+
+    // Pins: the steps a file lacks are applied in one transaction: one failing statement leaves the
+    // file at its old version with none of the new tables.
+    void aFailingStepRollsBackTheWholeMigration()
+    {
+        {
+            auto db = SqliteDatabase::open(m_path, {{QStringLiteral("CREATE TABLE v1 (x)")}}, 1000ms);
+            VERIFY_OK(db);
+        }
+        const QList<SqliteDatabase::Migration> broken{
+            {QStringLiteral("CREATE TABLE v1 (x)")},
+            {QStringLiteral("CREATE TABLE v2 (x)")},
+            {QStringLiteral("CREATE TABLE v3 (x)"), QStringLiteral("INSERT INTO missing VALUES (1)")},
+        };
+        auto db = SqliteDatabase::open(m_path, broken, 1000ms);
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, QStringLiteral("storage"));
+        QVERIFY(db.error().message.contains(QLatin1String("migration to version 3")));
+        RawConnection raw(m_path);
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 1);
+        QCOMPARE(tables(raw), QStringLiteral("v1"));
+    }
+
+    // Pins: a file from a newer program is refused, not "migrated" backwards.
+    void aNewerSchemaIsRefused()
+    {
+        {
+            RawConnection raw(m_path);
+            QCOMPARE(raw.exec(QStringLiteral("PRAGMA user_version=7")), QString());
+        }
+        auto db = SqliteDatabase::open(m_path, {{QStringLiteral("CREATE TABLE t (x)")}}, 1000ms);
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, QStringLiteral("database-too-new"));
+        RawConnection raw(m_path);
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 7);
+        QCOMPARE(tables(raw), QString());
+    }
+
+    // Pins: a file that is not a database is refused with "database-damaged" and left byte for byte,
+    // with no -wal or -shm created beside it.
+    void aDamagedFileIsNotWrittenTo()
+    {
+        QByteArray bytes(8192, Qt::Uninitialized);
+        QRandomGenerator(7).fillRange(reinterpret_cast<quint32*>(bytes.data()), bytes.size() / 4);
+        {
+            QFile file(m_path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(bytes);
+        }
+        auto db = SqliteDatabase::open(m_path, {{QStringLiteral("CREATE TABLE t (x)")}}, 100ms);
+        QVERIFY(!db.ok());
+        QCOMPARE(db.error().code, QStringLiteral("database-damaged"));
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), bytes);
+        QVERIFY(!QFile::exists(m_path + QStringLiteral("-wal")));
+        QVERIFY(!QFile::exists(m_path + QStringLiteral("-shm")));
+    }
+
+    // Pins: setAside moves the file and its -wal/-shm together (a stale -wal left behind would be
+    // replayed into the next database at that path) and returns where they went.
+    void setAsideMovesTheFileAndItsSidecars()
+    {
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+            QFile file(m_path + suffix);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(suffix.toUtf8() + "content");
+        }
+        auto moved = SqliteDatabase::setAside(m_path);
+        VERIFY_OK(moved);
+        QVERIFY(moved.value().startsWith(m_path + QStringLiteral(".damaged-")));
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+            QVERIFY(!QFile::exists(m_path + suffix));
+            QFile file(moved.value() + suffix);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll(), suffix.toUtf8() + "content");
+        }
+        QVERIFY(!SqliteDatabase::setAside(m_path).ok());
+    }
+
+    // Pins: a write transaction waits for another connection's write lock up to the busy timeout,
+    // then fails with "database-locked" without running the work.
+    void aHeldWriteLockGivesDatabaseLocked()
+    {
+        auto db = SqliteDatabase::open(m_path, {{QStringLiteral("CREATE TABLE t (x)")}}, 80ms);
+        VERIFY_OK(db);
+        RawConnection other(m_path);
+        QCOMPARE(other.exec(QStringLiteral("BEGIN IMMEDIATE")), QString());
+        bool ran = false;
+        QElapsedTimer waited;
+        waited.start();
+        auto result = db.value()->transaction([&]() -> Result<void> {
+            ran = true;
+            return {};
+        });
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("database-locked"));
+        QVERIFY(waited.elapsed() >= 70);
+        QVERIFY(!ran);
+        QCOMPARE(other.exec(QStringLiteral("COMMIT")), QString());
+        VERIFY_OK(db.value()->transaction([&]() -> Result<void> {
+            ran = true;
+            return {};
+        }));
+        QVERIFY(ran);
+    }
+
+    // Pins: work that fails is rolled back; work that succeeds is committed.
+    void transactionCommitsOrRollsBack()
+    {
+        auto db = SqliteDatabase::open(m_path, {{QStringLiteral("CREATE TABLE t (x)")}}, 1000ms);
+        VERIFY_OK(db);
+        const QSqlDatabase conn = db.value()->database();
+        auto failed = db.value()->transaction([&]() -> Result<void> {
+            QSqlQuery(conn).exec(QStringLiteral("INSERT INTO t VALUES (1)"));
+            return Error::make(ErrorKind::Internal, QStringLiteral("nope"), QStringLiteral("changed my mind"));
+        });
+        QCOMPARE(failed.error().code, QStringLiteral("nope"));
+        VERIFY_OK(db.value()->transaction([&]() -> Result<void> {
+            QSqlQuery(conn).exec(QStringLiteral("INSERT INTO t VALUES (2)"));
+            return {};
+        }));
+        QCOMPARE(RawConnection(m_path).scalar(QStringLiteral("SELECT group_concat(x) FROM t")).toString(),
+                 QStringLiteral("2"));
+    }
+
+    // Pins: a read transaction sees one snapshot even while another connection commits meanwhile.
+    void readTransactionSeesOneSnapshot()
+    {
+        auto db = SqliteDatabase::open(m_path, {{QStringLiteral("CREATE TABLE t (x)")}}, 1000ms);
+        VERIFY_OK(db);
+        const QSqlDatabase conn = db.value()->database();
+        RawConnection other(m_path);
+        auto count = [&] {
+            QSqlQuery q(conn);
+            q.exec(QStringLiteral("SELECT count(*) FROM t"));
+            q.next();
+            return q.value(0).toInt();
+        };
+        int before = -1;
+        int after = -1;
+        VERIFY_OK(db.value()->readTransaction([&]() -> Result<void> {
+            before = count();
+            other.exec(QStringLiteral("INSERT INTO t VALUES (1)"));
+            after = count();
+            return {};
+        }));
+        QCOMPARE(before, 0);
+        QCOMPARE(after, 0);
+        QCOMPARE(count(), 1);
+    }
+
+    void sqlErrorsBecomeOurCodes_data()
+    {
+        QTest::addColumn<QString>("native");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("SQLITE_BUSY") << QStringLiteral("5") << QStringLiteral("database-locked");
+        QTest::newRow("SQLITE_BUSY_SNAPSHOT (extended)") << QStringLiteral("517") << QStringLiteral("database-locked");
+        QTest::newRow("SQLITE_LOCKED") << QStringLiteral("6") << QStringLiteral("database-locked");
+        QTest::newRow("SQLITE_CORRUPT") << QStringLiteral("11") << QStringLiteral("database-damaged");
+        QTest::newRow("SQLITE_CORRUPT_INDEX (extended)") << QStringLiteral("779") << QStringLiteral("database-damaged");
+        QTest::newRow("SQLITE_NOTADB") << QStringLiteral("26") << QStringLiteral("database-damaged");
+        QTest::newRow("SQLITE_CONSTRAINT_UNIQUE") << QStringLiteral("2067") << QStringLiteral("storage");
+        QTest::newRow("no native code (Qt's own)") << QString() << QStringLiteral("storage");
+    }
+
+    // Pins: the mapping from SQLite's (extended) result codes to the store's error codes.
+    void sqlErrorsBecomeOurCodes()
+    {
+        QFETCH(QString, native);
+        QFETCH(QString, code);
+        const Error error =
+            SqliteDatabase::sqlError(QStringLiteral("test"), QSqlError(QStringLiteral("driver"), QStringLiteral("db"),
+                                                                       QSqlError::StatementError, native));
+        QCOMPARE(error.code, code);
+        QCOMPARE(toString(error.kind), toString(ErrorKind::Storage));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqliteDatabase)
+#include "TestSqliteDatabase.moc"
