@@ -1,5 +1,7 @@
 // KeychainCredentialStore against a real Secret Service (run under scripts/with-keyring.sh, with
 // DCM_EXPECT_SECRET_SERVICE=1) and with none reachable (session-only memory, never plain text).
+#include "DomainQCompare.h"
+
 #include "app/KeychainCredentialStore.h"
 
 #include <QDirIterator>
