@@ -1,0 +1,67 @@
+#pragma once
+
+#include "VimSetupClient.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QUrl>
+
+#include <functional>
+
+// Puts a vCenter into the provider states the pact names (VimContract::k…), through the vim25 API
+// and, where the bundled simulator runs, its control API. Each set-up returns the values the
+// interaction's request takes from the provider (session cookie, view, VM, task, …); tear-down removes
+// what the set-ups created, so that interactions never see each other's objects.
+class VimProviderStates
+{
+public:
+    struct Target
+    {
+        QUrl sdkUrl;
+        QString thumbprint;
+        QString user;
+        QString password;
+        // POSTs to the simulator's control API; empty for a real vCenter.
+        std::function<bool(const QString& path)> control;
+    };
+
+    explicit VimProviderStates(Target target);
+    ~VimProviderStates();
+    VimProviderStates(const VimProviderStates&) = delete;
+    VimProviderStates& operator=(const VimProviderStates&) = delete;
+
+    // False (and `error`) for an unknown state or a set-up that failed.
+    bool setUp(const QString& state, const QJsonObject& params, QJsonObject* values, QString* error);
+    void tearDown();
+
+private:
+    struct Inventory
+    {
+        VimSetupClient::Ref datacenter;
+        VimSetupClient::Ref vmFolder;
+        VimSetupClient::Ref hostFolder;
+        VimSetupClient::Ref datastoreFolder;
+        VimSetupClient::Ref networkFolder;
+        VimSetupClient::Ref cluster;
+        VimSetupClient::Ref clusterPool;
+        VimSetupClient::Ref datastore;
+        QString datastoreName;
+        VimSetupClient::Ref network;
+        QString networkName;
+    };
+
+    bool discover(QString* error);
+    bool needSession(QString* error) const;
+    bool view(const QString& contents, QJsonObject* values, QString* error);
+    bool consoleVm(QJsonObject* values, QString* error);
+
+    Target m_target;
+    VimSetupClient m_client;
+    QString m_session;        // the session of the interaction being set up
+    QStringList m_sessions;   // every session opened, logged out at tear-down
+    QStringList m_requestIds; // VMs made by set-ups or by the interactions (found by instance UUID)
+    QList<VimSetupClient::Ref> m_folders;
+    Inventory m_inventory;
+    bool m_discovered = false;
+    int m_serial = 0;
+};
