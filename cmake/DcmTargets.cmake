@@ -12,7 +12,8 @@ endfunction()
 
 function(dcm_warnings target)
     if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
-        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wnon-virtual-dtor
+            $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
         if(DCM_WERROR)
             target_compile_options(${target} PRIVATE -Werror)
         endif()

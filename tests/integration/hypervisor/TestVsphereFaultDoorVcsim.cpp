@@ -88,30 +88,53 @@ private slots:
             return QString::fromUtf8(
                 QJsonDocument(QJsonObject{{QStringLiteral("method"), QLatin1String(method)},
                                           {QStringLiteral("fault"), QLatin1String(faultName)},
-                                          {QStringLiteral("message"), QStringLiteral("injected %1").arg(QLatin1String(faultName))},
+                                          {QStringLiteral("message"),
+                                           QStringLiteral("injected %1").arg(QLatin1String(faultName))},
                                           {QStringLiteral("count"), 1}})
                     .toJson(QJsonDocument::Compact));
         };
-        QTest::newRow("door down") << "/door/down" << "" << "probe" << ErrorKind::Transient << "connection-refused" << "";
-        QTest::newRow("door hangs") << "/door/hang" << "" << "probe" << ErrorKind::Transient << "timeout" << "";
-        QTest::newRow("HTTP 503") << "/door/http" << R"({"status":503})" << "probe" << ErrorKind::Transient
-                                  << "http-503" << "";
-        QTest::newRow("HTTP 500 without fault") << "/door/http" << R"({"status":500})" << "probe"
-                                                << ErrorKind::Transient << "http-500" << "";
-        QTest::newRow("HTTP 404") << "/door/http" << R"({"status":404})" << "probe" << ErrorKind::Business
-                                  << "http-404" << "";
+        QTest::newRow("door down") << "/door/down"
+                                   << ""
+                                   << "probe" << ErrorKind::Transient << "connection-refused"
+                                   << "";
+        QTest::newRow("door hangs") << "/door/hang"
+                                    << ""
+                                    << "probe" << ErrorKind::Transient << "timeout"
+                                    << "";
+        QTest::newRow("HTTP 503") << "/door/http"
+                                  << R"({"status":503})"
+                                  << "probe" << ErrorKind::Transient << "http-503"
+                                  << "";
+        QTest::newRow("HTTP 500 without fault") << "/door/http"
+                                                << R"({"status":500})"
+                                                << "probe" << ErrorKind::Transient << "http-500"
+                                                << "";
+        QTest::newRow("HTTP 404") << "/door/http"
+                                  << R"({"status":404})"
+                                  << "probe" << ErrorKind::Business << "http-404"
+                                  << "";
         // Qt re-sends an idempotent request once or twice by itself: drop every reply.
-        QTest::newRow("replies dropped (read)") << "/drop" << R"({"method":"CurrentTime","count":-1})" << "probe"
-                                              << ErrorKind::Transient << "connection-closed" << "";
-        QTest::newRow("reply dropped (CreateVM_Task)") << "/drop" << R"({"method":"CreateVM_Task","count":1})"
-                                                       << "provision" << ErrorKind::OutcomeUnknown
-                                                       << "connection-closed" << "";
-        QTest::newRow("slow read") << "/delay" << R"({"method":"CurrentTime","ms":3000})" << "probe"
-                                   << ErrorKind::Transient << "timeout" << "";
-        QTest::newRow("slow CreateVM_Task") << "/delay" << R"({"method":"CreateVM_Task","ms":3000})" << "provision"
-                                            << ErrorKind::OutcomeUnknown << "timeout" << "";
-        QTest::newRow("slow inventory") << "/delay" << R"({"method":"RetrievePropertiesEx","ms":3000})"
-                                        << "inventory" << ErrorKind::Transient << "timeout" << "";
+        QTest::newRow("replies dropped (read)") << "/drop"
+                                                << R"({"method":"CurrentTime","count":-1})"
+                                                << "probe" << ErrorKind::Transient << "connection-closed"
+                                                << "";
+        QTest::newRow("reply dropped (CreateVM_Task)")
+            << "/drop"
+            << R"({"method":"CreateVM_Task","count":1})"
+            << "provision" << ErrorKind::OutcomeUnknown << "connection-closed"
+            << "";
+        QTest::newRow("slow read") << "/delay"
+                                   << R"({"method":"CurrentTime","ms":3000})"
+                                   << "probe" << ErrorKind::Transient << "timeout"
+                                   << "";
+        QTest::newRow("slow CreateVM_Task") << "/delay"
+                                            << R"({"method":"CreateVM_Task","ms":3000})"
+                                            << "provision" << ErrorKind::OutcomeUnknown << "timeout"
+                                            << "";
+        QTest::newRow("slow inventory") << "/delay"
+                                        << R"({"method":"RetrievePropertiesEx","ms":3000})"
+                                        << "inventory" << ErrorKind::Transient << "timeout"
+                                        << "";
 
         const struct
         {
@@ -173,8 +196,8 @@ private slots:
     void sessionFaultIsRecoveredOnce()
     {
         m_sim.post(QStringLiteral("/fault"), QJsonObject{{QStringLiteral("method"), QStringLiteral("CurrentTime")},
-                                                          {QStringLiteral("fault"), QStringLiteral("NotAuthenticated")},
-                                                          {QStringLiteral("count"), 1}});
+                                                         {QStringLiteral("fault"), QStringLiteral("NotAuthenticated")},
+                                                         {QStringLiteral("count"), 1}});
         const Result<QDateTime> r = m_driver->probe();
         QVERIFY2(r.ok(), qPrintable(errorText(r)));
         QCOMPARE(m_driver->hv().loginCount(), 2);
@@ -184,7 +207,7 @@ private slots:
     void slowCreateIsReconciled()
     {
         m_sim.post(QStringLiteral("/delay"), QJsonObject{{QStringLiteral("method"), QStringLiteral("CreateVM_Task")},
-                                                          {QStringLiteral("ms"), 2500}});
+                                                         {QStringLiteral("ms"), 2500}});
         const VmSpec s = spec();
         const QUuid requestId = QUuid::createUuid();
         const Result<ProvisionOutcome> r = m_driver->provision(ProvisionOrder{requestId, s});

@@ -22,8 +22,8 @@ private slots:
         QTest::addColumn<QStringList>("flags");
         QTest::newRow("default model") << QStringList{};
         QTest::newRow("2 datacenters in a folder, 600 VMs, pools, 2 datastores, 2 portgroups")
-            << QStringList{"-dc", "2", "-cluster", "2", "-host", "2", "-standalone", "1", "-vm", "100",
-                           "-ds", "2", "-pool", "2", "-folder", "1", "-pg", "2"};
+            << QStringList{"-dc", "2",   "-cluster", "2",     "-host", "2",       "-standalone", "1",   "-vm",
+                           "100", "-ds", "2",        "-pool", "2",     "-folder", "1",           "-pg", "2"};
     }
     void matchesTheSimulatorsModel()
     {
@@ -131,7 +131,7 @@ private:
         const QJsonObject counts = QJsonDocument::fromJson(reply->readAll()).object();
         delete reply;
         return counts.contains(QStringLiteral("inventory")) ? counts.value(QStringLiteral("inventory")).toObject()
-                                                             : counts;
+                                                            : counts;
     }
 };
 

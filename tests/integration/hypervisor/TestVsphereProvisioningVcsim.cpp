@@ -139,7 +139,7 @@ private slots:
         const VmSpec s = spec(QStringLiteral("lost"));
         const QUuid requestId = QUuid::createUuid();
         m_sim.post(QStringLiteral("/drop"), QJsonObject{{QStringLiteral("method"), QStringLiteral("CreateVM_Task")},
-                                                         {QStringLiteral("count"), 1}});
+                                                        {QStringLiteral("count"), 1}});
         const Result<ProvisionOutcome> r = m_driver->provision(ProvisionOrder{requestId, s});
         QVERIFY(!r.ok());
         QCOMPARE(r.error().kind, ErrorKind::OutcomeUnknown);
@@ -188,7 +188,9 @@ private slots:
 
     void removedDatastoreIsABusinessError()
     {
-        QVERIFY(m_sim.post(QStringLiteral("/datastore/remove"), QJsonObject{{QStringLiteral("name"), QStringLiteral("LocalDS_1")}})
+        QVERIFY(m_sim
+                    .post(QStringLiteral("/datastore/remove"),
+                          QJsonObject{{QStringLiteral("name"), QStringLiteral("LocalDS_1")}})
                     .value(QStringLiteral("ok"))
                     .toBool());
         VmSpec s = spec(QStringLiteral("nods"));
@@ -210,8 +212,8 @@ private slots:
             m_driver->hv().provision(ProvisionOrder{QUuid::createUuid(), s}, {},
                                      [&results, i](Result<ProvisionOutcome> r) { results[i].emplace(std::move(r)); });
         }
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); }),
-                                 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(results.begin(), results.end(), [](const auto& r) { return r.has_value(); }), 120000);
         for (int i = 0; i < 8; ++i) {
             QVERIFY2(results[i]->ok(), qPrintable(errorText(*results[i])));
             QCOMPARE(m_driver->simVms(names[i]).size(), 1);

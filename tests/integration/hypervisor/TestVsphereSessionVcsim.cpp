@@ -119,7 +119,8 @@ private slots:
     {
         QVERIFY(m_driver->connect().ok());
         const QString pinned = m_pin;
-        const QString rotated = m_sim.post(QStringLiteral("/cert/rotate")).value(QStringLiteral("thumbprint")).toString();
+        const QString rotated =
+            m_sim.post(QStringLiteral("/cert/rotate")).value(QStringLiteral("thumbprint")).toString();
         QVERIFY(!rotated.isEmpty() && rotated != pinned);
         m_pin = rotated;
         m_sim.post(QStringLiteral("/door/down"));

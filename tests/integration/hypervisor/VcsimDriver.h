@@ -39,8 +39,7 @@ public:
     }
 
     // Starts a call with `start(done)` and waits for its single, later delivery.
-    template <class T, class Start>
-    dcm::Result<T> run(Start start, int timeoutMs = 120000)
+    template <class T, class Start> dcm::Result<T> run(Start start, int timeoutMs = 120000)
     {
         std::optional<dcm::Result<T>> result;
         int calls = 0;
@@ -114,8 +113,7 @@ inline QString errorText(const dcm::Error& e)
     return QStringLiteral("%1 %2: %3").arg(dcm::toString(e.kind), e.code, e.message);
 }
 
-template <class T>
-QString errorText(const dcm::Result<T>& r)
+template <class T> QString errorText(const dcm::Result<T>& r)
 {
     return r.ok() ? QString() : errorText(r.error());
 }

@@ -1,0 +1,250 @@
+#include "ProvisionOperation.h"
+
+#include "ConfigSpecBuilder.h"
+#include "PlacementResolver.h"
+#include "VimRequests.h"
+#include "VimSession.h"
+
+#include <QLoggingCategory>
+
+namespace dcm::vsphere {
+
+namespace {
+Q_LOGGING_CATEGORY(lcProvision, "dcm.hypervisor.provision", QtInfoMsg)
+
+InventoryKinds placementKinds()
+{
+    InventoryKinds kinds = allInventoryKinds();
+    kinds.setFlag(InventoryKind::Vms, false);
+    return kinds;
+}
+} // namespace
+
+ProvisionOperation::ProvisionOperation(VimSession& session, const VsphereOptions& options, PlacementCache& cache,
+                                       ProvisionOrder order, Progress progress, Done done)
+    : TypedOperation(session, std::move(done)), m_options(options), m_cache(cache), m_order(std::move(order)),
+      m_progress(std::move(progress)), m_inventory(placementKinds(), MoRef(), InventoryBuilder::Options{false}),
+      m_query(
+          session, [this](const SoapRequest& r, XmlEventHandler& h, Next n) { send(r, h, std::move(n)); },
+          [this](const SoapRequest& r) { fireAndForget(r); }, options.pageSize),
+      m_tracker(
+          session, [this](const SoapRequest& r, ObjectContentReader& h, Next n) { retrieve(r, h, std::move(n)); },
+          [this](const SoapRequest& r) { fireAndForget(r); }, options),
+      m_vmReader([this](ObjectContent&& o) {
+          m_vm = std::move(o);
+          return true;
+      })
+{}
+
+void ProvisionOperation::report(int percent, const char* stage)
+{
+    if (!m_progress)
+        return;
+    ProvisionProgress p;
+    if (m_stage == Stage::TrackingPowerOn)
+        p.taskRef = m_powerTask.value;
+    else if (m_stage != Stage::PoweringOn)
+        p.taskRef = m_createTask.value;
+    p.percent = std::clamp(percent, 0, 100);
+    p.stage = QString::fromLatin1(stage);
+    m_progress(p);
+}
+
+Error ProvisionOperation::withVm(Error e) const
+{
+    e.details.insert(QStringLiteral("requestId"), m_order.requestId.toString(QUuid::WithoutBraces));
+    if (!m_createTask.isNull())
+        e.details.insert(QStringLiteral("createTaskRef"), m_createTask.value);
+    if (!m_vmRef.isNull())
+        e.details.insert(QStringLiteral("vmRef"), m_vmRef.value);
+    return e;
+}
+
+void ProvisionOperation::onCancelWhileIdle()
+{
+    switch (m_stage) {
+    case Stage::Resolving:
+        fail(cancelledError());
+        break;
+    case Stage::TrackingCreate:
+    case Stage::TrackingPowerOn:
+        m_tracker.requestCancel();
+        break;
+    default:
+        break; // looked at when the call in flight returns
+    }
+}
+
+void ProvisionOperation::start()
+{
+    if (m_order.requestId.isNull())
+        return fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("invalid-request-id"),
+                                QStringLiteral("a provision order needs a request UUID")));
+    const QList<FieldProblem> problems = m_order.spec.validate();
+    if (!problems.isEmpty())
+        return fail(toError(problems));
+    ensureSession([this](Result<void> r) {
+        if (!r.ok())
+            return fail(r.error());
+        resolve();
+    });
+}
+
+void ProvisionOperation::resolve()
+{
+    if (const InventorySnapshot* cached = m_cache.get())
+        return place(*cached, true);
+    if (m_cache.joinFetch(guarded([this] {
+            if (cancelRequested())
+                return fail(cancelledError());
+            if (const InventorySnapshot* fresh = m_cache.get())
+                return place(*fresh, false);
+            fetchPlacementInventory(); // the shared read failed (or caching is off): try ourselves
+        })))
+        return;
+    fetchPlacementInventory();
+}
+
+void ProvisionOperation::fetchPlacementInventory()
+{
+    const MoRef root = m_session.content().rootFolder;
+    const InventoryKinds kinds = placementKinds();
+    const InventoryBuilder::Options options{false};
+    // Others that need a placement meanwhile wait for this read (their wait ends with this callback:
+    // the operation ends only through it).
+    m_cache.fetchStarted();
+    withRelogin(
+        [this, root, kinds, options](Next n) {
+            m_inventory = InventoryBuilder(kinds, root, options);
+            m_query.run(
+                root, InventoryBuilder::viewTypes(kinds), InventoryBuilder::propertySpecs(kinds, options),
+                [this](ObjectContent&& o) { return m_inventory.add(std::move(o)); }, std::move(n));
+        },
+        [this](Result<void> r) {
+            if (!r.ok()) {
+                m_cache.fetchFinished();
+                return fail(r.error());
+            }
+            const InventorySnapshot snapshot = m_inventory.take();
+            m_cache.put(snapshot);
+            m_cache.fetchFinished();
+            place(snapshot, false);
+        });
+}
+
+void ProvisionOperation::place(const InventorySnapshot& inventory, bool cached)
+{
+    Result<Placement> placement = PlacementResolver::resolve(m_order.spec, inventory);
+    if (!placement && cached) {
+        // Something may have been added since: look again before refusing the operator's names.
+        m_cache.invalidate();
+        return fetchPlacementInventory();
+    }
+    if (!placement)
+        return fail(placement.error());
+    if (cancelRequested())
+        return fail(cancelledError());
+    create(placement.value());
+}
+
+void ProvisionOperation::create(const Placement& placement)
+{
+    m_stage = Stage::Creating;
+    const QByteArray config = ConfigSpecBuilder::build(m_order.spec, m_order.requestId, placement);
+    qCInfo(lcProvision).noquote() << "creating VM" << m_order.spec.name << "for request"
+                                  << m_order.requestId.toString(QUuid::WithoutBraces);
+    report(0, "creating");
+    call(VimRequests::createVmTask(placement.folder, config, placement.pool, placement.host), m_reader,
+         [this](Result<void> r) {
+             if (!r.ok()) {
+                 if (r.error().kind == ErrorKind::Business)
+                     m_cache.invalidate(); // maybe a placement that no longer exists
+                 return fail(withVm(r.error()));
+             }
+             const XmlValue* task = m_reader.first();
+             if (!task || task->text.isEmpty())
+                 return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
+                                                QStringLiteral("CreateVM_Task returned no task"))));
+             m_createTask = MoRef{QStringLiteral("Task"), task->string()};
+             m_stage = Stage::TrackingCreate;
+             if (cancelRequested())
+                 m_tracker.requestCancel();
+             m_tracker.track(
+                 m_createTask, [this](int percent) { report(percent, "creating"); },
+                 [this](Result<XmlValue> result) {
+                     if (!result.ok()) {
+                         if (result.error().kind == ErrorKind::Business)
+                             m_cache.invalidate();
+                         return fail(withVm(result.error()));
+                     }
+                     m_vmRef = MoRef{QStringLiteral("VirtualMachine"), result.value().string()};
+                     if (m_vmRef.isNull())
+                         return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
+                                                        QStringLiteral("CreateVM_Task succeeded without a VM"))));
+                     // Too late to cancel: the VM exists. It stays powered off.
+                     if (m_order.spec.powerOn && !cancelRequested())
+                         return powerOn();
+                     readBack();
+                 });
+         });
+}
+
+void ProvisionOperation::powerOn()
+{
+    m_stage = Stage::PoweringOn;
+    report(0, "powering-on");
+    call(VimRequests::powerOnVmTask(m_vmRef), m_reader, [this](Result<void> r) {
+        if (!r.ok())
+            return fail(withVm(r.error()));
+        const XmlValue* task = m_reader.first();
+        if (!task || task->text.isEmpty())
+            return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
+                                           QStringLiteral("PowerOnVM_Task returned no task"))));
+        m_stage = Stage::TrackingPowerOn;
+        m_powerTask = MoRef{QStringLiteral("Task"), task->string()};
+        if (cancelRequested())
+            m_tracker.requestCancel();
+        m_tracker.track(
+            m_powerTask, [this](int percent) { report(percent, "powering-on"); },
+            [this](Result<XmlValue> result) {
+                if (!result.ok()) {
+                    Error e = withVm(result.error());
+                    e.details.insert(QStringLiteral("stage"), QStringLiteral("powering-on"));
+                    return fail(e);
+                }
+                m_poweredOn = true;
+                readBack();
+            });
+    });
+}
+
+void ProvisionOperation::readBack()
+{
+    m_stage = Stage::Reading;
+    static const QList<PropertySpecDef> vmPaths{
+        {"VirtualMachine", {"name", "config.instanceUuid", "runtime.powerState"}}};
+    retrieve(VimRequests::retrieveObjects(m_session.content().propertyCollector, {m_vmRef}, vmPaths), m_vmReader,
+             [this](Result<void> r) {
+                 ProvisionOutcome outcome;
+                 outcome.taskRef = m_createTask.value;
+                 outcome.poweredOn = m_poweredOn;
+                 outcome.vm.ref = m_vmRef.value;
+                 outcome.vm.name = m_order.spec.name;
+                 outcome.vm.instanceUuid = m_order.requestId.toString(QUuid::WithoutBraces);
+                 outcome.vm.powerState = m_poweredOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
+                 if (r.ok() && !m_vm.obj.isNull()) {
+                     outcome.vm.name = m_vm.text("name");
+                     outcome.vm.instanceUuid = m_vm.text("config.instanceUuid");
+                     outcome.vm.powerState = m_vm.text("runtime.powerState");
+                 } else if (!r.ok()) {
+                     // The VM exists and the task said so: reading it back is a courtesy, not the result.
+                     qCInfo(lcProvision).noquote()
+                         << "created" << m_vmRef.value << "but could not read it back:" << r.error().code;
+                 }
+                 qCInfo(lcProvision).noquote()
+                     << "created" << outcome.vm.ref << outcome.vm.name << (m_poweredOn ? "(powered on)" : "");
+                 succeed(outcome);
+             });
+}
+
+} // namespace dcm::vsphere

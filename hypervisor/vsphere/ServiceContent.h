@@ -1,0 +1,26 @@
+#pragma once
+
+#include "MoRef.h"
+
+#include "domain/ports/HypervisorPort.h"
+
+#include <optional>
+
+namespace dcm::vsphere {
+
+struct XmlValue;
+
+// The parts of vCenter's ServiceContent this adapter uses.
+struct ServiceContent
+{
+    MoRef rootFolder;
+    MoRef propertyCollector;
+    MoRef viewManager;
+    MoRef sessionManager;
+    MoRef searchIndex;
+    AboutInfo about;
+
+    static std::optional<ServiceContent> fromReturnValue(const XmlValue& returnval);
+};
+
+} // namespace dcm::vsphere

@@ -1,0 +1,139 @@
+#include "TaskTracker.h"
+
+#include "VimFaultParser.h"
+#include "VimRequests.h"
+#include "VimSession.h"
+
+#include <QLoggingCategory>
+
+namespace dcm::vsphere {
+
+namespace {
+Q_LOGGING_CATEGORY(lcTask, "dcm.hypervisor.task", QtInfoMsg)
+
+const QList<PropertySpecDef>& taskPaths()
+{
+    static const QList<PropertySpecDef> specs{
+        {"Task", {"info.state", "info.progress", "info.error", "info.result", "info.cancelable"}}};
+    return specs;
+}
+} // namespace
+
+TaskTracker::TaskTracker(VimSession& session, Retrieve retrieve, FireAndForget fireAndForget,
+                         const VsphereOptions& options)
+    : m_session(session), m_retrieve(std::move(retrieve)), m_fireAndForget(std::move(fireAndForget)),
+      m_options(options), m_reader([this](ObjectContent&& o) {
+          m_info = std::move(o);
+          return true;
+      })
+{
+    m_timer.setSingleShot(true);
+    QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { poll(); });
+}
+
+void TaskTracker::track(const MoRef& task, Progress progress, Done done)
+{
+    m_task = task;
+    m_progress = std::move(progress);
+    m_done = std::move(done);
+    m_deadline = QDeadlineTimer(m_options.taskTimeout);
+    m_delay = std::chrono::milliseconds(0);
+    m_failures = 0;
+    m_lastPercent = -1;
+    m_cancelSent = false;
+    m_cancelable = false;
+    poll(); // vCenter often finishes quick tasks before the first poll; vcsim always does
+}
+
+void TaskTracker::requestCancel()
+{
+    m_cancelWanted = true;
+    sendCancelIfPossible();
+}
+
+void TaskTracker::sendCancelIfPossible()
+{
+    if (!m_cancelWanted || m_cancelSent || !m_cancelable || m_task.isNull())
+        return;
+    m_cancelSent = true;
+    qCInfo(lcTask).noquote() << "cancelling task" << m_task.value;
+    m_fireAndForget(VimRequests::cancelTask(m_task));
+}
+
+void TaskTracker::poll()
+{
+    m_info = ObjectContent();
+    m_retrieve(VimRequests::retrieveObjects(m_session.content().propertyCollector, {m_task}, taskPaths()), m_reader,
+               [this](Result<void> r) { polled(std::move(r)); });
+}
+
+void TaskTracker::schedule()
+{
+    if (m_deadline.hasExpired()) {
+        Error e = Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("task-timeout"),
+                              QStringLiteral("task %1 did not finish within %2 s")
+                                  .arg(m_task.value)
+                                  .arg(m_options.taskTimeout.count() / 1000));
+        e.details.insert(QStringLiteral("taskRef"), m_task.value);
+        return finish(e);
+    }
+    m_delay = m_delay.count() == 0 ? m_options.taskPollMin : std::min(m_delay * 2, m_options.taskPollMax);
+    m_timer.start(std::min<qint64>(m_delay.count(), std::max<qint64>(0, m_deadline.remainingTime())));
+}
+
+void TaskTracker::polled(Result<void> r)
+{
+    if (!r.ok()) {
+        ++m_failures;
+        qCInfo(lcTask).noquote() << "polling task" << m_task.value << "failed:" << r.error().code;
+        const bool retryable = r.error().kind == ErrorKind::Transient;
+        if (!retryable || m_failures > m_options.taskPollFailuresTolerated) {
+            Error e = Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("task-tracking-lost"),
+                                  QStringLiteral("lost track of task %1: %2").arg(m_task.value, r.error().message));
+            e.details.insert(QStringLiteral("taskRef"), m_task.value);
+            e.details.insert(QStringLiteral("cause"), r.error().code);
+            return finish(e);
+        }
+        return schedule();
+    }
+    m_failures = 0;
+    if (m_info.obj.isNull()) {
+        Error e = Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("task-tracking-lost"),
+                              QStringLiteral("task %1 is no longer known to vCenter").arg(m_task.value));
+        e.details.insert(QStringLiteral("taskRef"), m_task.value);
+        return finish(e);
+    }
+    const QString state = m_info.text("info.state");
+    if (const XmlValue* c = m_info.prop("info.cancelable"))
+        m_cancelable = c->toBool();
+    const int percent = state == QLatin1String("success") ? 100 : int(m_info.number("info.progress"));
+    if (percent != m_lastPercent && m_progress) {
+        m_lastPercent = percent;
+        m_progress(percent);
+    }
+    if (state == QLatin1String("success")) {
+        const XmlValue* result = m_info.prop("info.result");
+        return finish(result ? *result : XmlValue());
+    }
+    if (state == QLatin1String("error")) {
+        const XmlValue* error = m_info.prop("info.error");
+        VimFault fault = error ? VimFaultParser::fromLocalizedMethodFault(*error) : VimFault();
+        if (fault.message.isEmpty() && fault.type.isEmpty())
+            fault.message = QStringLiteral("task %1 failed without saying why").arg(m_task.value);
+        Error e = fault.toError();
+        e.details.insert(QStringLiteral("taskRef"), m_task.value);
+        return finish(e);
+    }
+    sendCancelIfPossible();
+    schedule();
+}
+
+void TaskTracker::finish(Result<XmlValue> r)
+{
+    m_timer.stop();
+    Done done = std::move(m_done);
+    if (done)
+        done(std::move(r));
+}
+
+} // namespace dcm::vsphere

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "ReturnValueReader.h"
+#include "ServiceContent.h"
+#include "SoapTransport.h"
+
+#include "VsphereOptions.h"
+#include "domain/Result.h"
+#include "domain/ports/HypervisorPort.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+
+namespace dcm::vsphere {
+
+// One vCenter session: API version negotiation (/sdk/vimServiceVersions.xml), ServiceContent, Login,
+// a keepalive that survives failed beats, and re-login after NotAuthenticated — coalesced, so that
+// concurrent calls that all find the session gone cause one Login.
+class VimSession final : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(Result<void>)>;
+
+    VimSession(QNetworkAccessManager* nam, const VsphereOptions& options, QObject* parent = nullptr);
+    ~VimSession() override;
+
+    // Validates and adopts the settings; any session of earlier settings is abandoned.
+    Result<void> configure(const ConnectionSettings& settings);
+    // Forgets the settings (and the password) and the session.
+    void forget();
+    bool isConfigured() const { return m_configured; }
+    bool isLoggedIn() const { return m_state == State::LoggedIn; }
+
+    SoapTransport& transport() { return *m_transport; }
+    const ServiceContent& content() const { return m_content; }
+
+    // Logs in unless logged in; `done` at once when already logged in.
+    void ensureLoggedIn(Done done);
+    // The session was found gone (NotAuthenticated) by a call sent in session `epoch`: one new Login,
+    // shared by all who ask meanwhile; none if a newer session already exists.
+    void relogin(quint64 epoch, Done done);
+    // Increases with every successful Login.
+    quint64 epoch() const { return m_epoch; }
+    // Logout (best effort), then forget().
+    void logout(Done done);
+
+    int loginCount() const { return m_logins; }
+
+private:
+    enum class State
+    {
+        LoggedOut,
+        LoggingIn,
+        LoggedIn,
+    };
+
+    void startSequence(bool refreshContent);
+    void fetchVersions(quint64 generation);
+    void fetchContent(quint64 generation);
+    void sendLogin(quint64 generation);
+    void finishSequence(Result<void> result);
+    void beat();
+    static Error notConnected();
+
+    VsphereOptions m_options;
+    SoapTransport* m_transport; // child
+    ConnectionSettings m_settings;
+    bool m_configured = false;
+    State m_state = State::LoggedOut;
+    quint64 m_generation = 0;
+    ServiceContent m_content;
+    std::vector<Done> m_waiters;
+    SoapTransport::Id m_sequenceCall = 0;
+    SoapTransport::Id m_beatCall = 0;
+    ReturnValueReader m_sequenceReader;
+    ReturnValueReader m_beatReader;
+    ReturnValueReader m_logoutReader;
+    QTimer m_keepalive;
+    int m_logins = 0;
+    quint64 m_epoch = 0;
+};
+
+} // namespace dcm::vsphere
