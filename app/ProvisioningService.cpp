@@ -214,7 +214,9 @@ void ProvisioningService::publishQueueDepth()
     auto counts = m_store->countByState();
     if (!counts.ok())
         return reportStorageError(counts.error());
-    const int depth = counts.value().value(RequestState::QueuedForProvisioning);
+    // Waiting for a service: queued ones, and those `dcmctl submit` left for whoever drains.
+    const int depth = counts.value().value(RequestState::QueuedForProvisioning) +
+                      counts.value().value(RequestState::Submitted);
     if (depth != m_lastQueueDepth) {
         m_lastQueueDepth = depth;
         Q_EMIT queueDepthChanged(depth);

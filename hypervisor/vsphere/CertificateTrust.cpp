@@ -64,6 +64,8 @@ Error CertificateTrust::error(Verdict verdict, const QSslCertificate& leaf, cons
     if (!leaf.isNull()) {
         e.details.insert(QStringLiteral("subject"), leaf.subjectDisplayName());
         e.details.insert(QStringLiteral("issuer"), leaf.issuerDisplayName());
+        e.details.insert(QStringLiteral("notBefore"), leaf.effectiveDate().toUTC().toString(Qt::ISODate));
+        e.details.insert(QStringLiteral("notAfter"), leaf.expiryDate().toUTC().toString(Qt::ISODate));
     }
     return e;
 }

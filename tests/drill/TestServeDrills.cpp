@@ -2,6 +2,7 @@
 // simulator is killed with SIGKILL at random moments and restarted, again and again; two services
 // drain one database together. Afterwards every request is PROVISIONED and the simulator holds exactly
 // one VM per request key.
+#include "SimulatorSpec.h"
 #include "VcsimProcess.h"
 
 #include "app/SqliteRequestStore.h"
@@ -45,20 +46,7 @@ private:
         return p;
     }
 
-    static VmSpec spec(const QString& name)
-    {
-        VmSpec s;
-        s.name = name;
-        s.cpus = 1;
-        s.memoryMiB = 256;
-        s.disks = {DiskSpec{512, true}};
-        s.datacenter = QStringLiteral("DC0");
-        s.cluster = QStringLiteral("DC0_C0");
-        s.datastore = QStringLiteral("LocalDS_0");
-        s.network = QStringLiteral("VM Network");
-        s.guestId = QStringLiteral("otherLinux64Guest");
-        return s;
-    }
+    static VmSpec spec(const QString& name) { return simulatorSpec(name); }
 
     // Requests waiting for any service, as `dcmctl submit` leaves them.
     QList<QUuid> seed(const QString& db, const QString& prefix, int count)
@@ -117,7 +105,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_sim.start(&error), qPrintable(error));
         // A little latency on the calls that matter keeps every kill in the middle of some work.
-        m_sim.post(QStringLiteral("/delay"), {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")}, {QStringLiteral("ms"), 60}});
+        m_sim.post(QStringLiteral("/delay"), {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")}, {QStringLiteral("ms"), 150}});
     }
 
     void killedAgainAndAgainNothingLostNothingTwice()
@@ -131,7 +119,7 @@ private Q_SLOTS:
         for (; kills < 24; ++kills) {
             auto serve = startServe(db);
             QVERIFY(serve->waitForStarted());
-            QTest::qWait(int(random.bounded(250, 1200)));
+            QTest::qWait(int(random.bounded(150, 600)));
             serve->kill(); // SIGKILL: no goodbye, leases left behind
             QVERIFY(serve->waitForFinished(10000));
             if (counts(db).value(RequestState::Provisioned) == ids.size())

@@ -4,6 +4,7 @@
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim bench_service [--requests N] [--concurrency 1,4,8]
 // Prints one JSON object per line.
 #include "ManualClock.h"
+#include "SimulatorSpec.h"
 #include "VcsimProcess.h"
 
 #include "app/ProvisioningService.h"
@@ -35,17 +36,7 @@ void emitLine(const QJsonObject& o)
 
 VmSpec spec(const QString& name)
 {
-    VmSpec s;
-    s.name = name;
-    s.cpus = 1;
-    s.memoryMiB = 256;
-    s.disks = {DiskSpec{512, true}};
-    s.datacenter = QStringLiteral("DC0");
-    s.cluster = QStringLiteral("DC0_C0");
-    s.datastore = QStringLiteral("LocalDS_0");
-    s.network = QStringLiteral("VM Network");
-    s.guestId = QStringLiteral("otherLinux64Guest");
-    return s;
+    return simulatorSpec(name);
 }
 
 ConnectionSettings settingsFor(const VcsimProcess& sim)

@@ -2,6 +2,7 @@
 // the seed's resilience story end to end, with the fault door playing the unreliable vCenter.
 #include "DomainQCompare.h"
 #include "ManualClock.h"
+#include "SimulatorSpec.h"
 #include "VcsimProcess.h"
 
 #include "app/ProvisioningService.h"
@@ -60,20 +61,7 @@ private:
                                   20000);
     }
 
-    VmSpec spec(const QString& name) const
-    {
-        VmSpec s;
-        s.name = name;
-        s.cpus = 2;
-        s.memoryMiB = 512;
-        s.disks = {DiskSpec{1024, true}};
-        s.datacenter = QStringLiteral("DC0");
-        s.cluster = QStringLiteral("DC0_C0");
-        s.datastore = QStringLiteral("LocalDS_0");
-        s.network = QStringLiteral("VM Network");
-        s.guestId = QStringLiteral("otherLinux64Guest");
-        return s;
-    }
+    VmSpec spec(const QString& name) const { return simulatorSpec(name, 2, 512); }
 
     // VMs in the simulator carrying each request key: the proof of "exactly once".
     QHash<QString, int> vmsPerRequestKey()

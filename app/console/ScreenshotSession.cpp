@@ -1,0 +1,211 @@
+#include "ScreenshotSession.h"
+
+#include "ui/BreakerDashboard.h"
+#include "ui/ConnectionController.h"
+#include "ui/DiskListEditor.h"
+#include "ui/MainWindow.h"
+#include "ui/NotificationCenter.h"
+#include "ui/RequestFilterProxy.h"
+#include "ui/RequestTableModel.h"
+#include "ui/RequestsPage.h"
+#include "ui/ServiceClient.h"
+#include "ui/ThumbprintMismatchDialog.h"
+#include "ui/TrustDialog.h"
+#include "ui/VmSpecForm.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace dcm {
+
+ScreenshotSession::ScreenshotSession(MainWindow* window, const QString& directory, const QString& scene,
+                                     int timeoutSeconds)
+    : QObject(window), m_window(window), m_dir(directory), m_scene(scene)
+{
+    m_dir.mkpath(QStringLiteral("."));
+    window->notifications()->setTrayAllowed(false);
+    ServiceClient* client = window->client();
+    connect(client, &ServiceClient::inventoryChanged, this, [this] {
+        m_inventory = true;
+        poll();
+    });
+    connect(client, &ServiceClient::requestsLoaded, this, [this] {
+        m_requests = true;
+        poll();
+    });
+    connect(client, &ServiceClient::breakerChanged, this, &ScreenshotSession::poll);
+    connect(window->connectionController(), &ConnectionController::dialogShown, this, &ScreenshotSession::onDialog);
+    QTimer::singleShot(timeoutSeconds * 1000, this, [this, timeoutSeconds] {
+        std::fprintf(stderr, "dcm-console: screenshot scene '%s' not reached within %d s\n", qPrintable(m_scene),
+                     timeoutSeconds);
+        finish(1);
+    });
+}
+
+QStringList ScreenshotSession::scenes()
+{
+    return {QStringLiteral("main"), QStringLiteral("dark"), QStringLiteral("outage"), QStringLiteral("trust"),
+            QStringLiteral("mismatch")};
+}
+
+void ScreenshotSession::later(int ms, std::function<void()> step)
+{
+    QTimer::singleShot(ms, this, std::move(step));
+}
+
+void ScreenshotSession::poll()
+{
+    if (m_started || !m_window)
+        return;
+    ServiceClient* client = m_window->client();
+    if (m_scene == QLatin1String("main") || m_scene == QLatin1String("dark")) {
+        if (m_inventory && m_requests && client->connection().state == ConnectionStatus::State::Connected) {
+            m_started = true;
+            // Let the drain and the table settle, so that the pictures show a steady state.
+            later(2500, [this] { shootMain(); });
+        }
+    } else if (m_scene == QLatin1String("outage")) {
+        if (client->breaker() && client->breaker()->state == BreakerState::Open && m_requests) {
+            m_started = true;
+            later(1500, [this] { shootOutage(); });
+        }
+    }
+}
+
+void ScreenshotSession::onDialog(QDialog* dialog)
+{
+    const bool wanted = (m_scene == QLatin1String("trust") && qobject_cast<TrustDialog*>(dialog)) ||
+                        (m_scene == QLatin1String("mismatch") && qobject_cast<ThumbprintMismatchDialog*>(dialog));
+    if (!wanted || m_started)
+        return;
+    m_started = true;
+    QPointer<QDialog> guard(dialog);
+    later(800, [this, guard] {
+        if (!guard)
+            return finish(1);
+        save(guard, m_scene == QLatin1String("trust") ? QStringLiteral("trust-dialog.png")
+                                                      : QStringLiteral("thumbprint-mismatch.png"));
+        finish(m_saved == 1 ? 0 : 1);
+    });
+}
+
+void ScreenshotSession::fillForm(const QString& name)
+{
+    VmSpecForm* form = m_window->vmSpecForm();
+    form->findChild<QLineEdit*>(QStringLiteral("name"))->setText(name);
+    form->findChild<QPlainTextEdit*>(QStringLiteral("annotation"))
+        ->setPlainText(QStringLiteral("Owner: web team · change CHG-4711"));
+    form->findChild<QSpinBox*>(QStringLiteral("cpus"))->setValue(2);
+    form->findChild<QSpinBox*>(QStringLiteral("coresPerSocket"))->setValue(1);
+    form->findChild<QComboBox*>(QStringLiteral("memoryUnit"))->setCurrentIndex(1);
+    form->findChild<QDoubleSpinBox*>(QStringLiteral("memory"))->setValue(2);
+    form->findChild<DiskListEditor*>(QStringLiteral("disks"))
+        ->setDisks({DiskSpec{16 * 1024, true}, DiskSpec{8 * 1024, false}});
+}
+
+void ScreenshotSession::pressSubmit()
+{
+    auto* submit = m_window->vmSpecForm()->findChild<QPushButton*>(QStringLiteral("submit"));
+    if (submit->isEnabled())
+        submit->click();
+    else
+        std::fprintf(stderr, "dcm-console: the form is not valid; not submitted\n");
+}
+
+void ScreenshotSession::shootMain()
+{
+    const bool dark = m_scene == QLatin1String("dark");
+    const QString suffix = dark ? QStringLiteral("-dark") : QString();
+    m_window->showView(MainWindow::View::NewVm);
+    fillForm(QStringLiteral("web-frontend-03"));
+    later(600, [this, dark, suffix] {
+        save(m_window, QStringLiteral("new-vm%1.png").arg(suffix));
+        if (!dark) {
+            // Real requests against the simulator, for the table, the timeline and the latency chart.
+            pressSubmit();
+            VmSpec more = m_window->vmSpecForm()->spec();
+            for (const char* name : {"batch-worker-01", "batch-worker-02", "ci-runner-01"}) {
+                more.name = QString::fromLatin1(name);
+                (void)m_window->client()->submit(more);
+            }
+        }
+        later(dark ? 100 : 3500, [this, dark, suffix] {
+            m_window->showView(MainWindow::View::Requests);
+            RequestsPage* page = m_window->requestsPage();
+            page->table()->selectRow(0);
+            later(600, [this, dark, suffix] {
+                save(m_window, QStringLiteral("requests%1.png").arg(suffix));
+                m_window->adminModeAction()->setChecked(true);
+                m_window->showView(MainWindow::View::Dashboard);
+                later(600, [this, suffix] {
+                    save(m_window, QStringLiteral("breaker-dashboard%1.png").arg(suffix));
+                    finish(m_saved == 3 ? 0 : 1);
+                });
+            });
+        });
+    });
+}
+
+void ScreenshotSession::shootOutage()
+{
+    // No inventory while vCenter is down: the operator types the placement, and the request is queued.
+    m_window->showView(MainWindow::View::NewVm);
+    fillForm(QStringLiteral("app-server-04"));
+    VmSpecForm* form = m_window->vmSpecForm();
+    form->findChild<QComboBox*>(QStringLiteral("datacenter"))->setEditText(QStringLiteral("DC0"));
+    form->findChild<QComboBox*>(QStringLiteral("compute"))->setEditText(QStringLiteral("DC0_C0"));
+    form->findChild<QComboBox*>(QStringLiteral("datastore"))->setEditText(QStringLiteral("LocalDS_0"));
+    form->findChild<QComboBox*>(QStringLiteral("network"))->setEditText(QStringLiteral("VM Network"));
+    later(300, [this] {
+        pressSubmit();
+        later(1200, [this] {
+            save(m_window, QStringLiteral("new-vm-queued.png"));
+            m_window->adminModeAction()->setChecked(true);
+            m_window->showView(MainWindow::View::Dashboard);
+            later(600, [this] {
+                save(m_window, QStringLiteral("breaker-open.png"));
+                m_window->showView(MainWindow::View::Requests);
+                RequestsPage* page = m_window->requestsPage();
+                page->stateFilter()->setCurrentIndex(1); // active requests
+                page->table()->selectRow(0);
+                later(600, [this] {
+                    save(m_window, QStringLiteral("requests-queued.png"));
+                    finish(m_saved == 3 ? 0 : 1);
+                });
+            });
+        });
+    });
+}
+
+void ScreenshotSession::save(QWidget* widget, const QString& name)
+{
+    const QString path = m_dir.filePath(name);
+    if (widget->grab().save(path)) {
+        ++m_saved;
+        std::fprintf(stdout, "dcm-console: saved %s\n", qPrintable(path));
+        std::fflush(stdout);
+    } else {
+        std::fprintf(stderr, "dcm-console: could not save %s\n", qPrintable(path));
+    }
+}
+
+void ScreenshotSession::finish(int code)
+{
+    // Through the event loop: the window closes (and saves nothing: settings are temporary here).
+    QMetaObject::invokeMethod(
+        qApp, [code] { QCoreApplication::exit(code); }, Qt::QueuedConnection);
+}
+
+} // namespace dcm

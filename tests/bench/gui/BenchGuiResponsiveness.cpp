@@ -1,0 +1,624 @@
+// bench_gui: does the console's GUI thread ever freeze? A 5 ms heartbeat timer on the GUI thread records
+// the longest gap between its beats (the longest event-loop stall) while:
+//   inventory  20,000 VMs (plus 200 hosts, 400 datastores, 300 networks, 2,000 folders) load into the
+//              New VM pickers, five times over;
+//   hang       the hypervisor accepts calls and never answers (inventory refresh, 50 submits, a probe);
+//   drain      1,000 requests are submitted while the breaker is held open, then drain to PROVISIONED
+//              and update the request table;
+//   startup    time to first window (and to the rows on screen) with 10,000 requests in the database,
+//              each in a fresh process.
+// The service runs on its own thread (ServiceHost) with the fake hypervisor (and, for startup, the real
+// SQLite store), as in the console. Goal: every stall <= 50 ms; startup <= 0.5 s.
+// Usage: QT_QPA_PLATFORM=offscreen bench_gui [--vms N] [--requests N] [--startup-requests N] [--runs N]
+//        [--only interactive|startup] [--profile]
+#include "FakeHypervisor.h"
+#include "FakeHypervisorOwner.h"
+#include "FakeRequestStore.h"
+#include "FakeRequestStoreOwner.h"
+
+#include "app/ServiceHost.h"
+#include "app/SqliteDatabase.h"
+#include "app/SqliteRequestStore.h"
+#include "ui/InventoryIndex.h"
+#include "ui/MainWindow.h"
+#include "ui/RequestTableModel.h"
+#include "ui/RequestsPage.h"
+#include "ui/ServiceClient.h"
+#include "ui/VmSpecForm.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+using namespace dcm;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto processStart = std::chrono::steady_clock::now();
+
+double msSinceStart()
+{
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - processStart).count();
+}
+
+void emitLine(const QJsonObject& o)
+{
+    std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
+}
+
+// The longest gap between beats of a 5 ms timer on the GUI thread.
+class Heartbeat final : public QObject
+{
+public:
+    static constexpr int intervalMs = 5;
+    Heartbeat()
+    {
+        m_timer.setTimerType(Qt::PreciseTimer);
+        m_timer.setInterval(intervalMs);
+        QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 now = m_clock.nsecsElapsed();
+            m_maxGapNs = std::max(m_maxGapNs, now - m_last);
+            m_last = now;
+            ++m_beats;
+        });
+    }
+    void start()
+    {
+        m_maxGapNs = 0;
+        m_beats = 0;
+        m_clock.start();
+        m_last = 0;
+        m_timer.start();
+    }
+    // Longest gap in ms (including the gap up to now).
+    double stop()
+    {
+        m_timer.stop();
+        m_maxGapNs = std::max(m_maxGapNs, m_clock.nsecsElapsed() - m_last);
+        return double(m_maxGapNs) / 1e6;
+    }
+    int beats() const { return m_beats; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_last = 0;
+    qint64 m_maxGapNs = 0;
+    int m_beats = 0;
+};
+
+InventorySnapshot bigInventory(int vmCount)
+{
+    InventorySnapshot s;
+    s.fetchedAt = QDateTime::currentDateTimeUtc();
+    DatacenterInfo dc;
+    dc.ref = QStringLiteral("datacenter-2");
+    dc.name = QStringLiteral("DC0");
+    dc.path = QStringLiteral("/DC0");
+    s.datacenters << dc;
+    constexpr int clusters = 20, hostsPerCluster = 10, datastores = 400, networks = 300, folders = 2000;
+    for (int d = 0; d < datastores; ++d) {
+        DatastoreInfo ds;
+        ds.ref = QStringLiteral("datastore-%1").arg(d);
+        ds.name = QStringLiteral("ds-%1").arg(d, 3, 10, QLatin1Char('0'));
+        ds.path = QStringLiteral("/DC0/datastore/") + ds.name;
+        ds.type = QStringLiteral("VMFS");
+        ds.capacityBytes = qint64(8) << 40;
+        ds.freeBytes = qint64(1 + d % 7) << 40;
+        s.datastores << ds;
+    }
+    for (int n = 0; n < networks; ++n) {
+        NetworkInfo net;
+        net.ref = QStringLiteral("network-%1").arg(n);
+        net.name = QStringLiteral("vlan-%1").arg(100 + n);
+        net.path = QStringLiteral("/DC0/network/") + net.name;
+        s.networks << net;
+    }
+    for (int c = 0; c < clusters; ++c) {
+        ClusterInfo cl;
+        cl.ref = QStringLiteral("domain-c%1").arg(c);
+        cl.name = QStringLiteral("cluster-%1").arg(c, 2, 10, QLatin1Char('0'));
+        cl.path = QStringLiteral("/DC0/host/") + cl.name;
+        cl.datacenterRef = dc.ref;
+        cl.rootPoolRef = QStringLiteral("resgroup-root-%1").arg(c);
+        s.clusters << cl;
+        ResourcePoolInfo root;
+        root.ref = cl.rootPoolRef;
+        root.name = QStringLiteral("Resources");
+        root.path = cl.path + QStringLiteral("/Resources");
+        root.parentRef = cl.ref;
+        root.ownerRef = cl.ref;
+        s.resourcePools << root;
+        for (int p = 0; p < 5; ++p) {
+            ResourcePoolInfo pool;
+            pool.ref = QStringLiteral("resgroup-%1-%2").arg(c).arg(p);
+            pool.name = QStringLiteral("pool-%1").arg(p);
+            pool.path = root.path + QLatin1Char('/') + pool.name;
+            pool.parentRef = root.ref;
+            pool.ownerRef = cl.ref;
+            s.resourcePools << pool;
+        }
+        for (int h = 0; h < hostsPerCluster; ++h) {
+            HostInfo host;
+            host.ref = QStringLiteral("host-%1-%2").arg(c).arg(h);
+            host.name = QStringLiteral("esx-%1-%2.example.com").arg(c).arg(h);
+            host.path = cl.path + QLatin1Char('/') + host.name;
+            host.clusterRef = cl.ref;
+            host.computeResourceRef = cl.ref;
+            host.connectionState = QStringLiteral("connected");
+            host.cpuCores = 64;
+            host.cpuMhzTotal = 64 * 2600;
+            host.cpuMhzUsed = 20000 + 1000 * h;
+            host.memoryBytes = qint64(1) << 40;
+            host.memoryUsedMiB = 300000 + 1000 * h;
+            for (int k = 0; k < 40; ++k)
+                host.datastoreRefs << QStringLiteral("datastore-%1").arg((c * 20 + k) % datastores);
+            for (int k = 0; k < 30; ++k)
+                host.networkRefs << QStringLiteral("network-%1").arg((c * 15 + k) % networks);
+            s.hosts << host;
+        }
+    }
+    FolderInfo root;
+    root.ref = QStringLiteral("group-v3");
+    root.name = QStringLiteral("vm");
+    root.path = QStringLiteral("/DC0/vm");
+    root.parentRef = dc.ref;
+    s.folders << root;
+    for (int f = 1; f < folders; ++f) {
+        FolderInfo folder;
+        folder.ref = QStringLiteral("group-v%1").arg(100 + f);
+        folder.name = QStringLiteral("app-%1").arg(f, 4, 10, QLatin1Char('0'));
+        folder.path = QStringLiteral("/DC0/vm/team-%1/").arg(f % 40) + folder.name;
+        folder.parentRef = root.ref;
+        s.folders << folder;
+    }
+    for (int v = 0; v < vmCount; ++v) {
+        VmInfo vm;
+        vm.ref = QStringLiteral("vm-%1").arg(1000 + v);
+        vm.name = QStringLiteral("vm-%1").arg(v, 5, 10, QLatin1Char('0'));
+        vm.path = QStringLiteral("/DC0/vm/") + vm.name;
+        vm.parentRef = s.folders.at(v % folders).ref;
+        vm.powerState = QStringLiteral("poweredOn");
+        vm.cpus = 2;
+        vm.memoryMiB = 4096;
+        vm.guestId = QStringLiteral("otherLinux64Guest");
+        s.vms << vm;
+    }
+    return s;
+}
+
+VmSpec benchSpec(const QString& name)
+{
+    VmSpec s;
+    s.name = name;
+    s.cpus = 2;
+    s.memoryMiB = 2048;
+    s.disks = {DiskSpec{10240, true}};
+    s.datacenter = QStringLiteral("DC0");
+    s.cluster = QStringLiteral("/DC0/host/cluster-00");
+    s.datastore = QStringLiteral("/DC0/datastore/ds-000");
+    s.network = QStringLiteral("/DC0/network/vlan-100");
+    s.guestId = QStringLiteral("otherLinux64Guest");
+    return s;
+}
+
+ConnectionProfile benchProfile()
+{
+    ConnectionProfile p;
+    p.name = QStringLiteral("bench");
+    p.server = QStringLiteral("vc.bench");
+    p.user = QStringLiteral("operator");
+    return p;
+}
+
+// Runs `work` on the fake's (service) thread and waits: only between measurements.
+void onServiceThread(FakeHypervisor* hv, const std::function<void()>& work)
+{
+    QMetaObject::invokeMethod(hv, work, Qt::BlockingQueuedConnection);
+}
+
+bool waitFor(const std::function<bool()>& done, int timeoutMs = 120000)
+{
+    return QTest::qWaitFor(done, timeoutMs);
+}
+
+int countInState(RequestTableModel* model, RequestState state)
+{
+    int n = 0;
+    for (int r = 0; r < model->rowCount(); ++r)
+        n += model->requestAt(r)->state() == state ? 1 : 0;
+    return n;
+}
+
+// With --profile: the slowest event deliveries on the GUI thread (receiver class, event type), to find
+// what a stall is made of.
+class ProfilingApplication final : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool profile = false;
+    struct Slow
+    {
+        double ms;
+        QString what;
+    };
+    QList<Slow> slowest;
+
+    // The longest single event delivery on the GUI thread since the last reset: our code's share of a
+    // stall (the heartbeat's gap also holds the time the OS gave other processes).
+    double longestEventMs = 0;
+
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event);
+        if (!profile) {
+            QElapsedTimer t;
+            t.start();
+            const bool result = QApplication::notify(receiver, event);
+            longestEventMs = std::max(longestEventMs, double(t.nsecsElapsed()) / 1e6);
+            return result;
+        }
+        QElapsedTimer t;
+        t.start();
+        const QString what = QStringLiteral("%1/%2 type %3")
+                                 .arg(QString::fromLatin1(receiver->metaObject()->className()), receiver->objectName())
+                                 .arg(int(event->type()));
+        const bool result = QApplication::notify(receiver, event);
+        const double ms = double(t.nsecsElapsed()) / 1e6;
+        longestEventMs = std::max(longestEventMs, ms);
+        if (ms > 2.0) {
+            slowest.append({ms, what});
+            std::sort(slowest.begin(), slowest.end(), [](const Slow& a, const Slow& b) { return a.ms > b.ms; });
+            if (slowest.size() > 12)
+                slowest.resize(12);
+        }
+        return result;
+    }
+    double takeLongestEvent() { return std::exchange(longestEventMs, 0.0); }
+    void report(const char* scenario)
+    {
+        for (const Slow& s : std::as_const(slowest))
+            std::fprintf(stderr, "  [%s] %.1f ms %s\n", scenario, s.ms, qPrintable(s.what));
+        slowest.clear();
+    }
+};
+
+ProfilingApplication* profiler()
+{
+    return static_cast<ProfilingApplication*>(QCoreApplication::instance());
+}
+
+int runInteractive(int vms, int requests, int runs)
+{
+    auto hv = std::make_shared<FakeHypervisor>();
+    hv->setInventory(bigInventory(vms));
+    auto store = std::make_shared<FakeRequestStore>();
+    static const SystemClock clock;
+    ServiceHost host([hv] { return std::unique_ptr<HypervisorPort>(std::make_unique<FakeHypervisorOwner>(hv)); },
+                     [store]() -> Result<std::unique_ptr<RequestStorePort>> {
+                         return std::unique_ptr<RequestStorePort>(std::make_unique<FakeRequestStoreOwner>(store));
+                     },
+                     {}, clock, ServiceConfig{});
+    hv->moveToThread(host.thread());
+
+    MainWindow window(host.service());
+    window.resize(1280, 860);
+    host.start();
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return 1;
+    Heartbeat beat;
+    VmSpecForm* form = window.vmSpecForm();
+    RequestTableModel* model = window.requestsPage()->model();
+    ServiceClient* client = window.client();
+    window.showView(MainWindow::View::NewVm);
+
+    // 1. 20,000 VMs into the pickers: the first connection's inventory, then refreshes.
+    {
+        QElapsedTimer indexTimer;
+        indexTimer.start();
+        const InventoryIndex index(hv->inventorySnapshot());
+        const double indexMs = double(indexTimer.nsecsElapsed()) / 1e6;
+        profiler()->takeLongestEvent();
+        QElapsedTimer t;
+        t.start();
+        beat.start();
+        window.connectAtStart(benchProfile(), QStringLiteral("secret"), false);
+        const bool loaded = waitFor([&] { return form->hasInventory(); });
+        const double firstMs = double(t.nsecsElapsed()) / 1e6;
+        double worst = beat.stop();
+        for (int i = 1; i < runs; ++i) {
+            QSignalSpy changed(client, &ServiceClient::inventoryChanged);
+            beat.start();
+            form->refreshInventory();
+            (void)waitFor([&] { return changed.count() > 0; });
+            QTest::qWait(50); // the form applies it in the same turn; let the heartbeat see the next beats
+            worst = std::max(worst, beat.stop());
+        }
+        profiler()->report("inventory");
+        emitLine({{"scenario", "inventory"},
+                  {"vms", vms},
+                  {"hosts", form->inventoryIndex().snapshot().hosts.size()},
+                  {"folders", form->inventoryIndex().snapshot().folders.size()},
+                  {"loaded", loaded},
+                  {"connectToPickersFilledMs", firstMs},
+                  {"refreshes", runs},
+                  {"indexBuildMs", indexMs},
+                  {"longestEventMs", profiler()->takeLongestEvent()},
+                  {"longestStallMs", worst}});
+    }
+
+    // 2. The hypervisor hangs: calls are accepted and never answered.
+    {
+        onServiceThread(hv.get(), [hv] { hv->setHoldCalls(true); });
+        QSignalSpy answers(client, &ServiceClient::submitAnswered);
+        profiler()->takeLongestEvent();
+        beat.start();
+        QElapsedTimer t;
+        t.start();
+        form->refreshInventory();
+        for (int i = 0; i < 50; ++i)
+            (void)client->submit(benchSpec(QStringLiteral("hang-%1").arg(i)));
+        client->probeNow();
+        window.showView(MainWindow::View::Requests);
+        while (t.elapsed() < 3000)
+            QTest::qWait(100);
+        const double worst = beat.stop();
+        int held = 0;
+        onServiceThread(hv.get(), [&] { held = hv->heldCount(); });
+        profiler()->report("hang");
+        emitLine({{"scenario", "hang"},
+                  {"windowMs", 3000},
+                  {"heldCalls", held},
+                  {"submitAnswersReceived", int(answers.count())},
+                  {"longestEventMs", profiler()->takeLongestEvent()},
+                  {"longestStallMs", worst}});
+        onServiceThread(hv.get(), [hv] {
+            hv->setHoldCalls(false);
+            hv->completeAllHeld();
+        });
+        (void)waitFor([&] { return countInState(model, RequestState::Provisioned) >= 50; });
+    }
+
+    // 3. 1,000 requests queued while the breaker is held, then drained to PROVISIONED.
+    {
+        client->forceBreakerOpen(QStringLiteral("bench hold"));
+        (void)waitFor([&] { return client->breaker() && client->breaker()->state == BreakerState::ForcedOpen; });
+        const int before = model->rowCount();
+        profiler()->takeLongestEvent();
+        QElapsedTimer t;
+        t.start();
+        beat.start();
+        for (int i = 0; i < requests; ++i)
+            (void)client->submit(benchSpec(QStringLiteral("drain-%1").arg(i, 4, 10, QLatin1Char('0'))));
+        (void)waitFor([&] { return model->rowCount() == before + requests; });
+        const double queuedMs = double(t.nsecsElapsed()) / 1e6;
+        const double submitStall = beat.stop();
+
+        const int provisionedBefore = countInState(model, RequestState::Provisioned);
+        const double submitEvent = profiler()->takeLongestEvent();
+        t.restart();
+        beat.start();
+        client->resetBreaker(QStringLiteral("bench release"));
+        const bool drained =
+            waitFor([&] { return countInState(model, RequestState::Provisioned) == provisionedBefore + requests; });
+        const double drainMs = double(t.nsecsElapsed()) / 1e6;
+        const double drainStall = beat.stop();
+        profiler()->report("drain");
+        emitLine({{"scenario", "drain"},
+                  {"requests", requests},
+                  {"submitToRowsMs", queuedMs},
+                  {"submitLongestStallMs", submitStall},
+                  {"submitLongestEventMs", submitEvent},
+                  {"longestEventMs", profiler()->takeLongestEvent()},
+                  {"drained", drained},
+                  {"drainMs", drainMs},
+                  {"longestStallMs", drainStall}});
+    }
+    window.close();
+    host.stop();
+    return 0;
+}
+
+// A database with `count` requests: mostly provisioned, some failed, some queued.
+bool fillDatabase(const QString& path, int count)
+{
+    auto opened = SqliteRequestStore::open(path);
+    if (!opened.ok())
+        return false;
+    SqliteRequestStore& store = *opened.value();
+    // Only to load the fixture quickly: the console opens it with its own (durable) settings.
+    QSqlQuery(store.database().database()).exec(QStringLiteral("PRAGMA synchronous=OFF"));
+    const QDateTime start = QDateTime::currentDateTimeUtc().addDays(-30);
+    for (int i = 0; i < count; ++i) {
+        const QDateTime at = start.addSecs(i * 60);
+        ProvisioningRequest r(QUuid::createUuid(), benchSpec(QStringLiteral("vm-%1").arg(i, 5, 10, QLatin1Char('0'))),
+                              at);
+        if (!store.insert(r, QString(), at).ok())
+            return false;
+        RequestState expected = RequestState::Submitted;
+        const auto step = [&](RequestState to, const QString& why) {
+            const bool ok = r.transitionTo(to, why, at.addSecs(1)).ok() && store.update(r, expected).ok();
+            expected = to;
+            return ok;
+        };
+        bool ok = step(RequestState::Provisioning, QStringLiteral("sent"));
+        if (i % 50 == 0)
+            ok = ok && step(RequestState::Failed, QStringLiteral("InvalidArgument"));
+        else if (i % 97 == 0)
+            ok = ok && step(RequestState::QueuedForProvisioning, QStringLiteral("transient failure"));
+        else
+            ok = ok && step(RequestState::Provisioned, QStringLiteral("created"));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+// One process start: main() to the first painted window, and to the rows loaded and painted.
+int runStartup(const QString& database, int expectedRows)
+{
+    auto hv = std::make_shared<FakeHypervisor>();
+    static const SystemClock clock;
+    ServiceHost host([hv] { return std::unique_ptr<HypervisorPort>(std::make_unique<FakeHypervisorOwner>(hv)); },
+                     [database]() -> Result<std::unique_ptr<RequestStorePort>> {
+                         auto opened = SqliteRequestStore::open(database);
+                         if (!opened.ok())
+                             return opened.error();
+                         return std::unique_ptr<RequestStorePort>(std::move(opened.value()));
+                     },
+                     {}, clock, ServiceConfig{});
+    hv->moveToThread(host.thread());
+    MainWindow window(host.service());
+    window.resize(1280, 860);
+    window.showView(MainWindow::View::Requests);
+
+    double firstPaint = -1, rowsLoaded = -1, rowsPainted = -1;
+    RequestTableModel* model = window.requestsPage()->model();
+    struct PaintWatch : QObject
+    {
+        std::function<void()> onPaint;
+        bool eventFilter(QObject*, QEvent* e) override
+        {
+            if (e->type() == QEvent::Paint && onPaint)
+                onPaint();
+            return false;
+        }
+    } watch;
+    watch.onPaint = [&] {
+        if (firstPaint < 0)
+            firstPaint = msSinceStart();
+        if (rowsLoaded >= 0 && rowsPainted < 0)
+            rowsPainted = msSinceStart();
+    };
+    window.installEventFilter(&watch);
+    window.requestsPage()->findChild<QWidget*>(QStringLiteral("requestsTable"))->installEventFilter(&watch);
+    QObject::connect(model, &QAbstractItemModel::modelReset, &window, [&] {
+        if (model->rowCount() >= expectedRows && rowsLoaded < 0)
+            rowsLoaded = msSinceStart();
+    });
+    host.start();
+    window.show();
+    const bool ok = waitFor([&] { return rowsPainted >= 0; }, 30000);
+    profiler()->report("startup");
+    emitLine({{"scenario", "startup-run"},
+              {"rows", model->rowCount()},
+              {"ok", ok},
+              {"firstWindowPaintedMs", firstPaint},
+              {"rowsLoadedMs", rowsLoaded},
+              {"rowsPaintedMs", rowsPainted},
+              {"longestEventMs", profiler()->takeLongestEvent()}});
+    window.close();
+    host.stop();
+    return ok ? 0 : 1;
+}
+
+int runStartupSeries(int count, int runs)
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("requests.sqlite"));
+    QElapsedTimer fill;
+    fill.start();
+    if (!fillDatabase(db, count)) {
+        std::fprintf(stderr, "bench_gui: could not build the database\n");
+        return 1;
+    }
+    // The store's share of "rows on screen": opening the file and listing every request (service thread).
+    double openMs = 0, listMs = 0;
+    {
+        QElapsedTimer t;
+        t.start();
+        auto opened = SqliteRequestStore::open(db);
+        openMs = double(t.nsecsElapsed()) / 1e6;
+        t.restart();
+        if (opened.ok())
+            (void)opened.value()->list(RequestFilter{});
+        listMs = double(t.nsecsElapsed()) / 1e6;
+    }
+    QList<double> window, rows, events;
+    for (int i = 0; i < runs; ++i) {
+        QProcess child;
+        child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        child.start(
+            QCoreApplication::applicationFilePath(),
+            {QStringLiteral("--startup-child"), db, QStringLiteral("--startup-requests"), QString::number(count)});
+        if (!child.waitForFinished(60000))
+            return 1;
+        const QJsonObject o =
+            QJsonDocument::fromJson(child.readAllStandardOutput().trimmed().split('\n').last()).object();
+        window << o.value(QStringLiteral("firstWindowPaintedMs")).toDouble();
+        rows << o.value(QStringLiteral("rowsPaintedMs")).toDouble();
+        events << o.value(QStringLiteral("longestEventMs")).toDouble();
+    }
+    std::sort(window.begin(), window.end());
+    std::sort(rows.begin(), rows.end());
+    std::sort(events.begin(), events.end());
+    emitLine({{"scenario", "startup"},
+              {"requestsInDatabase", count},
+              {"databaseFillMs", double(fill.elapsed())},
+              {"runs", runs},
+              {"firstWindowMedianMs", window.at(window.size() / 2)},
+              {"firstWindowMaxMs", window.back()},
+              {"rowsOnScreenMedianMs", rows.at(rows.size() / 2)},
+              {"rowsOnScreenMaxMs", rows.back()},
+              {"longestGuiEventMaxMs", events.back()},
+              {"storeOpenMs", openMs},
+              {"storeListAllMs", listMs}});
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    ProfilingApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("dcm.*=false\nqt.qpa.*=false"));
+    QCommandLineParser parser;
+    parser.addOptions(
+        {{QStringLiteral("vms"), QStringLiteral("VMs in the inventory."), QStringLiteral("N"), QStringLiteral("20000")},
+         {QStringLiteral("requests"), QStringLiteral("Requests to drain."), QStringLiteral("N"),
+          QStringLiteral("1000")},
+         {QStringLiteral("startup-requests"), QStringLiteral("Requests in the database at startup."),
+          QStringLiteral("N"), QStringLiteral("10000")},
+         {QStringLiteral("runs"), QStringLiteral("Repetitions."), QStringLiteral("N"), QStringLiteral("5")},
+         {QStringLiteral("startup-child"), QStringLiteral("(internal) one startup run."), QStringLiteral("DB")},
+         {QStringLiteral("only"), QStringLiteral("interactive or startup."), QStringLiteral("WHAT")},
+         {QStringLiteral("profile"), QStringLiteral("Print the slowest event deliveries (stderr).")}});
+    parser.process(app);
+    app.profile = parser.isSet(QStringLiteral("profile"));
+    // Settings of the benchmark never touch the user's.
+    QTemporaryDir settings;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());
+
+    if (parser.isSet(QStringLiteral("startup-child")))
+        return runStartup(parser.value(QStringLiteral("startup-child")),
+                          parser.value(QStringLiteral("startup-requests")).toInt());
+    const QString only = parser.value(QStringLiteral("only"));
+    int code = 0;
+    if (only.isEmpty() || only == QLatin1String("interactive"))
+        code |= runInteractive(parser.value(QStringLiteral("vms")).toInt(),
+                               parser.value(QStringLiteral("requests")).toInt(),
+                               parser.value(QStringLiteral("runs")).toInt());
+    if (only.isEmpty() || only == QLatin1String("startup"))
+        code |= runStartupSeries(parser.value(QStringLiteral("startup-requests")).toInt(),
+                                 parser.value(QStringLiteral("runs")).toInt());
+    return code;
+}

@@ -1,0 +1,117 @@
+// The request table's model and proxy: fed by snapshots, bursts coalesced into few model signals, live
+// progress only while a task runs, and the proxy's state filter and name search.
+#include "GuiHarness.h"
+
+#include "ui/RequestFilterProxy.h"
+#include "ui/RequestTableModel.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace dcm;
+
+namespace {
+
+ProvisioningRequest request(const QString& name, int minute)
+{
+    return ProvisioningRequest(QUuid::createUuid(), validSpec(name),
+                               QDateTime(QDate(2026, 1, 1), QTime(8, minute), Qt::UTC));
+}
+
+ProvisioningRequest moved(ProvisioningRequest r, RequestState to)
+{
+    const Result<void> ok = r.transitionTo(to, QStringLiteral("test"), r.createdAt().addSecs(1));
+    Q_ASSERT(ok.ok());
+    return r;
+}
+
+} // namespace
+
+class TestRequestTableModel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // The service lists newest first; the proxy shows newest first; new requests are appended.
+    void loadsSnapshotsAndAppendsNewRequests()
+    {
+        RequestTableModel model;
+        RequestFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.sort(RequestTableModel::AgeColumn, Qt::DescendingOrder);
+        model.setRequests({request(QStringLiteral("b"), 2), request(QStringLiteral("a"), 1)});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("b"));
+        model.applyChange(request(QStringLiteral("c"), 3));
+        QCOMPARE(model.rowCount(), 2); // coalesced: not yet
+        QTRY_COMPARE(model.rowCount(), 3);
+        QCOMPARE(proxy.index(0, 0).data().toString(), QStringLiteral("c"));
+    }
+
+    // A burst of 1,000 changes reaches the view as one insert, not 1,000.
+    void burstsAreCoalesced()
+    {
+        RequestTableModel model;
+        QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+        QList<ProvisioningRequest> burst;
+        for (int i = 0; i < 1000; ++i) {
+            burst << request(QStringLiteral("vm-%1").arg(i), i % 60);
+            model.applyChange(burst.back());
+        }
+        for (const ProvisioningRequest& r : std::as_const(burst))
+            model.applyChange(moved(r, RequestState::QueuedForProvisioning));
+        model.flush();
+        QCOMPARE(inserts.count(), 1);
+        QCOMPARE(model.rowCount(), 1000);
+        QCOMPARE(model.requestAt(999)->state(), RequestState::QueuedForProvisioning);
+    }
+
+    // Progress shows while PROVISIONING and goes when the request moves on; late reports are ignored.
+    void progressOnlyWhileProvisioning()
+    {
+        RequestTableModel model;
+        const ProvisioningRequest r = request(QStringLiteral("p"), 1);
+        model.setRequests({moved(r, RequestState::Provisioning)});
+        const QModelIndex progress = model.index(0, RequestTableModel::ProgressColumn);
+        QCOMPARE(progress.data(RequestTableModel::ProgressRole).toInt(), 0);
+        model.applyProgress(RequestProgress{r.id(), 42, QStringLiteral("creating"), QStringLiteral("task-9")});
+        model.flush();
+        QCOMPARE(progress.data(RequestTableModel::ProgressRole).toInt(), 42);
+        QCOMPARE(progress.data().toString(), QStringLiteral("42% · creating"));
+        model.applyChange(moved(moved(r, RequestState::Provisioning), RequestState::Provisioned));
+        model.applyProgress(RequestProgress{r.id(), 90, QStringLiteral("late"), QStringLiteral("task-9")});
+        model.flush();
+        QCOMPARE(progress.data(RequestTableModel::ProgressRole).toInt(), -1);
+        QCOMPARE(model.index(0, RequestTableModel::StateColumn).data().toString(), QStringLiteral("Provisioned"));
+    }
+
+    // A fresh list replaces everything, including changes that were older than it.
+    void aLoadedListWinsOverOlderPendingChanges()
+    {
+        RequestTableModel model;
+        model.applyChange(request(QStringLiteral("old"), 1));
+        model.setRequests({request(QStringLiteral("fresh"), 2)});
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.requestAt(0)->spec().name, QStringLiteral("fresh"));
+    }
+
+    void proxyFiltersByStateAndName()
+    {
+        RequestTableModel model;
+        RequestFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        model.setRequests({moved(request(QStringLiteral("web-1"), 1), RequestState::QueuedForProvisioning),
+                           request(QStringLiteral("web-2"), 2), request(QStringLiteral("db-1"), 3)});
+        proxy.setNameFilter(QStringLiteral("WEB"));
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setStates({RequestState::QueuedForProvisioning});
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setNameFilter(QString());
+        proxy.setStates({});
+        QCOMPARE(proxy.rowCount(), 3);
+    }
+};
+
+QTEST_MAIN(TestRequestTableModel)
+#include "TestRequestTableModel.moc"

@@ -1,0 +1,320 @@
+// The New VM form against the real service: inline validation with the domain's words, Submit only for
+// a valid spec, the cascading pickers and their capacity hints, and the service's answer in words.
+#include "GuiHarness.h"
+
+#include "ui/DiskListEditor.h"
+#include "ui/FieldNote.h"
+#include "ui/ServiceClient.h"
+#include "ui/UiSettings.h"
+#include "ui/VmSpecForm.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+#include <QToolButton>
+
+using namespace dcm;
+
+namespace {
+
+// Two hosts in C0 that reach different datastores and networks, and a resource pool.
+InventorySnapshot twoHostInventory()
+{
+    InventorySnapshot s = FakeHypervisor::sampleInventory();
+    HostInfo h2 = s.hosts.front();
+    h2.ref = QStringLiteral("host-22");
+    h2.name = QStringLiteral("DC0_C0_H1");
+    h2.path = QStringLiteral("/DC0/host/C0/DC0_C0_H1");
+    h2.memoryBytes = qint64(16) * 1024 * 1024 * 1024;
+    h2.memoryUsedMiB = 2048;
+    h2.cpuCores = 8;
+    h2.datastoreRefs = {QStringLiteral("datastore-2")};
+    h2.networkRefs = {QStringLiteral("network-2")};
+    s.hosts << h2;
+    DatastoreInfo ds2 = s.datastores.front();
+    ds2.ref = QStringLiteral("datastore-2");
+    ds2.name = QStringLiteral("ds2");
+    ds2.path = QStringLiteral("/DC0/datastore/ds2");
+    ds2.capacityBytes = qint64(100) * 1024 * 1024 * 1024;
+    ds2.freeBytes = qint64(20) * 1024 * 1024 * 1024;
+    s.datastores << ds2;
+    NetworkInfo n2 = s.networks.front();
+    n2.ref = QStringLiteral("network-2");
+    n2.name = QStringLiteral("Backend");
+    n2.path = QStringLiteral("/DC0/network/Backend");
+    s.networks << n2;
+    ResourcePoolInfo pool;
+    pool.ref = QStringLiteral("resgroup-9");
+    pool.name = QStringLiteral("Web");
+    pool.path = QStringLiteral("/DC0/host/C0/Resources/Web");
+    pool.parentRef = QStringLiteral("resgroup-8");
+    pool.ownerRef = QStringLiteral("domain-c7");
+    s.resourcePools << pool;
+    VmInfo vm;
+    vm.ref = QStringLiteral("vm-9");
+    vm.name = QStringLiteral("taken");
+    vm.parentRef = QStringLiteral("group-v3");
+    s.vms << vm;
+    return s;
+}
+
+QStringList itemTexts(const QComboBox* combo)
+{
+    QStringList texts;
+    for (int i = 0; i < combo->count(); ++i)
+        texts << combo->itemText(i);
+    return texts;
+}
+
+} // namespace
+
+class TestVmSpecForm final : public QObject
+{
+    Q_OBJECT
+
+private:
+    IsolatedSettings m_settingsDir;
+    std::unique_ptr<GuiHarness> m_h;
+    std::unique_ptr<UiSettings> m_settings;
+    std::unique_ptr<ServiceClient> m_client;
+    std::unique_ptr<VmSpecForm> m_form;
+
+    template <class T> T* field(const char* name)
+    {
+        auto* w = m_form->findChild<T*>(QLatin1String(name));
+        if (!w)
+            qFatal("no field %s", name);
+        return w;
+    }
+    QPushButton* submitButton() { return field<QPushButton>("submit"); }
+
+    // The form with the sample inventory loaded and a valid spec typed in.
+    void fillValid()
+    {
+        QTest::keyClicks(field<QLineEdit>("name"), QStringLiteral("web-01"));
+        QTRY_VERIFY(m_form->hasInventory());
+        QTRY_VERIFY(submitButton()->isEnabled());
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_h = std::make_unique<GuiHarness>();
+        m_h->hypervisor->setInventory(twoHostInventory());
+        m_settings = std::make_unique<UiSettings>();
+        m_client = std::make_unique<ServiceClient>(m_h->service.get());
+        m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
+        m_form->resize(1100, 800);
+        m_form->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_form.get()));
+        QVERIFY(m_h->connect());
+        m_form->refreshInventory();
+    }
+    void cleanup()
+    {
+        m_form.reset();
+        m_client.reset();
+        m_settings.reset();
+        m_h.reset();
+    }
+
+    // Each invalid input shows the domain's message next to its field and keeps Submit disabled.
+    void invalidInputShowsTheDomainMessageAndKeepsSubmitDisabled_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("name with a slash") << "name"
+                                           << "The name must not contain";
+        QTest::newRow("cores do not divide cpus") << "coresPerSocket"
+                                                  << "cannot be split into sockets";
+        QTest::newRow("memory not a multiple of 4 MiB") << "memoryMiB"
+                                                        << "Memory must be a multiple of 4 MiB";
+        QTest::newRow("zero cpus") << "cpus"
+                                   << "Choose between 1 and 768 virtual CPUs";
+        QTest::newRow("disk of 0 GiB") << "disks[0]"
+                                       << "Disk 1 must be at least 1 MiB";
+    }
+    void invalidInputShowsTheDomainMessageAndKeepsSubmitDisabled()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, expected);
+        fillValid();
+        if (field == QLatin1String("name")) {
+            auto* name = this->field<QLineEdit>("name");
+            name->clear();
+            QTest::keyClicks(name, QStringLiteral("web/01"));
+        } else if (field == QLatin1String("coresPerSocket")) {
+            this->field<QSpinBox>("cpus")->setValue(3);
+            this->field<QSpinBox>("coresPerSocket")->setValue(2);
+        } else if (field == QLatin1String("memoryMiB")) {
+            this->field<QComboBox>("memoryUnit")->setCurrentIndex(0); // MiB
+            this->field<QDoubleSpinBox>("memory")->setValue(1023);
+        } else if (field == QLatin1String("cpus")) {
+            this->field<QSpinBox>("cpus")->setValue(0);
+        } else {
+            this->field<DiskListEditor>("disks")->sizeEditor(0)->setValue(0);
+        }
+        QVERIFY(!submitButton()->isEnabled());
+        if (field.startsWith(QLatin1String("disks"))) {
+            const auto notes = this->field<DiskListEditor>("disks")->findChildren<QWidget*>();
+            QVERIFY(std::any_of(notes.cbegin(), notes.cend(), [&](QWidget* w) {
+                const auto* label = qobject_cast<QLabel*>(w);
+                return label && label->isVisibleTo(m_form.get()) && label->text().contains(expected);
+            }));
+        } else {
+            QVERIFY2(m_form->fieldNoteText(field).contains(expected), qPrintable(m_form->fieldNoteText(field)));
+        }
+        // Fixing it makes the message go and Submit come back.
+        if (field == QLatin1String("coresPerSocket"))
+            this->field<QSpinBox>("coresPerSocket")->setValue(1);
+        else if (field == QLatin1String("memoryMiB"))
+            this->field<QDoubleSpinBox>("memory")->setValue(1024);
+        else if (field == QLatin1String("cpus"))
+            this->field<QSpinBox>("cpus")->setValue(2);
+        else if (field == QLatin1String("name"))
+            this->field<QLineEdit>("name")->setText(QStringLiteral("web-01"));
+        else
+            this->field<DiskListEditor>("disks")->sizeEditor(0)->setValue(10);
+        QVERIFY(submitButton()->isEnabled());
+        QCOMPARE(m_form->fieldNoteText(field), QString());
+    }
+
+    // A fresh form is not valid (no name), but shows no red line before the operator types.
+    void freshFormDisablesSubmitWithoutShoutingAboutTheName()
+    {
+        QTRY_VERIFY(m_form->hasInventory());
+        QVERIFY(!submitButton()->isEnabled());
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("name")), QString());
+        QCOMPARE(field<QLabel>("problemSummary")->text(), QStringLiteral("Enter a name for the VM."));
+    }
+
+    // Add and remove disks; the spec follows, with the unit converted (GiB in the form, MiB in the spec).
+    void disksCanBeAddedAndRemoved()
+    {
+        fillValid();
+        auto* disks = field<DiskListEditor>("disks");
+        const int before = disks->count();
+        QTest::mouseClick(disks->addButton(), Qt::LeftButton);
+        QCOMPARE(disks->count(), before + 1);
+        disks->sizeEditor(before)->setValue(2.5);
+        QCOMPARE(m_form->spec().disks.size(), before + 1);
+        QCOMPARE(m_form->spec().disks.back().sizeMiB, qint64(2560));
+        auto* remove = disks->findChildren<QToolButton*>(QStringLiteral("removeDisk")).back();
+        QTest::mouseClick(remove, Qt::LeftButton);
+        QTRY_COMPARE(disks->count(), before);
+        // Removing the last disk is a problem the domain names.
+        while (disks->count() > 0)
+            disks->removeDisk(0);
+        QVERIFY(!submitButton()->isEnabled());
+    }
+
+    // Datacenter -> cluster/pool -> host -> datastores and networks that host reaches.
+    void pickersCascadeFromTheInventory()
+    {
+        fillValid();
+        auto* compute = field<QComboBox>("compute");
+        auto* host = field<QComboBox>("host");
+        auto* datastore = field<QComboBox>("datastore");
+        auto* network = field<QComboBox>("network");
+        QCOMPARE(field<QComboBox>("datacenter")->currentText(), QStringLiteral("DC0"));
+        QCOMPARE(itemTexts(compute),
+                 (QStringList{QStringLiteral("C0 (cluster)"), QStringLiteral("C0/Resources/Web (resource pool)")}));
+        QCOMPARE(host->count(), 3); // "any host" and the cluster's two hosts
+        // Any host: what either host reaches.
+        QCOMPARE(datastore->count(), 2);
+        QCOMPARE(network->count(), 2);
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1")));
+        QCOMPARE(datastore->count(), 1);
+        QVERIFY(datastore->currentText().startsWith(QStringLiteral("ds2")));
+        QCOMPARE(itemTexts(network), QStringList{QStringLiteral("Backend")});
+        const VmSpec s = m_form->spec();
+        QCOMPARE(s.host, QStringLiteral("/DC0/host/C0/DC0_C0_H1"));
+        QCOMPARE(s.datastore, QStringLiteral("/DC0/datastore/ds2"));
+        QCOMPARE(s.cluster, QStringLiteral("/DC0/host/C0"));
+        // Choosing the pool puts a resource pool, not a cluster, in the spec.
+        compute->setCurrentIndex(1);
+        QCOMPARE(m_form->spec().resourcePool, QStringLiteral("/DC0/host/C0/Resources/Web"));
+        QVERIFY(m_form->spec().cluster.isEmpty());
+    }
+
+    // Live hints: host memory and cores, datastore space, a name already taken in the folder.
+    void capacityHintsWarnWhenTheSpecWillNotFit()
+    {
+        fillValid();
+        auto* host = field<QComboBox>("host");
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H0"))); // 4 GiB, 1 GiB used, 2 cores
+        auto* hostWarning = field<FieldNote>("hostWarning");
+        field<QComboBox>("memoryUnit")->setCurrentIndex(1);
+        field<QDoubleSpinBox>("memory")->setValue(2);
+        QVERIFY(hostWarning->isHidden());
+        QVERIFY(field<QLabel>("hostHint")->text().contains(QStringLiteral("3.00 GiB of 4.00 GiB memory free")));
+        field<QDoubleSpinBox>("memory")->setValue(8);
+        QVERIFY(!hostWarning->isHidden());
+        field<QSpinBox>("cpus")->setValue(4);
+        QVERIFY(hostWarning->text().contains(QStringLiteral("4 vCPUs exceed the host's 2 physical cores")));
+        QVERIFY(submitButton()->isEnabled()); // a warning, not a problem
+
+        auto* dsWarning = field<FieldNote>("datastoreWarning");
+        field<QDoubleSpinBox>("memory")->setValue(1);
+        field<QSpinBox>("cpus")->setValue(1);
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1"))); // ds2: 20 GiB free
+        auto* disks = field<DiskListEditor>("disks");
+        disks->setDisks({DiskSpec{qint64(30) * 1024, false}});
+        QVERIFY(!dsWarning->isHidden());
+        disks->setDisks({DiskSpec{qint64(5) * 1024, false}});
+        QVERIFY(dsWarning->isHidden());
+
+        field<QLineEdit>("name")->setText(QStringLiteral("taken"));
+        const QList<FieldNote*> notes = m_form->findChildren<FieldNote*>();
+        QVERIFY(std::any_of(notes.cbegin(), notes.cend(), [](const FieldNote* n) {
+            return !n->isHidden() && n->text().contains(QStringLiteral("already exists in this folder"));
+        }));
+    }
+
+    // After Submit: the service's own sentence, the form ready for the next VM, and the choices kept.
+    void submitShowsTheServiceAnswerAndRemembersChoices()
+    {
+        fillValid();
+        QSignalSpy answered(m_client.get(), &ServiceClient::submitAnswered);
+        QTest::mouseClick(submitButton(), Qt::LeftButton);
+        QTRY_COMPARE(answered.count(), 1);
+        const auto answer = answered.at(0).at(0).value<SubmitAnswer>();
+        QCOMPARE(answer.outcome, SubmitAnswer::Outcome::Started);
+        QCOMPARE(m_form->feedbackText(), answer.message);
+        QCOMPARE(field<QLineEdit>("name")->text(), QString());
+        QVERIFY(!submitButton()->isEnabled());
+        QCOMPARE(m_settings->lastChoice(QStringLiteral("datastore")).toString(), m_form->spec().datastore);
+    }
+
+    // Offline at start: no inventory, the pickers accept typed values, and the request is queued with
+    // the service's exact sentence.
+    void withoutInventoryTypedPlacementIsQueued()
+    {
+        m_form.reset();
+        m_client.reset();
+        m_h = std::make_unique<GuiHarness>();
+        m_client = std::make_unique<ServiceClient>(m_h->service.get());
+        m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
+        QVERIFY(!m_form->hasInventory());
+        field<QLineEdit>("name")->setText(QStringLiteral("offline-01"));
+        field<QComboBox>("datacenter")->setEditText(QStringLiteral("DC0"));
+        field<QComboBox>("compute")->setEditText(QStringLiteral("/DC0/host/C0"));
+        field<QComboBox>("datastore")->setEditText(QStringLiteral("/DC0/datastore/ds1"));
+        field<QComboBox>("network")->setEditText(QStringLiteral("/DC0/network/VM Network"));
+        QVERIFY2(submitButton()->isEnabled(), qPrintable(field<QLabel>("problemSummary")->text()));
+        QCOMPARE(m_form->spec().cluster, QStringLiteral("/DC0/host/C0"));
+        QSignalSpy answered(m_client.get(), &ServiceClient::submitAnswered);
+        QTest::mouseClick(submitButton(), Qt::LeftButton);
+        QTRY_COMPARE(answered.count(), 1);
+        QCOMPARE(m_form->feedbackText(),
+                 QStringLiteral("Request accepted. Provisioning will start when the hypervisor is online."));
+    }
+};
+
+QTEST_MAIN(TestVmSpecForm)
+#include "TestVmSpecForm.moc"

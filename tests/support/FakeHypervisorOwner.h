@@ -1,0 +1,37 @@
+#pragma once
+
+#include "FakeHypervisor.h"
+
+#include <memory>
+
+// The service owns its HypervisorPort; this owner forwards to a FakeHypervisor that the test keeps, so
+// that the test can script the fake while the service holds the port.
+class FakeHypervisorOwner final : public dcm::HypervisorPort
+{
+public:
+    explicit FakeHypervisorOwner(std::shared_ptr<FakeHypervisor> hv) : m_hv(std::move(hv)) {}
+
+    dcm::CallId connectTo(const dcm::ConnectionSettings& s, Done<dcm::AboutInfo> d) override
+    {
+        return m_hv->connectTo(s, std::move(d));
+    }
+    dcm::CallId disconnectFrom(Done<void> d) override { return m_hv->disconnectFrom(std::move(d)); }
+    dcm::CallId about(Done<dcm::AboutInfo> d) override { return m_hv->about(std::move(d)); }
+    dcm::CallId probe(Done<QDateTime> d) override { return m_hv->probe(std::move(d)); }
+    dcm::CallId inventory(dcm::InventoryKinds k, Done<dcm::InventorySnapshot> d) override
+    {
+        return m_hv->inventory(k, std::move(d));
+    }
+    dcm::CallId provision(const dcm::ProvisionOrder& o, ProgressFn p, Done<dcm::ProvisionOutcome> d) override
+    {
+        return m_hv->provision(o, std::move(p), std::move(d));
+    }
+    dcm::CallId findByRequestKey(const QUuid& id, Done<std::optional<dcm::VmRef>> d) override
+    {
+        return m_hv->findByRequestKey(id, std::move(d));
+    }
+    void cancel(dcm::CallId c) override { m_hv->cancel(c); }
+
+private:
+    std::shared_ptr<FakeHypervisor> m_hv;
+};

@@ -1,0 +1,333 @@
+#include "ui/RequestTableModel.h"
+
+#include "ui/StateStyle.h"
+#include "ui/UiFormat.h"
+
+#include <QLocale>
+
+#include <algorithm>
+
+namespace dcm {
+
+namespace {
+
+QString placementOf(const VmSpec& spec)
+{
+    QString compute = UiFormat::leafName(spec.cluster.isEmpty() ? spec.resourcePool : spec.cluster);
+    if (!spec.host.isEmpty())
+        compute += QStringLiteral(" / ") + UiFormat::leafName(spec.host);
+    return QStringLiteral("%1 › %2 · %3").arg(spec.datacenter, compute, UiFormat::leafName(spec.datastore));
+}
+
+QString errorLine(const std::optional<Error>& error)
+{
+    if (!error)
+        return QString();
+    return error->vimFault.isEmpty() ? error->message : QStringLiteral("%1: %2").arg(error->vimFault, error->message);
+}
+
+} // namespace
+
+RequestTableModel::RequestTableModel(QObject* parent) : QAbstractTableModel(parent)
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(coalesceIntervalMs);
+    connect(&m_flushTimer, &QTimer::timeout, this, &RequestTableModel::flush);
+    // Ages ("5 min ago") move on by themselves.
+    m_ageTimer.setInterval(30000);
+    connect(&m_ageTimer, &QTimer::timeout, this, [this] {
+        if (!m_rows.isEmpty())
+            Q_EMIT dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, AgeColumn),
+                               {Qt::DisplayRole, Qt::ToolTipRole}); // not the sort role: nothing moves
+    });
+    m_ageTimer.start();
+}
+
+int RequestTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int RequestTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case NameColumn:
+            return tr("Name");
+        case StateColumn:
+            return tr("State");
+        case ProgressColumn:
+            return tr("Progress");
+        case AttemptsColumn:
+            return tr("Attempts");
+        case PlacementColumn:
+            return tr("Placement");
+        case LastErrorColumn:
+            return tr("Last error");
+        case AgeColumn:
+            return tr("Age");
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case ProgressColumn:
+            return tr("The running vCenter task, or when the next attempt is due");
+        case AttemptsColumn:
+            return tr("Times the request was sent to vCenter");
+        case PlacementColumn:
+            return tr("Datacenter › cluster or pool (/ host) · datastore");
+        default:
+            return {};
+        }
+    }
+    return {};
+}
+
+QVariant RequestTableModel::displayData(const Row& row, int column) const
+{
+    const ProvisioningRequest& r = row.request;
+    switch (column) {
+    case NameColumn:
+        return r.spec().name;
+    case StateColumn:
+        return StateStyle::requestText(r.state());
+    case ProgressColumn:
+        if (r.state() == RequestState::Provisioning) {
+            const int percent = std::max(0, row.percent);
+            return row.stage.isEmpty() ? tr("%1%").arg(percent) : tr("%1% · %2").arg(percent).arg(row.stage);
+        }
+        if (r.state() == RequestState::QueuedForProvisioning && r.nextAttemptAt().isValid())
+            return tr("next attempt %1").arg(UiFormat::localTime(r.nextAttemptAt()));
+        if (r.state() == RequestState::Reconciling)
+            return tr("looking for the VM");
+        if (r.state() == RequestState::Provisioned)
+            return r.vmRef();
+        return QString();
+    case AttemptsColumn:
+        return r.attempts();
+    case PlacementColumn:
+        return placementOf(r.spec());
+    case LastErrorColumn:
+        return errorLine(r.lastError());
+    case AgeColumn:
+        return UiFormat::age(r.createdAt());
+    default:
+        return {};
+    }
+}
+
+QVariant RequestTableModel::sortData(const Row& row, int column) const
+{
+    const ProvisioningRequest& r = row.request;
+    switch (column) {
+    case StateColumn:
+        return int(r.state());
+    case ProgressColumn:
+        return row.percent;
+    case AttemptsColumn:
+        return r.attempts();
+    case AgeColumn:
+        return r.createdAt();
+    default:
+        return displayData(row, column);
+    }
+}
+
+QVariant RequestTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rows.size())
+        return {};
+    const Row& row = m_rows.at(index.row());
+    const ProvisioningRequest& r = row.request;
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(row, index.column());
+    case Qt::DecorationRole:
+        if (index.column() == StateColumn)
+            return StateStyle::requestIcon(r.state());
+        return {};
+    case Qt::ToolTipRole:
+        switch (index.column()) {
+        case StateColumn:
+            return StateStyle::requestDescription(r.state());
+        case LastErrorColumn:
+            return errorLine(r.lastError());
+        case AgeColumn:
+            return UiFormat::localDateTime(r.createdAt());
+        case PlacementColumn:
+            return QStringList{r.spec().datacenter,
+                               r.spec().cluster.isEmpty() ? r.spec().resourcePool : r.spec().cluster, r.spec().host,
+                               r.spec().datastore, r.spec().network}
+                .join(QLatin1Char('\n'))
+                .trimmed();
+        default:
+            return {};
+        }
+    case Qt::TextAlignmentRole:
+        if (index.column() == AttemptsColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case IdRole:
+        return r.id();
+    case StateRole:
+        return int(r.state());
+    case ProgressRole:
+        return r.state() == RequestState::Provisioning ? std::max(0, row.percent) : -1;
+    case SortRole:
+        return sortData(row, index.column());
+    default:
+        return {};
+    }
+}
+
+void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
+{
+    // Everything received before this list was emitted before it, so the list already includes it.
+    m_pendingChanges.clear();
+    m_pendingOrder.clear();
+    QHash<QUuid, std::pair<int, QString>> progress;
+    for (const Row& row : std::as_const(m_rows))
+        if (row.percent >= 0)
+            progress.insert(row.request.id(), {row.percent, row.stage});
+
+    beginResetModel();
+    m_rows.clear();
+    m_rowById.clear();
+    m_rows.reserve(requests.size());
+    m_rowById.reserve(requests.size());
+    // The service lists newest first; rows are kept oldest first so that new ones are appended.
+    for (auto it = requests.crbegin(); it != requests.crend(); ++it) {
+        Row row{*it, -1, QString()};
+        if (auto p = progress.find(it->id()); p != progress.end() && it->state() == RequestState::Provisioning) {
+            row.percent = p->first;
+            row.stage = p->second;
+        }
+        m_rowById.insert(it->id(), int(m_rows.size()));
+        m_rows.append(std::move(row));
+    }
+    endResetModel();
+}
+
+void RequestTableModel::applyChange(const ProvisioningRequest& request)
+{
+    if (!m_pendingChanges.contains(request.id()))
+        m_pendingOrder.append(request.id());
+    m_pendingChanges.insert(request.id(), request);
+    scheduleFlush();
+}
+
+void RequestTableModel::applyProgress(const RequestProgress& progress)
+{
+    m_pendingProgress.insert(progress.id, progress);
+    scheduleFlush();
+}
+
+void RequestTableModel::scheduleFlush()
+{
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void RequestTableModel::flush()
+{
+    m_flushTimer.stop();
+    QList<int> changedRows;
+    QList<QUuid> updatedIds;
+    QList<Row> added;
+
+    for (const QUuid& id : std::as_const(m_pendingOrder)) {
+        const ProvisioningRequest& request = m_pendingChanges[id];
+        updatedIds.append(id);
+        const int row = m_rowById.value(id, -1);
+        if (row >= 0) {
+            Row& existing = m_rows[row];
+            existing.request = request;
+            if (request.state() != RequestState::Provisioning) {
+                existing.percent = -1;
+                existing.stage.clear();
+            }
+            changedRows.append(row);
+        } else {
+            added.append(Row{request, -1, QString()});
+        }
+    }
+    m_pendingChanges.clear();
+    m_pendingOrder.clear();
+
+    if (!added.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
+        for (Row& row : added) {
+            m_rowById.insert(row.request.id(), int(m_rows.size()));
+            m_rows.append(std::move(row));
+        }
+        endInsertRows();
+    }
+
+    for (auto it = m_pendingProgress.cbegin(); it != m_pendingProgress.cend(); ++it) {
+        const int row = m_rowById.value(it.key(), -1);
+        if (row < 0 || m_rows[row].request.state() != RequestState::Provisioning)
+            continue; // a late report for a task that has finished
+        m_rows[row].percent = std::clamp(it->percent, 0, 100);
+        m_rows[row].stage = it->stage;
+        changedRows.append(row);
+        updatedIds.append(it.key());
+    }
+    m_pendingProgress.clear();
+
+    emitRowsChanged(std::move(changedRows));
+    for (const QUuid& id : std::as_const(updatedIds))
+        Q_EMIT requestUpdated(id);
+}
+
+void RequestTableModel::emitRowsChanged(QList<int> rows)
+{
+    static_assert(AgeColumn == ColumnCount - 1, "the Age column is left out of row updates: keep it last");
+    if (rows.isEmpty())
+        return;
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    // Contiguous runs: one signal per run keeps the proxy's work proportional to what changed.
+    int start = rows.front();
+    int previous = start;
+    for (qsizetype i = 1; i <= rows.size(); ++i) {
+        if (i < rows.size() && rows.at(i) == previous + 1) {
+            previous = rows.at(i);
+            continue;
+        }
+        // createdAt never changes: leaving the Age column out keeps the proxy from re-sorting by it.
+        Q_EMIT dataChanged(index(start, 0), index(previous, AgeColumn - 1));
+        if (i < rows.size())
+            start = previous = rows.at(i);
+    }
+}
+
+const ProvisioningRequest* RequestTableModel::request(const QUuid& id) const
+{
+    const int row = m_rowById.value(id, -1);
+    return row < 0 ? nullptr : &m_rows.at(row).request;
+}
+
+const ProvisioningRequest* RequestTableModel::requestAt(int row) const
+{
+    return row < 0 || row >= m_rows.size() ? nullptr : &m_rows.at(row).request;
+}
+
+std::pair<int, QString> RequestTableModel::progressOf(const QUuid& id) const
+{
+    const int row = m_rowById.value(id, -1);
+    if (row < 0)
+        return {-1, QString()};
+    return {m_rows.at(row).percent, m_rows.at(row).stage};
+}
+
+} // namespace dcm

@@ -1,0 +1,309 @@
+#include "ui/RequestsPage.h"
+
+#include "ui/Banner.h"
+#include "ui/ProgressDelegate.h"
+#include "ui/RequestDetailsPane.h"
+#include "ui/RequestFilterProxy.h"
+#include "ui/RequestTableModel.h"
+#include "ui/ServiceClient.h"
+#include "ui/StateStyle.h"
+#include "ui/UiSettings.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace dcm {
+
+namespace {
+
+// The filter choices: (label, states). An empty set means every state.
+struct FilterChoice
+{
+    const char* label;
+    QSet<RequestState> states;
+};
+
+QList<FilterChoice> filterChoices()
+{
+    return {
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "All requests"), {}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Active (not finished)"),
+         {RequestState::Submitted, RequestState::Provisioning, RequestState::QueuedForProvisioning,
+          RequestState::Reconciling}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Queued"), {RequestState::QueuedForProvisioning}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Provisioning"), {RequestState::Provisioning}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Reconciling"), {RequestState::Reconciling}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Provisioned"), {RequestState::Provisioned}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Failed"), {RequestState::Failed}},
+        {QT_TRANSLATE_NOOP("dcm::RequestsPage", "Cancelled"), {RequestState::Cancelled}},
+    };
+}
+
+} // namespace
+
+RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget* parent)
+    : QWidget(parent), m_client(client), m_settings(settings), m_model(new RequestTableModel(this)),
+      m_proxy(new RequestFilterProxy(this))
+{
+    setObjectName(QStringLiteral("requestsPage"));
+    m_proxy->setSourceModel(m_model);
+
+    // Filter bar.
+    m_stateFilter = new QComboBox;
+    m_stateFilter->setObjectName(QStringLiteral("stateFilter"));
+    m_stateFilter->setAccessibleName(tr("Show requests in state"));
+    for (const FilterChoice& c : filterChoices()) {
+        const QIcon icon = c.states.size() == 1 ? StateStyle::requestIcon(*c.states.cbegin()) : QIcon();
+        m_stateFilter->addItem(icon, tr(c.label));
+    }
+    auto* filterLabel = new QLabel(tr("Sho&w:"));
+    filterLabel->setBuddy(m_stateFilter);
+    m_search = new QLineEdit;
+    m_search->setObjectName(QStringLiteral("search"));
+    m_search->setPlaceholderText(tr("Search by VM name (Ctrl+F)"));
+    m_search->setAccessibleName(tr("Search requests by VM name"));
+    m_search->setClearButtonEnabled(true);
+    m_search->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), QLineEdit::LeadingPosition);
+    m_count = new QLabel;
+    m_count->setObjectName(QStringLiteral("requestCount"));
+    m_count->setForegroundRole(QPalette::PlaceholderText);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(filterLabel);
+    bar->addWidget(m_stateFilter);
+    bar->addSpacing(12);
+    bar->addWidget(m_search, 1);
+    bar->addSpacing(12);
+    bar->addWidget(m_count);
+
+    // Table.
+    m_table = new QTableView;
+    m_table->setObjectName(QStringLiteral("requestsTable"));
+    m_table->setAccessibleName(tr("Requests"));
+    m_table->setModel(m_proxy);
+    m_table->setItemDelegateForColumn(RequestTableModel::ProgressColumn, new ProgressDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setSortingEnabled(true);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 10);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setHighlightSections(false);
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(RequestTableModel::LastErrorColumn, QHeaderView::Stretch);
+    const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    m_table->setColumnWidth(RequestTableModel::NameColumn, em * 14);
+    m_table->setColumnWidth(RequestTableModel::StateColumn, em * 11);
+    m_table->setColumnWidth(RequestTableModel::ProgressColumn, em * 11);
+    m_table->setColumnWidth(RequestTableModel::AttemptsColumn, em * 6);
+    m_table->setColumnWidth(RequestTableModel::PlacementColumn, em * 19);
+    m_table->setColumnWidth(RequestTableModel::AgeColumn, em * 8);
+    m_table->sortByColumn(RequestTableModel::AgeColumn, Qt::DescendingOrder);
+
+    m_details = new RequestDetailsPane(m_model);
+    m_banner = new Banner;
+
+    m_splitter = new QSplitter(Qt::Vertical);
+    m_splitter->setObjectName(QStringLiteral("requestsSplitter"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(m_details);
+    m_splitter->setStretchFactor(0, 3);
+    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setChildrenCollapsible(false);
+    if (!m_splitter->restoreState(settings->splitterState(QStringLiteral("requests"))))
+        m_splitter->setSizes({520, 300});
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addLayout(bar);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_splitter, 1);
+
+    // Actions.
+    m_cancel = new QAction(StateStyle::requestIcon(RequestState::Cancelled), tr("&Cancel request"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelRequest"));
+    m_cancel->setShortcut(QKeySequence::Delete);
+    m_cancel->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_cancel->setToolTip(tr("Withdraw the request; possible until it is sent to vCenter (Del)"));
+    m_retry = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Retry now"), this);
+    m_retry->setObjectName(QStringLiteral("retryRequest"));
+    m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_retry->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_retry->setToolTip(tr("Send a failed or queued request again as soon as the hypervisor allows (Ctrl+R)"));
+    m_copyId = new QAction(tr("Copy request &id"), this);
+    m_copyId->setObjectName(QStringLiteral("copyRequestId"));
+    m_copyId->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), QKeySequence::Copy});
+    m_copyId->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copyId->setToolTip(tr("Copy the request's id, e.g. for dcmctl requests --id (Ctrl+C)"));
+    for (QAction* a : {m_cancel, m_retry, m_copyId}) {
+        addAction(a);
+        m_table->addAction(a);
+    }
+    m_details->setActions({m_cancel, m_retry, m_copyId});
+    connect(m_cancel, &QAction::triggered, this, &RequestsPage::cancelSelected);
+    connect(m_retry, &QAction::triggered, this, &RequestsPage::retrySelected);
+    connect(m_copyId, &QAction::triggered, this, &RequestsPage::copySelectedId);
+
+    // Feeding: only the service's signals.
+    connect(client, &ServiceClient::requestsLoaded, m_model, &RequestTableModel::setRequests);
+    connect(client, &ServiceClient::requestChanged, m_model, &RequestTableModel::applyChange);
+    connect(client, &ServiceClient::requestProgress, m_model, &RequestTableModel::applyProgress);
+
+    connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &RequestsPage::applyStateFilter);
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &RequestFilterProxy::setNameFilter);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        m_details->showRequest(selectedId());
+        updateActions();
+    });
+    connect(m_model, &RequestTableModel::requestUpdated, this, [this](const QUuid& id) {
+        if (id == m_pendingSelection && m_model->rowOf(id) >= 0) {
+            selectRequest(id);
+        }
+        if (id == selectedId())
+            updateActions();
+    });
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &RequestsPage::updateCount);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &RequestsPage::updateCount);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &RequestsPage::updateCount);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        if (!m_pendingSelection.isNull())
+            selectRequest(m_pendingSelection);
+    });
+
+    m_stateFilter->setCurrentIndex(std::clamp(m_settings->lastChoice(QStringLiteral("requestFilter"), 0).toInt(), 0,
+                                              int(filterChoices().size()) - 1));
+    applyStateFilter();
+    updateActions();
+    updateCount();
+}
+
+void RequestsPage::applyStateFilter()
+{
+    const int i = std::max(0, m_stateFilter->currentIndex());
+    m_proxy->setStates(filterChoices().value(i).states);
+    m_settings->setLastChoice(QStringLiteral("requestFilter"), i);
+    updateCount();
+}
+
+void RequestsPage::updateCount()
+{
+    const QLocale locale;
+    const int shown = m_proxy->rowCount();
+    const int total = m_model->rowCount();
+    m_count->setText(shown == total
+                         ? tr("Requests: %1").arg(locale.toString(total))
+                         : tr("Showing %1 of %2 requests").arg(locale.toString(shown), locale.toString(total)));
+}
+
+QUuid RequestsPage::selectedId() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(RequestTableModel::IdRole).toUuid() : QUuid();
+}
+
+void RequestsPage::selectRequest(const QUuid& id)
+{
+    const int sourceRow = m_model->rowOf(id);
+    if (sourceRow < 0) {
+        // Not arrived yet (the service's signal is on its way): select it when it does.
+        m_pendingSelection = id;
+        return;
+    }
+    m_pendingSelection = QUuid();
+    QModelIndex index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    if (!index.isValid()) {
+        // Hidden by the filter: show everything rather than hide what the operator asked for.
+        m_search->clear();
+        m_stateFilter->setCurrentIndex(0);
+        index = m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    }
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+}
+
+void RequestsPage::focusSearch()
+{
+    m_search->setFocus();
+    m_search->selectAll();
+}
+
+void RequestsPage::updateActions()
+{
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    const RequestState state = r ? r->state() : RequestState::Provisioned;
+    m_cancel->setEnabled(r && (state == RequestState::Submitted || state == RequestState::QueuedForProvisioning));
+    m_retry->setEnabled(r && (state == RequestState::Failed || state == RequestState::QueuedForProvisioning));
+    m_copyId->setEnabled(r != nullptr);
+}
+
+void RequestsPage::cancelSelected()
+{
+    const QUuid id = selectedId();
+    const ProvisioningRequest* r = m_model->request(id);
+    if (!r)
+        return;
+    const QString name = r->spec().name;
+    m_cancel->setEnabled(false);
+    m_client->cancel(id, [this, name](const std::optional<Error>& error) {
+        if (error)
+            m_banner->showMessage(StateStyle::Notice::Warning,
+                                  tr("“%1” was not cancelled: %2").arg(name, error->message));
+        else
+            m_banner->showMessage(StateStyle::Notice::Info, tr("“%1” was cancelled.").arg(name), {}, 6000);
+        updateActions();
+    });
+}
+
+void RequestsPage::retrySelected()
+{
+    const QUuid id = selectedId();
+    const ProvisioningRequest* r = m_model->request(id);
+    if (!r)
+        return;
+    const QString name = r->spec().name;
+    m_retry->setEnabled(false);
+    m_client->retryNow(id, [this, name](const std::optional<Error>& error) {
+        if (error)
+            m_banner->showMessage(StateStyle::Notice::Warning,
+                                  tr("“%1” was not retried: %2").arg(name, error->message));
+        else
+            m_banner->showMessage(StateStyle::Notice::Info,
+                                  tr("“%1” will be sent again as soon as the hypervisor allows.").arg(name), {}, 6000);
+        updateActions();
+    });
+}
+
+void RequestsPage::copySelectedId()
+{
+    const QUuid id = selectedId();
+    if (id.isNull())
+        return;
+    QApplication::clipboard()->setText(id.toString(QUuid::WithoutBraces));
+    m_banner->showMessage(StateStyle::Notice::Info, tr("Copied request id %1.").arg(id.toString(QUuid::WithoutBraces)),
+                          {}, 4000);
+}
+
+void RequestsPage::saveState()
+{
+    m_settings->setSplitterState(QStringLiteral("requests"), m_splitter->saveState());
+}
+
+} // namespace dcm

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "app/ProvisioningService.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace dcm {
+
+// The GUI's one handle on the provisioning service, which lives on its own thread. Every call is posted
+// to the service (QueuedConnection) and returns at once; answers come back as the service's signals,
+// re-emitted here on the GUI thread, or as a reply callback run on the GUI thread. It also keeps the
+// latest connection, breaker, queue and inventory values so that views created later can start from them.
+//
+// breakerChanged and queueDepthChanged come after every call and every submit: in a burst (a queue of
+// 1,000 draining) they are passed on at most every `stateThrottleMs`, the latest value always last.
+class ServiceClient final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Reply = std::function<void(const std::optional<Error>&)>;
+    struct LatencySample
+    {
+        std::chrono::microseconds p50{0}, p90{0}, p99{0};
+    };
+    static constexpr int maxLatencySamples = 240;
+    static constexpr int stateThrottleMs = 100;
+
+    explicit ServiceClient(ProvisioningService* service, QObject* parent = nullptr);
+
+    ProvisioningService* service() const { return m_service; }
+
+    const ConnectionStatus& connection() const { return m_connection; }
+    const std::optional<BreakerSnapshot>& breaker() const { return m_breaker; }
+    int queueDepth() const { return m_queueDepth; }
+    bool isQueuePaused() const { return m_paused; }
+    const std::optional<InventorySnapshot>& inventory() const { return m_inventory; }
+    // The breaker's latency percentiles after every successful call (collected before the throttling of
+    // breakerChanged). `sequence` is the caller's cursor: samples after it are returned and it advances.
+    QList<LatencySample> latencySince(quint64& sequence) const;
+
+    void connectTo(const ConnectionSettings& settings);
+    void connectWithStoredPassword(const ConnectionSettings& settings);
+    void connectWithPassword(const ConnectionSettings& settings, bool remember);
+    void forgetPassword(const ConnectionSettings& settings);
+    // Returns the token that the matching submitAnswered carries.
+    quint64 submit(const VmSpec& spec);
+    void cancel(const QUuid& id, Reply reply = {});
+    void retryNow(const QUuid& id, Reply reply = {});
+    void setQueuePaused(bool paused);
+    void forceBreakerOpen(const QString& reason);
+    void resetBreaker(const QString& reason);
+    void probeNow();
+    void refreshInventory();
+    void loadRequests();
+
+Q_SIGNALS:
+    void initialized(const std::optional<dcm::Error>& error);
+    void submitAnswered(const dcm::SubmitAnswer& answer);
+    void requestChanged(const dcm::ProvisioningRequest& request);
+    void requestProgress(const dcm::RequestProgress& progress);
+    void requestsLoaded(const QList<dcm::ProvisioningRequest>& requests);
+    void breakerChanged(const dcm::BreakerSnapshot& snapshot);
+    void breakerTransitioned(const dcm::BreakerTransition& transition);
+    void queueDepthChanged(int depth);
+    void queuePausedChanged(bool paused);
+    void inventoryChanged(const dcm::InventorySnapshot& inventory);
+    void inventoryFailed(const dcm::Error& error);
+    void connectionChanged(const dcm::ConnectionStatus& status);
+    void passwordRequired(const QString& server, const QString& user, const std::optional<dcm::Error>& reason);
+    void credentialNotice(const dcm::Error& notice);
+    void storageFailed(const dcm::Error& error);
+    void requestSettled(const dcm::ProvisioningRequest& request);
+
+private:
+    template <class F> void post(F&& call);
+    void publishState();
+    void postWithReply(std::function<std::optional<Error>(ProvisioningService*)> call, Reply reply);
+
+    QPointer<ProvisioningService> m_service;
+    ConnectionStatus m_connection;
+    std::optional<BreakerSnapshot> m_breaker;
+    std::optional<InventorySnapshot> m_inventory;
+    int m_queueDepth = 0;
+    bool m_paused = false;
+    quint64 m_nextToken = 1;
+    QList<LatencySample> m_latency;
+    quint64 m_latencySequence = 0; // samples ever collected
+    bool m_breakerDirty = false;
+    bool m_queueDirty = false;
+    QElapsedTimer m_sincePublished;
+    QTimer m_publishTimer;
+};
+
+} // namespace dcm

@@ -1,0 +1,1073 @@
+#include "ui/VmSpecForm.h"
+
+#include "domain/GuestOsCatalog.h"
+#include "ui/Banner.h"
+#include "ui/DiskListEditor.h"
+#include "ui/FieldNote.h"
+#include "ui/InventoryListModel.h"
+#include "ui/PageScrollArea.h"
+#include "ui/ServiceClient.h"
+#include "ui/UiFormat.h"
+#include "ui/UiSettings.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QStyle>
+#include <QThreadPool>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QVersionNumber>
+
+namespace dcm {
+
+namespace {
+
+constexpr int unitMiB = 0;
+constexpr int unitGiB = 1;
+
+int at(auto picker)
+{
+    return int(picker);
+}
+
+const QRegularExpression& diskField()
+{
+    static const QRegularExpression re(QStringLiteral("^disks\\[(\\d+)\\]"));
+    return re;
+}
+
+} // namespace
+
+VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* parent)
+    : QWidget(parent), m_client(client), m_settings(settings)
+{
+    setObjectName(QStringLiteral("newVmForm"));
+
+    auto* content = new QWidget;
+    auto* columns = new QHBoxLayout(content);
+    columns->setContentsMargins(12, 12, 12, 12);
+    columns->setSpacing(16);
+    auto* left = new QVBoxLayout;
+    left->setSpacing(12);
+    left->addWidget(buildIdentity());
+    left->addWidget(buildHardware());
+    left->addStretch(1);
+    auto* right = new QVBoxLayout;
+    right->addWidget(buildPlacement());
+    right->addStretch(1);
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 1);
+
+    auto* scroll = new PageScrollArea(content, this);
+
+    m_feedback = new Banner(this);
+    m_feedback->setObjectName(QStringLiteral("submitFeedback"));
+    m_generalNote = new FieldNote(FieldNote::Kind::Problem, nullptr, this);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("problemSummary"));
+    m_summary->setWordWrap(true);
+    m_reset = new QPushButton(tr("C&lear"), this);
+    m_reset->setToolTip(tr("Clear the name, notes and hardware; keep the placement"));
+    m_submit = new QPushButton(tr("&Submit request"), this);
+    m_submit->setObjectName(QStringLiteral("submit"));
+    m_submit->setIcon(style()->standardIcon(QStyle::SP_DialogApplyButton));
+    m_submit->setAccessibleName(tr("Submit request"));
+
+    auto* buttons = new QHBoxLayout;
+    buttons->setContentsMargins(12, 0, 12, 0);
+    buttons->addWidget(m_summary, 1);
+    buttons->addWidget(m_reset);
+    buttons->addWidget(m_submit);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 10);
+    layout->setSpacing(8);
+    layout->addWidget(scroll, 1);
+    auto* bottom = new QVBoxLayout;
+    bottom->setContentsMargins(12, 0, 12, 0);
+    bottom->addWidget(m_generalNote);
+    bottom->addWidget(m_feedback);
+    layout->addLayout(bottom);
+    layout->addLayout(buttons);
+
+    auto* submitShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    submitShortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(submitShortcut, &QShortcut::activated, this, &VmSpecForm::submit);
+    m_submit->setToolTip(tr("Submit the request (%1)").arg(submitShortcut->key().toString(QKeySequence::NativeText)));
+    connect(m_submit, &QPushButton::clicked, this, &VmSpecForm::submit);
+    connect(m_reset, &QPushButton::clicked, this, [this] {
+        m_name->clear();
+        m_annotation->clear();
+        m_cpus->setValue(2);
+        m_cores->setValue(1);
+        m_memoryUnit->setCurrentIndex(unitGiB);
+        m_memory->setValue(4);
+        m_disks->setDisks({DiskSpec{40 * 1024, true}});
+        m_powerOn->setChecked(false);
+        m_nameTouched = false;
+        m_feedback->dismiss();
+        revalidate();
+    });
+    connect(m_name, &QLineEdit::returnPressed, this, &VmSpecForm::submit);
+    connect(m_feedback, &Banner::actionTriggered, this, [this] {
+        if (!m_lastAccepted.isNull())
+            Q_EMIT showRequestRequested(m_lastAccepted);
+    });
+
+    // Keyboard order follows the eye: identity, hardware, then placement, then the buttons.
+    QWidget* chain[] = {m_name,    m_guestOs,    m_annotation,
+                        m_powerOn, m_cpus,       m_cores,
+                        m_memory,  m_memoryUnit, m_disks->firstFocusWidget()};
+    for (size_t i = 0; i + 1 < std::size(chain); ++i)
+        setTabOrder(chain[i], chain[i + 1]);
+    setTabOrder(m_disks->lastFocusWidget(), m_refresh);
+    QWidget* placement[] = {m_refresh,
+                            m_pickers[at(Picker::Datacenter)],
+                            m_pickers[at(Picker::Compute)],
+                            m_pickers[at(Picker::Host)],
+                            m_pickers[at(Picker::Datastore)],
+                            m_pickers[at(Picker::Network)],
+                            m_pickers[at(Picker::Folder)],
+                            m_reset,
+                            m_submit};
+    for (size_t i = 0; i + 1 < std::size(placement); ++i)
+        setTabOrder(placement[i], placement[i + 1]);
+
+    m_ageTimer = new QTimer(this);
+    m_ageTimer->setInterval(10000);
+    connect(m_ageTimer, &QTimer::timeout, this, &VmSpecForm::updateInventoryStatus);
+    m_ageTimer->start();
+
+    connect(client, &ServiceClient::inventoryChanged, this, &VmSpecForm::setInventory);
+    connect(client, &ServiceClient::inventoryFailed, this, [this](const Error& error) {
+        m_refreshing = false;
+        m_inventoryError = error;
+        if (m_index.isNull())
+            setPickersEditable(true);
+        updateInventoryStatus();
+    });
+    connect(client, &ServiceClient::connectionChanged, this, [this](const ConnectionStatus& status) {
+        if (status.state == ConnectionStatus::State::Connected && status.about.apiVersion != m_apiVersion)
+            fillGuestOs(status.about.apiVersion);
+    });
+    connect(client, &ServiceClient::submitAnswered, this, &VmSpecForm::onAnswer);
+
+    fillGuestOs(client->connection().about.apiVersion);
+    restoreChoices();
+    setPickersEditable(true);
+    m_ready = true;
+    if (client->inventory())
+        setInventory(*client->inventory());
+    updateInventoryStatus();
+    updateHints();
+    revalidate();
+}
+
+VmSpecForm::~VmSpecForm() = default;
+
+QWidget* VmSpecForm::withNote(QWidget* field, FieldNote* note, FieldNote* second, QWidget* extra)
+{
+    auto* box = new QWidget;
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->setSpacing(3);
+    if (extra) {
+        auto* h = new QHBoxLayout;
+        h->setSpacing(8);
+        h->addWidget(field, 1);
+        h->addWidget(extra);
+        v->addLayout(h);
+    } else {
+        v->addWidget(field);
+    }
+    v->addWidget(note);
+    if (second)
+        v->addWidget(second);
+    return box;
+}
+
+QWidget* VmSpecForm::buildIdentity()
+{
+    auto* group = new QGroupBox(tr("Identity"));
+    auto* form = new QFormLayout(group);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_name = new QLineEdit;
+    m_name->setObjectName(QStringLiteral("name"));
+    m_name->setPlaceholderText(tr("e.g. web-frontend-07"));
+    m_name->setToolTip(
+        tr("The VM's name in vCenter (at most %1 characters; no %, / or \\)").arg(VmSpec::maxNameLength));
+    m_name->setAccessibleName(tr("VM name"));
+    m_name->setClearButtonEnabled(true);
+    m_notes.insert(QStringLiteral("name"), new FieldNote(FieldNote::Kind::Problem, m_name));
+    m_nameWarning = new FieldNote(FieldNote::Kind::Warning, nullptr);
+    auto* nameLabel = new QLabel(tr("&Name:"));
+    nameLabel->setBuddy(m_name);
+    form->addRow(nameLabel, withNote(m_name, m_notes.value(QStringLiteral("name")), m_nameWarning));
+    connect(m_name, &QLineEdit::textEdited, this, [this] { m_nameTouched = true; });
+    connect(m_name, &QLineEdit::textChanged, this, [this] {
+        updateHints();
+        revalidate();
+    });
+
+    m_guestOs = new QComboBox;
+    m_guestOs->setObjectName(QStringLiteral("guestOs"));
+    m_guestOs->setAccessibleName(tr("Guest operating system"));
+    m_guestOs->setToolTip(tr("The operating system you will install: vSphere tunes the virtual hardware for it"));
+    m_guestOs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_guestOs->setMinimumContentsLength(24);
+    m_notes.insert(QStringLiteral("guestId"), new FieldNote(FieldNote::Kind::Problem, m_guestOs));
+    auto* guestLabel = new QLabel(tr("&Guest OS:"));
+    guestLabel->setBuddy(m_guestOs);
+    form->addRow(guestLabel, withNote(m_guestOs, m_notes.value(QStringLiteral("guestId"))));
+    connect(m_guestOs, &QComboBox::currentIndexChanged, this, &VmSpecForm::revalidate);
+
+    m_annotation = new QPlainTextEdit;
+    m_annotation->setObjectName(QStringLiteral("annotation"));
+    m_annotation->setAccessibleName(tr("Annotation"));
+    m_annotation->setPlaceholderText(tr("Notes shown in vCenter (owner, purpose, ticket …)"));
+    m_annotation->setTabChangesFocus(true);
+    m_annotation->setFixedHeight(m_annotation->fontMetrics().lineSpacing() * 4 + 12);
+    m_annotationCount = new QLabel;
+    m_annotationCount->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_annotationCount->setForegroundRole(QPalette::PlaceholderText);
+    m_notes.insert(QStringLiteral("annotation"), new FieldNote(FieldNote::Kind::Problem, m_annotation));
+    auto* notesBox = new QWidget;
+    auto* notesLayout = new QVBoxLayout(notesBox);
+    notesLayout->setContentsMargins(0, 0, 0, 0);
+    notesLayout->setSpacing(2);
+    notesLayout->addWidget(m_annotation);
+    notesLayout->addWidget(m_annotationCount);
+    auto* annotationLabel = new QLabel(tr("A&nnotation:"));
+    annotationLabel->setBuddy(m_annotation);
+    form->addRow(annotationLabel, withNote(notesBox, m_notes.value(QStringLiteral("annotation"))));
+    connect(m_annotation, &QPlainTextEdit::textChanged, this, [this] {
+        m_annotationCount->setText(
+            tr("%1 / %2").arg(m_annotation->toPlainText().size()).arg(VmSpec::maxAnnotationLength));
+        revalidate();
+    });
+
+    m_powerOn = new QCheckBox(tr("&Power on after creation"));
+    m_powerOn->setObjectName(QStringLiteral("powerOn"));
+    m_powerOn->setToolTip(tr("Start the VM as soon as vCenter has created it"));
+    form->addRow(QString(), m_powerOn);
+    connect(m_powerOn, &QCheckBox::toggled, this, &VmSpecForm::revalidate);
+    return group;
+}
+
+QWidget* VmSpecForm::buildHardware()
+{
+    auto* group = new QGroupBox(tr("Hardware"));
+    auto* form = new QFormLayout(group);
+    form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+
+    m_cpus = new QSpinBox;
+    m_cpus->setObjectName(QStringLiteral("cpus"));
+    m_cpus->setRange(0, VmSpec::maxCpus);
+    m_cpus->setValue(2);
+    m_cpus->setSuffix(tr(" vCPU"));
+    m_cpus->setAccessibleName(tr("Virtual CPUs"));
+    m_cpus->setToolTip(tr("Number of virtual CPUs (1 to %1)").arg(VmSpec::maxCpus));
+    m_notes.insert(QStringLiteral("cpus"), new FieldNote(FieldNote::Kind::Problem, m_cpus));
+    auto* cpuLabel = new QLabel(tr("&CPUs:"));
+    cpuLabel->setBuddy(m_cpus);
+    form->addRow(cpuLabel, withNote(m_cpus, m_notes.value(QStringLiteral("cpus"))));
+
+    m_cores = new QSpinBox;
+    m_cores->setObjectName(QStringLiteral("coresPerSocket"));
+    m_cores->setRange(0, VmSpec::maxCpus);
+    m_cores->setValue(1);
+    m_cores->setAccessibleName(tr("Cores per socket"));
+    m_cores->setToolTip(tr("How the vCPUs are grouped into sockets; it must divide the number of CPUs"));
+    m_socketsHint = new QLabel;
+    m_socketsHint->setForegroundRole(QPalette::PlaceholderText);
+    m_notes.insert(QStringLiteral("coresPerSocket"), new FieldNote(FieldNote::Kind::Problem, m_cores));
+    auto* coresLabel = new QLabel(tr("Cores per &socket:"));
+    coresLabel->setBuddy(m_cores);
+    form->addRow(coresLabel,
+                 withNote(m_cores, m_notes.value(QStringLiteral("coresPerSocket")), nullptr, m_socketsHint));
+    const auto cpuChanged = [this] {
+        const int cpus = m_cpus->value();
+        const int cores = m_cores->value();
+        m_socketsHint->setText(cores > 0 && cpus % cores == 0 ? tr("sockets: %1").arg(cpus / cores) : QString());
+        updateHints();
+        revalidate();
+    };
+    connect(m_cpus, &QSpinBox::valueChanged, this, cpuChanged);
+    connect(m_cores, &QSpinBox::valueChanged, this, cpuChanged);
+
+    m_memory = new QDoubleSpinBox;
+    m_memory->setObjectName(QStringLiteral("memory"));
+    m_memory->setAccessibleName(tr("Memory"));
+    m_memory->setAlignment(Qt::AlignRight);
+    m_memoryUnit = new QComboBox;
+    m_memoryUnit->setObjectName(QStringLiteral("memoryUnit"));
+    m_memoryUnit->setAccessibleName(tr("Memory unit"));
+    m_memoryUnit->addItem(tr("MiB"));
+    m_memoryUnit->addItem(tr("GiB"));
+    m_memoryUnit->setCurrentIndex(unitGiB);
+    m_memory->setDecimals(2);
+    m_memory->setRange(0, double(VmSpec::maxMemoryMiB) / 1024.0 * 1.01);
+    m_memory->setValue(4);
+    m_memory->setToolTip(tr("Memory of the VM; a multiple of %1 MiB").arg(VmSpec::memoryGranuleMiB));
+    auto* memoryRow = new QWidget;
+    auto* memoryLayout = new QHBoxLayout(memoryRow);
+    memoryLayout->setContentsMargins(0, 0, 0, 0);
+    memoryLayout->addWidget(m_memory);
+    memoryLayout->addWidget(m_memoryUnit);
+    memoryLayout->addStretch(1);
+    m_notes.insert(QStringLiteral("memoryMiB"), new FieldNote(FieldNote::Kind::Problem, m_memory));
+    auto* memoryLabel = new QLabel(tr("&Memory:"));
+    memoryLabel->setBuddy(m_memory);
+    form->addRow(memoryLabel, withNote(memoryRow, m_notes.value(QStringLiteral("memoryMiB"))));
+    connect(m_memory, &QDoubleSpinBox::valueChanged, this, [this] {
+        updateHints();
+        revalidate();
+    });
+    connect(m_memoryUnit, &QComboBox::currentIndexChanged, this, &VmSpecForm::onMemoryUnitChanged);
+
+    m_disks = new DiskListEditor;
+    m_disks->setObjectName(QStringLiteral("disks"));
+    auto* disksLabel = new QLabel(tr("Disks:"));
+    form->addRow(disksLabel, m_disks);
+    connect(m_disks, &DiskListEditor::changed, this, [this] {
+        updateHints();
+        revalidate();
+    });
+    m_disks->setDisks({DiskSpec{40 * 1024, true}});
+    return group;
+}
+
+QComboBox* VmSpecForm::makePicker(Picker picker, const QString& objectName)
+{
+    auto* combo = new QComboBox;
+    auto* model = new InventoryListModel(combo);
+    combo->setObjectName(objectName);
+    combo->setModel(model);
+    // Thousands of entries: no width scan over all of them, uniform rows in the popup.
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(28);
+    combo->setMaxVisibleItems(20);
+    combo->setInsertPolicy(QComboBox::NoInsert);
+    auto* view = new QListView(combo);
+    view->setUniformItemSizes(true);
+    combo->setView(view);
+    m_pickers[at(picker)] = combo;
+    // Typed placement (no inventory yet): validated as it is typed.
+    connect(combo, &QComboBox::editTextChanged, this, [this] {
+        if (m_filling)
+            return;
+        updateHints();
+        revalidate();
+    });
+    m_models[at(picker)] = model;
+    connect(combo, &QComboBox::currentIndexChanged, this, [this, picker] {
+        if (m_filling)
+            return;
+        m_preferred[at(picker)] = pickerValue(picker);
+        switch (picker) {
+        case Picker::Datacenter:
+            onDatacenterChanged();
+            break;
+        case Picker::Compute:
+            onComputeChanged();
+            break;
+        case Picker::Host:
+            onHostChanged();
+            break;
+        default:
+            updateHints();
+            revalidate();
+            break;
+        }
+    });
+    return combo;
+}
+
+QWidget* VmSpecForm::buildPlacement()
+{
+    auto* group = new QGroupBox(tr("Placement"));
+    auto* outer = new QVBoxLayout(group);
+
+    auto* statusRow = new QHBoxLayout;
+    m_inventoryStatus = new QLabel;
+    m_inventoryStatus->setObjectName(QStringLiteral("inventoryStatus"));
+    m_inventoryStatus->setWordWrap(true);
+    m_inventoryStatus->setForegroundRole(QPalette::PlaceholderText);
+    m_refresh = new QToolButton;
+    m_refresh->setObjectName(QStringLiteral("refreshInventory"));
+    m_refresh->setText(tr("&Refresh"));
+    m_refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_refresh->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_refresh->setToolTip(tr("Fetch the inventory from vCenter again (F5)"));
+    m_refresh->setAccessibleName(tr("Refresh inventory"));
+    statusRow->addWidget(m_inventoryStatus, 1);
+    statusRow->addWidget(m_refresh);
+    outer->addLayout(statusRow);
+    m_inventoryNote = new FieldNote(FieldNote::Kind::Warning, nullptr);
+    outer->addWidget(m_inventoryNote);
+    connect(m_refresh, &QToolButton::clicked, this, &VmSpecForm::refreshInventory);
+
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    outer->addLayout(form);
+    const auto addPicker = [&](Picker picker, const QString& field, const QString& objectName, const QString& label,
+                               const QString& accessible, const QString& tip, QWidget* hint = nullptr,
+                               FieldNote* warning = nullptr) {
+        QComboBox* combo = makePicker(picker, objectName);
+        combo->setAccessibleName(accessible);
+        combo->setToolTip(tip);
+        auto* note = new FieldNote(FieldNote::Kind::Problem, combo);
+        m_notes.insert(field, note);
+        auto* box = new QWidget;
+        auto* v = new QVBoxLayout(box);
+        v->setContentsMargins(0, 0, 0, 0);
+        v->setSpacing(3);
+        v->addWidget(combo);
+        if (hint)
+            v->addWidget(hint);
+        v->addWidget(note);
+        if (warning)
+            v->addWidget(warning);
+        auto* l = new QLabel(label);
+        l->setBuddy(combo);
+        form->addRow(l, box);
+    };
+
+    m_hostHint = new QLabel;
+    m_hostHint->setObjectName(QStringLiteral("hostHint"));
+    m_hostHint->setWordWrap(true);
+    m_hostHint->setForegroundRole(QPalette::PlaceholderText);
+    m_hostWarning = new FieldNote(FieldNote::Kind::Warning, nullptr);
+    m_hostWarning->setObjectName(QStringLiteral("hostWarning"));
+    m_datastoreHint = new QLabel;
+    m_datastoreHint->setObjectName(QStringLiteral("datastoreHint"));
+    m_datastoreHint->setWordWrap(true);
+    m_datastoreHint->setForegroundRole(QPalette::PlaceholderText);
+    m_datastoreWarning = new FieldNote(FieldNote::Kind::Warning, nullptr);
+    m_datastoreWarning->setObjectName(QStringLiteral("datastoreWarning"));
+
+    addPicker(Picker::Datacenter, QStringLiteral("datacenter"), QStringLiteral("datacenter"), tr("&Datacenter:"),
+              tr("Datacenter"), tr("The datacenter the VM belongs to"));
+    addPicker(Picker::Compute, QStringLiteral("cluster"), QStringLiteral("compute"), tr("Cl&uster or pool:"),
+              tr("Cluster or resource pool"), tr("Where the VM's CPU and memory come from"));
+    addPicker(Picker::Host, QStringLiteral("host"), QStringLiteral("host"), tr("&Host:"), tr("Host"),
+              tr("A specific host, or let vCenter (DRS) choose one"), m_hostHint, m_hostWarning);
+    addPicker(Picker::Datastore, QStringLiteral("datastore"), QStringLiteral("datastore"), tr("Datas&tore:"),
+              tr("Datastore"),
+              tr("Where the VM's files and disks are stored; only datastores the chosen hosts "
+                 "reach are listed"),
+              m_datastoreHint, m_datastoreWarning);
+    addPicker(Picker::Network, QStringLiteral("network"), QStringLiteral("network"), tr("Net&work:"), tr("Network"),
+              tr("The network of the VM's first adapter; only networks the chosen hosts reach are listed"));
+    addPicker(Picker::Folder, QStringLiteral("folder"), QStringLiteral("folder"), tr("&Folder:"), tr("VM folder"),
+              tr("The VM folder it is created in"));
+    return group;
+}
+
+void VmSpecForm::restoreChoices()
+{
+    m_preferred[at(Picker::Datacenter)] = m_settings->lastChoice(QStringLiteral("datacenter")).toString();
+    m_preferred[at(Picker::Compute)] = m_settings->lastChoice(QStringLiteral("compute")).toString();
+    m_preferred[at(Picker::Host)] = m_settings->lastChoice(QStringLiteral("host")).toString();
+    m_preferred[at(Picker::Datastore)] = m_settings->lastChoice(QStringLiteral("datastore")).toString();
+    m_preferred[at(Picker::Network)] = m_settings->lastChoice(QStringLiteral("network")).toString();
+    m_preferred[at(Picker::Folder)] = m_settings->lastChoice(QStringLiteral("folder")).toString();
+    const QString guest = m_settings->lastChoice(QStringLiteral("guestId")).toString();
+    if (const int i = m_guestOs->findData(guest); i >= 0)
+        m_guestOs->setCurrentIndex(i);
+    m_cpus->setValue(m_settings->lastChoice(QStringLiteral("cpus"), 2).toInt());
+    m_cores->setValue(m_settings->lastChoice(QStringLiteral("coresPerSocket"), 1).toInt());
+    const qint64 memory = m_settings->lastChoice(QStringLiteral("memoryMiB"), 4096).toLongLong();
+    const int unit =
+        m_settings->lastChoice(QStringLiteral("memoryUnit"), unitGiB).toInt() == unitMiB ? unitMiB : unitGiB;
+    m_memoryUnit->setCurrentIndex(unit);
+    m_memory->setValue(unit == unitGiB ? double(memory) / 1024.0 : double(memory));
+    const QStringList disks = m_settings->lastChoice(QStringLiteral("disks")).toStringList();
+    if (!disks.isEmpty()) {
+        QList<DiskSpec> restored;
+        for (const QString& d : disks) {
+            const QStringList parts = d.split(QLatin1Char(':'));
+            restored.append(DiskSpec{parts.value(0).toLongLong(), parts.value(1) != QLatin1String("thick")});
+        }
+        m_disks->setDisks(restored);
+    }
+    m_powerOn->setChecked(m_settings->lastChoice(QStringLiteral("powerOn"), false).toBool());
+}
+
+void VmSpecForm::saveChoices()
+{
+    const VmSpec s = spec();
+    m_settings->setLastChoice(QStringLiteral("datacenter"), pickerValue(Picker::Datacenter));
+    m_settings->setLastChoice(QStringLiteral("compute"), pickerValue(Picker::Compute));
+    m_settings->setLastChoice(QStringLiteral("host"), pickerValue(Picker::Host));
+    m_settings->setLastChoice(QStringLiteral("datastore"), pickerValue(Picker::Datastore));
+    m_settings->setLastChoice(QStringLiteral("network"), pickerValue(Picker::Network));
+    m_settings->setLastChoice(QStringLiteral("folder"), pickerValue(Picker::Folder));
+    m_settings->setLastChoice(QStringLiteral("guestId"), s.guestId);
+    m_settings->setLastChoice(QStringLiteral("cpus"), s.cpus);
+    m_settings->setLastChoice(QStringLiteral("coresPerSocket"), s.coresPerSocket);
+    m_settings->setLastChoice(QStringLiteral("memoryMiB"), s.memoryMiB);
+    m_settings->setLastChoice(QStringLiteral("memoryUnit"), m_memoryUnit->currentIndex());
+    QStringList disks;
+    for (const DiskSpec& d : s.disks)
+        disks << QStringLiteral("%1:%2").arg(d.sizeMiB).arg(d.thin ? QStringLiteral("thin") : QStringLiteral("thick"));
+    m_settings->setLastChoice(QStringLiteral("disks"), disks);
+    m_settings->setLastChoice(QStringLiteral("powerOn"), s.powerOn);
+}
+
+void VmSpecForm::fillGuestOs(const QString& apiVersion)
+{
+    m_apiVersion = apiVersion;
+    const QString current = m_guestOs->currentData().toString();
+    const QList<GuestOs> supported = GuestOsCatalog::supportedBy(QVersionNumber::fromString(apiVersion));
+    const QSignalBlocker block(m_guestOs);
+    m_guestOs->clear();
+    std::optional<GuestOsFamily> family;
+    for (const GuestOs& os : supported) {
+        if (family && *family != os.family)
+            m_guestOs->insertSeparator(m_guestOs->count());
+        family = os.family;
+        m_guestOs->addItem(os.displayName, os.id);
+        m_guestOs->setItemData(m_guestOs->count() - 1, os.id, Qt::ToolTipRole);
+    }
+    int index = m_guestOs->findData(current.isEmpty() ? QStringLiteral("otherLinux64Guest") : current);
+    if (index < 0)
+        index = m_guestOs->findData(GuestOsCatalog::defaultId());
+    m_guestOs->setCurrentIndex(std::max(0, index));
+}
+
+qint64 VmSpecForm::memoryMiB() const
+{
+    return m_memoryUnit->currentIndex() == unitGiB ? qRound64(m_memory->value() * 1024.0) : qRound64(m_memory->value());
+}
+
+void VmSpecForm::onMemoryUnitChanged()
+{
+    const int unit = m_memoryUnit->currentIndex();
+    const double value = m_memory->value();
+    const qint64 mib = m_memoryUnitIndex == unitGiB ? qRound64(value * 1024.0) : qRound64(value);
+    m_memoryUnitIndex = unit;
+    const QSignalBlocker block(m_memory);
+    if (unit == unitGiB) {
+        m_memory->setDecimals(2);
+        m_memory->setRange(0, double(VmSpec::maxMemoryMiB) / 1024.0 * 1.01);
+        m_memory->setSingleStep(1);
+        m_memory->setValue(double(mib) / 1024.0);
+    } else {
+        m_memory->setDecimals(0);
+        m_memory->setRange(0, double(VmSpec::maxMemoryMiB) * 1.01);
+        m_memory->setSingleStep(double(VmSpec::memoryGranuleMiB) * 256);
+        m_memory->setValue(double(mib));
+    }
+    updateHints();
+    revalidate();
+}
+
+// --- Inventory and the cascading pickers
+
+void VmSpecForm::setInventory(const InventorySnapshot& snapshot)
+{
+    // Indexing 20,000 VMs takes several ms: it is done on a pool thread (the index is a plain value),
+    // and only the pickers are filled here. A newer snapshot supersedes one still being indexed.
+    const quint64 generation = ++m_inventoryGeneration;
+    QPointer<VmSpecForm> self(this);
+    QThreadPool::globalInstance()->start([snapshot, generation, self] {
+        auto index = std::make_shared<const InventoryIndex>(snapshot);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, generation, index] {
+                if (self && generation == self->m_inventoryGeneration)
+                    self->applyInventory(*index);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void VmSpecForm::applyInventory(const InventoryIndex& index)
+{
+    // What is chosen now wins over what was remembered.
+    for (Picker p :
+         {Picker::Datacenter, Picker::Compute, Picker::Host, Picker::Datastore, Picker::Network, Picker::Folder}) {
+        const QString current = pickerValue(p);
+        if (!current.isEmpty())
+            m_preferred[at(p)] = current;
+    }
+    m_index = index;
+    m_refreshing = false;
+    m_inventoryError.reset();
+    setPickersEditable(false);
+    fillDatacenters();
+    updateInventoryStatus();
+}
+
+void VmSpecForm::refreshInventory()
+{
+    m_refreshing = true;
+    updateInventoryStatus();
+    m_client->refreshInventory();
+}
+
+void VmSpecForm::setPickersEditable(bool editable)
+{
+    for (QComboBox* combo : m_pickers) {
+        if (combo->isEditable() == editable)
+            continue;
+        combo->setEditable(editable);
+        if (editable)
+            combo->lineEdit()->setPlaceholderText(tr("Type a name or inventory path"));
+    }
+    if (editable) {
+        // No inventory yet: typed values (or the last ones used) let a request be queued while vCenter
+        // is offline.
+        for (Picker p :
+             {Picker::Datacenter, Picker::Compute, Picker::Host, Picker::Datastore, Picker::Network, Picker::Folder}) {
+            QComboBox* combo = m_pickers[at(p)];
+            if (combo->currentText().isEmpty())
+                combo->setEditText(m_preferred[at(p)]);
+        }
+    }
+}
+
+void VmSpecForm::select(Picker picker, const QString& preferred)
+{
+    QComboBox* combo = m_pickers[at(picker)];
+    const InventoryListModel* model = m_models[at(picker)];
+    int row = model->rowOfValue(preferred);
+    if (row < 0 || !model->entryAt(row)->enabled)
+        row = model->firstEnabledRow();
+    combo->setCurrentIndex(row);
+}
+
+const InventoryListModel* VmSpecForm::pickerModel(Picker picker) const
+{
+    return m_models[at(picker)];
+}
+
+QString VmSpecForm::pickerValue(Picker picker) const
+{
+    const QComboBox* combo = m_pickers[at(picker)];
+    const InventoryListModel* model = m_models[at(picker)];
+    const int row = combo->currentIndex();
+    const InventoryListModel::Entry* entry = model->entryAt(row);
+    if (combo->isEditable()) {
+        const QString text = combo->currentText();
+        if (entry && entry->text == text)
+            return entry->value;
+        return text;
+    }
+    return entry ? entry->value : QString();
+}
+
+QString VmSpecForm::currentDatacenterRef() const
+{
+    const InventoryListModel::Entry* e =
+        m_models[at(Picker::Datacenter)]->entryAt(m_pickers[at(Picker::Datacenter)]->currentIndex());
+    return e ? e->ref : QString();
+}
+
+void VmSpecForm::fillDatacenters()
+{
+    QList<InventoryListModel::Entry> entries;
+    for (const DatacenterInfo& dc : m_index.snapshot().datacenters)
+        entries.append({dc.name, dc.name, dc.ref, dc.path, true, 0});
+    m_filling = true;
+    m_models[at(Picker::Datacenter)]->setEntries(entries);
+    select(Picker::Datacenter, m_preferred[at(Picker::Datacenter)]);
+    m_filling = false;
+    onDatacenterChanged();
+}
+
+void VmSpecForm::onDatacenterChanged()
+{
+    const QString dcRef = currentDatacenterRef();
+    QList<InventoryListModel::Entry> compute;
+    for (const InventoryIndex::ComputeChoice& c : m_index.computeChoices(dcRef))
+        compute.append({c.label, c.value, c.ownerRef, c.toolTip, true, int(c.kind)});
+
+    QList<InventoryListModel::Entry> folders;
+    const DatacenterInfo* dc = m_index.datacenterNamed(pickerValue(Picker::Datacenter));
+    const QString vmRoot = (dc ? dc->path : QString()) + QStringLiteral("/vm/");
+    for (const FolderInfo* f : m_index.vmFolders(dcRef)) {
+        if (f->parentRef == dcRef)
+            folders.append({tr("%1 (top level)").arg(f->name), QString(), f->ref, f->path, true, 0});
+        else
+            folders.append(
+                {f->path.startsWith(vmRoot) ? f->path.mid(vmRoot.size()) : f->path, f->path, f->ref, f->path, true, 0});
+    }
+    m_filling = true;
+    m_models[at(Picker::Compute)]->setEntries(compute);
+    select(Picker::Compute, m_preferred[at(Picker::Compute)]);
+    m_models[at(Picker::Folder)]->setEntries(folders);
+    select(Picker::Folder, m_preferred[at(Picker::Folder)]);
+    m_filling = false;
+    onComputeChanged();
+}
+
+void VmSpecForm::onComputeChanged()
+{
+    const InventoryListModel::Entry* compute =
+        m_models[at(Picker::Compute)]->entryAt(m_pickers[at(Picker::Compute)]->currentIndex());
+    QList<InventoryListModel::Entry> hosts;
+    hosts.append({tr("Any host (vCenter places the VM)"), QString(), QString(),
+                  tr("vCenter (DRS) picks a host of the cluster"), true, 0});
+    if (compute) {
+        for (const HostInfo* h : m_index.hostsOf(compute->ref)) {
+            const bool usable =
+                !h->inMaintenance && (h->connectionState.isEmpty() || h->connectionState == QLatin1String("connected"));
+            QString text = h->name;
+            if (h->inMaintenance)
+                text += tr(" (maintenance mode)");
+            else if (!usable)
+                text += tr(" (%1)").arg(h->connectionState);
+            hosts.append({text, h->path, h->ref, h->path, usable, 0});
+        }
+    }
+    m_filling = true;
+    m_models[at(Picker::Host)]->setEntries(hosts);
+    select(Picker::Host, m_preferred[at(Picker::Host)]);
+    m_filling = false;
+    onHostChanged();
+}
+
+QList<const HostInfo*> VmSpecForm::candidateHosts() const
+{
+    const InventoryListModel::Entry* host =
+        m_models[at(Picker::Host)]->entryAt(m_pickers[at(Picker::Host)]->currentIndex());
+    if (host && !host->ref.isEmpty()) {
+        if (const HostInfo* h = m_index.host(host->ref))
+            return {h};
+    }
+    const InventoryListModel::Entry* compute =
+        m_models[at(Picker::Compute)]->entryAt(m_pickers[at(Picker::Compute)]->currentIndex());
+    return compute ? m_index.hostsOf(compute->ref) : QList<const HostInfo*>();
+}
+
+void VmSpecForm::onHostChanged()
+{
+    const QString dcRef = currentDatacenterRef();
+    const QList<const HostInfo*> hosts = candidateHosts();
+    QList<InventoryListModel::Entry> datastores;
+    for (const DatastoreInfo* ds : m_index.datastoresFor(hosts, dcRef)) {
+        // Overcommitted thin disks can make vSphere (and vcsim) report negative free space.
+        QString text =
+            tr("%1 — %2 free of %3")
+                .arg(ds->name, UiFormat::bytes(std::max<qint64>(0, ds->freeBytes)), UiFormat::bytes(ds->capacityBytes));
+        if (!ds->accessible)
+            text = tr("%1 — not accessible").arg(ds->name);
+        datastores.append({text, ds->path, ds->ref, tr("%1 (%2)").arg(ds->path, ds->type), ds->accessible, 0});
+    }
+    QList<InventoryListModel::Entry> networks;
+    for (const NetworkInfo* n : m_index.networksFor(hosts, dcRef))
+        networks.append(
+            {n->distributed ? tr("%1 (distributed)").arg(n->name) : n->name, n->path, n->ref, n->path, true, 0});
+    m_filling = true;
+    m_models[at(Picker::Datastore)]->setEntries(datastores);
+    select(Picker::Datastore, m_preferred[at(Picker::Datastore)]);
+    m_models[at(Picker::Network)]->setEntries(networks);
+    select(Picker::Network, m_preferred[at(Picker::Network)]);
+    m_filling = false;
+    updateHints();
+    revalidate();
+}
+
+// --- The spec, its problems and the hints
+
+VmSpec VmSpecForm::spec() const
+{
+    VmSpec s;
+    s.name = m_name->text();
+    s.guestId = m_guestOs->currentData().toString();
+    s.annotation = m_annotation->toPlainText();
+    s.powerOn = m_powerOn->isChecked();
+    s.cpus = m_cpus->value();
+    s.coresPerSocket = m_cores->value();
+    s.memoryMiB = memoryMiB();
+    s.disks = m_disks->disks();
+    s.datacenter = pickerValue(Picker::Datacenter);
+    const QString compute = pickerValue(Picker::Compute);
+    const QComboBox* computeCombo = m_pickers[at(Picker::Compute)];
+    const InventoryListModel::Entry* entry = m_models[at(Picker::Compute)]->entryAt(computeCombo->currentIndex());
+    bool isCluster = true;
+    if (entry && entry->value == compute)
+        isCluster = entry->kind == int(InventoryIndex::ComputeChoice::Kind::Cluster);
+    else
+        isCluster = !compute.contains(QLatin1String("/Resources")); // typed by hand: a pool path names its root
+    if (isCluster)
+        s.cluster = compute;
+    else
+        s.resourcePool = compute;
+    s.host = pickerValue(Picker::Host);
+    s.datastore = pickerValue(Picker::Datastore);
+    s.network = pickerValue(Picker::Network);
+    s.folder = pickerValue(Picker::Folder);
+    return s;
+}
+
+bool VmSpecForm::canSubmit() const
+{
+    return m_problems.isEmpty() && m_pendingToken == 0;
+}
+
+void VmSpecForm::revalidate()
+{
+    if (m_filling || !m_ready)
+        return;
+    m_problems = spec().validate();
+    QHash<QString, QStringList> byField;
+    QStringList diskGeneral;
+    QHash<int, QStringList> perDisk;
+    QStringList unplaced;
+    for (const FieldProblem& p : std::as_const(m_problems)) {
+        if (p.field == QLatin1String("disks")) {
+            diskGeneral << p.message;
+        } else if (const auto m = diskField().match(p.field); m.hasMatch()) {
+            perDisk[m.captured(1).toInt()] << p.message;
+        } else if (m_notes.contains(p.field)) {
+            byField[p.field] << p.message;
+        } else {
+            unplaced << p.message;
+        }
+    }
+    // An empty name on a fresh (or just submitted) form is not an error yet: Submit stays disabled and
+    // the summary says why, without a red line before the operator has typed anything.
+    if (!m_nameTouched && m_name->text().isEmpty())
+        byField.remove(QStringLiteral("name"));
+    for (auto it = m_notes.cbegin(); it != m_notes.cend(); ++it)
+        it.value()->setMessages(byField.value(it.key()));
+    m_disks->setProblems(diskGeneral, perDisk);
+    m_generalNote->setMessages(unplaced);
+
+    const bool valid = m_problems.isEmpty();
+    m_submit->setEnabled(valid && m_pendingToken == 0);
+    if (m_pendingToken != 0) {
+        m_summary->setText(tr("Submitting…"));
+    } else if (valid) {
+        m_summary->setText(m_client->connection().state == ConnectionStatus::State::Connected
+                               ? tr("Ready to submit.")
+                               : tr("Ready to submit; it will be queued until the hypervisor is online."));
+    } else if (m_problems.size() == 1) {
+        m_summary->setText(m_problems.front().message);
+    } else {
+        m_summary->setText(tr("Problems to fix: %1 (marked next to their fields).").arg(m_problems.size()));
+    }
+    m_submit->setToolTip(valid ? tr("Submit the request (Ctrl+Return)") : m_summary->text());
+    if (valid != m_lastValid) {
+        m_lastValid = valid;
+        Q_EMIT specValidityChanged(valid);
+    }
+}
+
+void VmSpecForm::updateHints()
+{
+    if (m_filling || !m_ready)
+        return;
+    const VmSpec s = spec();
+
+    // Name already taken in the target folder: vCenter would answer DuplicateName.
+    QString folderRef;
+    if (const auto* folder = m_models[at(Picker::Folder)]->entryAt(m_pickers[at(Picker::Folder)]->currentIndex()))
+        folderRef = folder->ref;
+    if (!s.name.isEmpty() && !folderRef.isEmpty() && m_index.isVmNameTaken(folderRef, s.name))
+        m_nameWarning->setMessage(
+            tr("A VM named \"%1\" already exists in this folder; vCenter will refuse a second one.").arg(s.name));
+    else
+        m_nameWarning->clear();
+
+    // Host capacity.
+    const QList<const HostInfo*> hosts = candidateHosts();
+    QStringList hostWarnings;
+    if (hosts.isEmpty()) {
+        m_hostHint->clear();
+        m_hostHint->hide();
+    } else if (hosts.size() == 1) {
+        const HostInfo* h = hosts.front();
+        const qint64 totalMiB = h->memoryBytes / (1024 * 1024);
+        const qint64 freeMiB = std::max<qint64>(0, totalMiB - h->memoryUsedMiB);
+        const qint64 freeMhz = std::max<qint64>(0, h->cpuMhzTotal - h->cpuMhzUsed);
+        m_hostHint->setText(tr("%1: %2 of %3 memory free · CPU %4 of %5 free · %6 cores")
+                                .arg(h->name, UiFormat::mebibytes(freeMiB), UiFormat::mebibytes(totalMiB),
+                                     UiFormat::megahertz(freeMhz), UiFormat::megahertz(h->cpuMhzTotal))
+                                .arg(h->cpuCores));
+        m_hostHint->show();
+        if (s.memoryMiB > freeMiB)
+            hostWarnings << tr("This VM needs %1 of memory; the host has %2 free. It may not power on, or it will "
+                               "swap.")
+                                .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(freeMiB));
+        if (h->cpuCores > 0 && s.cpus > h->cpuCores)
+            hostWarnings << tr("%1 vCPUs exceed the host's %2 physical cores: vSphere will not power it on there.")
+                                .arg(s.cpus)
+                                .arg(h->cpuCores);
+    } else {
+        qint64 bestFreeMiB = 0;
+        int mostCores = 0;
+        QString bestHost;
+        for (const HostInfo* h : hosts) {
+            const qint64 freeMiB = h->memoryBytes / (1024 * 1024) - h->memoryUsedMiB;
+            if (freeMiB > bestFreeMiB) {
+                bestFreeMiB = freeMiB;
+                bestHost = h->name;
+            }
+            mostCores = std::max(mostCores, h->cpuCores);
+        }
+        m_hostHint->setText(tr("Hosts: %1 · most memory free: %2 on %3 · up to %4 cores per host")
+                                .arg(hosts.size())
+                                .arg(UiFormat::mebibytes(bestFreeMiB), bestHost)
+                                .arg(mostCores));
+        m_hostHint->show();
+        if (s.memoryMiB > bestFreeMiB)
+            hostWarnings << tr("This VM needs %1 of memory; no host has more than %2 free. It will not fit without "
+                               "swapping.")
+                                .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(bestFreeMiB));
+        if (mostCores > 0 && s.cpus > mostCores)
+            hostWarnings << tr("%1 vCPUs exceed the %2 physical cores of the largest host: vSphere will not power "
+                               "it on.")
+                                .arg(s.cpus)
+                                .arg(mostCores);
+    }
+    m_hostWarning->setMessages(hostWarnings);
+
+    // Datastore space.
+    const DatastoreInfo* ds = m_index.datastoreByPath(s.datastore);
+    if (!ds) {
+        m_datastoreHint->clear();
+        m_datastoreHint->hide();
+        m_datastoreWarning->clear();
+        return;
+    }
+    qint64 thickMiB = 0;
+    qint64 allMiB = 0;
+    for (const DiskSpec& d : s.disks) {
+        allMiB += d.sizeMiB;
+        if (!d.thin)
+            thickMiB += d.sizeMiB;
+    }
+    const qint64 freeMiB = std::max<qint64>(0, ds->freeBytes) / (1024 * 1024);
+    m_datastoreHint->setText(tr("%1 (%2): %3 free of %4 · this VM's disks: %5")
+                                 .arg(ds->name, ds->type, UiFormat::mebibytes(freeMiB),
+                                      UiFormat::bytes(ds->capacityBytes), UiFormat::mebibytes(allMiB)));
+    m_datastoreHint->show();
+    QStringList dsWarnings;
+    // Thick disks (and the VM's swap file, as large as its memory) are taken at once.
+    if (thickMiB + s.memoryMiB > freeMiB)
+        dsWarnings << tr("It will not fit: the thick disks and the swap file need %1, and %2 is free.")
+                          .arg(UiFormat::mebibytes(thickMiB + s.memoryMiB), UiFormat::mebibytes(freeMiB));
+    else if (allMiB + s.memoryMiB > freeMiB)
+        dsWarnings << tr("Thin disks may grow to %1, more than the %2 free: the datastore could fill up.")
+                          .arg(UiFormat::mebibytes(allMiB + s.memoryMiB), UiFormat::mebibytes(freeMiB));
+    if (!ds->accessible)
+        dsWarnings << tr("The datastore is not accessible.");
+    m_datastoreWarning->setMessages(dsWarnings);
+}
+
+void VmSpecForm::updateInventoryStatus()
+{
+    if (m_refreshing) {
+        m_inventoryStatus->setText(tr("Refreshing the inventory…"));
+        m_refresh->setEnabled(false);
+        return;
+    }
+    m_refresh->setEnabled(true);
+    if (m_index.isNull()) {
+        m_inventoryStatus->setText(tr("No inventory yet."));
+        m_inventoryNote->setMessage(
+            m_inventoryError
+                ? tr("The inventory could not be fetched (%1). Type names or paths; the request is checked "
+                     "against vCenter before it is sent.")
+                      .arg(m_inventoryError->message)
+                : tr("Connect to a server to pick from its inventory, or type names or paths."));
+        return;
+    }
+    const InventorySnapshot& s = m_index.snapshot();
+    const QLocale locale;
+    m_inventoryStatus->setText(tr("Inventory from %1 (%2) · %3 hosts · %4 datastores · %5 VMs")
+                                   .arg(UiFormat::localTime(s.fetchedAt), UiFormat::age(s.fetchedAt),
+                                        locale.toString(s.hosts.size()), locale.toString(s.datastores.size()),
+                                        locale.toString(s.vms.size())));
+    m_inventoryStatus->setToolTip(UiFormat::localDateTime(s.fetchedAt));
+    m_inventoryNote->setMessage(m_inventoryError ? tr("The last refresh failed (%1); showing the inventory from %2.")
+                                                       .arg(m_inventoryError->message, UiFormat::localTime(s.fetchedAt))
+                                                 : QString());
+}
+
+// --- Submit and its answer
+
+void VmSpecForm::submit()
+{
+    revalidate();
+    if (!canSubmit()) {
+        m_nameTouched = true;
+        revalidate();
+        return;
+    }
+    m_feedback->dismiss();
+    m_pendingToken = m_client->submit(spec());
+    revalidate();
+}
+
+void VmSpecForm::onAnswer(const SubmitAnswer& answer)
+{
+    if (answer.token == 0 || answer.token != m_pendingToken)
+        return;
+    m_pendingToken = 0;
+    switch (answer.outcome) {
+    case SubmitAnswer::Outcome::Started:
+        m_lastAccepted = answer.id;
+        m_feedback->showMessage(StateStyle::Notice::Success, answer.message, tr("Show request"));
+        break;
+    case SubmitAnswer::Outcome::Queued:
+        m_lastAccepted = answer.id;
+        m_feedback->showMessage(StateStyle::Notice::Info, answer.message, tr("Show request"));
+        break;
+    case SubmitAnswer::Outcome::Rejected:
+        m_feedback->showMessage(StateStyle::Notice::Warning, answer.message);
+        break;
+    case SubmitAnswer::Outcome::Failed:
+        m_feedback->showMessage(StateStyle::Notice::Error, answer.message);
+        break;
+    }
+    if (answer.accepted()) {
+        saveChoices();
+        // The next VM needs its own name (vCenter refuses duplicates); everything else stays.
+        m_name->clear();
+        m_nameTouched = false;
+        m_name->setFocus();
+    }
+    revalidate();
+}
+
+QString VmSpecForm::fieldNoteText(const QString& field) const
+{
+    if (const FieldNote* note = m_notes.value(field))
+        return note->text();
+    return QString();
+}
+
+QString VmSpecForm::feedbackText() const
+{
+    return m_feedback->isHidden() ? QString() : m_feedback->text();
+}
+
+void VmSpecForm::focusFirstField()
+{
+    m_name->setFocus();
+}
+
+} // namespace dcm
