@@ -8,10 +8,10 @@ namespace dcm {
 // service, the settings and the metainfo.
 struct AppInfo
 {
-    static QString appId();          // "org.dcm.OperatorConsole"
-    static QString version();        // from the CMake project
-    static QString organization();   // QSettings organisation
-    static QString displayName();    // "DCM Operator Console"
+    static QString appId();        // "org.dcm.OperatorConsole"
+    static QString version();      // from the CMake project
+    static QString organization(); // QSettings organisation
+    static QString displayName();  // "DCM Operator Console"
 };
 
 } // namespace dcm

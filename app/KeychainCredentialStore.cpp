@@ -38,8 +38,7 @@ Error keychainError(const QKeychain::Job* job)
 
 KeychainCredentialStore::KeychainCredentialStore(QString service, QObject* parent)
     : QObject(parent), m_service(std::move(service))
-{
-}
+{}
 
 void KeychainCredentialStore::readPassword(const QString& key, Done<QString> done)
 {
@@ -73,20 +72,19 @@ void KeychainCredentialStore::writePassword(const QString& key, const QString& p
     job->setAutoDelete(true);
     job->setKey(key);
     job->setTextData(password);
-    connect(job, &QKeychain::Job::finished, this,
-            [this, key, password, done = std::move(done)](QKeychain::Job* j) {
-                if (j->error() == QKeychain::NoError) {
-                    m_sessionPasswords.remove(key);
-                    done({});
-                    return;
-                }
-                if (isBackendFailure(j->error())) {
-                    m_sessionOnly = true;
-                    m_sessionPasswords.insert(key, password);
-                }
-                qCInfo(lcKeychain) << "write failed for" << key << ":" << j->errorString();
-                done(keychainError(j));
-            });
+    connect(job, &QKeychain::Job::finished, this, [this, key, password, done = std::move(done)](QKeychain::Job* j) {
+        if (j->error() == QKeychain::NoError) {
+            m_sessionPasswords.remove(key);
+            done({});
+            return;
+        }
+        if (isBackendFailure(j->error())) {
+            m_sessionOnly = true;
+            m_sessionPasswords.insert(key, password);
+        }
+        qCInfo(lcKeychain) << "write failed for" << key << ":" << j->errorString();
+        done(keychainError(j));
+    });
     job->start();
 }
 

@@ -122,17 +122,16 @@ void ProvisioningService::connectWithStoredPassword(const ConnectionSettings& se
         Q_EMIT passwordRequired(settings.server.toString(), settings.user, std::nullopt);
         return;
     }
-    m_credentials->readPassword(credentialKey(settings.server, settings.user),
-                                [this, settings](Result<QString> password) {
-                                    if (!password.ok()) {
-                                        Q_EMIT passwordRequired(settings.server.toString(), settings.user,
-                                                                password.error());
-                                        return;
-                                    }
-                                    ConnectionSettings withPassword = settings;
-                                    withPassword.password = password.value();
-                                    connectTo(withPassword);
-                                });
+    m_credentials->readPassword(
+        credentialKey(settings.server, settings.user), [this, settings](Result<QString> password) {
+            if (!password.ok()) {
+                Q_EMIT passwordRequired(settings.server.toString(), settings.user, password.error());
+                return;
+            }
+            ConnectionSettings withPassword = settings;
+            withPassword.password = password.value();
+            connectTo(withPassword);
+        });
 }
 
 void ProvisioningService::connectWithPassword(const ConnectionSettings& settings, bool remember)
@@ -174,8 +173,8 @@ void ProvisioningService::attemptConnect(const BreakerPermit& permit)
             return;
         }
         const Error& e = result.error();
-        const bool operatorNeeded = e.kind == ErrorKind::Trust || e.kind == ErrorKind::Authentication ||
-                                    e.kind == ErrorKind::Permission;
+        const bool operatorNeeded =
+            e.kind == ErrorKind::Trust || e.kind == ErrorKind::Authentication || e.kind == ErrorKind::Permission;
         m_connection.state =
             operatorNeeded ? ConnectionStatus::State::NeedsOperator : ConnectionStatus::State::Connecting;
         m_connection.error = e;
@@ -215,8 +214,8 @@ void ProvisioningService::publishQueueDepth()
     if (!counts.ok())
         return reportStorageError(counts.error());
     // Waiting for a service: queued ones, and those `dcmctl submit` left for whoever drains.
-    const int depth = counts.value().value(RequestState::QueuedForProvisioning) +
-                      counts.value().value(RequestState::Submitted);
+    const int depth =
+        counts.value().value(RequestState::QueuedForProvisioning) + counts.value().value(RequestState::Submitted);
     if (depth != m_lastQueueDepth) {
         m_lastQueueDepth = depth;
         Q_EMIT queueDepthChanged(depth);
@@ -276,7 +275,8 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
     if (auto inserted = m_store->insert(request, m_owner, leaseUntil()); !inserted.ok()) {
         answer.outcome = SubmitAnswer::Outcome::Failed;
         answer.error = inserted.error();
-        answer.message = tr("The request could not be stored, so it was not accepted: %1").arg(inserted.error().message);
+        answer.message =
+            tr("The request could not be stored, so it was not accepted: %1").arg(inserted.error().message);
         reportStorageError(inserted.error());
         return finish();
     }
@@ -433,8 +433,9 @@ void ProvisioningService::onProvisioned(const QUuid& id, const BreakerPermit& pe
         return;
     case ErrorKind::OutcomeUnknown:
         it->reconciling = true;
-        if (request.transitionTo(RequestState::Reconciling, tr("no answer after sending: %1").arg(describe(e)),
-                                 m_clock.utcNow(), e)
+        if (request
+                .transitionTo(RequestState::Reconciling, tr("no answer after sending: %1").arg(describe(e)),
+                              m_clock.utcNow(), e)
                 .ok() &&
             store(request, RequestState::Provisioning)) {
             it->request = request;
@@ -462,8 +463,9 @@ void ProvisioningService::onProvisioned(const QUuid& id, const BreakerPermit& pe
             // An earlier attempt of ours may have created it: look before calling it a failure.
             it->duplicateName = e;
             it->reconciling = true;
-            if (request.transitionTo(RequestState::Reconciling, tr("name already taken; looking for our VM"),
-                                     m_clock.utcNow(), e)
+            if (request
+                    .transitionTo(RequestState::Reconciling, tr("name already taken; looking for our VM"),
+                                  m_clock.utcNow(), e)
                     .ok() &&
                 store(request, RequestState::Provisioning)) {
                 it->request = request;
@@ -527,9 +529,9 @@ void ProvisioningService::onReconciled(const QUuid& id, const BreakerPermit& per
         request.setVmRef(vm->ref);
         request.setInstanceUuid(vm->instanceUuid);
         request.setLastError(std::nullopt);
-        if (request.transitionTo(RequestState::Provisioned,
-                                 tr("adopted %1, which already carries this request's key").arg(vm->ref),
-                                 m_clock.utcNow())
+        if (request
+                .transitionTo(RequestState::Provisioned,
+                              tr("adopted %1, which already carries this request's key").arg(vm->ref), m_clock.utcNow())
                 .ok() &&
             store(request, RequestState::Reconciling))
             Q_EMIT requestSettled(request);
@@ -738,8 +740,9 @@ void ProvisioningService::dispatchClaimed(QList<ProvisioningRequest> claimed)
         if (wasSentBefore(request)) {
             // Sent before (even before an operator's retry reset the attempts): look for the VM first,
             // whatever the last answer was.
-            if (request.transitionTo(RequestState::Reconciling, tr("sent before; looking for the VM first"),
-                                     m_clock.utcNow())
+            if (request
+                    .transitionTo(RequestState::Reconciling, tr("sent before; looking for the VM first"),
+                                  m_clock.utcNow())
                     .ok() &&
                 store(request, state))
                 reconcile(request);
@@ -773,7 +776,8 @@ std::optional<Error> ProvisioningService::cancel(const QUuid& id)
     if (!found.ok())
         return found.error();
     if (!found.value())
-        return Error::make(ErrorKind::InvalidInput, QStringLiteral("not-found"), tr("no request with id %1").arg(id.toString(QUuid::WithoutBraces)));
+        return Error::make(ErrorKind::InvalidInput, QStringLiteral("not-found"),
+                           tr("no request with id %1").arg(id.toString(QUuid::WithoutBraces)));
     ProvisioningRequest request = *found.value();
     const RequestState expected = request.state();
     if (expected != RequestState::Submitted && expected != RequestState::QueuedForProvisioning)
@@ -802,12 +806,14 @@ std::optional<Error> ProvisioningService::retryNow(const QUuid& id)
     if (!found.ok())
         return found.error();
     if (!found.value())
-        return Error::make(ErrorKind::InvalidInput, QStringLiteral("not-found"), tr("no request with id %1").arg(id.toString(QUuid::WithoutBraces)));
+        return Error::make(ErrorKind::InvalidInput, QStringLiteral("not-found"),
+                           tr("no request with id %1").arg(id.toString(QUuid::WithoutBraces)));
     ProvisioningRequest request = *found.value();
     const RequestState expected = request.state();
     const QDateTime now = m_clock.utcNow();
     if (expected == RequestState::Failed) {
-        if (auto moved = request.transitionTo(RequestState::QueuedForProvisioning, tr("retry requested by the operator"), now);
+        if (auto moved =
+                request.transitionTo(RequestState::QueuedForProvisioning, tr("retry requested by the operator"), now);
             !moved.ok())
             return moved.error();
     } else if (expected != RequestState::QueuedForProvisioning) {
@@ -858,14 +864,14 @@ void ProvisioningService::probeNow()
 void ProvisioningService::refreshInventory()
 {
     if (!m_hypervisor || m_connection.state != ConnectionStatus::State::Connected)
-        return Q_EMIT inventoryFailed(Error::make(ErrorKind::Transient, QStringLiteral("not-connected"),
-                                                 tr("not connected to the hypervisor")));
+        return Q_EMIT inventoryFailed(
+            Error::make(ErrorKind::Transient, QStringLiteral("not-connected"), tr("not connected to the hypervisor")));
     const BreakerPermit permit = m_breaker.tryAcquire();
     if (!permit.isAllowed() || permit.isScout()) {
         if (permit.isScout())
             sendScoutWith(permit);
         return Q_EMIT inventoryFailed(Error::make(ErrorKind::Transient, QStringLiteral("breaker-open"),
-                                                 tr("the hypervisor is offline (circuit breaker open)")));
+                                                  tr("the hypervisor is offline (circuit breaker open)")));
     }
     const auto started = m_clock.monotonicNow();
     m_hypervisor->inventory(allInventoryKinds(), [this, permit, started](Result<InventorySnapshot> result) {

@@ -163,8 +163,8 @@ private:
     void reportStorageError(const Error& error);
 
     void dispatch(ProvisioningRequest request, const BreakerPermit& permit);
-    void queue(ProvisioningRequest request, RequestState expected, const QString& reason,
-               std::optional<Error> cause, std::chrono::milliseconds delay);
+    void queue(ProvisioningRequest request, RequestState expected, const QString& reason, std::optional<Error> cause,
+               std::chrono::milliseconds delay);
     void onProvisioned(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
                        Result<ProvisionOutcome> result);
     void reconcile(ProvisioningRequest request);

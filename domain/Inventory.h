@@ -20,8 +20,7 @@ struct InventoryItem
 };
 
 struct DatacenterInfo : InventoryItem
-{
-};
+{};
 
 struct ClusterInfo : InventoryItem
 {
@@ -67,8 +66,7 @@ struct NetworkInfo : InventoryItem
 };
 
 struct FolderInfo : InventoryItem
-{
-};
+{};
 
 struct VmInfo : InventoryItem
 {

@@ -14,8 +14,8 @@ QList<QCommandLineOption> allOptions()
         return QCommandLineOption(names, help, value);
     };
     return {
-        o({QStringLiteral("server")}, QStringLiteral("vCenter SDK URL, e.g. https://vc.example.com/sdk (env DCM_SERVER)."),
-          QStringLiteral("URL")),
+        o({QStringLiteral("server")},
+          QStringLiteral("vCenter SDK URL, e.g. https://vc.example.com/sdk (env DCM_SERVER)."), QStringLiteral("URL")),
         o({QStringLiteral("user")}, QStringLiteral("vCenter user name (env DCM_USER)."), QStringLiteral("NAME")),
         o({QStringLiteral("thumbprint")},
           QStringLiteral("Pinned SHA-256 thumbprint of the server certificate, colon-separated hex (env "
@@ -209,8 +209,8 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     s.datastore = p.value(QStringLiteral("datastore"));
     s.network = p.value(QStringLiteral("network"));
     s.folder = p.value(QStringLiteral("folder"));
-    s.guestId = p.isSet(QStringLiteral("guest-id")) ? p.value(QStringLiteral("guest-id"))
-                                                      : QStringLiteral("otherLinux64Guest");
+    s.guestId =
+        p.isSet(QStringLiteral("guest-id")) ? p.value(QStringLiteral("guest-id")) : QStringLiteral("otherLinux64Guest");
     s.annotation = p.value(QStringLiteral("annotation"));
     s.powerOn = p.isSet(QStringLiteral("power-on"));
     return o;

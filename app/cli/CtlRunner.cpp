@@ -63,10 +63,12 @@ QString requestLine(const ProvisioningRequest& r)
 {
     QString error;
     if (r.lastError())
-        error = r.lastError()->vimFault.isEmpty() ? r.lastError()->message
-                                                  : r.lastError()->vimFault + QStringLiteral(": ") + r.lastError()->message;
+        error = r.lastError()->vimFault.isEmpty()
+                    ? r.lastError()->message
+                    : r.lastError()->vimFault + QStringLiteral(": ") + r.lastError()->message;
     return QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-        .arg(r.id().toString(QUuid::WithoutBraces), r.spec().name.leftJustified(20), toString(r.state()).leftJustified(23))
+        .arg(r.id().toString(QUuid::WithoutBraces), r.spec().name.leftJustified(20),
+             toString(r.state()).leftJustified(23))
         .arg(r.attempts(), 2)
         .arg(r.vmRef().leftJustified(10), error);
 }
@@ -184,7 +186,8 @@ void CtlRunner::withPassword(std::function<void(ConnectionSettings)> next)
 {
     ConnectionSettings c = m_options.connection;
     if (c.server.isEmpty()) {
-        fail(invalid(QStringLiteral("missing-server"), QStringLiteral("no server: give --server URL or set DCM_SERVER")));
+        fail(invalid(QStringLiteral("missing-server"),
+                     QStringLiteral("no server: give --server URL or set DCM_SERVER")));
         return;
     }
     if (c.user.isEmpty()) {
@@ -203,19 +206,19 @@ void CtlRunner::withPassword(std::function<void(ConnectionSettings)> next)
                          QStringLiteral("no password: set DCM_PASSWORD or store one with `dcmctl login`")));
         return;
     }
-    m_credentials->readPassword(ProvisioningService::credentialKey(c.server, c.user),
-                                [this, c, next = std::move(next)](Result<QString> password) mutable {
-                                    if (!password.ok() || password.value().isEmpty()) {
-                                        fail(Error::make(ErrorKind::Authentication, QStringLiteral("missing-password"),
-                                                         QStringLiteral("no password: set DCM_PASSWORD or store one "
-                                                                        "with `dcmctl login` (%1)")
-                                                             .arg(password.ok() ? QStringLiteral("empty")
-                                                                                : password.error().message)));
-                                        return;
-                                    }
-                                    c.password = password.value();
-                                    next(c);
-                                });
+    m_credentials->readPassword(
+        ProvisioningService::credentialKey(c.server, c.user),
+        [this, c, next = std::move(next)](Result<QString> password) mutable {
+            if (!password.ok() || password.value().isEmpty()) {
+                fail(Error::make(ErrorKind::Authentication, QStringLiteral("missing-password"),
+                                 QStringLiteral("no password: set DCM_PASSWORD or store one "
+                                                "with `dcmctl login` (%1)")
+                                     .arg(password.ok() ? QStringLiteral("empty") : password.error().message)));
+                return;
+            }
+            c.password = password.value();
+            next(c);
+        });
 }
 
 void CtlRunner::about()
@@ -245,10 +248,14 @@ void CtlRunner::about()
 void CtlRunner::inventory()
 {
     static const QList<std::pair<QString, InventoryKind>> kinds{
-        {QStringLiteral("datacenters"), InventoryKind::Datacenters}, {QStringLiteral("clusters"), InventoryKind::Clusters},
-        {QStringLiteral("pools"), InventoryKind::ResourcePools},     {QStringLiteral("hosts"), InventoryKind::Hosts},
-        {QStringLiteral("datastores"), InventoryKind::Datastores},   {QStringLiteral("networks"), InventoryKind::Networks},
-        {QStringLiteral("folders"), InventoryKind::Folders},         {QStringLiteral("vms"), InventoryKind::Vms},
+        {QStringLiteral("datacenters"), InventoryKind::Datacenters},
+        {QStringLiteral("clusters"), InventoryKind::Clusters},
+        {QStringLiteral("pools"), InventoryKind::ResourcePools},
+        {QStringLiteral("hosts"), InventoryKind::Hosts},
+        {QStringLiteral("datastores"), InventoryKind::Datastores},
+        {QStringLiteral("networks"), InventoryKind::Networks},
+        {QStringLiteral("folders"), InventoryKind::Folders},
+        {QStringLiteral("vms"), InventoryKind::Vms},
     };
     InventoryKinds wanted;
     if (m_options.arguments.isEmpty()) {
@@ -302,8 +309,9 @@ void CtlRunner::inventory()
                             o.insert(QStringLiteral("totalCpuMhz"), cluster.totalCpuMhz);
                             o.insert(QStringLiteral("totalMemoryBytes"), cluster.totalMemoryBytes);
                         });
-                section(InventoryKind::ResourcePools, QStringLiteral("pools"), s.resourcePools,
-                        [](QJsonObject& o, const ResourcePoolInfo& p) { o.insert(QStringLiteral("owner"), p.ownerRef); });
+                section(
+                    InventoryKind::ResourcePools, QStringLiteral("pools"), s.resourcePools,
+                    [](QJsonObject& o, const ResourcePoolInfo& p) { o.insert(QStringLiteral("owner"), p.ownerRef); });
                 section(InventoryKind::Hosts, QStringLiteral("hosts"), s.hosts, [](QJsonObject& o, const HostInfo& h) {
                     o.insert(QStringLiteral("cluster"), h.clusterRef);
                     o.insert(QStringLiteral("connectionState"), h.connectionState);
@@ -321,8 +329,11 @@ void CtlRunner::inventory()
                             o.insert(QStringLiteral("accessible"), d.accessible);
                         });
                 section(InventoryKind::Networks, QStringLiteral("networks"), s.networks,
-                        [](QJsonObject& o, const NetworkInfo& n) { o.insert(QStringLiteral("distributed"), n.distributed); });
-                section(InventoryKind::Folders, QStringLiteral("folders"), s.folders, [](QJsonObject&, const FolderInfo&) {});
+                        [](QJsonObject& o, const NetworkInfo& n) {
+                            o.insert(QStringLiteral("distributed"), n.distributed);
+                        });
+                section(InventoryKind::Folders, QStringLiteral("folders"), s.folders,
+                        [](QJsonObject&, const FolderInfo&) {});
                 section(InventoryKind::Vms, QStringLiteral("vms"), s.vms, [](QJsonObject& o, const VmInfo& v) {
                     o.insert(QStringLiteral("powerState"), v.powerState);
                     o.insert(QStringLiteral("cpus"), v.cpus);
@@ -389,10 +400,10 @@ void CtlRunner::submit()
         ProvisioningRequest request(QUuid::createUuid(), spec, m_clock.utcNow());
         if (auto inserted = store.value()->insert(request, QString(), QDateTime()); !inserted.ok())
             return (void)fail(inserted.error());
-        m_out.document(QJsonObject{{QStringLiteral("id"), request.id().toString(QUuid::WithoutBraces)},
-                                   {QStringLiteral("state"), toString(request.state())}},
-                       QStringLiteral("%1 %2\n").arg(request.id().toString(QUuid::WithoutBraces),
-                                                     toString(request.state())));
+        m_out.document(
+            QJsonObject{{QStringLiteral("id"), request.id().toString(QUuid::WithoutBraces)},
+                        {QStringLiteral("state"), toString(request.state())}},
+            QStringLiteral("%1 %2\n").arg(request.id().toString(QUuid::WithoutBraces), toString(request.state())));
         return finish(ExitAccepted);
     }
 
@@ -408,7 +419,8 @@ void CtlRunner::submit()
                 return (void)fail(*e);
             const SubmitAnswer a = m_service->submit(m_options.spec);
             if (!a.accepted())
-                return (void)fail(a.error.value_or(Error::make(ErrorKind::Internal, QStringLiteral("rejected"), a.message)));
+                return (void)fail(
+                    a.error.value_or(Error::make(ErrorKind::Internal, QStringLiteral("rejected"), a.message)));
             m_waitFor = a.id;
             std::fprintf(stderr, "dcmctl: accepted %s\n", qPrintable(a.id.toString(QUuid::WithoutBraces)));
             m_service->connectTo(c);
@@ -420,10 +432,11 @@ void CtlRunner::submit()
                 fail(*s.error);
             }
         });
-        connect(m_service.get(), &ProvisioningService::requestChanged, this, [this, report](const ProvisioningRequest& r) {
-            if (r.id() == m_waitFor && isSettled(r.state()))
-                report(r);
-        });
+        connect(m_service.get(), &ProvisioningService::requestChanged, this,
+                [this, report](const ProvisioningRequest& r) {
+                    if (r.id() == m_waitFor && isSettled(r.state()))
+                        report(r);
+                });
         m_deadline.callOnTimeout(this, [this, report] {
             auto stored = openStore();
             if (stored.ok()) {
@@ -453,7 +466,8 @@ void CtlRunner::requests()
     if (!m_options.idFilter.isEmpty()) {
         const QUuid id = QUuid::fromString(m_options.idFilter);
         if (id.isNull())
-            return (void)fail(invalid(QStringLiteral("bad-id"), QStringLiteral("not a request id: %1").arg(m_options.idFilter)));
+            return (void)fail(
+                invalid(QStringLiteral("bad-id"), QStringLiteral("not a request id: %1").arg(m_options.idFilter)));
         auto r = store.value()->get(id);
         if (!r.ok())
             return (void)fail(r.error());
@@ -497,25 +511,26 @@ void CtlRunner::breaker()
     } else {
         const BreakerRecord& rec = *last.value();
         const BreakerSnapshot& s = rec.snapshot;
-        o = QJsonObject{{QStringLiteral("state"), toString(s.state)},
-                        {QStringLiteral("consecutiveFailures"), s.consecutiveFailures},
-                        {QStringLiteral("threshold"), s.failureThreshold},
-                        {QStringLiteral("openedAt"), s.openedAt.isValid() ? QJsonValue(iso(s.openedAt)) : QJsonValue()},
-                        {QStringLiteral("nextProbeAt"),
-                         s.nextProbeAt.isValid() ? QJsonValue(iso(s.nextProbeAt)) : QJsonValue()},
-                        {QStringLiteral("lastError"), errorJson(s.lastError)},
-                        {QStringLiteral("recorded"), true},
-                        {QStringLiteral("recordedAt"), iso(rec.transition.at)},
-                        {QStringLiteral("recordedBy"), rec.owner},
-                        {QStringLiteral("reason"), rec.transition.reason}};
+        o = QJsonObject{
+            {QStringLiteral("state"), toString(s.state)},
+            {QStringLiteral("consecutiveFailures"), s.consecutiveFailures},
+            {QStringLiteral("threshold"), s.failureThreshold},
+            {QStringLiteral("openedAt"), s.openedAt.isValid() ? QJsonValue(iso(s.openedAt)) : QJsonValue()},
+            {QStringLiteral("nextProbeAt"), s.nextProbeAt.isValid() ? QJsonValue(iso(s.nextProbeAt)) : QJsonValue()},
+            {QStringLiteral("lastError"), errorJson(s.lastError)},
+            {QStringLiteral("recorded"), true},
+            {QStringLiteral("recordedAt"), iso(rec.transition.at)},
+            {QStringLiteral("recordedBy"), rec.owner},
+            {QStringLiteral("reason"), rec.transition.reason}};
     }
     QString text = QStringLiteral("state: %1\nconsecutive failures: %2 of %3\n")
                        .arg(o.value(QStringLiteral("state")).toString())
                        .arg(o.value(QStringLiteral("consecutiveFailures")).toInt())
                        .arg(o.value(QStringLiteral("threshold")).toInt());
     if (o.value(QStringLiteral("recorded")).toBool())
-        text += QStringLiteral("since: %1 (%2)\n")
-                    .arg(o.value(QStringLiteral("recordedAt")).toString(), o.value(QStringLiteral("reason")).toString());
+        text +=
+            QStringLiteral("since: %1 (%2)\n")
+                .arg(o.value(QStringLiteral("recordedAt")).toString(), o.value(QStringLiteral("reason")).toString());
     if (!o.value(QStringLiteral("nextProbeAt")).isNull())
         text += QStringLiteral("next scout: %1\n").arg(o.value(QStringLiteral("nextProbeAt")).toString());
     m_out.document(o, text);
@@ -555,11 +570,12 @@ void CtlRunner::cancelOrRetry(bool cancel)
 {
     if (m_options.arguments.size() != 1)
         return (void)fail(invalid(QStringLiteral("missing-id"),
-                                  QStringLiteral("%1 takes one request id").arg(cancel ? QStringLiteral("cancel")
-                                                                                       : QStringLiteral("retry"))));
+                                  QStringLiteral("%1 takes one request id")
+                                      .arg(cancel ? QStringLiteral("cancel") : QStringLiteral("retry"))));
     const QUuid id = QUuid::fromString(m_options.arguments.constFirst());
     if (id.isNull())
-        return (void)fail(invalid(QStringLiteral("bad-id"), QStringLiteral("not a request id: %1").arg(m_options.arguments.constFirst())));
+        return (void)fail(invalid(QStringLiteral("bad-id"),
+                                  QStringLiteral("not a request id: %1").arg(m_options.arguments.constFirst())));
     m_service = makeService(false);
     m_service->initialize();
     if (!m_service->isInitialized())

@@ -56,7 +56,8 @@ void installSignalHandlers(CtlRunner* runner)
     sigaction(SIGTERM, &action, nullptr);
 }
 #else
-void installSignalHandlers(CtlRunner*) {}
+void installSignalHandlers(CtlRunner*)
+{}
 #endif
 
 } // namespace
@@ -91,7 +92,8 @@ int main(int argc, char* argv[])
     const bool serving = opts.command == QLatin1String("serve");
     QLoggingCategory::setFilterRules(serving || opts.verbose ? QStringLiteral("dcm.*.debug=false")
                                                              : QStringLiteral("dcm.*.debug=false\ndcm.*.info=false"));
-    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}%{category}: %{message}"));
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}%{category}: %{message}"));
 
     CtlRunner::Factories factories;
     factories.hypervisor = [] { return std::make_unique<VsphereHypervisor>(); };

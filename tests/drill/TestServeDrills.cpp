@@ -57,7 +57,8 @@ private:
         QList<QUuid> ids;
         const QDateTime t0 = QDateTime::currentDateTimeUtc();
         for (int i = 0; i < count; ++i) {
-            ProvisioningRequest r(QUuid::createUuid(), spec(QStringLiteral("%1-%2").arg(prefix).arg(i, 3, 10, QLatin1Char('0'))),
+            ProvisioningRequest r(QUuid::createUuid(),
+                                  spec(QStringLiteral("%1-%2").arg(prefix).arg(i, 3, 10, QLatin1Char('0'))),
                                   t0.addMSecs(i));
             if (!store.value()->insert(r, QString(), QDateTime()).ok())
                 qFatal("insert failed");
@@ -76,8 +77,11 @@ private:
     {
         QHash<QString, int> perKey;
         for (const QJsonValue& v : m_sim.vms()) {
-            const QString key =
-                v.toObject().value(QStringLiteral("extraConfig")).toObject().value(QStringLiteral("dcm.requestId")).toString();
+            const QString key = v.toObject()
+                                    .value(QStringLiteral("extraConfig"))
+                                    .toObject()
+                                    .value(QStringLiteral("dcm.requestId"))
+                                    .toString();
             if (!key.isEmpty())
                 perKey[key] += 1;
         }
@@ -105,7 +109,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY2(m_sim.start(&error), qPrintable(error));
         // A little latency on the calls that matter keeps every kill in the middle of some work.
-        m_sim.post(QStringLiteral("/delay"), {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")}, {QStringLiteral("ms"), 150}});
+        m_sim.post(QStringLiteral("/delay"),
+                   {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")}, {QStringLiteral("ms"), 150}});
     }
 
     void killedAgainAndAgainNothingLostNothingTwice()

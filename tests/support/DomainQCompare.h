@@ -21,7 +21,7 @@ namespace QTest {
     {                                                                                                                  \
         return qCompare(dcm::toString(t1), dcm::toString(t2), actual, expected, file, line);                           \
     }                                                                                                                  \
-    inline bool qCompare(const QList<Type>& t1, const QList<Type>& t2, const char* actual, const char* expected,        \
+    inline bool qCompare(const QList<Type>& t1, const QList<Type>& t2, const char* actual, const char* expected,       \
                          const char* file, int line)                                                                   \
     {                                                                                                                  \
         QStringList n1;                                                                                                \

@@ -14,7 +14,8 @@ Error refused()
 
 } // namespace
 
-FakeHypervisor::FakeHypervisor(QObject* parent) : QObject(parent), m_inventory(sampleInventory()) {}
+FakeHypervisor::FakeHypervisor(QObject* parent) : QObject(parent), m_inventory(sampleInventory())
+{}
 
 InventorySnapshot FakeHypervisor::sampleInventory()
 {
@@ -203,34 +204,34 @@ CallId FakeHypervisor::provision(const ProvisionOrder& order, ProgressFn progres
     m_orders.append(order);
     auto script = takeScript(Method::Provision);
     const bool down = m_unreachable;
-    return dispatch(Method::Provision, [this, order, progress = std::move(progress), done = std::move(done), script,
-                                        down] {
-        if (down)
-            return done(refused());
-        const auto create = [&] {
-            m_vmsByRequest[order.requestId] += 1;
-            VmRef vm;
-            vm.ref = QStringLiteral("vm-%1").arg(m_vmSerial++);
-            vm.name = order.spec.name;
-            vm.instanceUuid = order.requestId.toString(QUuid::WithoutBraces);
-            vm.powerState = order.spec.powerOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
-            return vm;
-        };
-        if (script) {
-            if (script->effect == Effect::CreateVm)
-                create();
-            return done(script->error);
-        }
-        if (progress) {
-            progress(ProvisionProgress{QStringLiteral("task-1"), 0, QStringLiteral("creating")});
-            progress(ProvisionProgress{QStringLiteral("task-1"), 60, QStringLiteral("creating")});
-        }
-        ProvisionOutcome outcome;
-        outcome.vm = create();
-        outcome.taskRef = QStringLiteral("task-1");
-        outcome.poweredOn = order.spec.powerOn;
-        done(outcome);
-    });
+    return dispatch(
+        Method::Provision, [this, order, progress = std::move(progress), done = std::move(done), script, down] {
+            if (down)
+                return done(refused());
+            const auto create = [&] {
+                m_vmsByRequest[order.requestId] += 1;
+                VmRef vm;
+                vm.ref = QStringLiteral("vm-%1").arg(m_vmSerial++);
+                vm.name = order.spec.name;
+                vm.instanceUuid = order.requestId.toString(QUuid::WithoutBraces);
+                vm.powerState = order.spec.powerOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
+                return vm;
+            };
+            if (script) {
+                if (script->effect == Effect::CreateVm)
+                    create();
+                return done(script->error);
+            }
+            if (progress) {
+                progress(ProvisionProgress{QStringLiteral("task-1"), 0, QStringLiteral("creating")});
+                progress(ProvisionProgress{QStringLiteral("task-1"), 60, QStringLiteral("creating")});
+            }
+            ProvisionOutcome outcome;
+            outcome.vm = create();
+            outcome.taskRef = QStringLiteral("task-1");
+            outcome.poweredOn = order.spec.powerOn;
+            done(outcome);
+        });
 }
 
 CallId FakeHypervisor::findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done)

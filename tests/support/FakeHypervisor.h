@@ -34,8 +34,8 @@ public:
     // What a scripted provision does besides answering.
     enum class Effect
     {
-        None,         // answer only
-        CreateVm,     // the VM is created (use with an error answer for the lost reply)
+        None,     // answer only
+        CreateVm, // the VM is created (use with an error answer for the lost reply)
     };
 
     explicit FakeHypervisor(QObject* parent = nullptr);

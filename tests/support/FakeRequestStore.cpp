@@ -28,7 +28,8 @@ Result<void> FakeRequestStore::update(const ProvisioningRequest& request, Reques
     if (it == m_rows.end())
         return Error::make(ErrorKind::Storage, QStringLiteral("not-found"), QStringLiteral("no such request"));
     if (it->request.state() != expectedState)
-        return Error::make(ErrorKind::Storage, QStringLiteral("conflict"), QStringLiteral("the request moved meanwhile"));
+        return Error::make(ErrorKind::Storage, QStringLiteral("conflict"),
+                           QStringLiteral("the request moved meanwhile"));
     it->request = request;
     return {};
 }
@@ -49,8 +50,7 @@ Result<QList<ProvisioningRequest>> FakeRequestStore::list(const RequestFilter& f
     for (const Row& r : rows) {
         if (!filter.states.isEmpty() && !filter.states.contains(r.request.state()))
             continue;
-        if (!filter.nameContains.isEmpty() &&
-            !r.request.spec().name.contains(filter.nameContains, Qt::CaseInsensitive))
+        if (!filter.nameContains.isEmpty() && !r.request.spec().name.contains(filter.nameContains, Qt::CaseInsensitive))
             continue;
         out.append(r.request);
         if (filter.limit > 0 && out.size() >= filter.limit)
@@ -115,8 +115,7 @@ Result<void> FakeRequestStore::releaseClaim(const QUuid& id, const QString& owne
     return {};
 }
 
-Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QString& owner,
-                                                                     const QDateTime& leaseUntil,
+Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                      const QDateTime& now)
 {
     QList<ProvisioningRequest> out;
@@ -132,8 +131,8 @@ Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QStri
     return out;
 }
 
-Result<void> FakeRequestStore::appendBreakerEvent(const BreakerTransition& transition,
-                                                  const BreakerSnapshot& snapshot, const QString& owner)
+Result<void> FakeRequestStore::appendBreakerEvent(const BreakerTransition& transition, const BreakerSnapshot& snapshot,
+                                                  const QString& owner)
 {
     m_breaker.append({BreakerRecord{transition, snapshot, owner}, 0});
     return {};

@@ -22,8 +22,8 @@ public:
     dcm::Result<void> releaseClaim(const QUuid& id, const QString& owner) override;
     dcm::Result<QList<dcm::ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                  const QDateTime& now) override;
-    dcm::Result<void> appendBreakerEvent(const dcm::BreakerTransition& transition,
-                                         const dcm::BreakerSnapshot& snapshot, const QString& owner) override;
+    dcm::Result<void> appendBreakerEvent(const dcm::BreakerTransition& transition, const dcm::BreakerSnapshot& snapshot,
+                                         const QString& owner) override;
     dcm::Result<std::optional<dcm::BreakerRecord>> lastBreakerState() override;
     dcm::Result<QList<dcm::BreakerTransition>> breakerHistory(int limit) override;
 

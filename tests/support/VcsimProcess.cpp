@@ -8,7 +8,8 @@
 #include <QNetworkRequest>
 #include <QTimer>
 
-VcsimProcess::VcsimProcess(QStringList extraArgs) : m_args(std::move(extraArgs)) {}
+VcsimProcess::VcsimProcess(QStringList extraArgs) : m_args(std::move(extraArgs))
+{}
 
 VcsimProcess::~VcsimProcess()
 {

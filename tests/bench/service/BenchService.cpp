@@ -51,15 +51,14 @@ ConnectionSettings settingsFor(const VcsimProcess& sim)
 
 std::unique_ptr<ProvisioningService> makeService(const ClockPort& clock, const QString& db, ServiceConfig config)
 {
-    return std::make_unique<ProvisioningService>(
-        [] { return std::make_unique<VsphereHypervisor>(); },
-        [db]() -> Result<std::unique_ptr<RequestStorePort>> {
-            auto store = SqliteRequestStore::open(db);
-            if (!store.ok())
-                return store.error();
-            return std::unique_ptr<RequestStorePort>(std::move(store.value()));
-        },
-        clock, config);
+    return std::make_unique<ProvisioningService>([] { return std::make_unique<VsphereHypervisor>(); },
+                                                 [db]() -> Result<std::unique_ptr<RequestStorePort>> {
+                                                     auto store = SqliteRequestStore::open(db);
+                                                     if (!store.ok())
+                                                         return store.error();
+                                                     return std::unique_ptr<RequestStorePort>(std::move(store.value()));
+                                                 },
+                                                 clock, config);
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs)

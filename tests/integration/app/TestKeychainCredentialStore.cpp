@@ -17,8 +17,7 @@ using namespace dcm;
 namespace {
 
 // Runs one asynchronous store call to completion on this thread's event loop.
-template <class T, class Call>
-std::optional<Result<T>> await(Call call)
+template <class T, class Call> std::optional<Result<T>> await(Call call)
 {
     std::optional<Result<T>> result;
     call([&](Result<T> r) { result.emplace(std::move(r)); });
@@ -37,8 +36,8 @@ private:
     bool m_secretService = qEnvironmentVariableIntValue("DCM_EXPECT_SECRET_SERVICE") == 1;
     // Unique per run so that runs never see each other's entries.
     const QString m_password = QStringLiteral("pw-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-    const QString m_key = KeychainCredentialStore::keyFor(QStringLiteral("operator@vsphere.local"),
-                                                          QStringLiteral("vc-test.example"));
+    const QString m_key =
+        KeychainCredentialStore::keyFor(QStringLiteral("operator@vsphere.local"), QStringLiteral("vc-test.example"));
 
     // No file under the test's HOME/XDG dirs holds the password in plain text.
     void verifyNoPlainTextCopy()

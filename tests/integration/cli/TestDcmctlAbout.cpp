@@ -58,9 +58,9 @@ private Q_SLOTS:
 
     void aboutPrintsTheSimulatorsIdentityAsJson()
     {
-        const Run r = dcmctl(QStringList{QStringLiteral("about"), QStringLiteral("--json")} +
-                                 connection(m_sim.thumbprint()),
-                             m_sim.password());
+        const Run r =
+            dcmctl(QStringList{QStringLiteral("about"), QStringLiteral("--json")} + connection(m_sim.thumbprint()),
+                   m_sim.password());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject about = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(about.value(QStringLiteral("apiType")).toString(), QStringLiteral("VirtualCenter"));
@@ -100,9 +100,9 @@ private Q_SLOTS:
 
     void wrongPasswordExits5()
     {
-        const Run r = dcmctl(QStringList{QStringLiteral("about"), QStringLiteral("--json")} +
-                                 connection(m_sim.thumbprint()),
-                             QStringLiteral("not-the-password"));
+        const Run r =
+            dcmctl(QStringList{QStringLiteral("about"), QStringLiteral("--json")} + connection(m_sim.thumbprint()),
+                   QStringLiteral("not-the-password"));
         QCOMPARE(r.exitCode, 5);
         const QJsonObject error = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("error")).toObject();
         QCOMPARE(error.value(QStringLiteral("kind")).toString(), QStringLiteral("authentication"));
@@ -121,9 +121,9 @@ private Q_SLOTS:
     void unknownCommandAndBadOptionExit2()
     {
         QCOMPARE(dcmctl({QStringLiteral("frobnicate")}, QString()).exitCode, 2);
-        QCOMPARE(dcmctl({QStringLiteral("about"), QStringLiteral("--cooldown"), QStringLiteral("soon")}, QString())
-                     .exitCode,
-                 2);
+        QCOMPARE(
+            dcmctl({QStringLiteral("about"), QStringLiteral("--cooldown"), QStringLiteral("soon")}, QString()).exitCode,
+            2);
     }
 
     void refusedConnectionIsAFailureNotATrustOrAuthProblem()

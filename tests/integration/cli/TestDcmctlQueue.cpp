@@ -103,10 +103,11 @@ private Q_SLOTS:
 
     void submitWaitProvisionsOneVmWithEveryField()
     {
-        QStringList args = QStringList{QStringLiteral("submit"), QStringLiteral("--json"), QStringLiteral("--wait"),
-                                       QStringLiteral("60"), QStringLiteral("--annotation"), QStringLiteral("ticket 42"),
-                                       QStringLiteral("--power-on")} +
-                           spec(QStringLiteral("waited-vm"));
+        QStringList args =
+            QStringList{QStringLiteral("submit"),    QStringLiteral("--json"),       QStringLiteral("--wait"),
+                        QStringLiteral("60"),        QStringLiteral("--annotation"), QStringLiteral("ticket 42"),
+                        QStringLiteral("--power-on")} +
+            spec(QStringLiteral("waited-vm"));
         const DcmctlRun r = runDcmctl(args, env());
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = r.json().object();
@@ -121,8 +122,9 @@ private Q_SLOTS:
             QCOMPARE(vm.value(QStringLiteral("memoryMiB")).toInt(), 1024);
             QCOMPARE(vm.value(QStringLiteral("annotation")).toString(), QStringLiteral("ticket 42"));
             QCOMPARE(vm.value(QStringLiteral("powerState")).toString(), QStringLiteral("poweredOn"));
-            QCOMPARE(vm.value(QStringLiteral("extraConfig")).toObject().value(QStringLiteral("dcm.requestId")).toString(),
-                     o.value(QStringLiteral("id")).toString());
+            QCOMPARE(
+                vm.value(QStringLiteral("extraConfig")).toObject().value(QStringLiteral("dcm.requestId")).toString(),
+                o.value(QStringLiteral("id")).toString());
         }
         QVERIFY(!r.out.contains(m_sim.password().toUtf8()));
         QVERIFY(!r.err.contains(m_sim.password().toUtf8()));
@@ -131,15 +133,16 @@ private Q_SLOTS:
     void vCenterDownQueuesAndTheBreakerIsRecorded()
     {
         m_sim.post(QStringLiteral("/door/down"));
-        const DcmctlRun r = runDcmctl(QStringList{QStringLiteral("submit"), QStringLiteral("--json"),
-                                                  QStringLiteral("--wait"), QStringLiteral("4"),
-                                                  QStringLiteral("--failure-threshold"), QStringLiteral("2"),
-                                                  QStringLiteral("--call-timeout"), QStringLiteral("2")} +
-                                          spec(QStringLiteral("while-down")),
-                                      env());
+        const DcmctlRun r =
+            runDcmctl(QStringList{QStringLiteral("submit"), QStringLiteral("--json"), QStringLiteral("--wait"),
+                                  QStringLiteral("4"), QStringLiteral("--failure-threshold"), QStringLiteral("2"),
+                                  QStringLiteral("--call-timeout"), QStringLiteral("2")} +
+                          spec(QStringLiteral("while-down")),
+                      env());
         m_sim.post(QStringLiteral("/door/up"));
         QCOMPARE(r.exitCode, 3);
-        QCOMPARE(r.json().object().value(QStringLiteral("state")).toString(), QStringLiteral("QUEUED_FOR_PROVISIONING"));
+        QCOMPARE(r.json().object().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("QUEUED_FOR_PROVISIONING"));
         const DcmctlRun b = runDcmctl({QStringLiteral("breaker"), QStringLiteral("--json")}, env(false));
         QCOMPARE(b.exitCode, 0);
         QCOMPARE(b.json().object().value(QStringLiteral("state")).toString(), QStringLiteral("OPEN"));
@@ -166,8 +169,7 @@ private Q_SLOTS:
         QCOMPARE(again.exitCode, 2);
         const DcmctlRun one =
             runDcmctl({QStringLiteral("requests"), QStringLiteral("--id"), id, QStringLiteral("--json")}, env(false));
-        const QJsonArray history =
-            one.json().array().at(0).toObject().value(QStringLiteral("history")).toArray();
+        const QJsonArray history = one.json().array().at(0).toObject().value(QStringLiteral("history")).toArray();
         QCOMPARE(history.size(), 1);
         QCOMPARE(history.at(0).toObject().value(QStringLiteral("to")).toString(), QStringLiteral("CANCELLED"));
         QCOMPARE(runDcmctl({QStringLiteral("requests"), QStringLiteral("--state"), QStringLiteral("cancelled"),
@@ -190,7 +192,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("datastores")).toArray().size(), 1);
         bool sawPath = false;
         for (const QJsonValue& n : o.value(QStringLiteral("networks")).toArray())
-            sawPath = sawPath || n.toObject().value(QStringLiteral("path")).toString() == QLatin1String("/DC0/network/VM Network");
+            sawPath = sawPath ||
+                      n.toObject().value(QStringLiteral("path")).toString() == QLatin1String("/DC0/network/VM Network");
         QVERIFY(sawPath);
         QCOMPARE(runDcmctl({QStringLiteral("inventory"), QStringLiteral("gadgets")}, env()).exitCode, 2);
     }

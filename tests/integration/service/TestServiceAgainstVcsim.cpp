@@ -68,8 +68,11 @@ private:
     {
         QHash<QString, int> counts;
         for (const QJsonValue& v : m_sim.vms()) {
-            const QString key =
-                v.toObject().value(QStringLiteral("extraConfig")).toObject().value(QStringLiteral("dcm.requestId")).toString();
+            const QString key = v.toObject()
+                                    .value(QStringLiteral("extraConfig"))
+                                    .toObject()
+                                    .value(QStringLiteral("dcm.requestId"))
+                                    .toString();
             if (!key.isEmpty())
                 counts[key] += 1;
         }
@@ -163,7 +166,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_service->breakerSnapshot().state, BreakerState::Closed, 20000);
         QCOMPARE(m_sim.callCount(QStringLiteral("CurrentTime")), 1);
         tickUntil([&] {
-            return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
+            return std::all_of(ids.cbegin(), ids.cend(),
+                               [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
         });
         const auto counts = vmsPerRequestKey();
         for (const QUuid& id : std::as_const(ids)) {
@@ -189,7 +193,8 @@ private Q_SLOTS:
         m_sim.post(QStringLiteral("/door/up"));
         tickUntil([&] {
             m_clock.advance(31s);
-            return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
+            return std::all_of(ids.cbegin(), ids.cend(),
+                               [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
         });
         const auto counts = vmsPerRequestKey();
         for (const QUuid& id : std::as_const(ids)) {
@@ -205,8 +210,8 @@ private Q_SLOTS:
         watch();
         m_sim.post(QStringLiteral("/door/hang"));
         const QUuid id = m_service->submit(spec(QStringLiteral("svc-hang"))).id;
-        QTRY_VERIFY_WITH_TIMEOUT(stateOf(id) == RequestState::Reconciling || stateOf(id) == RequestState::QueuedForProvisioning,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            stateOf(id) == RequestState::Reconciling || stateOf(id) == RequestState::QueuedForProvisioning, 20000);
         m_sim.post(QStringLiteral("/door/normal"));
         tickUntil([&] {
             m_clock.advance(31s);
@@ -218,8 +223,8 @@ private Q_SLOTS:
 
     void lostCreateVmReplyIsAdoptedNotRecreated()
     {
-        m_sim.post(QStringLiteral("/drop"), {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")},
-                                             {QStringLiteral("count"), 1}});
+        m_sim.post(QStringLiteral("/drop"),
+                   {{QStringLiteral("method"), QStringLiteral("CreateVM_Task")}, {QStringLiteral("count"), 1}});
         const QUuid id = m_service->submit(spec(QStringLiteral("svc-lost-reply"))).id;
         tickUntil([&] { return stateOf(id) == RequestState::Provisioned; });
         QCOMPARE(stateOf(id), RequestState::Provisioned);
@@ -241,7 +246,8 @@ private Q_SLOTS:
         m_sim.post(QStringLiteral("/stats/reset"));
         m_service->resetBreaker(QStringLiteral("release"));
         tickUntil([&] {
-            return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
+            return std::all_of(ids.cbegin(), ids.cend(),
+                               [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
         });
         for (const QUuid& id : std::as_const(ids))
             QCOMPARE(stateOf(id), RequestState::Provisioned);
@@ -256,7 +262,8 @@ private Q_SLOTS:
         const QUuid id = m_service->submit(spec(QStringLiteral("svc-vanished"))).id;
         QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
         // Last test of the suite: it removes the datastore every spec here names.
-        const QJsonObject removed = m_sim.post(QStringLiteral("/datastore/remove"), {{QStringLiteral("name"), QStringLiteral("LocalDS_0")}});
+        const QJsonObject removed =
+            m_sim.post(QStringLiteral("/datastore/remove"), {{QStringLiteral("name"), QStringLiteral("LocalDS_0")}});
         QVERIFY(removed.value(QStringLiteral("ok")).toBool());
         m_service->resetBreaker(QStringLiteral("maintenance over"));
         tickUntil([&] { return stateOf(id) == RequestState::Failed; }, 20000);

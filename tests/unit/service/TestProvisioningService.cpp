@@ -2,7 +2,9 @@
 // every path of the seed's "Resilience Patterns", with no sleeps and no network.
 #include "DomainQCompare.h"
 #include "FakeHypervisor.h"
+#include "FakeHypervisorOwner.h"
 #include "FakeRequestStore.h"
+#include "FakeRequestStoreOwner.h"
 #include "ManualClock.h"
 
 #include "app/ProvisioningService.h"
@@ -72,78 +74,16 @@ private:
         m_store = store.get();
         m_service = std::make_unique<ProvisioningService>(
             [hv = std::shared_ptr<FakeHypervisor>(hv.release())]() mutable {
-                return std::unique_ptr<HypervisorPort>(hv.get() ? new ForwardingOwner(hv) : nullptr);
+                return std::unique_ptr<HypervisorPort>(new FakeHypervisorOwner(hv));
             },
-            [store = std::shared_ptr<FakeRequestStore>(store.release())]() mutable -> Result<std::unique_ptr<RequestStorePort>> {
-                return std::unique_ptr<RequestStorePort>(new StoreOwner(store));
+            [store = std::shared_ptr<FakeRequestStore>(
+                 store.release())]() mutable -> Result<std::unique_ptr<RequestStorePort>> {
+                return std::unique_ptr<RequestStorePort>(new FakeRequestStoreOwner(store));
             },
             m_clock, config);
         m_service->initialize();
         QVERIFY(m_service->isInitialized());
     }
-
-    // The service owns its ports; these thin owners keep the fakes reachable from the test.
-    class ForwardingOwner final : public HypervisorPort
-    {
-    public:
-        explicit ForwardingOwner(std::shared_ptr<FakeHypervisor> hv) : m_hv(std::move(hv)) {}
-        CallId connectTo(const ConnectionSettings& s, Done<AboutInfo> d) override { return m_hv->connectTo(s, d); }
-        CallId disconnectFrom(Done<void> d) override { return m_hv->disconnectFrom(d); }
-        CallId about(Done<AboutInfo> d) override { return m_hv->about(d); }
-        CallId probe(Done<QDateTime> d) override { return m_hv->probe(d); }
-        CallId inventory(InventoryKinds k, Done<InventorySnapshot> d) override { return m_hv->inventory(k, d); }
-        CallId provision(const ProvisionOrder& o, ProgressFn p, Done<ProvisionOutcome> d) override
-        {
-            return m_hv->provision(o, p, d);
-        }
-        CallId findByRequestKey(const QUuid& id, Done<std::optional<VmRef>> d) override
-        {
-            return m_hv->findByRequestKey(id, d);
-        }
-        void cancel(CallId c) override { m_hv->cancel(c); }
-
-    private:
-        std::shared_ptr<FakeHypervisor> m_hv;
-    };
-
-    class StoreOwner final : public RequestStorePort
-    {
-    public:
-        explicit StoreOwner(std::shared_ptr<FakeRequestStore> s) : m_s(std::move(s)) {}
-        Result<void> insert(const ProvisioningRequest& r, const QString& o, const QDateTime& l) override
-        {
-            return m_s->insert(r, o, l);
-        }
-        Result<void> update(const ProvisioningRequest& r, RequestState e) override { return m_s->update(r, e); }
-        Result<std::optional<ProvisioningRequest>> get(const QUuid& id) override { return m_s->get(id); }
-        Result<QList<ProvisioningRequest>> list(const RequestFilter& f) override { return m_s->list(f); }
-        Result<QMap<RequestState, int>> countByState() override { return m_s->countByState(); }
-        Result<QList<ProvisioningRequest>> claimNext(const QString& o, const QDateTime& l, const QDateTime& n,
-                                                     int m) override
-        {
-            return m_s->claimNext(o, l, n, m);
-        }
-        Result<void> renewLease(const QUuid& id, const QString& o, const QDateTime& l) override
-        {
-            return m_s->renewLease(id, o, l);
-        }
-        Result<void> releaseClaim(const QUuid& id, const QString& o) override { return m_s->releaseClaim(id, o); }
-        Result<QList<ProvisioningRequest>> takeOverExpired(const QString& o, const QDateTime& l,
-                                                           const QDateTime& n) override
-        {
-            return m_s->takeOverExpired(o, l, n);
-        }
-        Result<void> appendBreakerEvent(const BreakerTransition& t, const BreakerSnapshot& s,
-                                        const QString& o) override
-        {
-            return m_s->appendBreakerEvent(t, s, o);
-        }
-        Result<std::optional<BreakerRecord>> lastBreakerState() override { return m_s->lastBreakerState(); }
-        Result<QList<BreakerTransition>> breakerHistory(int l) override { return m_s->breakerHistory(l); }
-
-    private:
-        std::shared_ptr<FakeRequestStore> m_s;
-    };
 
     void connectService()
     {
@@ -251,7 +191,8 @@ private Q_SLOTS:
         const int callsBefore = m_hv->totalCalls();
         const SubmitAnswer queued = m_service->submit(validSpec(QStringLiteral("while-open")));
         QCOMPARE(queued.outcome, SubmitAnswer::Outcome::Queued);
-        QCOMPARE(queued.message, QStringLiteral("Request accepted. Provisioning will start when the hypervisor is online."));
+        QCOMPARE(queued.message,
+                 QStringLiteral("Request accepted. Provisioning will start when the hypervisor is online."));
         QCOMPARE(stateOf(queued.id), RequestState::QueuedForProvisioning);
         m_service->tick();
         QCOMPARE(m_hv->totalCalls(), callsBefore); // no I/O while open, not even a scout before the cooldown
