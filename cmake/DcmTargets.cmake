@@ -1,10 +1,14 @@
 # Per-layer include roots. Each layer's sources are reached as "<layer>/File.h" only through a
 # folder in the build tree that holds a single link to that layer, and only targets that link the
 # layer get that folder on their include path. An include across a forbidden edge fails to build.
+# `layer` may be a sub-folder ("app/service"): its headers are then "app/service/File.h", and a
+# target that links only that library cannot reach a sibling folder ("app/storage").
 function(dcm_layer_include_root target layer)
-    set(root "${CMAKE_BINARY_DIR}/include-roots/${layer}")
+    string(REPLACE "/" "_" root_name "${layer}")
+    set(root "${CMAKE_BINARY_DIR}/include-roots/${root_name}")
     if(NOT EXISTS "${root}/${layer}")
-        file(MAKE_DIRECTORY "${root}")
+        get_filename_component(parent "${root}/${layer}" DIRECTORY)
+        file(MAKE_DIRECTORY "${parent}")
         file(CREATE_LINK "${PROJECT_SOURCE_DIR}/${layer}" "${root}/${layer}" SYMBOLIC COPY_ON_ERROR)
     endif()
     target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${root}>")

@@ -22,7 +22,41 @@ constexpr std::array<std::pair<ErrorKind, const char*>, 11> s_kindNames{{
     {ErrorKind::Internal, "internal"},
 }};
 
+constexpr std::array<std::pair<ErrorCode, const char*>, 11> s_codeNames{{
+    {ErrorCode::Conflict, "conflict"},
+    {ErrorCode::NotClaimed, "not-claimed"},
+    {ErrorCode::DuplicateId, "duplicate-id"},
+    {ErrorCode::DatabaseDamaged, "database-damaged"},
+    {ErrorCode::DatabaseLocked, "database-locked"},
+    {ErrorCode::DiskFull, "disk-full"},
+    {ErrorCode::NoPassword, "no-password"},
+    {ErrorCode::LoginRefused, "login-refused"},
+    {ErrorCode::ThumbprintMismatch, "thumbprint-mismatch"},
+    {ErrorCode::DuplicateName, "duplicate-name"},
+    {ErrorCode::StoreClosed, "store-closed"},
+}};
+
 } // namespace
+
+QString toString(ErrorCode code)
+{
+    for (const auto& [c, name] : s_codeNames) {
+        if (c == code) {
+            return QString::fromLatin1(name);
+        }
+    }
+    return QStringLiteral("unlisted");
+}
+
+ErrorCode errorCodeFromString(QStringView code)
+{
+    for (const auto& [c, name] : s_codeNames) {
+        if (code == QLatin1String(name)) {
+            return c;
+        }
+    }
+    return ErrorCode::Unlisted;
+}
 
 QString toString(ErrorKind kind)
 {

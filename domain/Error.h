@@ -26,6 +26,29 @@ enum class ErrorKind
     Internal,       // a bug or an unexpected state
 };
 
+// The codes that layers decide on. An Error carries its code as text (`code`: stable, written to JSON,
+// the database and dcmctl's output); these are the ones a caller may branch on, through Error::is(),
+// so that a branch cannot drift from the text by a typo. Every other code is information only.
+enum class ErrorCode
+{
+    Unlisted,            // any code not below
+    Conflict,            // "conflict": an optimistic update lost; the stored state stands
+    NotClaimed,          // "not-claimed": the caller no longer holds the request's lease
+    DuplicateId,         // "duplicate-id": a request with that id exists already
+    DatabaseDamaged,     // "database-damaged"
+    DatabaseLocked,      // "database-locked"
+    DiskFull,            // "disk-full": the disk holding the database has no space left
+    NoPassword,          // "no-password": no password is stored for that account
+    LoginRefused,        // "login-refused": vCenter refused these credentials; no login until they change
+    ThumbprintMismatch,  // "thumbprint-mismatch": the certificate is not the pinned one
+    DuplicateName,       // "duplicate-name": vCenter's DuplicateName (vimFault keeps vCenter's name)
+    StoreClosed,         // "store-closed"
+};
+
+// The text of a listed code, and back (Unlisted for any other text).
+QString toString(ErrorCode code);
+ErrorCode errorCodeFromString(QStringView code);
+
 struct Error
 {
     ErrorKind kind = ErrorKind::Internal;
@@ -38,6 +61,12 @@ struct Error
     {
         return Error{kind, std::move(code), std::move(message), std::move(vimFault), {}};
     }
+    static Error make(ErrorKind kind, ErrorCode code, QString message, QString vimFault = {})
+    {
+        return Error{kind, toString(code), std::move(message), std::move(vimFault), {}};
+    }
+    // True when `code` is that listed code.
+    bool is(ErrorCode listed) const { return errorCodeFromString(code) == listed; }
 
     friend bool operator==(const Error&, const Error&) = default;
 };

@@ -98,7 +98,7 @@ void ConnectionController::onPasswordRequired(const QString& server, const QStri
     Q_UNUSED(server);
     Q_UNUSED(user);
     QString why;
-    if (reason && reason->code != QLatin1String("no-password"))
+    if (reason && !reason->is(ErrorCode::NoPassword))
         why = reason->message;
     askPassword(why);
 }
@@ -130,7 +130,7 @@ void ConnectionController::onConnectionChanged(const ConnectionStatus& status)
             return; // shown already for this attempt (later calls report the same stop)
         m_stoppedOn = key;
         const bool pinned = !e.details.value(QStringLiteral("expectedThumbprint")).toString().isEmpty() ||
-                            e.code == QLatin1String("thumbprint-mismatch");
+                            e.is(ErrorCode::ThumbprintMismatch);
         if (pinned)
             showMismatch(e);
         else

@@ -1,6 +1,6 @@
 #include "ui/MainWindow.h"
 
-#include "app/AppInfo.h"
+#include "app/service/AppInfo.h"
 #include "ui/Banner.h"
 #include "ui/BreakerDashboard.h"
 #include "ui/ConnectionController.h"

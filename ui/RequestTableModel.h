@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/ProvisioningService.h"
+#include "app/service/ServiceTypes.h"
 #include "domain/ProvisioningRequest.h"
 
 #include <QAbstractTableModel>

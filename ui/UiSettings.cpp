@@ -1,6 +1,6 @@
 #include "ui/UiSettings.h"
 
-#include "app/AppInfo.h"
+#include "app/service/AppInfo.h"
 
 namespace dcm {
 

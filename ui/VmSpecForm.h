@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/SubmitAnswer.h"
+#include "app/service/SubmitAnswer.h"
 #include "domain/Inventory.h"
 #include "domain/VmSpec.h"
 #include "ui/InventoryIndex.h"

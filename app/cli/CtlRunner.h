@@ -3,7 +3,7 @@
 #include "CtlOptions.h"
 #include "CtlOutput.h"
 
-#include "app/ProvisioningService.h"
+#include "app/service/ProvisioningService.h"
 #include "domain/ports/ClockPort.h"
 
 #include <QObject>

@@ -4,9 +4,9 @@
 #include "CtlOutput.h"
 #include "CtlRunner.h"
 
-#include "app/AppInfo.h"
-#include "app/KeychainCredentialStore.h"
-#include "app/SqliteRequestStore.h"
+#include "app/service/AppInfo.h"
+#include "app/storage/KeychainCredentialStore.h"
+#include "app/storage/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QCoreApplication>

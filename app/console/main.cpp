@@ -2,10 +2,10 @@
 // the concrete adapters: the vSphere hypervisor, the SQLite request store and the OS keychain.
 #include "ScreenshotSession.h"
 
-#include "app/AppInfo.h"
-#include "app/KeychainCredentialStore.h"
-#include "app/ServiceHost.h"
-#include "app/SqliteRequestStore.h"
+#include "app/service/AppInfo.h"
+#include "app/storage/KeychainCredentialStore.h"
+#include "app/service/ServiceHost.h"
+#include "app/storage/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/ConnectionController.h"
 #include "ui/MainWindow.h"

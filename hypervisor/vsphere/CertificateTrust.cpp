@@ -46,7 +46,7 @@ Error CertificateTrust::error(Verdict verdict, const QSslCertificate& leaf, cons
     Error e;
     e.kind = ErrorKind::Trust;
     if (verdict == Verdict::Mismatch) {
-        e.code = QStringLiteral("thumbprint-mismatch");
+        e.code = toString(ErrorCode::ThumbprintMismatch);
         e.message = QStringLiteral("server certificate thumbprint %1 does not match the pinned thumbprint %2")
                         .arg(actual.isEmpty() ? QStringLiteral("(none)") : actual, m_pinned);
         e.details.insert(QStringLiteral("expectedThumbprint"), m_pinned);

@@ -11,7 +11,8 @@ Error VimFault::toError() const
     if (type.isEmpty()) {
         e.code = QStringLiteral("soap-fault");
     } else {
-        e.code = QStringLiteral("vim-fault");
+        // DuplicateName is the one vim fault the service decides on: give it its own code.
+        e.code = type == QLatin1String("DuplicateName") ? toString(ErrorCode::DuplicateName) : QStringLiteral("vim-fault");
         e.vimFault = type;
     }
     e.message = message.isEmpty() ? (type.isEmpty() ? QStringLiteral("SOAP fault %1").arg(faultCode) : type) : message;

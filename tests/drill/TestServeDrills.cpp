@@ -5,7 +5,7 @@
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
 
-#include "app/SqliteRequestStore.h"
+#include "app/storage/SqliteRequestStore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -9,7 +9,7 @@
 #include "FakeRequestStoreOwner.h"
 #include "ManualClock.h"
 
-#include "app/ProvisioningService.h"
+#include "app/service/ProvisioningService.h"
 
 #include <QSettings>
 #include <QStandardPaths>

@@ -14,8 +14,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
-#include "app/SqliteDatabase.h"
-#include "app/SqliteRequestStore.h"
+#include "app/storage/SqliteDatabase.h"
+#include "app/storage/SqliteRequestStore.h"
 
 using namespace dcm;
 

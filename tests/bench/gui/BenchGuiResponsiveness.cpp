@@ -16,9 +16,9 @@
 #include "FakeRequestStore.h"
 #include "FakeRequestStoreOwner.h"
 
-#include "app/ServiceHost.h"
-#include "app/SqliteDatabase.h"
-#include "app/SqliteRequestStore.h"
+#include "app/service/ServiceHost.h"
+#include "app/storage/SqliteDatabase.h"
+#include "app/storage/SqliteRequestStore.h"
 #include "ui/InventoryIndex.h"
 #include "ui/MainWindow.h"
 #include "ui/RequestTableModel.h"

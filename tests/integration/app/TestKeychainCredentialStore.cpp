@@ -2,7 +2,7 @@
 // DCM_EXPECT_SECRET_SERVICE=1) and with none reachable (session-only memory, never plain text).
 #include "DomainQCompare.h"
 
-#include "app/KeychainCredentialStore.h"
+#include "app/storage/KeychainCredentialStore.h"
 
 #include <QDirIterator>
 #include <QFile>

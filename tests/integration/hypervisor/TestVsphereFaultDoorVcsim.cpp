@@ -161,7 +161,8 @@ private slots:
         };
         for (const auto& f : faults) {
             QTest::addRow("%s on %s", f.fault, f.method)
-                << "/fault" << injected(f.method, f.fault) << f.call << f.kind << "vim-fault" << f.fault;
+                << "/fault" << injected(f.method, f.fault) << f.call << f.kind
+                << (qstrcmp(f.fault, "DuplicateName") == 0 ? "duplicate-name" : "vim-fault") << f.fault;
         }
     }
     void doorModesAndFaults()

@@ -5,8 +5,8 @@
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
 
-#include "app/ProvisioningService.h"
-#include "app/SqliteRequestStore.h"
+#include "app/service/ProvisioningService.h"
+#include "app/storage/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QJsonArray>

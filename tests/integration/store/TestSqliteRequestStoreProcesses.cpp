@@ -17,8 +17,8 @@
 #include <QTest>
 #include <QTextStream>
 
-#include "app/SqliteDatabase.h"
-#include "app/SqliteRequestStore.h"
+#include "app/storage/SqliteDatabase.h"
+#include "app/storage/SqliteRequestStore.h"
 
 using namespace dcm;
 using namespace std::chrono_literals;

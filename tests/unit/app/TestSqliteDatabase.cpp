@@ -7,7 +7,7 @@
 #include <QTest>
 
 #include "StoreTestSupport.h"
-#include "app/SqliteDatabase.h"
+#include "app/storage/SqliteDatabase.h"
 
 using namespace dcm;
 using namespace storetest;

@@ -9,8 +9,8 @@
 #include <QTest>
 
 #include "StoreTestSupport.h"
-#include "app/SqliteDatabase.h"
-#include "app/SqliteRequestStore.h"
+#include "app/storage/SqliteDatabase.h"
+#include "app/storage/SqliteRequestStore.h"
 
 using namespace dcm;
 using namespace storetest;

@@ -7,7 +7,7 @@
 #include "FakeRequestStoreOwner.h"
 #include "ManualClock.h"
 
-#include "app/ProvisioningService.h"
+#include "app/service/ProvisioningService.h"
 
 #include <QSignalSpy>
 #include <QTest>

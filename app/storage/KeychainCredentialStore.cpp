@@ -1,4 +1,4 @@
-#include "app/KeychainCredentialStore.h"
+#include "app/storage/KeychainCredentialStore.h"
 
 #include <QLoggingCategory>
 
@@ -21,7 +21,7 @@ Error keychainError(const QKeychain::Job* job)
 {
     switch (job->error()) {
     case QKeychain::EntryNotFound:
-        return Error::make(ErrorKind::Authentication, QStringLiteral("no-password"),
+        return Error::make(ErrorKind::Authentication, ErrorCode::NoPassword,
                            QStringLiteral("no password is stored in the keychain for %1").arg(job->key()));
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:

@@ -1,4 +1,4 @@
-#include "app/SqliteRequestStore.h"
+#include "app/storage/SqliteRequestStore.h"
 
 #include <algorithm>
 #include <utility>
@@ -10,7 +10,7 @@
 #include <QLoggingCategory>
 #include <QSqlQuery>
 
-#include "app/SqliteDatabase.h"
+#include "app/storage/SqliteDatabase.h"
 #include "domain/ErrorJson.h"
 
 Q_LOGGING_CATEGORY(lcStore, "dcm.app.store", QtInfoMsg)
@@ -581,7 +581,7 @@ Result<void> SqliteRequestStore::insert(const ProvisioningRequest& request, cons
                 return ran;
             }
             if (q.next()) {
-                Error error = Error::make(ErrorKind::Storage, QStringLiteral("duplicate-id"),
+                Error error = Error::make(ErrorKind::Storage, ErrorCode::DuplicateId,
                                           QStringLiteral("a request with id %1 is already stored").arg(id));
                 error.details.insert(QStringLiteral("requestId"), id);
                 return error;
@@ -610,7 +610,7 @@ Result<void> SqliteRequestStore::update(const ProvisioningRequest& request, Requ
     const QSqlDatabase db = m_db->database();
     return m_db->transaction([&]() -> Result<void> {
         auto conflict = [&](const QString& why) {
-            Error error = Error::make(ErrorKind::Storage, QStringLiteral("conflict"),
+            Error error = Error::make(ErrorKind::Storage, ErrorCode::Conflict,
                                       QStringLiteral("request %1 moved meanwhile: %2").arg(id, why));
             error.details.insert(QStringLiteral("requestId"), id);
             return error;
@@ -900,7 +900,7 @@ Result<void> SqliteRequestStore::renewLease(const QUuid& id, const QString& owne
         return ran;
     }
     if (q.numRowsAffected() != 1) {
-        Error error = Error::make(ErrorKind::Storage, QStringLiteral("not-claimed"),
+        Error error = Error::make(ErrorKind::Storage, ErrorCode::NotClaimed,
                                   QStringLiteral("%1 does not hold the lease on request %2").arg(owner, idText(id)));
         error.details.insert(QStringLiteral("requestId"), idText(id));
         return error;

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "app/ServiceConfig.h"
-#include "app/SubmitAnswer.h"
+#include "app/service/ServiceConfig.h"
+#include "app/service/ServiceTypes.h"
+#include "app/service/SubmitAnswer.h"
 #include "domain/BreakerSnapshot.h"
 #include "domain/BreakerTransition.h"
 #include "domain/CircuitBreaker.h"
@@ -24,32 +25,6 @@
 #include <optional>
 
 namespace dcm {
-
-// Live progress of a request's running hypervisor task (not stored: it changes by the second).
-struct RequestProgress
-{
-    QUuid id;
-    int percent = 0;
-    QString stage;
-    QString taskRef;
-};
-
-// How the service stands with the hypervisor.
-struct ConnectionStatus
-{
-    enum class State
-    {
-        Disconnected,
-        Connecting,
-        Connected,
-        NeedsOperator, // untrusted certificate or rejected credentials: nothing is retried by itself
-    };
-    State state = State::Disconnected;
-    QString server;
-    QString user;
-    AboutInfo about;
-    std::optional<Error> error;
-};
 
 // The provisioning service: the seed's "Resilience Patterns". Lives on one service thread; the GUI and
 // dcmctl reach it only through queued slots and the value-typed signals below.
@@ -219,5 +194,3 @@ private:
 
 } // namespace dcm
 
-Q_DECLARE_METATYPE(dcm::RequestProgress)
-Q_DECLARE_METATYPE(dcm::ConnectionStatus)

@@ -1,4 +1,4 @@
-#include "app/ServiceHost.h"
+#include "app/service/ServiceHost.h"
 
 #include <QSemaphore>
 

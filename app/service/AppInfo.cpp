@@ -1,4 +1,4 @@
-#include "app/AppInfo.h"
+#include "app/service/AppInfo.h"
 
 namespace dcm {
 

@@ -1,4 +1,4 @@
-#include "app/ProvisioningService.h"
+#include "app/service/ProvisioningService.h"
 
 #include "domain/FaultTaxonomy.h"
 
@@ -232,7 +232,7 @@ bool ProvisioningService::store(ProvisioningRequest& request, RequestState expec
 {
     auto written = m_store->update(request, expected);
     if (!written.ok()) {
-        if (written.error().code == QLatin1String("conflict")) {
+        if (written.error().is(ErrorCode::Conflict)) {
             // Someone else (an operator's cancel, another service) moved it first: theirs stands.
             qCInfo(lcService) << "request" << request.id() << "moved meanwhile; keeping the stored state";
             if (auto current = m_store->get(request.id()); current.ok() && current.value())
@@ -459,7 +459,7 @@ void ProvisioningService::onProvisioned(const QUuid& id, const BreakerPermit& pe
         notifyIfIdle();
         return;
     case ErrorKind::Business:
-        if (e.vimFault == QLatin1String("DuplicateName") && request.attempts() > 1) {
+        if (e.is(ErrorCode::DuplicateName) && request.attempts() > 1) {
             // An earlier attempt of ours may have created it: look before calling it a failure.
             it->duplicateName = e;
             it->reconciling = true;
@@ -788,7 +788,7 @@ std::optional<Error> ProvisioningService::cancel(const QUuid& id)
         return moved.error();
     auto written = m_store->update(request, expected);
     if (!written.ok())
-        return written.error().code == QLatin1String("conflict")
+        return written.error().is(ErrorCode::Conflict)
                    ? Error::make(ErrorKind::InvalidInput, QStringLiteral("moved-on"),
                                  tr("the request moved on meanwhile and can no longer be cancelled"))
                    : written.error();

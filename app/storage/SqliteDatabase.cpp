@@ -1,4 +1,4 @@
-#include "app/SqliteDatabase.h"
+#include "app/storage/SqliteDatabase.h"
 
 #include <QAtomicInteger>
 #include <QDateTime>
@@ -87,7 +87,7 @@ Result<void> checkIntegrity(const QString& path, std::chrono::milliseconds busyT
             q.setForwardOnly(true);
             if (!q.exec(QStringLiteral("PRAGMA quick_check(5)"))) {
                 result = SqliteDatabase::sqlError(QStringLiteral("quick_check"), q.lastError());
-                if (result.error().code == QLatin1String("database-damaged")) {
+                if (result.error().is(ErrorCode::DatabaseDamaged)) {
                     result = damaged(path, q.lastError().databaseText());
                 }
             } else {

@@ -1,0 +1,51 @@
+#pragma once
+
+// The value types the fronts (console, dcmctl) receive from the service: plain data, copied across
+// threads through queued signals. A front includes this header, never the service's own.
+
+#include "app/service/SubmitAnswer.h"
+#include "domain/BreakerSnapshot.h"
+#include "domain/BreakerTransition.h"
+#include "domain/Error.h"
+#include "domain/Inventory.h"
+#include "domain/ProvisioningRequest.h"
+#include "domain/ports/HypervisorPort.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QUuid>
+
+#include <optional>
+
+namespace dcm {
+
+// Live progress of a request's running hypervisor task (not stored: it changes by the second).
+struct RequestProgress
+{
+    QUuid id;
+    int percent = 0;
+    QString stage;
+    QString taskRef;
+};
+
+// How the service stands with the hypervisor.
+struct ConnectionStatus
+{
+    enum class State
+    {
+        Disconnected,
+        Connecting,
+        Connected,
+        NeedsOperator, // untrusted certificate or rejected credentials: nothing is retried by itself
+    };
+    State state = State::Disconnected;
+    QString server;
+    QString user;
+    AboutInfo about;
+    std::optional<Error> error;
+};
+
+} // namespace dcm
+
+Q_DECLARE_METATYPE(dcm::RequestProgress)
+Q_DECLARE_METATYPE(dcm::ConnectionStatus)
