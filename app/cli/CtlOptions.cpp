@@ -125,10 +125,15 @@ QString ctlHelpText()
         "      --network NET [--folder PATH] [--guest-id ID] [--annotation TEXT] [--power-on]\n"
         "\n"
         "Password: the keychain entry saved by the console or `dcmctl login`, or env DCM_PASSWORD\n"
-        "(for automation). Never a command-line flag.\n"
+        "(for automation; removed from the environment once read). Never a command-line flag, never\n"
+        "in the server URL.\n"
+        "\n"
+        "Numbers are whole, non-negative and as typed (--disk-gib takes fractions that come to whole MiB);\n"
+        "request ids are UUIDs exactly as `dcmctl requests` lists them (braces optional).\n"
         "\n"
         "Exit codes: 0 done; 1 other failure; 2 invalid input; 3 accepted, not provisioned yet;\n"
-        "            4 certificate not trusted or thumbprint mismatch; 5 authentication failed.\n"
+        "            4 certificate not trusted or thumbprint mismatch; 5 authentication failed, or vCenter\n"
+        "            refused the credentials (serve, submit --wait: the queue is kept).\n"
         "\n"
         "Options:\n");
     for (const QCommandLineOption& o : allOptions()) {
