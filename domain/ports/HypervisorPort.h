@@ -17,7 +17,7 @@ namespace dcm {
 
 struct ConnectionSettings
 {
-    QUrl server;        // e.g. https://vcenter.example.com/sdk
+    QUrl server; // e.g. https://vcenter.example.com/sdk
     QString user;
     QString password;   // kept in memory only, for login and one transparent re-login
     QString thumbprint; // pinned SHA-256 of the server certificate ("AB:CD:.."); empty = system CA verification
@@ -26,12 +26,12 @@ struct ConnectionSettings
 
 struct AboutInfo
 {
-    QString name;      // "VMware vCenter Server"
-    QString fullName;  // "VMware vCenter Server 6.5.0 build-5973321"
+    QString name;     // "VMware vCenter Server"
+    QString fullName; // "VMware vCenter Server 6.5.0 build-5973321"
     QString vendor;
     QString version;
     QString build;
-    QString apiType;   // "VirtualCenter" or "HostAgent"
+    QString apiType; // "VirtualCenter" or "HostAgent"
     QString apiVersion;
     QString instanceUuid;
 };
@@ -44,7 +44,7 @@ struct ProvisionOrder
 
 struct VmRef
 {
-    QString ref;          // moref, e.g. "vm-42"
+    QString ref; // moref, e.g. "vm-42"
     QString name;
     QString instanceUuid;
     QString powerState;
@@ -53,8 +53,8 @@ struct VmRef
 struct ProvisionProgress
 {
     QString taskRef;
-    int percent = 0;   // 0..100
-    QString stage;     // "creating", "powering-on"
+    int percent = 0; // 0..100
+    QString stage;   // "creating", "powering-on"
 };
 
 struct ProvisionOutcome
@@ -72,8 +72,7 @@ using CallId = quint64;
 class HypervisorPort
 {
 public:
-    template <class T>
-    using Done = std::function<void(Result<T>)>;
+    template <class T> using Done = std::function<void(Result<T>)>;
     using ProgressFn = std::function<void(const ProvisionProgress&)>;
 
     virtual ~HypervisorPort() = default;
