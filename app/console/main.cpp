@@ -3,8 +3,8 @@
 #include "ScreenshotSession.h"
 
 #include "app/service/AppInfo.h"
-#include "app/storage/KeychainCredentialStore.h"
 #include "app/service/ServiceHost.h"
+#include "app/storage/KeychainCredentialStore.h"
 #include "app/storage/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/ConnectionController.h"
