@@ -83,7 +83,7 @@ private Q_SLOTS:
     {
         m_settingsDir = std::make_unique<IsolatedSettings>();
         m_h = std::make_unique<GuiHarness>();
-        m_w = std::make_unique<MainWindow>(m_h->service.get());
+        m_w = std::make_unique<MainWindow>(m_h->client());
         m_w->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_w.get()));
     }

@@ -4,17 +4,16 @@
 
 #include "ui/DiskListEditor.h"
 #include "ui/FieldNote.h"
+#include "ui/NumberField.h"
 #include "ui/ServiceClient.h"
 #include "ui/UiSettings.h"
 #include "ui/VmSpecForm.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QSpinBox>
 #include <QTest>
 #include <QToolButton>
 
@@ -107,7 +106,7 @@ private Q_SLOTS:
         m_h = std::make_unique<GuiHarness>();
         m_h->hypervisor->setInventory(twoHostInventory());
         m_settings = std::make_unique<UiSettings>();
-        m_client = std::make_unique<ServiceClient>(m_h->service.get());
+        m_client = m_h->client();
         m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
         m_form->resize(1100, 800);
         m_form->show();
@@ -149,13 +148,13 @@ private Q_SLOTS:
             name->clear();
             QTest::keyClicks(name, QStringLiteral("web/01"));
         } else if (field == QLatin1String("coresPerSocket")) {
-            this->field<QSpinBox>("cpus")->setValue(3);
-            this->field<QSpinBox>("coresPerSocket")->setValue(2);
+            this->field<NumberField>("cpus")->setValue(3);
+            this->field<NumberField>("coresPerSocket")->setValue(2);
         } else if (field == QLatin1String("memoryMiB")) {
             this->field<QComboBox>("memoryUnit")->setCurrentIndex(0); // MiB
-            this->field<QDoubleSpinBox>("memory")->setValue(1023);
+            this->field<NumberField>("memory")->setValue(1023);
         } else if (field == QLatin1String("cpus")) {
-            this->field<QSpinBox>("cpus")->setValue(0);
+            this->field<NumberField>("cpus")->setValue(0);
         } else {
             this->field<DiskListEditor>("disks")->sizeEditor(0)->setValue(0);
         }
@@ -171,11 +170,11 @@ private Q_SLOTS:
         }
         // Fixing it makes the message go and Submit come back.
         if (field == QLatin1String("coresPerSocket"))
-            this->field<QSpinBox>("coresPerSocket")->setValue(1);
+            this->field<NumberField>("coresPerSocket")->setValue(1);
         else if (field == QLatin1String("memoryMiB"))
-            this->field<QDoubleSpinBox>("memory")->setValue(1024);
+            this->field<NumberField>("memory")->setValue(1024);
         else if (field == QLatin1String("cpus"))
-            this->field<QSpinBox>("cpus")->setValue(2);
+            this->field<NumberField>("cpus")->setValue(2);
         else if (field == QLatin1String("name"))
             this->field<QLineEdit>("name")->setText(QStringLiteral("web-01"));
         else
@@ -250,18 +249,18 @@ private Q_SLOTS:
         host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H0"))); // 4 GiB, 1 GiB used, 2 cores
         auto* hostWarning = field<FieldNote>("hostWarning");
         field<QComboBox>("memoryUnit")->setCurrentIndex(1);
-        field<QDoubleSpinBox>("memory")->setValue(2);
+        field<NumberField>("memory")->setValue(2);
         QVERIFY(hostWarning->isHidden());
         QVERIFY(field<QLabel>("hostHint")->text().contains(QStringLiteral("3.00 GiB of 4.00 GiB memory free")));
-        field<QDoubleSpinBox>("memory")->setValue(8);
+        field<NumberField>("memory")->setValue(8);
         QVERIFY(!hostWarning->isHidden());
-        field<QSpinBox>("cpus")->setValue(4);
+        field<NumberField>("cpus")->setValue(4);
         QVERIFY(hostWarning->text().contains(QStringLiteral("4 vCPUs exceed the host's 2 physical cores")));
         QVERIFY(submitButton()->isEnabled()); // a warning, not a problem
 
         auto* dsWarning = field<FieldNote>("datastoreWarning");
-        field<QDoubleSpinBox>("memory")->setValue(1);
-        field<QSpinBox>("cpus")->setValue(1);
+        field<NumberField>("memory")->setValue(1);
+        field<NumberField>("cpus")->setValue(1);
         host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1"))); // ds2: 20 GiB free
         auto* disks = field<DiskListEditor>("disks");
         disks->setDisks({DiskSpec{qint64(30) * 1024, false}});
@@ -298,7 +297,7 @@ private Q_SLOTS:
         m_form.reset();
         m_client.reset();
         m_h = std::make_unique<GuiHarness>();
-        m_client = std::make_unique<ServiceClient>(m_h->service.get());
+        m_client = m_h->client();
         m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
         QVERIFY(!m_form->hasInventory());
         field<QLineEdit>("name")->setText(QStringLiteral("offline-01"));
