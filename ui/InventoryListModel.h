@@ -4,7 +4,6 @@
 
 #include <QAbstractListModel>
 #include <QHash>
-#include <QIcon>
 #include <QList>
 
 namespace dcm {

@@ -38,7 +38,7 @@ void NumberField::setDecimals(int decimals)
 
 void NumberField::setSuffix(const QString& suffix)
 {
-    const std::optional<double> current = value();
+    const std::optional<double> current = typedNumber();
     m_suffix = suffix;
     if (current)
         setValue(*current);
@@ -69,12 +69,13 @@ NumberField::Parsed NumberField::parse(const QString& text) const
     const qsizetype at = t.lastIndexOf(point);
     const qsizetype places = at < 0 ? 0 : t.size() - at - point.size();
     if (places > m_decimals)
-        return {std::nullopt, m_decimals == 0 ? tr("Enter a whole number.")
-                                              : tr("Use at most %n decimal place(s).", nullptr, m_decimals)};
+        return {v, m_decimals == 0   ? tr("Enter a whole number.")
+                   : m_decimals == 1 ? tr("Use at most 1 decimal place.")
+                                     : tr("Use at most %1 decimal places.").arg(m_decimals)};
     if (v > m_highest)
-        return {std::nullopt, tr("At most %1 can be entered here.").arg(format(m_highest) + m_suffix)};
+        return {v, tr("At most %1 can be entered here.").arg(format(m_highest) + m_suffix)};
     if (v < m_lowest)
-        return {std::nullopt, tr("At least %1 must be entered here.").arg(format(m_lowest) + m_suffix)};
+        return {v, tr("At least %1 must be entered here.").arg(format(m_lowest) + m_suffix)};
     return {v, QString()};
 }
 
@@ -93,7 +94,13 @@ QString NumberField::format(double value) const
 
 std::optional<double> NumberField::value() const
 {
-    return parse(text()).value;
+    const Parsed p = parse(text());
+    return p.problem.isEmpty() ? p.number : std::nullopt;
+}
+
+std::optional<double> NumberField::typedNumber() const
+{
+    return parse(text()).number;
 }
 
 void NumberField::setValue(double value)
@@ -120,7 +127,7 @@ void NumberField::fixup(QString& input) const
 
 void NumberField::stepBy(int steps)
 {
-    const double from = value().value_or(m_minimum);
+    const double from = typedNumber().value_or(m_minimum);
     setValue(std::clamp(from + steps * m_step, m_minimum, m_maximum));
 }
 
@@ -128,7 +135,7 @@ QAbstractSpinBox::StepEnabled NumberField::stepEnabled() const
 {
     if (isReadOnly())
         return StepNone;
-    const std::optional<double> v = value();
+    const std::optional<double> v = typedNumber();
     if (!v)
         return StepUpEnabled | StepDownEnabled;
     StepEnabled enabled = StepNone;

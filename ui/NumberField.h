@@ -34,6 +34,9 @@ public:
 
     // The typed number; nullopt when problem() is not empty.
     std::optional<double> value() const;
+    // The typed number even when it has more places than the field takes or is beyond its limits (to
+    // convert it to another unit without losing anything); nullopt only for text that is no number.
+    std::optional<double> typedNumber() const;
     // Shows `value` with decimals() places, or with every place it needs when that would round it.
     void setValue(double value);
     // Why the text is not a number this field can carry; empty when it is one (even out of range).
@@ -55,8 +58,8 @@ protected:
 private:
     struct Parsed
     {
-        std::optional<double> value;
-        QString problem;
+        std::optional<double> number; // any finite number that was typed
+        QString problem;              // empty: `number` is this field's value
     };
     Parsed parse(const QString& text) const;
     QString format(double value) const;

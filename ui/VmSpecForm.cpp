@@ -569,10 +569,9 @@ QList<FieldProblem> VmSpecForm::numberProblems() const
 void VmSpecForm::onMemoryUnitChanged()
 {
     const int unit = m_memoryUnit->currentIndex();
-    const std::optional<double> value = m_memory->value();
-    const std::optional<qint64> mib =
-        value ? std::optional<qint64>(m_memoryUnitIndex == unitGiB ? qRound64(*value * 1024.0) : qRound64(*value))
-              : std::nullopt;
+    const std::optional<double> number = m_memory->typedNumber();
+    const std::optional<double> mib =
+        number ? std::optional<double>(m_memoryUnitIndex == unitGiB ? *number * 1024.0 : *number) : std::nullopt;
     m_memoryUnitIndex = unit;
     const QSignalBlocker block(m_memory);
     if (unit == unitGiB) {
@@ -584,10 +583,10 @@ void VmSpecForm::onMemoryUnitChanged()
         m_memory->setRange(0, double(VmSpec::maxMemoryMiB));
         m_memory->setSingleStep(double(VmSpec::memoryGranuleMiB) * 256);
     }
-    // Text that is no number stays as it is (its problem is shown); a number is converted, with every
-    // decimal place it needs.
+    // A number is converted exactly, with every decimal place it needs (the field then says when that is
+    // more than it takes); text that is no number stays as it is, with its problem shown.
     if (mib)
-        m_memory->setValue(unit == unitGiB ? double(*mib) / 1024.0 : double(*mib));
+        m_memory->setValue(unit == unitGiB ? *mib / 1024.0 : *mib);
     updateHints();
     revalidate();
 }

@@ -183,6 +183,108 @@ private Q_SLOTS:
         QCOMPARE(m_form->fieldNoteText(field), QString());
     }
 
+    // A value beyond a field's range stays as typed, the field says why, and Submit stays disabled
+    // (QDoubleSpinBox used to drop the fifth key of 99999 GiB and leave 9999 without a word).
+    void outOfRangeValuesStayAsTypedAndBlockSubmit_data()
+    {
+        QTest::addColumn<QString>("objectName");
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("specField");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("99999 GiB of memory") << "memory"
+                                             << "99999"
+                                             << "memoryMiB"
+                                             << "Memory can be at most 24 TiB";
+        QTest::newRow("99999 vCPUs") << "cpus"
+                                     << "99999"
+                                     << "cpus"
+                                     << "Choose between 1 and 768 virtual CPUs (99999 requested).";
+        QTest::newRow("more cores than vCPUs") << "coresPerSocket"
+                                               << "1000"
+                                               << "coresPerSocket"
+                                               << "2 CPUs cannot be split into sockets of 1000 cores";
+        QTest::newRow("no number at all") << "cpus"
+                                          << "twelve"
+                                          << "cpus"
+                                          << "\"twelve\" is not a number.";
+        QTest::newRow("memory beyond what the form carries") << "memory"
+                                                             << "5000000000"
+                                                             << "memoryMiB"
+                                                             << "At most 1000000000.00 can be entered here.";
+    }
+    void outOfRangeValuesStayAsTypedAndBlockSubmit()
+    {
+        QFETCH(QString, objectName);
+        QFETCH(QString, typed);
+        QFETCH(QString, specField);
+        QFETCH(QString, expected);
+        fillValid();
+        field<NumberField>("cpus")->setValue(2);
+        auto* number = m_form->findChild<NumberField*>(objectName);
+        QVERIFY(number);
+        number->setFocus();
+        number->selectAll();
+        QTest::keyClick(number, Qt::Key_Backspace);
+        QTest::keyClicks(number, typed);
+        field<QLineEdit>("name")->setFocus(); // leaving the field is when a spin box would clamp
+        QTRY_VERIFY(!number->hasFocus());
+        QCOMPARE(number->text(), typed);
+        QVERIFY(!submitButton()->isEnabled());
+        QVERIFY(!m_form->canSubmit());
+        QVERIFY2(m_form->fieldNoteText(specField).contains(expected), qPrintable(m_form->fieldNoteText(specField)));
+        const QList<FieldProblem>& problems = m_form->problems();
+        QVERIFY(std::any_of(problems.cbegin(), problems.cend(),
+                            [&](const FieldProblem& p) { return p.field == specField; }));
+        // Ctrl+Return does not get past it either.
+        QSignalSpy answered(m_client.get(), &ServiceClient::submitAnswered);
+        QTest::keyClick(field<QLineEdit>("name"), Qt::Key_Return, Qt::ControlModifier);
+        QTest::keyClick(field<QLineEdit>("name"), Qt::Key_Return);
+        QCoreApplication::processEvents(); // a submit would be posted to the service: let it run
+        QCOMPARE(answered.count(), 0);
+        QCOMPARE(m_h->store->size(), 0);
+    }
+
+    // A disk size beyond the 62 TiB limit stays as typed; its row says why.
+    void oversizedDiskStaysAsTyped()
+    {
+        fillValid();
+        NumberField* size = field<DiskListEditor>("disks")->sizeEditor(0);
+        size->setFocus();
+        size->selectAll();
+        QTest::keyClick(size, Qt::Key_Backspace);
+        QTest::keyClicks(size, QStringLiteral("100000"));
+        field<QLineEdit>("name")->setFocus();
+        QTRY_VERIFY(!size->hasFocus());
+        QCOMPARE(size->text(), QStringLiteral("100000"));
+        QCOMPARE(m_form->spec().disks.front().sizeMiB, qint64(100000) * 1024);
+        QVERIFY(!submitButton()->isEnabled());
+        const auto labels = field<DiskListEditor>("disks")->findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel* l) {
+            return l->isVisibleTo(m_form.get()) && l->text().contains(QStringLiteral("Disk 1 can be at most 62 TiB"));
+        }));
+    }
+
+    // Switching the memory unit converts exactly: nothing is rounded on the way.
+    void memoryUnitSwitchNeverRounds()
+    {
+        fillValid();
+        auto* memory = field<NumberField>("memory");
+        auto* unit = field<QComboBox>("memoryUnit");
+        unit->setCurrentIndex(0); // MiB
+        QCOMPARE(memory->text(), QStringLiteral("4096"));
+        memory->setValue(1023);
+        unit->setCurrentIndex(1); // GiB: 0.999… needs more than the 2 places the field takes
+        QCOMPARE(memory->text(), QStringLiteral("0.9990234375"));
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("memoryMiB")), QStringLiteral("Use at most 2 decimal places."));
+        QVERIFY(!submitButton()->isEnabled());
+        unit->setCurrentIndex(0);
+        QCOMPARE(memory->text(), QStringLiteral("1023"));
+        QVERIFY(m_form->fieldNoteText(QStringLiteral("memoryMiB")).contains(QStringLiteral("multiple of 4 MiB")));
+        memory->setValue(1024);
+        QVERIFY(submitButton()->isEnabled());
+        QCOMPARE(m_form->spec().memoryMiB, qint64(1024));
+    }
+
     // A fresh form is not valid (no name), but shows no red line before the operator types.
     void freshFormDisablesSubmitWithoutShoutingAboutTheName()
     {

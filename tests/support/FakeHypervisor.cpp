@@ -93,6 +93,7 @@ std::optional<FakeHypervisor::Script> FakeHypervisor::takeScript(Method method)
 CallId FakeHypervisor::dispatch(Method method, std::function<void()> answer)
 {
     m_calls[method] += 1;
+    m_lastCallThread = QThread::currentThread();
     const CallId id = m_nextCall++;
     if (m_hold) {
         m_held.append({id, std::move(answer)});

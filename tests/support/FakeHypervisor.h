@@ -6,6 +6,7 @@
 #include <QList>
 #include <QObject>
 #include <QQueue>
+#include <QThread>
 
 #include <functional>
 
@@ -78,6 +79,8 @@ public:
     QList<dcm::VmRef> vmsFor(const QUuid& requestId) const { return m_vmsByRequest.value(requestId); }
     int vmCount() const;
     const dcm::ConnectionSettings& lastSettings() const { return m_settings; }
+    // The thread the latest call came from (the service's).
+    QThread* lastCallThread() const { return m_lastCallThread; }
     QList<dcm::CallId> cancelled() const { return m_cancelled; }
 
     // A small inventory with one datacenter "DC0", cluster "C0", datastore "ds1" and network "VM Network".
@@ -105,4 +108,5 @@ private:
     dcm::ConnectionSettings m_settings;
     QList<dcm::CallId> m_cancelled;
     int m_vmSerial = 100;
+    QThread* m_lastCallThread = nullptr;
 };
