@@ -661,6 +661,10 @@ void VmSpecForm::onPicked(Picker picker, int row)
 {
     for (Picker refilled : m_cascade.choose(picker, row))
         showChoices(refilled);
+    // A row the cascade does not take (a host in maintenance, an inaccessible datastore, set from code):
+    // the picker goes back to what the cascade holds.
+    if (m_cascade.current(picker) != row)
+        showChoices(picker);
     updateHints();
     revalidate();
 }

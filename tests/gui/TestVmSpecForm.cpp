@@ -343,6 +343,23 @@ private Q_SLOTS:
         QVERIFY(m_form->spec().cluster.isEmpty());
     }
 
+    // A host in maintenance is listed but cannot be chosen, even when code sets the picker to it.
+    void aHostInMaintenanceCannotBeChosen()
+    {
+        InventorySnapshot inventory = twoHostInventory();
+        inventory.hosts[1].inMaintenance = true;
+        m_h->hypervisor->setInventory(inventory);
+        fillValid();
+        m_form->refreshInventory();
+        auto* host = field<QComboBox>("host");
+        QTRY_VERIFY(host->findText(QStringLiteral("DC0_C0_H1 (maintenance mode)")) >= 0);
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H0")));
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1 (maintenance mode)")));
+        QCOMPARE(host->currentText(), QStringLiteral("DC0_C0_H0"));
+        QCOMPARE(m_form->spec().host, QStringLiteral("/DC0/host/C0/DC0_C0_H0"));
+        QCOMPARE(field<QComboBox>("datastore")->count(), 1); // what DC0_C0_H0 reaches
+    }
+
     // Live hints: host memory and cores, datastore space, a name already taken in the folder.
     void capacityHintsWarnWhenTheSpecWillNotFit()
     {
