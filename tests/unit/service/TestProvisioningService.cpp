@@ -1,5 +1,5 @@
 // ProvisioningService against a scriptable fake hypervisor, an in-memory store and a manual clock:
-// every path of the seed's "Resilience Patterns", with no sleeps and no network.
+// every path of the resilience rules (breaker, durable queue, reconcile before resend), with no sleeps and no network.
 #include "DomainQCompare.h"
 #include "FakeHypervisor.h"
 #include "FakeHypervisorOwner.h"
