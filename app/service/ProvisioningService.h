@@ -60,7 +60,7 @@ public:
 
     // Optional, before initialize(): where passwords are kept (the OS keychain in production).
     void setCredentialStoreFactory(CredentialFactory factory) { m_credentialFactory = std::move(factory); }
-    // "<user>@<host>": the keychain key for a server and user.
+    // "<user>@<host>:<port>": the keychain key for a server and user.
     static QString credentialKey(const QUrl& server, const QString& user);
 
     const ServiceConfig& config() const { return m_config; }
