@@ -1,5 +1,6 @@
 #include "CtlRunner.h"
 
+#include "domain/BreakerSnapshotJson.h"
 #include "domain/ErrorJson.h"
 
 #include <QCoreApplication>
@@ -366,6 +367,7 @@ std::unique_ptr<ProvisioningService> CtlRunner::makeService(bool autoTick)
     auto service = std::make_unique<ProvisioningService>(
         m_factories.hypervisor, [this] { return openStore(); }, m_clock, config);
     service->setCredentialStoreFactory(m_factories.credentials);
+    service->setBreakerLogFactory([this] { return m_factories.breakerLog(m_options.database); });
     return service;
 }
 
@@ -493,46 +495,32 @@ void CtlRunner::requests()
 
 void CtlRunner::breaker()
 {
-    auto store = openStore();
-    if (!store.ok())
-        return (void)fail(store.error());
-    auto last = store.value()->lastBreakerState();
+    auto log = m_factories.breakerLog(m_options.database);
+    if (!log.ok())
+        return (void)fail(log.error());
+    auto last = log.value()->lastBreakerState();
     if (!last.ok())
         return (void)fail(last.error());
-    QJsonObject o;
-    if (!last.value()) {
-        o = QJsonObject{{QStringLiteral("state"), toString(BreakerState::Closed)},
-                        {QStringLiteral("consecutiveFailures"), 0},
-                        {QStringLiteral("threshold"), m_options.failureThreshold},
-                        {QStringLiteral("openedAt"), QJsonValue::Null},
-                        {QStringLiteral("nextProbeAt"), QJsonValue::Null},
-                        {QStringLiteral("lastError"), QJsonValue::Null},
-                        {QStringLiteral("recorded"), false}};
-    } else {
-        const BreakerRecord& rec = *last.value();
-        const BreakerSnapshot& s = rec.snapshot;
-        o = QJsonObject{
-            {QStringLiteral("state"), toString(s.state)},
-            {QStringLiteral("consecutiveFailures"), s.consecutiveFailures},
-            {QStringLiteral("threshold"), s.failureThreshold},
-            {QStringLiteral("openedAt"), s.openedAt.isValid() ? QJsonValue(iso(s.openedAt)) : QJsonValue()},
-            {QStringLiteral("nextProbeAt"), s.nextProbeAt.isValid() ? QJsonValue(iso(s.nextProbeAt)) : QJsonValue()},
-            {QStringLiteral("lastError"), errorJson(s.lastError)},
-            {QStringLiteral("recorded"), true},
-            {QStringLiteral("recordedAt"), iso(rec.transition.at)},
-            {QStringLiteral("recordedBy"), rec.owner},
-            {QStringLiteral("reason"), rec.transition.reason}};
-    }
+    // The breaker's one JSON form (BreakerSnapshotJson), and beside it who recorded it, when and why.
+    BreakerSnapshot s;
+    s.failureThreshold = m_options.failureThreshold;
+    if (last.value())
+        s = last.value()->snapshot;
+    QJsonObject o = BreakerSnapshotJson::toJson(s);
+    o.insert(QStringLiteral("recorded"), last.value().has_value());
     QString text = QStringLiteral("state: %1\nconsecutive failures: %2 of %3\n")
-                       .arg(o.value(QStringLiteral("state")).toString())
-                       .arg(o.value(QStringLiteral("consecutiveFailures")).toInt())
-                       .arg(o.value(QStringLiteral("threshold")).toInt());
-    if (o.value(QStringLiteral("recorded")).toBool())
-        text +=
-            QStringLiteral("since: %1 (%2)\n")
-                .arg(o.value(QStringLiteral("recordedAt")).toString(), o.value(QStringLiteral("reason")).toString());
-    if (!o.value(QStringLiteral("nextProbeAt")).isNull())
-        text += QStringLiteral("next scout: %1\n").arg(o.value(QStringLiteral("nextProbeAt")).toString());
+                       .arg(toString(s.state))
+                       .arg(s.consecutiveFailures)
+                       .arg(s.failureThreshold);
+    if (last.value()) {
+        const BreakerRecord& rec = *last.value();
+        o.insert(QStringLiteral("recordedAt"), iso(rec.transition.at));
+        o.insert(QStringLiteral("recordedBy"), rec.owner);
+        o.insert(QStringLiteral("reason"), rec.transition.reason);
+        text += QStringLiteral("since: %1 (%2)\n").arg(iso(rec.transition.at), rec.transition.reason);
+    }
+    if (s.nextProbeAt.isValid())
+        text += QStringLiteral("next scout: %1\n").arg(iso(s.nextProbeAt));
     m_out.document(o, text);
     finish(ExitOk);
 }

@@ -25,6 +25,7 @@ public:
     {
         std::function<std::unique_ptr<HypervisorPort>()> hypervisor;
         std::function<Result<std::unique_ptr<RequestStorePort>>(const QString& path)> store;
+        std::function<Result<std::unique_ptr<BreakerLogPort>>(const QString& path)> breakerLog;
         std::function<std::unique_ptr<CredentialStorePort>()> credentials;
     };
 

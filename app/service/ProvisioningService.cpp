@@ -83,6 +83,14 @@ void ProvisioningService::initialize()
     m_store = std::move(opened.value());
     if (m_credentialFactory)
         m_credentials = m_credentialFactory();
+    std::optional<Error> logError;
+    if (m_breakerLogFactory) {
+        auto log = m_breakerLogFactory();
+        if (log.ok())
+            m_breakerLog = std::move(log.value());
+        else
+            logError = log.error();
+    }
     if (m_config.tickInterval.count() > 0) {
         m_timer = new QTimer(this);
         m_timer->setInterval(m_config.tickInterval);
@@ -91,6 +99,8 @@ void ProvisioningService::initialize()
     }
     qCInfo(lcService) << "service" << m_owner << "ready";
     Q_EMIT initialized(std::nullopt);
+    if (logError)
+        reportStorageError(*logError);
     Q_EMIT breakerChanged(m_breaker.snapshot());
     publishQueueDepth();
 }
@@ -899,8 +909,8 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
     qCInfo(lcService) << "breaker" << toString(transition.from) << "->" << toString(transition.to) << ":"
                       << transition.reason;
     const BreakerSnapshot snapshot = m_breaker.snapshot();
-    if (m_store) {
-        if (auto stored = m_store->appendBreakerEvent(transition, snapshot, m_owner); !stored.ok())
+    if (m_breakerLog) {
+        if (auto stored = m_breakerLog->appendBreakerEvent(transition, snapshot, m_owner); !stored.ok())
             reportStorageError(stored.error());
     }
     Q_EMIT breakerTransitioned(transition);
