@@ -143,11 +143,13 @@ SqliteMappedRequest quarantined(const SqliteRequestRow& row, const QUuid& id, st
         }
     }
     // The history itself does not hold together (or the state is unknown): only the step to FAILED can
-    // be shown; the stored history stays in the database as it is.
-    ProvisioningRequest request(id, std::move(spec), row.createdAt.isValid() ? row.createdAt : at);
+    // be shown; the stored history stays in the database as it is. Once on record (or when it never
+    // will be), the step is dated by the row, so that every read shows the same request.
+    const QDateTime when = canFail || !row.updatedAt.isValid() ? at : row.updatedAt;
+    ProvisioningRequest request(id, std::move(spec), row.createdAt.isValid() ? row.createdAt : when);
     setReferences(request, row);
     request.setNextAttemptAt(QDateTime());
-    (void)request.transitionTo(RequestState::Failed, why.message, at, why);
+    (void)request.transitionTo(RequestState::Failed, why.message, when, why);
     mapped.request = std::move(request);
     mapped.owesQuarantine = canFail;
     return mapped;
@@ -207,7 +209,7 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
                                                                const QVariantList& values)
 {
     SqliteStoredHistories histories;
-    QString sql = QStringLiteral("SELECT request_id, at, from_state, to_state, reason, attempts, cause"
+    QString sql = QStringLiteral("SELECT request_id, at, from_state, to_state, reason, attempts, cause, seq"
                                  " FROM request_events");
     if (!requestIds.isEmpty()) {
         sql += QStringLiteral(" WHERE request_id IN (%1)").arg(requestIds);
@@ -219,24 +221,26 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
     }
     QString currentId;
     SqliteStoredHistory* current = nullptr;
+    // A step that cannot be read is left out (and the first such reason kept): the steps after it
+    // still read, so that the step to FAILED a quarantine appends is shown as it was recorded.
+    const auto unreadableStep = [&](const QString& why) {
+        if (current->unreadable.isEmpty()) {
+            current->unreadable = QStringLiteral("history step %1 %2").arg(q.value(7).toLongLong() + 1).arg(why);
+        }
+    };
     while (q.next()) {
         const QString id = q.value(0).toString();
         if (current == nullptr || id != currentId) {
             currentId = id;
             current = &histories[id];
         }
-        if (!current->unreadable.isEmpty()) {
-            continue; // what follows a step that cannot be read cannot be placed either
-        }
-        const qsizetype step = current->events.size() + 1;
         RequestEvent event;
         event.at = dateAt(q, 1);
         const auto from = storedState(q.value(2).toString());
         const auto to = storedState(q.value(3).toString());
         if (!from || !to) {
-            current->unreadable = QStringLiteral("history step %1 has an unknown state \"%2\"")
-                                      .arg(step)
-                                      .arg((!from ? q.value(2) : q.value(3)).toString());
+            unreadableStep(
+                QStringLiteral("has an unknown state \"%1\"").arg((!from ? q.value(2) : q.value(3)).toString()));
             continue;
         }
         event.from = *from;
@@ -245,14 +249,13 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
         event.attempts = q.value(5).toInt();
         if (!q.isNull(6)) {
             auto causeJson = parseObject(q.value(6).toString().toUtf8());
-            Error cause;
             if (!causeJson) {
-                current->unreadable =
-                    QStringLiteral("history step %1 cause: %2").arg(step).arg(causeJson.error().message);
+                unreadableStep(QStringLiteral("cause: %1").arg(causeJson.error().message));
                 continue;
             }
+            Error cause;
             if (auto parsed = ErrorJson::fromJson(causeJson.value(), cause); !parsed) {
-                current->unreadable = QStringLiteral("history step %1 cause: %2").arg(step).arg(parsed.error().message);
+                unreadableStep(QStringLiteral("cause: %1").arg(parsed.error().message));
                 continue;
             }
             event.cause = std::move(cause);

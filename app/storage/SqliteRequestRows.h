@@ -39,7 +39,8 @@ struct SqliteRequestRow
     QByteArray spec; // UTF-8 JSON, as stored
 };
 
-// A request's history as stored, or why it cannot be read (then `events` holds what came before).
+// A request's history as stored; when a step cannot be read, `unreadable` says which and why (the
+// first such step), and `events` holds the steps that could be read.
 struct SqliteStoredHistory
 {
     QList<RequestEvent> events;
