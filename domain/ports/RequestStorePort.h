@@ -33,9 +33,11 @@ struct RequestFilter
 // dies lets its leases expire, and another takes its requests over.
 //
 // A stored request that cannot be read back (its spec or history damaged) never blocks the others: it
-// is quarantined — listed as FAILED, its last error "stored spec unreadable: …" (or "stored request
-// unreadable: …"), its stored content and history kept as they are — and never claimed; a claim that
-// meets one fails it durably and hands over the healthy rest. update() refuses to overwrite it.
+// is quarantined — listed and got as FAILED (one already PROVISIONED or CANCELLED keeps that state),
+// its last error "stored spec unreadable: …" (or "stored request unreadable: …"), its stored content
+// and history kept as they are — and never handed out. The first list, get, claim or take-over that
+// meets it records it FAILED (from then on it is counted so too); a claim hands over the healthy rest
+// of its batch. update() refuses to overwrite it.
 //
 // Errors: ErrorKind::Storage, code "storage" for the database itself, "conflict" when an optimistic
 // update lost ("the request moved meanwhile"), "not-claimed" when a lease is not held by the caller,
