@@ -73,11 +73,18 @@ bool JsonReader::readInteger(const QJsonObject& json, const QString& key, double
         fail(key, QStringLiteral("expected a whole number, got %1").arg(describe(v)));
         return false;
     }
-    if (d < lo || d > hi) {
-        fail(key, QStringLiteral("the number %1 is out of range").arg(describe(v)));
+    // Qt keeps a JSON integer that fits in 64 bits exactly; its double may round into the range
+    // (2^53 + 1 becomes 2^53), so the exact value is what is checked and kept.
+    const bool fits = d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+    const qint64 exact = fits ? v.toInteger() : 0;
+    if (!fits || exact < static_cast<qint64>(lo) || exact > static_cast<qint64>(hi)) {
+        fail(key, QStringLiteral("the number %1 is out of range (a whole number from %2 to %3)")
+                      .arg(describe(v))
+                      .arg(static_cast<qint64>(lo))
+                      .arg(static_cast<qint64>(hi)));
         return false;
     }
-    out = static_cast<qint64>(d);
+    out = exact;
     return true;
 }
 
@@ -117,8 +124,13 @@ QString JsonReader::describe(const QJsonValue& value)
         return QStringLiteral("null");
     case QJsonValue::Bool:
         return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double:
-        return QString::number(value.toDouble(), 'g', 17);
+    case QJsonValue::Double: {
+        // A whole number as written (exactly, even beyond 2^53), anything else as its double.
+        const double d = value.toDouble();
+        if (std::floor(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0)
+            return QString::number(value.toInteger());
+        return QString::number(d, 'g', 17);
+    }
     case QJsonValue::String:
         return QStringLiteral("the text \"%1\"").arg(value.toString().left(40));
     case QJsonValue::Array:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Command 2 of the README: install what is missing, build, run every test.
+# Command 2 of the README: install what is missing, build, run every test — the clang-format check
+# (ctest `format-check`, label lint) and the fuzz corpus replay (`fuzz_vim_reply.corpus`) included.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/setup.sh"

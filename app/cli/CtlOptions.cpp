@@ -1,8 +1,14 @@
 #include "CtlOptions.h"
 
+#include "CtlInput.h"
+
+#include "domain/Redaction.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
+
+#include <limits>
 
 namespace dcm::ctl {
 
@@ -64,16 +70,28 @@ QList<QCommandLineOption> allOptions()
     };
 }
 
-Result<int> intOption(const QCommandLineParser& p, const QString& name, int fallback, int min, int max)
+// The vCenter SDK URL as given; /sdk is added when no path is given. A user name or password in it is
+// refused, never stripped and used: passwords belong in DCM_PASSWORD or the keychain, and a URL is
+// echoed in messages and logs.
+Result<QUrl> serverUrl(const QString& text, const QString& source)
 {
-    if (!p.isSet(name))
-        return fallback;
-    bool ok = false;
-    const int v = p.value(name).toInt(&ok);
-    if (!ok || v < min || v > max)
+    // Judged on the text as typed, before any parsing: a password with a raw "/" or "@" in it makes a
+    // URL whose host or path holds the rest of the password. No vCenter SDK URL needs an "@".
+    if (text.contains(QLatin1Char('@'))) {
+        const QString shown = redactedText(text);
+        return Error::make(
+            ErrorKind::InvalidInput, QStringLiteral("credentials-in-url"),
+            QStringLiteral("%1 must not carry a user name or password%2: give the user with --user or "
+                           "DCM_USER, and the password in DCM_PASSWORD or the keychain (`dcmctl login`)")
+                .arg(source, shown.contains(QLatin1Char('@')) ? QString() : QStringLiteral(" (%1)").arg(shown)));
+    }
+    QUrl url = QUrl::fromUserInput(text);
+    if (!url.isValid() || url.host().isEmpty())
         return Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-option"),
-                           QStringLiteral("--%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max));
-    return v;
+                           QStringLiteral("%1 is not a valid URL: %2").arg(source, quotedInput(text)));
+    if (url.path().isEmpty() || url.path() == QLatin1String("/"))
+        url.setPath(QStringLiteral("/sdk"));
+    return url;
 }
 
 QString valueOrEnv(const QCommandLineParser& p, const QString& name, const char* env)
@@ -107,10 +125,15 @@ QString ctlHelpText()
         "      --network NET [--folder PATH] [--guest-id ID] [--annotation TEXT] [--power-on]\n"
         "\n"
         "Password: the keychain entry saved by the console or `dcmctl login`, or env DCM_PASSWORD\n"
-        "(for automation). Never a command-line flag.\n"
+        "(for automation; removed from the environment once read). Never a command-line flag, never\n"
+        "in the server URL.\n"
+        "\n"
+        "Numbers are whole, non-negative and as typed (--disk-gib takes fractions that come to whole MiB);\n"
+        "request ids are UUIDs exactly as `dcmctl requests` lists them (braces optional).\n"
         "\n"
         "Exit codes: 0 done; 1 other failure; 2 invalid input; 3 accepted, not provisioned yet;\n"
-        "            4 certificate not trusted or thumbprint mismatch; 5 authentication failed.\n"
+        "            4 certificate not trusted or thumbprint mismatch; 5 authentication failed, or vCenter\n"
+        "            refused the credentials (serve, submit --wait: the queue is kept).\n"
         "\n"
         "Options:\n");
     for (const QCommandLineOption& o : allOptions()) {
@@ -145,15 +168,13 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     }
     o.json = p.isSet(QStringLiteral("json"));
 
+    const bool serverFromOption = p.isSet(QStringLiteral("server"));
     const QString server = valueOrEnv(p, QStringLiteral("server"), "DCM_SERVER");
     if (!server.isEmpty()) {
-        QUrl url = QUrl::fromUserInput(server);
-        if (!url.isValid() || url.host().isEmpty())
-            return Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-option"),
-                               QStringLiteral("--server is not a valid URL: %1").arg(server));
-        if (url.path().isEmpty() || url.path() == QLatin1String("/"))
-            url.setPath(QStringLiteral("/sdk"));
-        o.connection.server = url;
+        auto url = serverUrl(server, serverFromOption ? QStringLiteral("--server") : QStringLiteral("DCM_SERVER"));
+        if (!url.ok())
+            return url.error();
+        o.connection.server = url.value();
     }
     o.connection.user = valueOrEnv(p, QStringLiteral("user"), "DCM_USER");
     o.connection.thumbprint = valueOrEnv(p, QStringLiteral("thumbprint"), "DCM_THUMBPRINT").toUpper();
@@ -162,46 +183,45 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
         o.database = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                          .filePath(QStringLiteral("requests.sqlite"));
 
-    auto threshold = intOption(p, QStringLiteral("failure-threshold"), 5, 1, 1000);
-    auto cooldown = intOption(p, QStringLiteral("cooldown"), 30, 1, 86400);
-    auto callTimeout = intOption(p, QStringLiteral("call-timeout"), 30, 1, 3600);
-    auto concurrency = intOption(p, QStringLiteral("drain-concurrency"), 4, 1, 64);
-    auto wait = intOption(p, QStringLiteral("wait"), -1, 0, 86400 * 7);
-    auto lease = intOption(p, QStringLiteral("lease"), 10, 2, 3600);
-    for (const auto* r : {&threshold, &cooldown, &callTimeout, &concurrency, &wait, &lease})
-        if (!r->ok())
-            return r->error();
-    o.failureThreshold = threshold.value();
-    o.cooldownSeconds = cooldown.value();
-    o.connection.callTimeout = std::chrono::seconds(callTimeout.value());
-    o.drainConcurrency = concurrency.value();
-    o.waitSeconds = wait.value();
-    o.leaseSeconds = lease.value();
+    NumberOptions numbers;
+    const auto tuning = [&](const char* name, int fallback, int min, int max) {
+        const QString option = QLatin1String(name);
+        if (!p.isSet(option))
+            return fallback;
+        return int(numbers.whole(option, p.value(option), min, max, true).value_or(fallback));
+    };
+    o.failureThreshold = tuning("failure-threshold", 5, 1, 1000);
+    o.cooldownSeconds = tuning("cooldown", 30, 1, 86400);
+    o.connection.callTimeout = std::chrono::seconds(tuning("call-timeout", 30, 1, 3600));
+    o.drainConcurrency = tuning("drain-concurrency", 4, 1, 64);
+    o.waitSeconds = tuning("wait", -1, 0, 86400 * 7);
+    o.leaseSeconds = tuning("lease", 10, 2, 3600);
     o.stateFilter = p.value(QStringLiteral("state"));
     o.idFilter = p.value(QStringLiteral("id"));
 
-    // SPEC: numbers that do not parse are kept as invalid values so that validation names the field.
-    const auto number = [&](const QString& name, qint64 fallback) -> qint64 {
-        if (!p.isSet(name))
+    // SPEC: each number must fit its field as typed; whether it makes sense is VmSpec::validate()'s
+    // business (so that `--cpus 0` is named by the same rule as the console's form).
+    const auto number = [&](const char* name, qint64 fallback, qint64 max) {
+        const QString option = QLatin1String(name);
+        if (!p.isSet(option))
             return fallback;
-        bool ok = false;
-        const qint64 v = p.value(name).toLongLong(&ok);
-        return ok ? v : -1;
+        return numbers.whole(option, p.value(option), 0, max, false).value_or(fallback);
     };
+    constexpr qint64 intMax = std::numeric_limits<int>::max();
     VmSpec& s = o.spec;
     s.name = p.value(QStringLiteral("name"));
-    s.cpus = int(number(QStringLiteral("cpus"), 0));
-    s.coresPerSocket = int(number(QStringLiteral("cores-per-socket"), 1));
-    s.memoryMiB = number(QStringLiteral("memory-mib"), 0);
+    s.cpus = int(number("cpus", 0, intMax));
+    s.coresPerSocket = int(number("cores-per-socket", 1, intMax));
+    s.memoryMiB = number("memory-mib", 0, std::numeric_limits<qint64>::max());
     const bool thick = p.isSet(QStringLiteral("thick"));
     if (thick && p.isSet(QStringLiteral("thin")))
         return Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-option"),
                            QStringLiteral("--thin and --thick exclude each other"));
-    for (const QString& v : p.values(QStringLiteral("disk-gib"))) {
-        bool ok = false;
-        const double gib = v.toDouble(&ok);
-        s.disks.append(DiskSpec{ok ? qint64(gib * 1024) : -1, !thick});
-    }
+    for (const QString& v : p.values(QStringLiteral("disk-gib")))
+        if (const auto mib = numbers.gibAsMib(QStringLiteral("disk-gib"), v))
+            s.disks.append(DiskSpec{*mib, !thick});
+    if (!numbers.ok())
+        return numbers.error();
     s.datacenter = p.value(QStringLiteral("datacenter"));
     s.cluster = p.value(QStringLiteral("cluster"));
     s.resourcePool = p.value(QStringLiteral("pool"));

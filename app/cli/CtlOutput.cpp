@@ -1,5 +1,8 @@
 #include "CtlOutput.h"
 
+#include "domain/ErrorJson.h"
+#include "domain/Redaction.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -20,6 +23,74 @@ int exitCodeFor(const Error& error)
     default:
         return ExitFailure;
     }
+}
+
+int exitCodeForState(RequestState s)
+{
+    switch (s) {
+    case RequestState::Provisioned:
+        return ExitOk;
+    case RequestState::Failed:
+    case RequestState::Cancelled:
+        return ExitFailure;
+    default:
+        return ExitAccepted;
+    }
+}
+
+QString isoTime(const QDateTime& t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+QJsonValue errorJson(const std::optional<Error>& e)
+{
+    return e ? QJsonValue(ErrorJson::toJson(*e)) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject requestJson(const ProvisioningRequest& r, bool withHistory)
+{
+    QJsonObject o{{QStringLiteral("id"), r.id().toString(QUuid::WithoutBraces)},
+                  {QStringLiteral("name"), r.spec().name},
+                  {QStringLiteral("state"), toString(r.state())},
+                  {QStringLiteral("attempts"), r.attempts()},
+                  {QStringLiteral("lastError"), errorJson(r.lastError())},
+                  {QStringLiteral("vmMoref"), r.vmRef()},
+                  {QStringLiteral("instanceUuid"), r.instanceUuid()},
+                  {QStringLiteral("createdAt"), isoTime(r.createdAt())},
+                  {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
+    if (r.state() == RequestState::QueuedForProvisioning)
+        o.insert(QStringLiteral("nextAttemptAt"), isoTime(r.nextAttemptAt()));
+    if (withHistory) {
+        QJsonArray history;
+        for (const RequestEvent& e : r.history()) {
+            QJsonObject h{{QStringLiteral("at"), isoTime(e.at)},
+                          {QStringLiteral("from"), toString(e.from)},
+                          {QStringLiteral("to"), toString(e.to)},
+                          {QStringLiteral("reason"), e.reason},
+                          {QStringLiteral("attempts"), e.attempts}};
+            if (e.cause)
+                h.insert(QStringLiteral("cause"), ErrorJson::toJson(*e.cause));
+            history.append(h);
+        }
+        o.insert(QStringLiteral("spec"), r.spec().toJson());
+        o.insert(QStringLiteral("history"), history);
+    }
+    return o;
+}
+
+QString requestLine(const ProvisioningRequest& r)
+{
+    QString error;
+    if (r.lastError())
+        error = r.lastError()->vimFault.isEmpty()
+                    ? r.lastError()->message
+                    : r.lastError()->vimFault + QStringLiteral(": ") + r.lastError()->message;
+    return QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+        .arg(r.id().toString(QUuid::WithoutBraces), r.spec().name.leftJustified(20),
+             toString(r.state()).leftJustified(23))
+        .arg(r.attempts(), 2)
+        .arg(r.vmRef().leftJustified(10), error);
 }
 
 static void writeOut(const QByteArray& bytes)
@@ -47,14 +118,15 @@ void CtlOutput::document(const QJsonArray& array, const QString& text) const
 int CtlOutput::fail(const Error& error) const
 {
     const int code = exitCodeFor(error);
-    QString line = QStringLiteral("dcmctl: %1").arg(error.message);
+    const QString message = redactedText(error.message);
+    QString line = QStringLiteral("dcmctl: %1").arg(message);
     if (!error.vimFault.isEmpty())
         line += QStringLiteral(" (vim fault %1)").arg(error.vimFault);
     std::fprintf(stderr, "%s\n", qPrintable(line));
     if (m_json) {
         QJsonObject e{{QStringLiteral("kind"), toString(error.kind)},
                       {QStringLiteral("code"), error.code},
-                      {QStringLiteral("message"), error.message},
+                      {QStringLiteral("message"), message},
                       {QStringLiteral("exitCode"), code}};
         if (!error.vimFault.isEmpty())
             e.insert(QStringLiteral("vimFault"), error.vimFault);
@@ -67,11 +139,11 @@ int CtlOutput::fail(const Error& error) const
 
 int CtlOutput::fail(int exitCode, const QString& code, const QString& message) const
 {
-    std::fprintf(stderr, "dcmctl: %s\n", qPrintable(message));
+    const QString shown = redactedText(message);
+    std::fprintf(stderr, "dcmctl: %s\n", qPrintable(shown));
     if (m_json) {
-        QJsonObject e{{QStringLiteral("code"), code},
-                      {QStringLiteral("message"), message},
-                      {QStringLiteral("exitCode"), exitCode}};
+        QJsonObject e{
+            {QStringLiteral("code"), code}, {QStringLiteral("message"), shown}, {QStringLiteral("exitCode"), exitCode}};
         writeOut(QJsonDocument(QJsonObject{{QStringLiteral("error"), e}}).toJson(QJsonDocument::Indented));
     }
     return exitCode;

@@ -1,13 +1,15 @@
 // dcmctl: composition root of the command line front. The only place (with the console's main)
 // that names concrete adapters.
+#include "CtlCommand.h"
+#include "CtlConnection.h"
 #include "CtlOptions.h"
 #include "CtlOutput.h"
-#include "CtlRunner.h"
 
 #include "app/service/AppInfo.h"
 #include "app/storage/KeychainCredentialStore.h"
 #include "app/storage/SqliteBreakerLog.h"
 #include "app/storage/SqliteRequestStore.h"
+#include "domain/Redaction.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QCoreApplication>
@@ -28,6 +30,20 @@ using namespace dcm::ctl;
 
 namespace {
 
+QtMessageHandler s_qtHandler = nullptr;
+
+// Every log line goes through the one redaction rule before it is written: a URL that reaches the log
+// (an adapter's message, a Qt warning about a request) never shows a user name or password.
+void redactingHandler(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    const QString shown = redactedText(message);
+    if (s_qtHandler) {
+        s_qtHandler(type, context, shown);
+        return;
+    }
+    std::fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, shown)));
+}
+
 #ifdef Q_OS_UNIX
 int s_signalPipe[2] = {-1, -1};
 
@@ -38,16 +54,16 @@ void onSignal(int)
 }
 
 // SIGINT/SIGTERM become an event on the main loop (a signal handler may do nothing else safely).
-void installSignalHandlers(CtlRunner* runner)
+void installSignalHandlers(CtlCommand* command)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, s_signalPipe) != 0)
         return;
-    auto* notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read, runner);
-    QObject::connect(notifier, &QSocketNotifier::activated, runner, [runner, notifier] {
+    auto* notifier = new QSocketNotifier(s_signalPipe[0], QSocketNotifier::Read, command);
+    QObject::connect(notifier, &QSocketNotifier::activated, command, [command, notifier] {
         char byte = 0;
         [[maybe_unused]] const auto got = ::read(s_signalPipe[0], &byte, 1);
         notifier->setEnabled(true);
-        runner->interrupt();
+        command->interrupt();
     });
     struct sigaction action = {};
     action.sa_handler = onSignal;
@@ -57,7 +73,7 @@ void installSignalHandlers(CtlRunner* runner)
     sigaction(SIGTERM, &action, nullptr);
 }
 #else
-void installSignalHandlers(CtlRunner*)
+void installSignalHandlers(CtlCommand*)
 {}
 #endif
 
@@ -65,6 +81,10 @@ void installSignalHandlers(CtlRunner*)
 
 int main(int argc, char* argv[])
 {
+    // First of all, before anything could start a process: out of the environment, into memory only.
+    QString environmentPassword = takePasswordFromEnvironment();
+    s_qtHandler = qInstallMessageHandler(redactingHandler);
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("dcm-console")); // share the console's data folder
     QCoreApplication::setOrganizationName(AppInfo::organization());
@@ -96,7 +116,7 @@ int main(int argc, char* argv[])
     qSetMessagePattern(
         QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}%{category}: %{message}"));
 
-    CtlRunner::Factories factories;
+    CtlFactories factories;
     factories.hypervisor = [] { return std::make_unique<VsphereHypervisor>(); };
     factories.store = [](const QString& path) -> Result<std::unique_ptr<RequestStorePort>> {
         auto store = SqliteRequestStore::open(path);
@@ -112,8 +132,14 @@ int main(int argc, char* argv[])
     };
     factories.credentials = [] { return std::make_unique<KeychainCredentialStore>(AppInfo::appId()); };
 
-    CtlRunner runner(std::move(opts), std::move(factories));
-    installSignalHandlers(&runner);
-    QTimer::singleShot(0, &runner, &CtlRunner::start);
+    const QString name = opts.command;
+    const bool json = opts.json;
+    std::unique_ptr<CtlCommand> command =
+        makeCtlCommand(name, CtlContext{std::move(opts), std::move(factories), std::move(environmentPassword)});
+    if (!command)
+        return CtlOutput(json).fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("unknown-command"),
+                                                QStringLiteral("unknown command '%1' (see dcmctl --help)").arg(name)));
+    installSignalHandlers(command.get());
+    QTimer::singleShot(0, command.get(), &CtlCommand::start);
     return QCoreApplication::exec();
 }

@@ -91,6 +91,25 @@ void ProvisioningService::initialize()
         else
             logError = log.error();
     }
+    // Task polls pass the breaker one by one: a vCenter that stops answering opens it within
+    // threshold x call timeout, and no poll goes out while it is open.
+    m_hypervisor->setCallGate([this]() -> CallReport {
+        if (m_shuttingDown)
+            return {};
+        const BreakerPermit permit = m_breaker.tryAcquire();
+        if (permit.isRejected())
+            return {};
+        if (permit.isScout()) {
+            if (!m_scoutInFlight)
+                sendScoutWith(permit);
+            else
+                m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("not-sent"),
+                                                        QStringLiteral("a scout is already out")));
+            return {};
+        }
+        const auto started = m_clock.monotonicNow();
+        return [this, permit, started](const Error* failure) { noteCall(permit, started, failure); };
+    });
     if (m_config.tickInterval.count() > 0) {
         m_timer = new QTimer(this);
         m_timer->setInterval(m_config.tickInterval);
@@ -183,10 +202,10 @@ void ProvisioningService::attemptConnect(const BreakerPermit& permit)
             return;
         }
         const Error& e = result.error();
-        const bool operatorNeeded =
-            e.kind == ErrorKind::Trust || e.kind == ErrorKind::Authentication || e.kind == ErrorKind::Permission;
+        if (needsOperator(e) && m_connection.state == ConnectionStatus::State::NeedsOperator)
+            return; // noteCall has said it
         m_connection.state =
-            operatorNeeded ? ConnectionStatus::State::NeedsOperator : ConnectionStatus::State::Connecting;
+            needsOperator(e) ? ConnectionStatus::State::NeedsOperator : ConnectionStatus::State::Connecting;
         m_connection.error = e;
         qCWarning(lcService) << "connecting failed:" << toString(e.kind) << e.message;
         Q_EMIT connectionChanged(m_connection);
@@ -401,12 +420,47 @@ void ProvisioningService::noteCall(const BreakerPermit& permit, Clock::time_poin
     else
         m_breaker.onSuccess(permit, latency);
     Q_EMIT breakerChanged(m_breaker.snapshot());
+    if (error && needsOperator(*error))
+        stopForOperator(*error);
+}
+
+bool ProvisioningService::needsOperator(const Error& e)
+{
+    return e.kind == ErrorKind::Trust || e.kind == ErrorKind::Authentication || e.kind == ErrorKind::Permission;
+}
+
+void ProvisioningService::stopForOperator(const Error& e)
+{
+    // Whatever call met it — drain, inventory, a task poll, reconciliation, the scout — the connection
+    // waits for the operator: no call of ours may send another Login with credentials vCenter refused.
+    if (m_connection.state == ConnectionStatus::State::NeedsOperator && m_connection.error &&
+        m_connection.error->code == e.code)
+        return;
+    m_connection.state = ConnectionStatus::State::NeedsOperator;
+    m_connection.error = e;
+    if (e.kind == ErrorKind::Trust)
+        qCWarning(lcService).noquote() << QStringLiteral("the certificate of %1 is not trusted; nothing is sent until "
+                                                         "an operator reviews it: %2")
+                                              .arg(m_connection.server, e.message);
+    else
+        qCWarning(lcService).noquote()
+            << QStringLiteral("vCenter refused the credentials of %1; nothing is sent until the password is changed "
+                              "(console: enter it again; dcmctl: `dcmctl login` or DCM_PASSWORD) or an administrator "
+                              "probes. The queue is kept.")
+                   .arg(m_connection.user);
+    Q_EMIT connectionChanged(m_connection);
 }
 
 void ProvisioningService::onProvisioned(const QUuid& id, const BreakerPermit& permit, Clock::time_point started,
                                         Result<ProvisionOutcome> result)
 {
-    noteCall(permit, started, result.ok() ? nullptr : &result.error());
+    if (result.ok() && !result.value().readBack) {
+        // Its last call failed and was counted through the gate: this permit proves nothing either way.
+        m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("counted-apart"),
+                                                QStringLiteral("the VM was created; its read-back failed")));
+    } else {
+        noteCall(permit, started, result.ok() ? nullptr : &result.error());
+    }
     auto it = m_inFlight.find(id);
     if (it == m_inFlight.end())
         return;
@@ -456,12 +510,13 @@ void ProvisioningService::onProvisioned(const QUuid& id, const BreakerPermit& pe
         return;
     case ErrorKind::Trust:
     case ErrorKind::Authentication:
-        // Not the request's fault: it waits for the operator to fix trust or credentials.
-        m_connection.state = ConnectionStatus::State::NeedsOperator;
-        m_connection.error = e;
-        Q_EMIT connectionChanged(m_connection);
-        queue(request, RequestState::Provisioning, tr("waiting for the operator: %1").arg(describe(e)), e,
-              std::chrono::milliseconds(0));
+        // Not the request's fault: it waits for the operator to fix trust or credentials (noteCall has
+        // stopped the connection). If it was sent, the next drain looks it up by its key first.
+        queue(request, RequestState::Provisioning,
+              e.details.value(QStringLiteral("outcomePending")).toBool()
+                  ? tr("sent; outcome pending until the operator fixes the connection: %1").arg(describe(e))
+                  : tr("waiting for the operator: %1").arg(describe(e)),
+              e, std::chrono::milliseconds(0));
         return;
     case ErrorKind::Cancelled:
         // Only shutdown cancels calls: the lease lapses and the next service reconciles.
@@ -499,6 +554,12 @@ void ProvisioningService::reconcile(ProvisioningRequest request)
     it->reconciling = true;
     it->request = request;
 
+    if (m_connection.state == ConnectionStatus::State::NeedsOperator) {
+        queue(request, RequestState::Reconciling,
+              tr("waiting for the operator; the VM will be looked for before anything is sent again"), std::nullopt,
+              std::chrono::milliseconds(0));
+        return;
+    }
     const BreakerPermit permit = m_breaker.tryAcquire();
     if (!permit.isAllowed() || permit.isScout()) {
         if (permit.isScout())
@@ -580,7 +641,8 @@ void ProvisioningService::tick()
         return;
     renewLeases();
     takeOverOrphans();
-    if (m_breaker.isScoutDue() && !m_scoutInFlight) {
+    const bool operatorNeeded = m_connection.state == ConnectionStatus::State::NeedsOperator;
+    if (m_breaker.isScoutDue() && !m_scoutInFlight && !operatorNeeded) {
         sendScout();
     } else if (m_settings && !m_connectInFlight && m_connection.state == ConnectionStatus::State::Connecting &&
                m_breaker.state() == BreakerState::Closed) {
@@ -609,6 +671,13 @@ void ProvisioningService::sendScoutWith(const BreakerPermit& permit)
     if (m_settings && m_connection.state != ConnectionStatus::State::Connected &&
         m_connection.state != ConnectionStatus::State::NeedsOperator && !m_connectInFlight) {
         attemptConnect(permit);
+        return;
+    }
+    if (m_connection.state == ConnectionStatus::State::NeedsOperator) {
+        // Without credentials vCenter accepts, a scout would prove nothing and a Login is not ours to
+        // send: hand the permit back unanswered; the breaker stays open until the operator acts.
+        m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("not-sent"),
+                                                tr("no scout: the connection waits for the operator")));
         return;
     }
     m_scoutInFlight = true;
@@ -866,6 +935,13 @@ void ProvisioningService::resetBreaker(const QString& reason)
 
 void ProvisioningService::probeNow()
 {
+    if (m_settings && !m_connectInFlight && m_connection.state == ConnectionStatus::State::NeedsOperator &&
+        m_connection.error && m_connection.error->kind != ErrorKind::Trust) {
+        // An administrator asks to try the refused credentials once more: one Login.
+        qCInfo(lcService) << "probe requested: trying the stored credentials once more";
+        connectTo(*m_settings);
+        return;
+    }
     if (m_breaker.probeNow() && !m_scoutInFlight)
         sendScout();
     Q_EMIT breakerChanged(m_breaker.snapshot());

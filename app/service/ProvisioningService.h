@@ -163,6 +163,8 @@ private:
     void renewLeases();
     void attemptConnect(const BreakerPermit& permit);
     void noteCall(const BreakerPermit& permit, std::chrono::steady_clock::time_point started, const Error* error);
+    static bool needsOperator(const Error& e);
+    void stopForOperator(const Error& e);
     void onBreakerTransition(const BreakerTransition& transition);
     void scheduleDrain();
     void notifyIfIdle();

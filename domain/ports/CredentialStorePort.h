@@ -12,8 +12,7 @@ namespace dcm {
 class CredentialStorePort
 {
 public:
-    template <class T>
-    using Done = std::function<void(Result<T>)>;
+    template <class T> using Done = std::function<void(Result<T>)>;
 
     virtual ~CredentialStorePort() = default;
     virtual void readPassword(const QString& key, Done<QString> done) = 0;

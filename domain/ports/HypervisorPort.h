@@ -17,7 +17,7 @@ namespace dcm {
 
 struct ConnectionSettings
 {
-    QUrl server;        // e.g. https://vcenter.example.com/sdk
+    QUrl server; // e.g. https://vcenter.example.com/sdk
     QString user;
     QString password;   // kept in memory only, for login and one transparent re-login
     QString thumbprint; // pinned SHA-256 of the server certificate ("AB:CD:.."); empty = system CA verification
@@ -26,12 +26,12 @@ struct ConnectionSettings
 
 struct AboutInfo
 {
-    QString name;      // "VMware vCenter Server"
-    QString fullName;  // "VMware vCenter Server 6.5.0 build-5973321"
+    QString name;     // "VMware vCenter Server"
+    QString fullName; // "VMware vCenter Server 6.5.0 build-5973321"
     QString vendor;
     QString version;
     QString build;
-    QString apiType;   // "VirtualCenter" or "HostAgent"
+    QString apiType; // "VirtualCenter" or "HostAgent"
     QString apiVersion;
     QString instanceUuid;
 };
@@ -44,7 +44,7 @@ struct ProvisionOrder
 
 struct VmRef
 {
-    QString ref;          // moref, e.g. "vm-42"
+    QString ref; // moref, e.g. "vm-42"
     QString name;
     QString instanceUuid;
     QString powerState;
@@ -53,8 +53,8 @@ struct VmRef
 struct ProvisionProgress
 {
     QString taskRef;
-    int percent = 0;   // 0..100
-    QString stage;     // "creating", "powering-on"
+    int percent = 0; // 0..100
+    QString stage;   // "creating", "powering-on"
 };
 
 struct ProvisionOutcome
@@ -62,9 +62,20 @@ struct ProvisionOutcome
     VmRef vm;
     QString taskRef;
     bool poweredOn = false;
+    // False when the VM was created but the last call — reading it back — failed: that call has been
+    // reported through the CallGate already, so the operation's success must not also reset the breaker.
+    bool readBack = true;
 };
 
 using CallId = quint64;
+
+// Calls an adapter makes on its own, after the port call that started them returned control to it —
+// the polls that follow a vCenter task — pass a gate owned by the caller (the service's breaker). The
+// gate is asked before each such call: an empty CallReport means "not now" (the breaker is open; ask
+// again later, send nothing); otherwise the call goes out and its outcome is reported exactly once, so
+// that every timed-out poll counts as it happens instead of being absorbed by the adapter.
+using CallReport = std::function<void(const Error* failure)>;
+using CallGate = std::function<CallReport()>;
 
 // The generic intent of a hypervisor, asynchronous. Every method returns at once; `done` is called
 // exactly once, later, on the thread that owns the adapter (never from inside the call itself).
@@ -72,8 +83,7 @@ using CallId = quint64;
 class HypervisorPort
 {
 public:
-    template <class T>
-    using Done = std::function<void(Result<T>)>;
+    template <class T> using Done = std::function<void(Result<T>)>;
     using ProgressFn = std::function<void(const ProvisionProgress&)>;
 
     virtual ~HypervisorPort() = default;
@@ -91,6 +101,8 @@ public:
     virtual CallId findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done) = 0;
     // Best effort; the call's `done` then reports ErrorKind::Cancelled (or its real outcome if too late).
     virtual void cancel(CallId call) = 0;
+    // See CallGate. Without a gate an adapter follows tasks on its own judgement.
+    virtual void setCallGate(CallGate gate) { (void)gate; }
 };
 
 } // namespace dcm

@@ -2,13 +2,43 @@
 
 #include "domain/FaultTaxonomy.h"
 
-#include <QLoggingCategory>
 #include <QSslConfiguration>
+#include <QTimer>
 
 namespace dcm::vsphere {
 
-namespace {
 Q_LOGGING_CATEGORY(lcSoap, "dcm.hypervisor.soap", QtInfoMsg)
+
+namespace {
+
+class QtDeadlineTimer final : public DeadlineTimer
+{
+public:
+    QtDeadlineTimer()
+    {
+        m_timer.setSingleShot(true);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
+            if (m_expired)
+                m_expired();
+        });
+    }
+    void start(std::chrono::milliseconds after, std::function<void()> expired) override
+    {
+        m_expired = std::move(expired);
+        m_timer.start(after);
+    }
+    void stop() override { m_timer.stop(); }
+
+private:
+    QTimer m_timer;
+    std::function<void()> m_expired;
+};
+
+class QtDeadlineTimers final : public DeadlineTimers
+{
+public:
+    std::unique_ptr<DeadlineTimer> create() override { return std::make_unique<QtDeadlineTimer>(); }
+};
 
 constexpr qint64 kTraceBytes = 4096;
 
@@ -19,6 +49,12 @@ bool isNetworkLayerError(QNetworkReply::NetworkError e)
     return (e > QNetworkReply::NoError && e < 200) || e == QNetworkReply::ContentReSendError;
 }
 } // namespace
+
+std::shared_ptr<DeadlineTimers> DeadlineTimers::system()
+{
+    static const auto timers = std::make_shared<QtDeadlineTimers>();
+    return timers;
+}
 
 HttpExchange::HttpExchange(QNetworkReply* reply, XmlEventHandler& handler, QByteArray expectedResponse, Config config,
                            Completion completion, QObject* parent)
@@ -31,10 +67,9 @@ HttpExchange::HttpExchange(QNetworkReply* reply, XmlEventHandler& handler, QByte
     else
         handler.reset();
     m_clock.start();
-    m_timer.setSingleShot(true);
-    m_timer.setInterval(m_config.timeout);
-    connect(&m_timer, &QTimer::timeout, this, &HttpExchange::onTimeout);
-    m_timer.start();
+    m_deadline = (m_config.deadlines ? m_config.deadlines : DeadlineTimers::system())->create();
+    // The timer is ours and dies with us: the callback cannot outlive `this`.
+    m_deadline->start(m_config.timeout, [this] { onTimeout(); });
 
     connect(reply, &QNetworkReply::metaDataChanged, this, &HttpExchange::onMetaData);
     connect(reply, &QNetworkReply::readyRead, this, &HttpExchange::onReadyRead);
@@ -259,7 +294,7 @@ void HttpExchange::onFinished()
         onReadyRead();
     if (m_done)
         return;
-    m_timer.stop();
+    m_deadline->stop();
     Result<void> result = outcome();
     qCDebug(lcSoap).noquote() << "<-" << m_config.label << "HTTP" << m_status << m_received << "bytes"
                               << m_clock.elapsed() << "ms"
@@ -270,7 +305,7 @@ void HttpExchange::onFinished()
 void HttpExchange::complete(Result<void> result)
 {
     m_done = true;
-    m_timer.stop();
+    m_deadline->stop();
     if (m_reply) {
         disconnect(m_reply, nullptr, this, nullptr);
         m_reply->deleteLater();

@@ -7,10 +7,10 @@
 #include "domain/Result.h"
 
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 
 #include <chrono>
 #include <functional>
@@ -18,6 +18,30 @@
 #include <optional>
 
 namespace dcm::vsphere {
+
+// The SOAP trace: requests and replies with secrets redacted, off unless dcm.hypervisor.soap.debug is on.
+Q_DECLARE_LOGGING_CATEGORY(lcSoap)
+
+// The deadline of one exchange. In production a QTimer on the exchange's thread; unit tests hand the
+// transport timers they fire themselves, so a test of "no reply within the deadline" waits for nothing.
+class DeadlineTimer
+{
+public:
+    virtual ~DeadlineTimer() = default;
+    // Calls `expired` once, from the event loop, `after` from now, unless stopped or destroyed first.
+    virtual void start(std::chrono::milliseconds after, std::function<void()> expired) = 0;
+    virtual void stop() = 0;
+};
+
+// Makes the deadline timers of the exchanges a SoapTransport starts.
+class DeadlineTimers
+{
+public:
+    virtual ~DeadlineTimers() = default;
+    virtual std::unique_ptr<DeadlineTimer> create() = 0;
+    // Real timers (QTimer): what every exchange uses unless a test says otherwise.
+    static std::shared_ptr<DeadlineTimers> system();
+};
 
 // One HTTP request/reply with vCenter: streams the reply into the XML parser as it arrives, enforces
 // the size cap and the deadline, checks the certificate, and turns whatever happened into one Result.
@@ -35,6 +59,7 @@ public:
         std::chrono::milliseconds timeout{30000};
         CertificateTrust trust;
         std::function<void(const QNetworkReply&)> headersSink; // sees the reply headers (session cookie)
+        std::shared_ptr<DeadlineTimers> deadlines;             // null: DeadlineTimers::system()
     };
     using Completion = std::function<void(Result<void>)>;
 
@@ -66,8 +91,8 @@ private:
     Completion m_completion;
     std::unique_ptr<SoapReplyReader> m_soap;
     XmlPushParser m_parser;
-    QTimer m_timer;
-    QElapsedTimer m_clock;
+    std::unique_ptr<DeadlineTimer> m_deadline;
+    QElapsedTimer m_clock; // for the trace only
     int m_status = 0;
     bool m_parse = true; // false once the body is known not to be for us (non-SOAP error page)
     bool m_maybeSent = false;

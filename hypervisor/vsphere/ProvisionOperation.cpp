@@ -223,28 +223,44 @@ void ProvisionOperation::readBack()
     m_stage = Stage::Reading;
     static const QList<PropertySpecDef> vmPaths{
         {"VirtualMachine", {"name", "config.instanceUuid", "runtime.powerState"}}};
+    // A call of our own after the task ended: it passes the caller's gate like a poll, so that a read
+    // that times out counts; when the gate says no, the VM is reported from what the task said.
+    CallReport report;
+    if (const CallGate& gate = m_session.callGate()) {
+        report = gate();
+        if (!report)
+            return finishCreated(
+                Error::make(ErrorKind::Transient, QStringLiteral("not-sent"), QStringLiteral("the breaker is open")));
+    }
     retrieve(VimRequests::retrieveObjects(m_session.content().propertyCollector, {m_vmRef}, vmPaths), m_vmReader,
-             [this](Result<void> r) {
-                 ProvisionOutcome outcome;
-                 outcome.taskRef = m_createTask.value;
-                 outcome.poweredOn = m_poweredOn;
-                 outcome.vm.ref = m_vmRef.value;
-                 outcome.vm.name = m_order.spec.name;
-                 outcome.vm.instanceUuid = m_order.requestId.toString(QUuid::WithoutBraces);
-                 outcome.vm.powerState = m_poweredOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
-                 if (r.ok() && !m_vm.obj.isNull()) {
-                     outcome.vm.name = m_vm.text("name");
-                     outcome.vm.instanceUuid = m_vm.text("config.instanceUuid");
-                     outcome.vm.powerState = m_vm.text("runtime.powerState");
-                 } else if (!r.ok()) {
-                     // The VM exists and the task said so: reading it back is a courtesy, not the result.
-                     qCInfo(lcProvision).noquote()
-                         << "created" << m_vmRef.value << "but could not read it back:" << r.error().code;
-                 }
-                 qCInfo(lcProvision).noquote()
-                     << "created" << outcome.vm.ref << outcome.vm.name << (m_poweredOn ? "(powered on)" : "");
-                 succeed(outcome);
+             [this, report](Result<void> r) {
+                 if (report)
+                     report(r.ok() ? nullptr : &r.error());
+                 finishCreated(std::move(r));
              });
+}
+
+void ProvisionOperation::finishCreated(Result<void> r)
+{
+    ProvisionOutcome outcome;
+    outcome.taskRef = m_createTask.value;
+    outcome.poweredOn = m_poweredOn;
+    outcome.vm.ref = m_vmRef.value;
+    outcome.vm.name = m_order.spec.name;
+    outcome.vm.instanceUuid = m_order.requestId.toString(QUuid::WithoutBraces);
+    outcome.vm.powerState = m_poweredOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
+    if (r.ok() && !m_vm.obj.isNull()) {
+        outcome.vm.name = m_vm.text("name");
+        outcome.vm.instanceUuid = m_vm.text("config.instanceUuid");
+        outcome.vm.powerState = m_vm.text("runtime.powerState");
+    } else if (!r.ok()) {
+        // The VM exists and the task said so: reading it back is a courtesy, not the result.
+        qCInfo(lcProvision).noquote() << "created" << m_vmRef.value << "but could not read it back:" << r.error().code;
+        outcome.readBack = false;
+    }
+    qCInfo(lcProvision).noquote() << "created" << outcome.vm.ref << outcome.vm.name
+                                  << (m_poweredOn ? "(powered on)" : "");
+    succeed(outcome);
 }
 
 } // namespace dcm::vsphere

@@ -47,6 +47,7 @@ private:
     void create(const Placement& placement);
     void powerOn();
     void readBack();
+    void finishCreated(Result<void> readBack);
     void report(int percent, const char* stage);
     Error withVm(Error e) const;
 

@@ -4,17 +4,12 @@
 #include "OneShotUploadDevice.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
 namespace dcm::vsphere {
-
-namespace {
-Q_LOGGING_CATEGORY(lcSoap, "dcm.hypervisor.soap", QtInfoMsg)
-}
 
 SoapTransport::SoapTransport(QNetworkAccessManager* nam, QObject* parent) : QObject(parent), m_nam(nam)
 {}
@@ -92,6 +87,7 @@ SoapTransport::Id SoapTransport::post(const SoapRequest& request, XmlEventHandle
     config.traceReply = request.trace.isEmpty(); // a call with secrets in it may have them in the reply
     config.maxReplyBytes = m_maxReplyBytes;
     config.timeout = m_timeout;
+    config.deadlines = m_deadlines;
     config.trust = m_trust;
     config.headersSink = [this](const QNetworkReply& r) { takeCookie(r); };
     auto* exchange = new HttpExchange(
@@ -121,6 +117,7 @@ SoapTransport::Id SoapTransport::getDocument(const QString& fileName, XmlEventHa
     config.soap = false;
     config.maxReplyBytes = std::min<qint64>(m_maxReplyBytes > 0 ? m_maxReplyBytes : 1 << 20, 1 << 20);
     config.timeout = m_timeout;
+    config.deadlines = m_deadlines;
     config.trust = m_trust;
     auto* exchange = new HttpExchange(
         reply, handler, {}, std::move(config),

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -20,6 +21,7 @@ class QNetworkRequest;
 
 namespace dcm::vsphere {
 
+class DeadlineTimers;
 class HttpExchange;
 class XmlEventHandler;
 
@@ -44,6 +46,9 @@ public:
     QString apiVersion() const { return m_apiVersion; }
     void setTrust(const CertificateTrust& trust) { m_trust = trust; }
     void setLimits(qint64 maxReplyBytes, std::chrono::milliseconds timeout);
+    // The timers behind each call's deadline (`timeout` above) for calls started from now on; null:
+    // real QTimers, the default. Unit tests pass timers they fire by hand.
+    void setDeadlineTimers(std::shared_ptr<DeadlineTimers> timers) { m_deadlines = std::move(timers); }
     void clearSessionCookie() { m_cookie.clear(); }
     bool hasSessionCookie() const { return !m_cookie.isEmpty(); }
 
@@ -68,6 +73,7 @@ private:
     CertificateTrust m_trust;
     qint64 m_maxReplyBytes = 0;
     std::chrono::milliseconds m_timeout{30000};
+    std::shared_ptr<DeadlineTimers> m_deadlines;
     QByteArray m_cookie; // "vmware_soap_session=…", as the server set it
     std::map<Id, HttpExchange*> m_exchanges;
     Id m_nextId = 1;

@@ -62,9 +62,27 @@ void TaskTracker::sendCancelIfPossible()
 
 void TaskTracker::poll()
 {
+    CallReport report;
+    if (const CallGate& gate = m_session.callGate()) {
+        report = gate();
+        if (!report)
+            return waitForGate();
+    }
     m_info = ObjectContent();
     m_retrieve(VimRequests::retrieveObjects(m_session.content().propertyCollector, {m_task}, taskPaths()), m_reader,
-               [this](Result<void> r) { polled(std::move(r)); });
+               [this, report](Result<void> r) {
+                   if (report)
+                       report(r.ok() ? nullptr : &r.error());
+                   polled(std::move(r), bool(report));
+               });
+}
+
+void TaskTracker::waitForGate()
+{
+    // The breaker is open: nothing is sent; look again at the slowest poll rate until the deadline.
+    if (m_deadline.hasExpired())
+        return schedule(); // reports the deadline
+    m_timer.start(std::min<qint64>(m_options.taskPollMax.count(), std::max<qint64>(0, m_deadline.remainingTime())));
 }
 
 void TaskTracker::schedule()
@@ -81,12 +99,24 @@ void TaskTracker::schedule()
     m_timer.start(std::min<qint64>(m_delay.count(), std::max<qint64>(0, m_deadline.remainingTime())));
 }
 
-void TaskTracker::polled(Result<void> r)
+void TaskTracker::polled(Result<void> r, bool gated)
 {
     if (!r.ok()) {
         ++m_failures;
         qCInfo(lcTask).noquote() << "polling task" << m_task.value << "failed:" << r.error().code;
-        const bool retryable = r.error().kind == ErrorKind::Transient;
+        const ErrorKind kind = r.error().kind;
+        if (kind == ErrorKind::Authentication || kind == ErrorKind::Permission || kind == ErrorKind::Trust) {
+            // Sent, outcome pending: the request waits for the operator and is looked up by its key
+            // once vCenter accepts us again. Never "unknown" (that would count and re-send).
+            Error e = r.error();
+            e.details.insert(QStringLiteral("taskRef"), m_task.value);
+            e.details.insert(QStringLiteral("outcomePending"), true);
+            return finish(e);
+        }
+        const bool retryable = kind == ErrorKind::Transient;
+        // Behind a gate the breaker has heard this failure and decides when to poll again.
+        if (retryable && gated)
+            return schedule();
         if (!retryable || m_failures > m_options.taskPollFailuresTolerated) {
             Error e = Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("task-tracking-lost"),
                                   QStringLiteral("lost track of task %1: %2").arg(m_task.value, r.error().message));

@@ -18,8 +18,14 @@ namespace dcm::vsphere {
 class VimSession;
 
 // Follows one vCenter task through the PropertyCollector (info.state, progress, error, result,
-// cancelable): polled at once, then with a doubling interval, under a deadline. A few failed polls in
-// a row are tolerated; beyond that, or past the deadline, the task's outcome is unknown.
+// cancelable): polled at once, then with a doubling interval, under a deadline.
+//
+// With the caller's CallGate (the service's breaker), every poll asks the gate first and reports its
+// outcome: a poll that times out counts as it happens, no poll goes out while the gate says no, and
+// polling resumes when it says yes again — the task is followed until it ends, vanishes or the
+// deadline passes. Without a gate, a few failed polls in a row are tolerated; beyond that the task's
+// outcome is unknown. A poll refused for credentials ends tracking at once with that refusal: the
+// task was sent and its outcome is pending, which is for the operator, never "unknown".
 class TaskTracker
 {
 public:
@@ -38,7 +44,8 @@ public:
 
 private:
     void poll();
-    void polled(Result<void> r);
+    void polled(Result<void> r, bool gated);
+    void waitForGate();
     void schedule();
     void finish(Result<XmlValue> r);
     void sendCancelIfPossible();

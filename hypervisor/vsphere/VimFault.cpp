@@ -12,7 +12,8 @@ Error VimFault::toError() const
         e.code = QStringLiteral("soap-fault");
     } else {
         // DuplicateName is the one vim fault the service decides on: give it its own code.
-        e.code = type == QLatin1String("DuplicateName") ? toString(ErrorCode::DuplicateName) : QStringLiteral("vim-fault");
+        e.code =
+            type == QLatin1String("DuplicateName") ? toString(ErrorCode::DuplicateName) : QStringLiteral("vim-fault");
         e.vimFault = type;
     }
     e.message = message.isEmpty() ? (type.isEmpty() ? QStringLiteral("SOAP fault %1").arg(faultCode) : type) : message;

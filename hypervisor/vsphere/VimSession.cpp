@@ -26,6 +26,30 @@ Error VimSession::notConnected()
                        QStringLiteral("no vCenter connection is configured (connectTo first)"));
 }
 
+bool VimSession::isRefusal(const Error& e)
+{
+    // NotAuthenticated answering the Login itself means these credentials may not log in.
+    return e.kind == ErrorKind::Authentication || e.kind == ErrorKind::Permission ||
+           e.kind == ErrorKind::SessionExpired;
+}
+
+Error VimSession::refuse(const Error& cause)
+{
+    const QString said = cause.vimFault.isEmpty() || cause.message.contains(cause.vimFault)
+                             ? cause.message
+                             : QStringLiteral("%1: %2").arg(cause.vimFault, cause.message);
+    Error e = Error::make(ErrorKind::Authentication, ErrorCode::LoginRefused,
+                          QStringLiteral("vCenter refused the credentials of %1 at %2 (%3); no further login is "
+                                         "tried until the password is changed or an operator asks to try again")
+                              .arg(m_settings.user, m_settings.server.host(), said),
+                          cause.vimFault);
+    e.details.insert(QStringLiteral("user"), m_settings.user);
+    e.details.insert(QStringLiteral("host"), m_settings.server.host());
+    qCWarning(lcSession).noquote() << e.message;
+    m_refusal = e;
+    return e;
+}
+
 Result<void> VimSession::configure(const ConnectionSettings& settings)
 {
     QUrl url = settings.server;
@@ -73,6 +97,7 @@ void VimSession::forget()
     m_settings = ConnectionSettings();
     m_configured = false;
     m_state = State::LoggedOut;
+    m_refusal.reset();
     std::vector<Done> waiters = std::exchange(m_waiters, {});
     for (Done& w : waiters)
         w(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"),
@@ -85,6 +110,8 @@ void VimSession::ensureLoggedIn(Done done)
         return done(notConnected());
     if (m_state == State::LoggedIn)
         return done({});
+    if (m_refusal)
+        return done(*m_refusal);
     m_waiters.push_back(std::move(done));
     if (m_state == State::LoggedOut)
         startSequence(true);
@@ -96,6 +123,10 @@ void VimSession::relogin(quint64 epoch, Done done)
         return done(notConnected());
     if (m_state == State::LoggedIn && epoch < m_epoch)
         return done({}); // someone else already logged in again
+    if (m_refusal) {
+        m_state = State::LoggedOut;
+        return done(*m_refusal);
+    }
     m_waiters.push_back(std::move(done));
     if (m_state == State::LoggingIn)
         return;
@@ -180,6 +211,8 @@ void VimSession::sendLogin(quint64 generation)
                               if (r.ok() && !m_transport->hasSessionCookie())
                                   r = Error::make(ErrorKind::Transient, QStringLiteral("malformed-reply"),
                                                   QStringLiteral("Login succeeded but set no session cookie"));
+                              if (!r.ok() && isRefusal(r.error()))
+                                  r = refuse(r.error());
                               finishSequence(std::move(r));
                           });
 }

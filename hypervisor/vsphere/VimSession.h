@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QNetworkAccessManager;
@@ -20,8 +21,14 @@ class QNetworkAccessManager;
 namespace dcm::vsphere {
 
 // One vCenter session: API version negotiation (/sdk/vimServiceVersions.xml), ServiceContent, Login,
-// a keepalive that survives failed beats, and re-login after NotAuthenticated — coalesced, so that
-// concurrent calls that all find the session gone cause one Login.
+// a keepalive that survives failed beats, and re-login after NotAuthenticated — single-flight, so that
+// concurrent calls that all find the session gone cause one Login and share its result.
+//
+// One refused Login per credential: once vCenter refuses a Login (InvalidLogin, NoPermission, or
+// NotAuthenticated on the Login itself), the session remembers the refusal and answers every later
+// ensureLoggedIn()/relogin() with it at once, without sending anything — vCenter SSO locks an account
+// after a few failed logins, and a service that retries on its own would lock the team's account. Only
+// new settings (configure(): a new password) or an explicit allowLoginAgain() lift it.
 class VimSession final : public QObject
 {
     Q_OBJECT
@@ -37,6 +44,10 @@ public:
     void forget();
     bool isConfigured() const { return m_configured; }
     bool isLoggedIn() const { return m_state == State::LoggedIn; }
+    // The refusal that stops further logins, if vCenter refused the current credentials.
+    const std::optional<Error>& loginRefusal() const { return m_refusal; }
+    // An operator's explicit "try again" with the same credentials: the next call may log in once.
+    void allowLoginAgain() { m_refusal.reset(); }
 
     SoapTransport& transport() { return *m_transport; }
     const ServiceContent& content() const { return m_content; }
@@ -53,6 +64,10 @@ public:
 
     int loginCount() const { return m_logins; }
 
+    // The caller's gate for calls the adapter makes on its own (task polls); may be empty.
+    void setCallGate(CallGate gate) { m_gate = std::move(gate); }
+    const CallGate& callGate() const { return m_gate; }
+
 private:
     enum class State
     {
@@ -68,6 +83,8 @@ private:
     void finishSequence(Result<void> result);
     void beat();
     static Error notConnected();
+    static bool isRefusal(const Error& e);
+    Error refuse(const Error& cause);
 
     VsphereOptions m_options;
     SoapTransport* m_transport; // child
@@ -85,6 +102,8 @@ private:
     QTimer m_keepalive;
     int m_logins = 0;
     quint64 m_epoch = 0;
+    std::optional<Error> m_refusal;
+    CallGate m_gate;
 };
 
 } // namespace dcm::vsphere

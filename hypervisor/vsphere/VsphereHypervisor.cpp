@@ -115,6 +115,11 @@ CallId VsphereHypervisor::findByRequestKey(const QUuid& requestId, Done<std::opt
         id, std::make_unique<FindVmOperation>(*m_session, m_options, requestId, deliverLater(id, std::move(done))));
 }
 
+void VsphereHypervisor::setCallGate(CallGate gate)
+{
+    m_session->setCallGate(std::move(gate));
+}
+
 void VsphereHypervisor::cancel(CallId call)
 {
     if (auto it = m_operations.find(call); it != m_operations.end())

@@ -42,6 +42,7 @@ public:
     CallId provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done) override;
     CallId findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done) override;
     void cancel(CallId call) override;
+    void setCallGate(CallGate gate) override;
 
     // Diagnostics for tests and the admin view.
     int pendingCalls() const { return int(m_operations.size()); }

@@ -216,6 +216,23 @@ func newControlAPI(a *app) *controlAPI {
 		n := killSessions(ctx, a.client, keys)
 		return ok(map[string]interface{}{"killed": n}), nil
 	})
+	// Session expiry: {"on": true} ends every session (in the simulator too) and
+	// from then on answers NotAuthenticated to any call that needs a session and
+	// does not carry the cookie of a Login made since; {"on": false} stops that.
+	c.route(http.MethodPost, "/session/expire", func(r *http.Request) (interface{}, error) {
+		var req struct {
+			On *bool `json:"on"`
+		}
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		on := req.On == nil || *req.On
+		keys := d.setExpiry(on)
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		n := killSessions(ctx, a.client, keys)
+		return ok(map[string]interface{}{"expiry": on, "killed": n}), nil
+	})
 	c.route(http.MethodGet, "/vms", func(*http.Request) (interface{}, error) {
 		return listVMs(), nil
 	})

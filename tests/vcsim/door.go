@@ -40,6 +40,16 @@ type faultRule struct {
 
 // methods the simulator lets through without a session, but real vCenter
 // does not (it answers NotAuthenticated).
+// sessionless are the calls vCenter answers without a session: the rest get
+// NotAuthenticated from the door while session expiry is switched on and the
+// caller's cookie is not one a Login issued since.
+var sessionless = map[string]bool{
+	"RetrieveServiceContent": true,
+	"Login":                  true,
+	"LoginByToken":           true,
+	"CurrentTime":            true,
+}
+
 var sessionlessInSimulatorOnly = map[string]bool{
 	"RetrieveProperties":   true,
 	"RetrievePropertiesEx": true,
@@ -54,6 +64,10 @@ type door struct {
 	srv     *http.Server
 	tlsConf *tls.Config
 	strict  bool // NotAuthenticated for RetrieveProperties* etc. without a live session
+	// expiry: every call that needs a session gets NotAuthenticated unless its
+	// cookie came from a Login made after expiry was switched on (old cookies
+	// stay dead). Switched by /session/expire, off again by /reset.
+	expiry bool
 
 	mu          sync.Mutex
 	addr        string // host:port, fixed after the first listen
@@ -291,6 +305,7 @@ func (d *door) reset() error {
 	d.faults = make(map[string]*faultRule)
 	d.drops = make(map[string]int)
 	d.mode, d.status = modeNormal, 0
+	d.expiry = false
 	d.signalLocked()
 	d.mu.Unlock()
 	return d.up()
@@ -319,6 +334,19 @@ func (d *door) resetStats() {
 	defer d.mu.Unlock()
 	d.calls = make(map[string]int64)
 	d.total, d.connections, d.requests = 0, 0, 0
+}
+
+// setExpiry switches session expiry on (every session known so far is
+// forgotten, so its cookie stays dead) or off.
+func (d *door) setExpiry(on bool) []string {
+	var keys []string
+	if on {
+		keys = d.takeSessions()
+	}
+	d.mu.Lock()
+	d.expiry = on
+	d.mu.Unlock()
+	return keys
 }
 
 // takeSessions forgets (and returns) every session cookie the door has seen.
@@ -445,6 +473,21 @@ func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fault := newVimFault(rule.Fault, rule.Message, call.This, rule.Props)
 		writeSOAPFault(w, rule.Fault, rule.Message, fault, d.logf)
 		return
+	}
+
+	d.mu.Lock()
+	expiry := d.expiry
+	d.mu.Unlock()
+	if expiry && !sessionless[call.Method] {
+		key := sessionCookie(r)
+		d.mu.Lock()
+		_, live := d.sessions[key]
+		d.mu.Unlock()
+		if !live {
+			fault := &types.NotAuthenticated{NoPermission: types.NoPermission{Object: call.This, PrivilegeId: "System.View"}}
+			writeSOAPFault(w, "", "", fault, d.logf)
+			return
+		}
 	}
 
 	if d.strict && sessionlessInSimulatorOnly[call.Method] {

@@ -1,12 +1,15 @@
 // bench_gui: does the console's GUI thread ever freeze? A 5 ms heartbeat timer on the GUI thread records
-// the longest gap between its beats (the longest event-loop stall) while:
+// the longest gap between its beats (the longest event-loop stall; a gap is never shorter than the 5 ms
+// interval) while:
 //   inventory  20,000 VMs (plus 200 hosts, 400 datastores, 300 networks, 2,000 folders) load into the
-//              New VM pickers, five times over;
+//              New VM pickers, five times over (median and worst of the loads);
 //   hang       the hypervisor accepts calls and never answers (inventory refresh, 50 submits, a probe);
 //   drain      1,000 requests are submitted while the breaker is held open, then drain to PROVISIONED
 //              and update the request table;
 //   startup    time to first window (and to the rows on screen) with 10,000 requests in the database,
-//              each in a fresh process.
+//              each in a fresh process (median and worst of the runs).
+// A run that fails (nothing loaded, a child process that crashes or reports ok=false) fails the whole
+// benchmark: exit status 1 and "ok":false, its figures left out rather than counted as 0 ms.
 // The service runs on its own thread (ServiceHost) with the fake hypervisor (and, for startup, the real
 // SQLite store), as in the console. Goal: every stall <= 50 ms; startup <= 0.5 s.
 // Usage: QT_QPA_PLATFORM=offscreen bench_gui [--vms N] [--requests N] [--startup-requests N] [--runs N]
@@ -239,6 +242,20 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs = 120000)
     return QTest::qWaitFor(done, timeoutMs);
 }
 
+// Median and worst (largest) of a series of runs; 0 for none.
+double median(QList<double> values)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+double worst(const QList<double>& values)
+{
+    return values.isEmpty() ? 0 : *std::max_element(values.begin(), values.end());
+}
+
 int countInState(RequestTableModel* model, RequestState state)
 {
     int n = 0;
@@ -330,6 +347,7 @@ int runInteractive(int vms, int requests, int runs)
     RequestTableModel* model = window.requestsPage()->model();
     ServiceClient* client = window.client();
     window.showView(MainWindow::View::NewVm);
+    bool ok = true; // false once any scenario fails: the benchmark then exits 1
 
     // 1. 20,000 VMs into the pickers: the first connection's inventory, then refreshes.
     {
@@ -342,28 +360,39 @@ int runInteractive(int vms, int requests, int runs)
         t.start();
         beat.start();
         window.connectAtStart(benchProfile(), QStringLiteral("secret"), false);
-        const bool loaded = waitFor([&] { return form->hasInventory(); });
+        bool loaded = waitFor([&] { return form->hasInventory(); });
         const double firstMs = double(t.nsecsElapsed()) / 1e6;
-        double worst = beat.stop();
-        for (int i = 1; i < runs; ++i) {
+        const double firstStall = beat.stop();
+        QList<double> stalls;
+        if (loaded)
+            stalls << firstStall;
+        int loads = loaded ? 1 : 0;
+        for (int i = 1; i < runs && loaded; ++i) {
             QSignalSpy changed(client, &ServiceClient::inventoryChanged);
             beat.start();
             form->refreshInventory();
-            (void)waitFor([&] { return changed.count() > 0; });
+            loaded = waitFor([&] { return changed.count() > 0; });
             QTest::qWait(50); // the form applies it in the same turn; let the heartbeat see the next beats
-            worst = std::max(worst, beat.stop());
+            const double stall = beat.stop();
+            if (loaded) {
+                stalls << stall;
+                ++loads;
+            }
         }
+        ok = ok && loaded;
         profiler()->report("inventory");
         emitLine({{"scenario", "inventory"},
+                  {"ok", loaded},
                   {"vms", vms},
                   {"hosts", form->inventoryIndex().snapshot().hosts.size()},
                   {"folders", form->inventoryIndex().snapshot().folders.size()},
-                  {"loaded", loaded},
+                  {"loads", loads},
+                  {"loadsWanted", runs},
                   {"connectToPickersFilledMs", firstMs},
-                  {"refreshes", runs},
                   {"indexBuildMs", indexMs},
                   {"longestEventMs", profiler()->takeLongestEvent()},
-                  {"longestStallMs", worst}});
+                  {"longestStallMedianMs", median(stalls)},
+                  {"longestStallMs", worst(stalls)}});
     }
 
     // 2. The hypervisor hangs: calls are accepted and never answered.
@@ -381,7 +410,7 @@ int runInteractive(int vms, int requests, int runs)
         window.showView(MainWindow::View::Requests);
         while (t.elapsed() < 3000)
             QTest::qWait(100);
-        const double worst = beat.stop();
+        const double stall = beat.stop();
         int held = 0;
         onServiceThread(hv.get(), [&] { held = hv->heldCount(); });
         profiler()->report("hang");
@@ -390,18 +419,23 @@ int runInteractive(int vms, int requests, int runs)
                   {"heldCalls", held},
                   {"submitAnswersReceived", int(answers.count())},
                   {"longestEventMs", profiler()->takeLongestEvent()},
-                  {"longestStallMs", worst}});
+                  {"longestStallMs", stall}});
         onServiceThread(hv.get(), [hv] {
             hv->setHoldCalls(false);
             hv->completeAllHeld();
         });
-        (void)waitFor([&] { return countInState(model, RequestState::Provisioned) >= 50; });
+        // The held submissions must come through before the next scenario counts its own.
+        if (!waitFor([&] { return countInState(model, RequestState::Provisioned) >= 50; })) {
+            std::fprintf(stderr, "bench_gui: the 50 held submissions never reached PROVISIONED\n");
+            ok = false;
+        }
     }
 
     // 3. 1,000 requests queued while the breaker is held, then drained to PROVISIONED.
     {
         client->forceBreakerOpen(QStringLiteral("bench hold"));
-        (void)waitFor([&] { return client->breaker() && client->breaker()->state == BreakerState::ForcedOpen; });
+        const bool held =
+            waitFor([&] { return client->breaker() && client->breaker()->state == BreakerState::ForcedOpen; });
         const int before = model->rowCount();
         profiler()->takeLongestEvent();
         QElapsedTimer t;
@@ -409,7 +443,7 @@ int runInteractive(int vms, int requests, int runs)
         beat.start();
         for (int i = 0; i < requests; ++i)
             (void)client->submit(benchSpec(QStringLiteral("drain-%1").arg(i, 4, 10, QLatin1Char('0'))));
-        (void)waitFor([&] { return model->rowCount() == before + requests; });
+        const bool queued = waitFor([&] { return model->rowCount() == before + requests; });
         const double queuedMs = double(t.nsecsElapsed()) / 1e6;
         const double submitStall = beat.stop();
 
@@ -423,7 +457,9 @@ int runInteractive(int vms, int requests, int runs)
         const double drainMs = double(t.nsecsElapsed()) / 1e6;
         const double drainStall = beat.stop();
         profiler()->report("drain");
+        ok = ok && held && queued && drained;
         emitLine({{"scenario", "drain"},
+                  {"ok", held && queued && drained},
                   {"requests", requests},
                   {"submitToRowsMs", queuedMs},
                   {"submitLongestStallMs", submitStall},
@@ -435,7 +471,7 @@ int runInteractive(int vms, int requests, int runs)
     }
     window.close();
     host.stop();
-    return 0;
+    return ok ? 0 : 1;
 }
 
 // A database with `count` requests: mostly provisioned, some failed, some queued.
@@ -554,35 +590,58 @@ int runStartupSeries(int count, int runs)
         listMs = double(t.nsecsElapsed()) / 1e6;
     }
     QList<double> window, rows, events;
+    int failed = 0;
     for (int i = 0; i < runs; ++i) {
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         child.start(
             QCoreApplication::applicationFilePath(),
             {QStringLiteral("--startup-child"), db, QStringLiteral("--startup-requests"), QString::number(count)});
-        if (!child.waitForFinished(60000))
-            return 1;
-        const QJsonObject o =
-            QJsonDocument::fromJson(child.readAllStandardOutput().trimmed().split('\n').last()).object();
+        QString failure;
+        if (!child.waitForStarted(30000)) {
+            failure = QStringLiteral("did not start: %1").arg(child.errorString());
+        } else if (!child.waitForFinished(60000)) {
+            child.kill();
+            child.waitForFinished();
+            failure = QStringLiteral("no result within 60 s");
+        } else if (child.exitStatus() != QProcess::NormalExit) {
+            failure = QStringLiteral("crashed");
+        }
+        QJsonObject o;
+        for (const QByteArray& line : child.readAllStandardOutput().split('\n')) {
+            const QJsonObject candidate = QJsonDocument::fromJson(line).object();
+            if (candidate.value(QStringLiteral("scenario")).toString() == QLatin1String("startup-run"))
+                o = candidate;
+        }
+        if (failure.isEmpty() && o.isEmpty())
+            failure = QStringLiteral("printed no startup-run line");
+        if (failure.isEmpty() && !o.value(QStringLiteral("ok")).toBool())
+            failure = QStringLiteral("reported ok=false (rows never on screen)");
+        if (failure.isEmpty() && child.exitCode() != 0)
+            failure = QStringLiteral("exited with status %1").arg(child.exitCode());
+        if (!failure.isEmpty()) {
+            std::fprintf(stderr, "bench_gui: startup run %d of %d %s\n", i + 1, runs, qPrintable(failure));
+            ++failed;
+            continue; // left out of the figures: a failed run has no times to count
+        }
         window << o.value(QStringLiteral("firstWindowPaintedMs")).toDouble();
         rows << o.value(QStringLiteral("rowsPaintedMs")).toDouble();
         events << o.value(QStringLiteral("longestEventMs")).toDouble();
     }
-    std::sort(window.begin(), window.end());
-    std::sort(rows.begin(), rows.end());
-    std::sort(events.begin(), events.end());
     emitLine({{"scenario", "startup"},
+              {"ok", failed == 0},
               {"requestsInDatabase", count},
               {"databaseFillMs", double(fill.elapsed())},
               {"runs", runs},
-              {"firstWindowMedianMs", window.at(window.size() / 2)},
-              {"firstWindowMaxMs", window.back()},
-              {"rowsOnScreenMedianMs", rows.at(rows.size() / 2)},
-              {"rowsOnScreenMaxMs", rows.back()},
-              {"longestGuiEventMaxMs", events.back()},
+              {"failedRuns", failed},
+              {"firstWindowMedianMs", median(window)},
+              {"firstWindowMaxMs", worst(window)},
+              {"rowsOnScreenMedianMs", median(rows)},
+              {"rowsOnScreenMaxMs", worst(rows)},
+              {"longestGuiEventMaxMs", worst(events)},
               {"storeOpenMs", openMs},
               {"storeListAllMs", listMs}});
-    return 0;
+    return failed == 0 ? 0 : 1;
 }
 
 } // namespace

@@ -75,6 +75,14 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs)
     return true;
 }
 
+// Runs the event loop for `ms` of real time: lets the network send and answer whatever is pending.
+void runEventLoop(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 void drain(VcsimProcess& sim, const QString& dir, int requests, int concurrency)
 {
     const QString db = QStringLiteral("%1/drain-%2.sqlite").arg(dir).arg(concurrency);
@@ -131,6 +139,14 @@ void scouts(VcsimProcess& sim, const QString& dir, int cooldowns)
     sim.post(QStringLiteral("/stats/reset"));
     for (int i = 0; i < 20; ++i)
         service->submit(spec(QStringLiteral("scout-queued-%1").arg(i)));
+    // The service's loop runs before anything is counted: 30 ticks with the event loop turning between
+    // them, so whatever the submissions make it send has reached the simulator's door. The clock stands
+    // still inside the cooldown, so no scout is due yet: every call counted here is the submissions'.
+    for (int t = 0; t < 30; ++t) {
+        service->tick();
+        runEventLoop(10);
+    }
+    runEventLoop(200);
     const int submitted = sim.stats().value(QStringLiteral("total")).toInt();
     for (int c = 0; c < cooldowns; ++c) {
         // Many ticks within the cooldown, then past it: one scout per cooldown, and it fails (503).
@@ -143,13 +159,15 @@ void scouts(VcsimProcess& sim, const QString& dir, int cooldowns)
         service->tick();
         waitFor([&] { return service->breakerSnapshot().state == BreakerState::Open; }, 30000);
     }
-    const int calls = sim.stats().value(QStringLiteral("total")).toInt();
+    const QJsonObject stats = sim.stats();
+    const int calls = stats.value(QStringLiteral("total")).toInt();
     sim.post(QStringLiteral("/door/normal"));
     emitLine({{QStringLiteral("case"), QStringLiteral("scouts")},
               {QStringLiteral("cooldowns"), cooldowns},
               {QStringLiteral("callsWhileOpen"), calls},
               {QStringLiteral("callsBySubmissionsWhileOpen"), submitted},
-              {QStringLiteral("callsPerCooldown"), double(calls) / cooldowns}});
+              {QStringLiteral("callsPerCooldown"), double(calls - submitted) / cooldowns},
+              {QStringLiteral("callsByMethod"), stats.value(QStringLiteral("calls"))}});
 }
 
 // The Go peer (tests/bench/peer, govmomi) creating the same number of VMs, 8 at a time, against the

@@ -70,7 +70,12 @@ private slots:
     {
         // Whatever the door did, the same adapter works again once it is back to normal.
         m_sim.reset();
-        const Result<QDateTime> r = m_driver->probe();
+        Result<QDateTime> r = m_driver->probe();
+        if (!r.ok() && r.error().is(ErrorCode::LoginRefused)) {
+            // A refused login is remembered until the credentials are given again: never retried alone.
+            QVERIFY(m_driver->connect(m_driver->settings(1500ms)).ok());
+            r = m_driver->probe();
+        }
         QVERIFY2(r.ok(), qPrintable(errorText(r)));
         m_driver.reset();
     }
@@ -160,9 +165,11 @@ private slots:
             {"PowerOnVM_Task", "InsufficientResourcesFault", "provision", ErrorKind::Business},
         };
         for (const auto& f : faults) {
-            QTest::addRow("%s on %s", f.fault, f.method)
-                << "/fault" << injected(f.method, f.fault) << f.call << f.kind
-                << (qstrcmp(f.fault, "DuplicateName") == 0 ? "duplicate-name" : "vim-fault") << f.fault;
+            QTest::addRow("%s on %s", f.fault, f.method) << "/fault" << injected(f.method, f.fault) << f.call << f.kind
+                                                         << (qstrcmp(f.fault, "DuplicateName") == 0 ? "duplicate-name"
+                                                             : qstrcmp(f.method, "Login") == 0      ? "login-refused"
+                                                                                                    : "vim-fault")
+                                                         << f.fault;
         }
     }
     void doorModesAndFaults()
@@ -191,7 +198,7 @@ private slots:
         QCOMPARE(e.code, code);
         QCOMPARE(e.vimFault, vimFault);
         if (!vimFault.isEmpty() && path == QLatin1String("/fault"))
-            QCOMPARE(e.message, QStringLiteral("injected %1").arg(vimFault));
+            QVERIFY2(e.message.contains(QStringLiteral("injected %1").arg(vimFault)), qPrintable(e.message));
     }
 
     void sessionFaultIsRecoveredOnce()

@@ -388,6 +388,28 @@ private slots:
         QCOMPARE(parsed.value(), expected);
     }
 
+    void jsonOutOfRangeSaysTheRange()
+    {
+        const auto parsed = VmSpec::fromJson(QJsonDocument::fromJson(R"({"cpus":4294967297})").object());
+        QVERIFY(!parsed.ok());
+        QCOMPARE(parsed.error().message,
+                 QStringLiteral("cpus: the number 4294967297 is out of range (a whole number from -2147483648 to "
+                                "2147483647)"));
+    }
+
+    void jsonExactIntegersAtTheEdgesAreKept()
+    {
+        const auto parsed = VmSpec::fromJson(
+            QJsonDocument::fromJson(
+                R"({"cpus":2147483647,"coresPerSocket":-2147483648,"memoryMiB":9007199254740992,"disks":[{"sizeMiB":-9007199254740992}]})")
+                .object());
+        QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().message));
+        QCOMPARE(parsed.value().cpus, 2147483647);
+        QCOMPARE(parsed.value().coresPerSocket, -2147483647 - 1);
+        QCOMPARE(parsed.value().memoryMiB, Q_INT64_C(9007199254740992));
+        QCOMPARE(parsed.value().disks.at(0).sizeMiB, Q_INT64_C(-9007199254740992));
+    }
+
     void jsonWrongTypes_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -400,6 +422,29 @@ private slots:
                                          << QStringLiteral("got 2.5");
         QTest::newRow("cpus beyond int") << QByteArray(R"({"cpus":1e12})") << QStringList{QStringLiteral("cpus")}
                                          << QStringLiteral("out of range");
+        QTest::newRow("cpus below int") << QByteArray(R"({"cpus":-2147483649})") << QStringList{QStringLiteral("cpus")}
+                                        << QStringLiteral("cpus: the number -2147483649 is out of range");
+        QTest::newRow("cpus that would wrap to 1")
+            << QByteArray(R"({"cpus":4294967297})") << QStringList{QStringLiteral("cpus")}
+            << QStringLiteral("cpus: the number 4294967297 is out of range");
+        QTest::newRow("fractional cores")
+            << QByteArray(R"({"coresPerSocket":1e-7})") << QStringList{QStringLiteral("coresPerSocket")}
+            << QStringLiteral("coresPerSocket: expected a whole number");
+        // Read as a double it would round to 2^53 and pass; it must not become another number.
+        QTest::newRow("memory one past exact")
+            << QByteArray(R"({"memoryMiB":9007199254740993})") << QStringList{QStringLiteral("memoryMiB")}
+            << QStringLiteral("memoryMiB: the number 9007199254740993 is out of range");
+        QTest::newRow("memory beyond int64")
+            << QByteArray(R"({"memoryMiB":99999999999999999999})") << QStringList{QStringLiteral("memoryMiB")}
+            << QStringLiteral("memoryMiB: the number 1e+20 is out of range");
+        QTest::newRow("memory 1e300") << QByteArray(R"({"memoryMiB":1e300})")
+                                      << QStringList{QStringLiteral("memoryMiB")} << QStringLiteral("out of range");
+        QTest::newRow("disk size at int64 max")
+            << QByteArray(R"({"disks":[{"sizeMiB":9223372036854775807}]})")
+            << QStringList{QStringLiteral("disks[0].sizeMiB")} << QStringLiteral("disks[0].sizeMiB: the number");
+        QTest::newRow("fractional disk size")
+            << QByteArray(R"({"disks":[{"sizeMiB":1024.5}]})") << QStringList{QStringLiteral("disks[0].sizeMiB")}
+            << QStringLiteral("disks[0].sizeMiB: expected a whole number, got 1024.5");
         QTest::newRow("memory as bool") << QByteArray(R"({"memoryMiB":true})")
                                         << QStringList{QStringLiteral("memoryMiB")} << QStringLiteral("got true");
         QTest::newRow("name as number") << QByteArray(R"({"name":5})") << QStringList{QStringLiteral("name")}

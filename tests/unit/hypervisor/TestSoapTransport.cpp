@@ -1,10 +1,10 @@
 #include "FakeVcenter.h"
+#include "ManualDeadlines.h"
 
 #include "hypervisor/vsphere/ReturnValueReader.h"
 #include "hypervisor/vsphere/SoapTransport.h"
 #include "hypervisor/vsphere/VimRequests.h"
 
-#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QTest>
@@ -51,6 +51,7 @@ class TestSoapTransport : public QObject
     FakeVcenter* m_server = nullptr;
     QNetworkAccessManager* m_nam = nullptr;
     SoapTransport* m_transport = nullptr;
+    std::shared_ptr<ManualDeadlines> m_deadlines;
     ReturnValueReader m_reader;
 
     // Posts and waits for the verdict; records whether `done` came from inside post().
@@ -84,6 +85,9 @@ private slots:
         m_transport->setEndpoint(m_server->sdkUrl());
         m_transport->setApiVersion(QStringLiteral("6.5"));
         m_transport->setLimits(1 << 20, 2000ms);
+        // Deadlines pass only when a test says so: no test here waits for real time.
+        m_deadlines = std::make_shared<ManualDeadlines>();
+        m_transport->setDeadlineTimers(m_deadlines);
     }
     void cleanup()
     {
@@ -135,13 +139,24 @@ private slots:
         m_server->serve("CurrentTime", hang);
         m_server->serve("CreateVM_Task", hang);
         m_transport->setLimits(1 << 20, 300ms);
-        QElapsedTimer clock;
-        clock.start();
-        const Result<void> r = post(idempotent ? VimRequests::currentTime() : createVm());
-        QVERIFY(!r.ok());
-        QCOMPARE(r.error().code, QStringLiteral("timeout"));
-        QCOMPARE(r.error().kind, kind);
-        QVERIFY(clock.elapsed() >= 250 && clock.elapsed() < 5000);
+        std::optional<Result<void>> result;
+        m_transport->post(idempotent ? VimRequests::currentTime() : createVm(), m_reader,
+                          [&](Result<void> r) { result = std::move(r); });
+        QCOMPARE(m_deadlines->armedCount(), 1);
+        QCOMPARE(m_deadlines->longestArmed(), 300ms);
+        // The server has the whole request (so it was sent) and never answers.
+        QTRY_COMPARE(m_server->count(idempotent ? "CurrentTime" : "CreateVM_Task"), 1);
+        m_deadlines->advance(299ms);
+        QCoreApplication::processEvents();
+        QVERIFY(!result.has_value()); // not before the deadline
+        m_deadlines->advance(1ms);
+        QTRY_VERIFY(result.has_value());
+        QVERIFY(!result->ok());
+        QCOMPARE(result->error().code, QStringLiteral("timeout"));
+        QCOMPARE(result->error().kind, kind);
+        QVERIFY(result->error().message.contains(QLatin1String("within 300 ms")));
+        QCOMPARE(m_transport->pendingCount(), 0);
+        QCOMPARE(m_deadlines->armedCount(), 0);
     }
 
     // Qt re-sends a POST whose connection closed before any reply; CreateVM_Task must never be sent twice.
@@ -222,13 +237,12 @@ private slots:
     {
         QFETCH(QString, file);
         m_server->serve("CurrentTime", FakeVcenter::file(file));
-        QElapsedTimer clock;
-        clock.start();
         const Result<void> r = post(VimRequests::currentTime());
         QVERIFY(!r.ok());
         QCOMPARE(r.error().code, QStringLiteral("malformed-reply"));
         QCOMPARE(r.error().kind, ErrorKind::Transient);
-        QVERIFY(clock.elapsed() < 2000);
+        // The verdict came from the reply itself: no deadline was let pass, and none is left armed.
+        QCOMPARE(m_deadlines->armedCount(), 0);
         QVERIFY(!r.error().message.contains(QLatin1String("root:")));
     }
 

@@ -1,7 +1,9 @@
 #include "FakeVcenter.h"
 #include "InventoryFixture.h"
+#include "ManualDeadlines.h"
 #include "TestSignals.h"
 
+#include "hypervisor/vsphere/SoapTransport.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QRegularExpression>
@@ -48,6 +50,7 @@ class TestVsphereHypervisor : public QObject
 
     FakeVcenter* m_server = nullptr;
     VsphereHypervisor* m_hv = nullptr;
+    std::shared_ptr<ManualDeadlines> m_deadlines;
 
     template <class T, class Start> Result<T> run(Start start, int timeoutMs = 15000)
     {
@@ -135,6 +138,12 @@ private slots:
         options.taskPollMin = 10ms;
         options.taskPollMax = 40ms;
         m_hv = new VsphereHypervisor(options);
+        // Call deadlines pass only when a test moves them on: no test here waits for real time. The
+        // adapter has one transport for its life; it is reached the way Qt lets tests reach a child.
+        auto* transport = m_hv->findChild<vsphere::SoapTransport*>();
+        QVERIFY(transport);
+        m_deadlines = std::make_shared<ManualDeadlines>();
+        transport->setDeadlineTimers(m_deadlines);
     }
     void cleanup()
     {
@@ -188,9 +197,18 @@ private slots:
     {
         QVERIFY(connect(400ms).ok());
         m_server->serve("CurrentTime", hang());
-        const Result<QDateTime> r = run<QDateTime>([&](auto done) { m_hv->probe(done); });
-        QCOMPARE(r.error().kind, ErrorKind::Transient);
-        QCOMPARE(r.error().code, QStringLiteral("timeout"));
+        Capture<Result<QDateTime>> c;
+        m_hv->probe(c.done());
+        QTRY_COMPARE(m_server->count("CurrentTime"), 1);
+        QCOMPARE(m_deadlines->longestArmed(), 400ms); // the connection's call timeout
+        m_deadlines->advance(399ms);
+        QCoreApplication::processEvents();
+        QVERIFY(!c.has());
+        m_deadlines->advance(1ms);
+        QTRY_VERIFY(c.has());
+        QCOMPARE(c.calls, 1);
+        QCOMPARE(c.result->error().kind, ErrorKind::Transient);
+        QCOMPARE(c.result->error().code, QStringLiteral("timeout"));
     }
 
     void cancelAHangingCall()

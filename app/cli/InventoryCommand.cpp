@@ -1,0 +1,117 @@
+#include "InventoryCommand.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace dcm::ctl {
+
+InventoryCommand::~InventoryCommand() = default;
+
+void InventoryCommand::start()
+{
+    static const QList<std::pair<QString, InventoryKind>> kinds{
+        {QStringLiteral("datacenters"), InventoryKind::Datacenters},
+        {QStringLiteral("clusters"), InventoryKind::Clusters},
+        {QStringLiteral("pools"), InventoryKind::ResourcePools},
+        {QStringLiteral("hosts"), InventoryKind::Hosts},
+        {QStringLiteral("datastores"), InventoryKind::Datastores},
+        {QStringLiteral("networks"), InventoryKind::Networks},
+        {QStringLiteral("folders"), InventoryKind::Folders},
+        {QStringLiteral("vms"), InventoryKind::Vms},
+    };
+    InventoryKinds wanted;
+    if (options().arguments.isEmpty()) {
+        wanted = allInventoryKinds();
+    } else {
+        for (const QString& arg : std::as_const(options().arguments)) {
+            const auto it = std::find_if(kinds.cbegin(), kinds.cend(), [&](const auto& k) {
+                return k.first == arg.toLower() || k.first.chopped(1) == arg.toLower();
+            });
+            if (it == kinds.cend())
+                return (void)fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-kind"),
+                                              QStringLiteral("unknown inventory kind '%1' (datacenters, clusters, "
+                                                             "pools, hosts, datastores, networks, folders, vms)")
+                                                  .arg(arg)));
+            wanted |= it->second;
+        }
+    }
+    connection().withPassword([this, wanted](Result<ConnectionSettings> c) {
+        if (!c.ok())
+            return (void)fail(c.error());
+        m_hypervisor = connection().makeHypervisor();
+        m_hypervisor->connectTo(c.value(), [this, wanted](Result<AboutInfo> about) {
+            if (!about.ok())
+                return (void)fail(about.error());
+            m_hypervisor->inventory(wanted, [this, wanted](Result<InventorySnapshot> inv) {
+                if (!inv.ok())
+                    return (void)fail(inv.error());
+                print(inv.value(), wanted);
+                m_hypervisor->disconnectFrom([this](Result<void>) { finish(ExitOk); });
+            });
+        });
+    });
+}
+
+void InventoryCommand::print(const InventorySnapshot& s, InventoryKinds wanted)
+{
+    QJsonObject doc{{QStringLiteral("fetchedAt"), isoTime(s.fetchedAt)}};
+    QString text;
+    const auto item = [](const InventoryItem& i) {
+        return QJsonObject{
+            {QStringLiteral("name"), i.name}, {QStringLiteral("path"), i.path}, {QStringLiteral("moref"), i.ref}};
+    };
+    const auto section = [&](InventoryKind kind, const QString& key, const auto& list, auto extra) {
+        if (!wanted.testFlag(kind))
+            return;
+        QJsonArray arr;
+        text += QStringLiteral("%1 (%2)\n").arg(key).arg(list.size());
+        for (const auto& i : list) {
+            QJsonObject o = item(i);
+            extra(o, i);
+            arr.append(o);
+            text += QStringLiteral("  %1  %2\n").arg(i.ref.leftJustified(16), i.path);
+        }
+        doc.insert(key, arr);
+    };
+    section(InventoryKind::Datacenters, QStringLiteral("datacenters"), s.datacenters,
+            [](QJsonObject&, const DatacenterInfo&) {});
+    section(InventoryKind::Clusters, QStringLiteral("clusters"), s.clusters,
+            [](QJsonObject& o, const ClusterInfo& cluster) {
+                o.insert(QStringLiteral("totalCpuMhz"), cluster.totalCpuMhz);
+                o.insert(QStringLiteral("totalMemoryBytes"), cluster.totalMemoryBytes);
+            });
+    section(InventoryKind::ResourcePools, QStringLiteral("pools"), s.resourcePools,
+            [](QJsonObject& o, const ResourcePoolInfo& p) { o.insert(QStringLiteral("owner"), p.ownerRef); });
+    section(InventoryKind::Hosts, QStringLiteral("hosts"), s.hosts, [](QJsonObject& o, const HostInfo& h) {
+        o.insert(QStringLiteral("cluster"), h.clusterRef);
+        o.insert(QStringLiteral("connectionState"), h.connectionState);
+        o.insert(QStringLiteral("cpuCores"), h.cpuCores);
+        o.insert(QStringLiteral("cpuMhzTotal"), h.cpuMhzTotal);
+        o.insert(QStringLiteral("cpuMhzUsed"), h.cpuMhzUsed);
+        o.insert(QStringLiteral("memoryBytes"), h.memoryBytes);
+        o.insert(QStringLiteral("memoryUsedMiB"), h.memoryUsedMiB);
+    });
+    section(InventoryKind::Datastores, QStringLiteral("datastores"), s.datastores,
+            [](QJsonObject& o, const DatastoreInfo& d) {
+                o.insert(QStringLiteral("type"), d.type);
+                o.insert(QStringLiteral("capacityBytes"), d.capacityBytes);
+                o.insert(QStringLiteral("freeBytes"), d.freeBytes);
+                o.insert(QStringLiteral("accessible"), d.accessible);
+            });
+    section(InventoryKind::Networks, QStringLiteral("networks"), s.networks,
+            [](QJsonObject& o, const NetworkInfo& n) { o.insert(QStringLiteral("distributed"), n.distributed); });
+    section(InventoryKind::Folders, QStringLiteral("folders"), s.folders, [](QJsonObject&, const FolderInfo&) {});
+    section(InventoryKind::Vms, QStringLiteral("vms"), s.vms, [](QJsonObject& o, const VmInfo& v) {
+        o.insert(QStringLiteral("powerState"), v.powerState);
+        o.insert(QStringLiteral("cpus"), v.cpus);
+        o.insert(QStringLiteral("memoryMiB"), v.memoryMiB);
+        o.insert(QStringLiteral("guestId"), v.guestId);
+        o.insert(QStringLiteral("instanceUuid"), v.instanceUuid);
+        o.insert(QStringLiteral("requestId"), v.requestId);
+    });
+    out().document(doc, text);
+}
+
+} // namespace dcm::ctl
