@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Screenshots of the console for docs/screenshots/ (shown in the README), taken under Xvfb against the
-# bundled vCenter simulator. Each scene is a real console session (dcm-console --screenshot DIR
-# --screenshot-scene SCENE), which grabs its views with QWidget::grab() once the moment is reached:
+# bundled vCenter simulator. Each scene is a real console window in a scripted session of
+# dcm-screenshots (tests/tools/screenshots: built with the tests, never installed, and refusing any server
+# but the simulator this script starts), which grabs its views with QWidget::grab() once the moment is
+# reached:
 #
 #   outage    the simulator refuses connections: the breaker opens; a request typed in is queued
 #             -> new-vm-queued.png, breaker-open.png, requests-queued.png
@@ -13,7 +15,7 @@
 #             -> thumbprint-mismatch.png
 #
 # Usage: scripts/screenshots.sh [OUTPUT_DIR]   (default docs/screenshots; build dir: $DCM_BUILD_DIR or build)
-# Needs: xvfb-run, jq, curl; the targets dcm-console, dcmctl and dcm_vcsim (built here if missing).
+# Needs: xvfb-run, jq, curl; the targets dcm-screenshots, dcmctl and dcm_vcsim (built here if missing).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DCM_BUILD_DIR:-$root/build}"
@@ -21,14 +23,14 @@ out="${1:-$root/docs/screenshots}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
-for tool in xvfb-run jq curl; do
-    command -v "$tool" >/dev/null || { echo "screenshots: $tool is required" >&2; exit 1; }
+for need in xvfb-run jq curl; do
+    command -v "$need" >/dev/null || { echo "screenshots: $need is required" >&2; exit 1; }
 done
-console="$build/app/console/dcm-console"
+tool="$build/tests/tools/screenshots/dcm-screenshots"
 dcmctl="$build/app/cli/dcmctl"
 export DCM_VCSIM_BIN="$build/tests/vcsim/dcm-vcsim"
-if [ ! -x "$console" ] || [ ! -x "$dcmctl" ] || [ ! -x "$DCM_VCSIM_BIN" ]; then
-    cmake --build "$build" --target dcm-console dcmctl dcm_vcsim -j2
+if [ ! -x "$tool" ] || [ ! -x "$dcmctl" ] || [ ! -x "$DCM_VCSIM_BIN" ]; then
+    cmake --build "$build" --target dcm-screenshots dcmctl dcm_vcsim -j2
 fi
 
 state="$(mktemp -d)"
@@ -41,13 +43,13 @@ trap cleanup EXIT
 "$root/scripts/vcsim-fixture.sh" start "$state/vcsim" >/dev/null
 info="$state/vcsim/vcsim.json"
 control="$(jq -r .control "$info")"
+# For dcmctl; dcm-screenshots reads the simulator's state file itself (and refuses if these differ).
 export DCM_SERVER="$(jq -r .url "$info")"
 export DCM_USER="$(jq -r .username "$info")"
 export DCM_THUMBPRINT="$(jq -r .thumbprint "$info")"
 DCM_PASSWORD="$(jq -r .password "$info")"
 export DCM_PASSWORD
 export DCM_DB="$state/requests.sqlite"
-# No keyring under Xvfb here: the console must not wait for one.
 export QT_LOGGING_RULES="${QT_LOGGING_RULES:-dcm.*.info=false}"
 door() { curl -fsS -X POST "$control/door/$1" >/dev/null; }
 
@@ -67,7 +69,7 @@ submit cache-01 --datastore NoSuchDatastore --wait 120 || true
 
 shoot() { # scene
     echo "screenshots: scene $1"
-    xvfb-run -a -s "-screen 0 1600x1000x24" "$console" --screenshot "$out" --screenshot-scene "$1"
+    xvfb-run -a -s "-screen 0 1600x1000x24" "$tool" --vcsim-state "$info" --db "$DCM_DB" --out "$out" --scene "$1"
 }
 
 # An outage: requests accepted while vCenter refuses connections wait in the queue.
@@ -82,8 +84,8 @@ door up
 shoot main
 shoot dark
 
-# First contact without a pinned thumbprint: the trust dialog.
-DCM_THUMBPRINT="" shoot trust
+# First contact without a pinned thumbprint: the trust dialog (the tool connects unpinned in this scene).
+shoot trust
 
 # The certificate changes under the pinned thumbprint: the red stop.
 curl -fsS -X POST "$control/cert/rotate" >/dev/null

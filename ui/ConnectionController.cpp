@@ -26,7 +26,7 @@ void ConnectionController::setProfile(const ConnectionProfile& profile, bool per
 {
     m_profile = profile;
     m_persist = persist;
-    m_stoppedOn.clear();
+    m_stoppedOn.reset();
     if (persist) {
         m_settings->saveProfile(profile);
         m_settings->setLastProfileName(profile.displayName());
@@ -55,7 +55,7 @@ void ConnectionController::connectWithPassword(const ConnectionProfile& profile,
 
 void ConnectionController::reconnect()
 {
-    m_stoppedOn.clear();
+    m_stoppedOn.reset();
     ConnectionSettings settings = m_profile.toSettings();
     if (m_sessionPassword.isEmpty()) {
         m_client->connectWithStoredPassword(settings);
@@ -112,7 +112,7 @@ void ConnectionController::askPassword(const QString& reason)
         m_sessionPassword = dialog->password();
         ConnectionSettings settings = m_profile.toSettings();
         settings.password = m_sessionPassword;
-        m_stoppedOn.clear();
+        m_stoppedOn.reset();
         m_client->connectWithPassword(settings, dialog->remember());
     });
     present(dialog);
@@ -125,13 +125,13 @@ void ConnectionController::onConnectionChanged(const ConnectionStatus& status)
     const Error& e = *status.error;
     switch (e.kind) {
     case ErrorKind::Trust: {
-        const QString key = e.code + e.details.value(QStringLiteral("actualThumbprint")).toString();
-        if (key == m_stoppedOn)
+        // The typed code decides which stop this is; the thumbprints in `details` are only shown.
+        const bool mismatch = e.is(ErrorCode::ThumbprintMismatch);
+        const TrustStop stop{mismatch, e.details.value(QStringLiteral("actualThumbprint")).toString()};
+        if (m_stoppedOn == stop)
             return; // shown already for this attempt (later calls report the same stop)
-        m_stoppedOn = key;
-        const bool pinned = !e.details.value(QStringLiteral("expectedThumbprint")).toString().isEmpty() ||
-                            e.is(ErrorCode::ThumbprintMismatch);
-        if (pinned)
+        m_stoppedOn = stop;
+        if (mismatch)
             showMismatch(e);
         else
             showTrust(e);

@@ -58,7 +58,13 @@ private:
     bool m_persist = true;
     QString m_sessionPassword; // memory only: to reconnect after a trust decision without asking again
     QPointer<QDialog> m_dialog;
-    QString m_stoppedOn; // the trust problem already shown for this attempt: not shown twice
+    struct TrustStop
+    {
+        bool mismatch = false;
+        QString presentedThumbprint;
+        friend bool operator==(const TrustStop&, const TrustStop&) = default;
+    };
+    std::optional<TrustStop> m_stoppedOn; // the trust problem already shown for this attempt: not shown twice
 };
 
 } // namespace dcm

@@ -1,9 +1,9 @@
 #include "ui/DiskListEditor.h"
 
 #include "ui/FieldNote.h"
+#include "ui/NumberField.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -37,9 +37,10 @@ DiskListEditor::DiskListEditor(QWidget* parent)
     addRow->addStretch(1);
     layout->addLayout(addRow);
     connect(m_add, &QPushButton::clicked, this, [this] {
-        addDisk(DiskSpec{m_rows.isEmpty()                  ? 40 * 1024
-                         : m_rows.back().size->value() > 0 ? qint64(m_rows.back().size->value() * mibPerGib)
-                                                           : 10 * 1024,
+        const std::optional<double> last = m_rows.isEmpty() ? std::nullopt : m_rows.back().size->value();
+        addDisk(DiskSpec{m_rows.isEmpty()    ? 40 * 1024
+                         : last && *last > 0 ? qRound64(*last * mibPerGib)
+                                             : 10 * 1024,
                          true});
         m_rows.back().size->setFocus();
         m_rows.back().size->selectAll();
@@ -56,11 +57,13 @@ void DiskListEditor::addDisk(const DiskSpec& disk)
     auto* h = new QHBoxLayout;
     h->setSpacing(6);
     row.label = new QLabel(row.container);
-    row.size = new QDoubleSpinBox(row.container);
+    row.size = new NumberField(row.container);
     row.size->setObjectName(QStringLiteral("diskSize"));
     row.size->setDecimals(1);
-    // Above the 62 TiB limit, so that the domain's message explains the limit instead of a silent clamp.
-    row.size->setRange(0, 64 * 1024);
+    // The arrows stay within the domain's limits; a size typed beyond them stays as typed and the
+    // domain's message explains the limit.
+    row.size->setRange(0, double(VmSpec::maxDiskMiB) / mibPerGib);
+    row.size->setLimits(-1e9, 1e9);
     row.size->setSingleStep(1);
     row.size->setSuffix(tr(" GiB"));
     row.size->setValue(double(disk.sizeMiB) / mibPerGib);
@@ -99,7 +102,7 @@ void DiskListEditor::addDisk(const DiskSpec& disk)
     setTabOrder(row.remove, m_add);
 
     QWidget* container = row.container;
-    connect(row.size, &QDoubleSpinBox::valueChanged, this, &DiskListEditor::changed);
+    connect(row.size, &NumberField::valueChanged, this, &DiskListEditor::changed);
     connect(row.provisioning, &QComboBox::currentIndexChanged, this, &DiskListEditor::changed);
     connect(row.remove, &QToolButton::clicked, this, [this, container] {
         for (int i = 0; i < m_rows.size(); ++i)
@@ -142,8 +145,18 @@ QList<DiskSpec> DiskListEditor::disks() const
 {
     QList<DiskSpec> result;
     for (const Row& r : m_rows)
-        result.append(DiskSpec{qRound64(r.size->value() * mibPerGib), r.provisioning->currentData().toBool()});
+        result.append(
+            DiskSpec{qRound64(r.size->value().value_or(0) * mibPerGib), r.provisioning->currentData().toBool()});
     return result;
+}
+
+QList<FieldProblem> DiskListEditor::sizeProblems() const
+{
+    QList<FieldProblem> problems;
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (const QString p = m_rows.at(i).size->problem(); !p.isEmpty())
+            problems.append(FieldProblem{QStringLiteral("disks[%1].sizeMiB").arg(i), p});
+    return problems;
 }
 
 void DiskListEditor::setDisks(const QList<DiskSpec>& disks)
@@ -172,7 +185,7 @@ void DiskListEditor::setProblems(const QStringList& general, const QHash<int, QS
         m_rows.at(i).note->setMessages(perDisk.value(i));
 }
 
-QDoubleSpinBox* DiskListEditor::sizeEditor(int index) const
+NumberField* DiskListEditor::sizeEditor(int index) const
 {
     return index < 0 || index >= m_rows.size() ? nullptr : m_rows.at(index).size;
 }

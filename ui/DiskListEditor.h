@@ -7,7 +7,6 @@
 #include <QWidget>
 
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QPushButton;
 class QToolButton;
@@ -16,6 +15,7 @@ class QVBoxLayout;
 namespace dcm {
 
 class FieldNote;
+class NumberField;
 
 // The VM's disks: one row per disk (size in GiB, thin or thick provisioning, remove), "Add disk", and
 // the domain's problems next to the disk they concern.
@@ -26,14 +26,17 @@ class DiskListEditor final : public QWidget
 public:
     explicit DiskListEditor(QWidget* parent = nullptr);
 
+    // A size that is not a number counts as 0 MiB here; sizeProblems() says why.
     QList<DiskSpec> disks() const;
+    // Sizes that are not numbers, as "disks[i].sizeMiB" problems.
+    QList<FieldProblem> sizeProblems() const;
     void setDisks(const QList<DiskSpec>& disks);
     int count() const { return int(m_rows.size()); }
     // Problems for the whole list ("disks") and per disk ("disks[i].sizeMiB").
     void setProblems(const QStringList& general, const QHash<int, QStringList>& perDisk);
     qint64 totalMiB() const;
 
-    QDoubleSpinBox* sizeEditor(int index) const;
+    NumberField* sizeEditor(int index) const;
     QPushButton* addButton() const { return m_add; }
     QWidget* firstFocusWidget() const;
     QWidget* lastFocusWidget() const;
@@ -49,7 +52,7 @@ private:
     {
         QWidget* container = nullptr;
         QLabel* label = nullptr;
-        QDoubleSpinBox* size = nullptr;
+        NumberField* size = nullptr;
         QComboBox* provisioning = nullptr;
         QToolButton* remove = nullptr;
         FieldNote* note = nullptr;

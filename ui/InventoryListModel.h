@@ -1,8 +1,9 @@
 #pragma once
 
+#include "ui/PlacementCascade.h"
+
 #include <QAbstractListModel>
 #include <QHash>
-#include <QIcon>
 #include <QList>
 
 namespace dcm {
@@ -15,15 +16,7 @@ class InventoryListModel final : public QAbstractListModel
     Q_OBJECT
 
 public:
-    struct Entry
-    {
-        QString text;
-        QString value; // what goes into the spec
-        QString ref;   // the inventory reference
-        QString toolTip;
-        bool enabled = true;
-        int kind = 0;
-    };
+    using Entry = PlacementChoice;
     enum Role
     {
         ValueRole = Qt::UserRole + 1,

@@ -25,9 +25,11 @@
 
 namespace dcm {
 
-MainWindow::MainWindow(ProvisioningService* service, QWidget* parent)
-    : QMainWindow(parent), m_settings(std::make_unique<UiSettings>()), m_client(new ServiceClient(service, this))
+MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
+    : QMainWindow(parent), m_settings(std::make_unique<UiSettings>()), m_client(client.release())
 {
+    Q_ASSERT(m_client);
+    m_client->setParent(this);
     StateStyle::ensureResources();
     setObjectName(QStringLiteral("mainWindow"));
     QIcon appIcon;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/service/ProvisioningService.h"
+#include "app/service/ServiceTypes.h"
 #include "ui/ConnectionProfile.h"
 
 #include <QMainWindow>
@@ -25,7 +25,7 @@ class VmSpecForm;
 
 // The operator console's window: the requests, the New VM form and the breaker dashboard as tabs, a
 // status bar that always shows server, user, breaker state and queue depth, and the connection flow.
-// It talks to the service (on its own thread) only through ServiceClient.
+// It talks to the service (on its own thread) only through ServiceClient, which it owns.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -38,7 +38,7 @@ public:
         Dashboard = 2,
     };
 
-    explicit MainWindow(ProvisioningService* service, QWidget* parent = nullptr);
+    explicit MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Connects once the window is up: with the environment's password when given, else the keychain's.

@@ -1,22 +1,28 @@
 #include "ui/ServiceClient.h"
 
+// The one ui source that names the service: everything else in ui/ sees ServiceClient and value types.
+#include "app/service/ProvisioningService.h"
+#include "app/service/ServiceHost.h"
+
 #include <QCoreApplication>
 
 namespace dcm {
 
-ServiceClient::ServiceClient(ProvisioningService* service, QObject* parent) : QObject(parent), m_service(service)
+ServiceClient::ServiceClient(ServiceHost& host, QObject* parent) : ServiceClient(*host.service(), parent)
+{}
+
+ServiceClient::ServiceClient(ProvisioningService& service, QObject* parent) : QObject(parent), m_service(&service)
 {
-    Q_ASSERT(service);
     using PS = ProvisioningService;
     // Across threads these connections are queued: every slot below runs on the GUI thread.
-    connect(service, &PS::initialized, this, &ServiceClient::initialized);
-    connect(service, &PS::submitAnswered, this, &ServiceClient::submitAnswered);
-    connect(service, &PS::requestChanged, this, &ServiceClient::requestChanged);
-    connect(service, &PS::requestProgress, this, &ServiceClient::requestProgress);
-    connect(service, &PS::requestsLoaded, this, &ServiceClient::requestsLoaded);
+    connect(&service, &PS::initialized, this, &ServiceClient::initialized);
+    connect(&service, &PS::submitAnswered, this, &ServiceClient::submitAnswered);
+    connect(&service, &PS::requestChanged, this, &ServiceClient::requestChanged);
+    connect(&service, &PS::requestProgress, this, &ServiceClient::requestProgress);
+    connect(&service, &PS::requestsLoaded, this, &ServiceClient::requestsLoaded);
     m_publishTimer.setSingleShot(true);
     connect(&m_publishTimer, &QTimer::timeout, this, &ServiceClient::publishState);
-    connect(service, &PS::breakerChanged, this, [this](const BreakerSnapshot& snapshot) {
+    connect(&service, &PS::breakerChanged, this, [this](const BreakerSnapshot& snapshot) {
         if (snapshot.latencySamples > 0 && (!m_breaker || snapshot.succeeded != m_breaker->succeeded)) {
             m_latency.append({snapshot.latencyP50, snapshot.latencyP90, snapshot.latencyP99});
             if (m_latency.size() > maxLatencySamples)
@@ -27,30 +33,32 @@ ServiceClient::ServiceClient(ProvisioningService* service, QObject* parent) : QO
         m_breakerDirty = true;
         publishState();
     });
-    connect(service, &PS::breakerTransitioned, this, &ServiceClient::breakerTransitioned);
-    connect(service, &PS::queueDepthChanged, this, [this](int depth) {
+    connect(&service, &PS::breakerTransitioned, this, &ServiceClient::breakerTransitioned);
+    connect(&service, &PS::queueDepthChanged, this, [this](int depth) {
         m_queueDepth = depth;
         m_queueDirty = true;
         publishState();
     });
-    connect(service, &PS::queuePausedChanged, this, [this](bool paused) {
+    connect(&service, &PS::queuePausedChanged, this, [this](bool paused) {
         m_paused = paused;
         Q_EMIT queuePausedChanged(paused);
     });
-    connect(service, &PS::inventoryChanged, this, [this](const InventorySnapshot& inventory) {
+    connect(&service, &PS::inventoryChanged, this, [this](const InventorySnapshot& inventory) {
         m_inventory = inventory;
         Q_EMIT inventoryChanged(inventory);
     });
-    connect(service, &PS::inventoryFailed, this, &ServiceClient::inventoryFailed);
-    connect(service, &PS::connectionChanged, this, [this](const ConnectionStatus& status) {
+    connect(&service, &PS::inventoryFailed, this, &ServiceClient::inventoryFailed);
+    connect(&service, &PS::connectionChanged, this, [this](const ConnectionStatus& status) {
         m_connection = status;
         Q_EMIT connectionChanged(status);
     });
-    connect(service, &PS::passwordRequired, this, &ServiceClient::passwordRequired);
-    connect(service, &PS::credentialNotice, this, &ServiceClient::credentialNotice);
-    connect(service, &PS::storageFailed, this, &ServiceClient::storageFailed);
-    connect(service, &PS::requestSettled, this, &ServiceClient::requestSettled);
+    connect(&service, &PS::passwordRequired, this, &ServiceClient::passwordRequired);
+    connect(&service, &PS::credentialNotice, this, &ServiceClient::credentialNotice);
+    connect(&service, &PS::storageFailed, this, &ServiceClient::storageFailed);
+    connect(&service, &PS::requestSettled, this, &ServiceClient::requestSettled);
 }
+
+ServiceClient::~ServiceClient() = default;
 
 QList<ServiceClient::LatencySample> ServiceClient::latencySince(quint64& sequence) const
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/service/ProvisioningService.h"
+#include "app/service/ServiceTypes.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -12,10 +12,15 @@
 
 namespace dcm {
 
+class ProvisioningService;
+class ServiceHost;
+
 // The GUI's one handle on the provisioning service, which lives on its own thread. Every call is posted
 // to the service (QueuedConnection) and returns at once; answers come back as the service's signals,
 // re-emitted here on the GUI thread, or as a reply callback run on the GUI thread. It also keeps the
 // latest connection, breaker, queue and inventory values so that views created later can start from them.
+// The service itself is never handed out: the widgets see value types (ServiceTypes.h) and this class
+// only, so no widget can call into an object that lives on another thread.
 //
 // breakerChanged and queueDepthChanged come after every call and every submit: in a burst (a queue of
 // 1,000 draining) they are passed on at most every `stateThrottleMs`, the latest value always last.
@@ -32,9 +37,12 @@ public:
     static constexpr int maxLatencySamples = 240;
     static constexpr int stateThrottleMs = 100;
 
-    explicit ServiceClient(ProvisioningService* service, QObject* parent = nullptr);
-
-    ProvisioningService* service() const { return m_service; }
+    // The console: the service on ServiceHost's thread.
+    explicit ServiceClient(ServiceHost& host, QObject* parent = nullptr);
+    // A service on this thread (the GUI tests drive its clock and ticks themselves); the calls are still
+    // posted, so that every answer arrives later through the event loop as it does in the console.
+    explicit ServiceClient(ProvisioningService& service, QObject* parent = nullptr);
+    ~ServiceClient() override;
 
     const ConnectionStatus& connection() const { return m_connection; }
     const std::optional<BreakerSnapshot>& breaker() const { return m_breaker; }

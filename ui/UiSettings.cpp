@@ -2,12 +2,38 @@
 
 #include "app/service/AppInfo.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
 namespace dcm {
 
 namespace {
 
 const QString kProfiles = QStringLiteral("connection/profiles");
 const QString kLastProfile = QStringLiteral("connection/lastProfile");
+
+// Creates the settings file owner-only before QSettings first writes it, or narrows an existing one.
+// QSettings saves through QSaveFile, which gives the new file the permissions of the one it replaces:
+// once the file is 0600, it stays 0600.
+void makeOwnerOnly(const QString& path)
+{
+    if (path.isEmpty() || !QFileInfo(path).isAbsolute())
+        return;
+    constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    QFile file(path);
+    if (!file.exists()) {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        // NewOnly: created here with these permissions, never opened if it appeared meanwhile.
+        if (file.open(QIODevice::WriteOnly | QIODevice::NewOnly, ownerOnly))
+            return;
+    }
+    constexpr QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                                QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                                QFileDevice::WriteOther | QFileDevice::ExeOther;
+    if (file.exists() && (file.permissions() & others))
+        file.setPermissions(ownerOnly);
+}
 
 } // namespace
 
@@ -16,6 +42,14 @@ UiSettings::UiSettings() : UiSettings(std::make_unique<QSettings>(AppInfo::organ
 
 UiSettings::UiSettings(std::unique_ptr<QSettings> settings) : m_settings(std::move(settings))
 {
+    // Native settings are an INI file on Linux and the BSDs (the registry and plists are not files here).
+#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
+    const bool isFile = true;
+#else
+    const bool isFile = m_settings->format() == QSettings::IniFormat;
+#endif
+    if (isFile)
+        makeOwnerOnly(m_settings->fileName());
     migrate();
 }
 
@@ -156,6 +190,11 @@ void UiSettings::setLastChoice(const QString& key, const QVariant& value)
 void UiSettings::sync()
 {
     m_settings->sync();
+}
+
+QString UiSettings::fileName() const
+{
+    return m_settings->fileName();
 }
 
 } // namespace dcm

@@ -14,7 +14,8 @@ namespace dcm {
 
 // The console's settings: connection profiles (never a password), window geometry and the operator's
 // last choices. One typed wrapper over QSettings (organisation and application from AppInfo), with a
-// schema version for later migrations.
+// schema version for later migrations. The file is the user's alone (0600): it names the servers, the
+// accounts and the pinned certificates this operator works with.
 class UiSettings final
 {
 public:
@@ -47,6 +48,8 @@ public:
     void setLastChoice(const QString& key, const QVariant& value);
 
     void sync();
+    // The settings file (empty for a backend that is not a file).
+    QString fileName() const;
 
 private:
     void migrate();

@@ -1,10 +1,12 @@
 #include "ui/VmSpecForm.h"
 
+#include "domain/CapacityAdvisor.h"
 #include "domain/GuestOsCatalog.h"
 #include "ui/Banner.h"
 #include "ui/DiskListEditor.h"
 #include "ui/FieldNote.h"
 #include "ui/InventoryListModel.h"
+#include "ui/NumberField.h"
 #include "ui/PageScrollArea.h"
 #include "ui/ServiceClient.h"
 #include "ui/UiFormat.h"
@@ -13,7 +15,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -26,8 +27,8 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QSet>
 #include <QShortcut>
-#include <QSpinBox>
 #include <QStyle>
 #include <QThreadPool>
 #include <QTimer>
@@ -159,7 +160,7 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
     connect(client, &ServiceClient::inventoryFailed, this, [this](const Error& error) {
         m_refreshing = false;
         m_inventoryError = error;
-        if (m_index.isNull())
+        if (!m_cascade.hasInventory())
             setPickersEditable(true);
         updateInventoryStatus();
     });
@@ -278,9 +279,12 @@ QWidget* VmSpecForm::buildHardware()
     auto* form = new QFormLayout(group);
     form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
 
-    m_cpus = new QSpinBox;
+    // The arrows stay within the domain's limits; anything typed stays as typed, and the domain's words
+    // (or the field's, for text that is no number) say what is wrong with it.
+    m_cpus = new NumberField;
     m_cpus->setObjectName(QStringLiteral("cpus"));
-    m_cpus->setRange(0, VmSpec::maxCpus);
+    m_cpus->setRange(1, VmSpec::maxCpus);
+    m_cpus->setLimits(-1e9, 1e9);
     m_cpus->setValue(2);
     m_cpus->setSuffix(tr(" vCPU"));
     m_cpus->setAccessibleName(tr("Virtual CPUs"));
@@ -290,9 +294,10 @@ QWidget* VmSpecForm::buildHardware()
     cpuLabel->setBuddy(m_cpus);
     form->addRow(cpuLabel, withNote(m_cpus, m_notes.value(QStringLiteral("cpus"))));
 
-    m_cores = new QSpinBox;
+    m_cores = new NumberField;
     m_cores->setObjectName(QStringLiteral("coresPerSocket"));
-    m_cores->setRange(0, VmSpec::maxCpus);
+    m_cores->setRange(1, VmSpec::maxCpus);
+    m_cores->setLimits(-1e9, 1e9);
     m_cores->setValue(1);
     m_cores->setAccessibleName(tr("Cores per socket"));
     m_cores->setToolTip(tr("How the vCPUs are grouped into sockets; it must divide the number of CPUs"));
@@ -304,16 +309,17 @@ QWidget* VmSpecForm::buildHardware()
     form->addRow(coresLabel,
                  withNote(m_cores, m_notes.value(QStringLiteral("coresPerSocket")), nullptr, m_socketsHint));
     const auto cpuChanged = [this] {
-        const int cpus = m_cpus->value();
-        const int cores = m_cores->value();
-        m_socketsHint->setText(cores > 0 && cpus % cores == 0 ? tr("sockets: %1").arg(cpus / cores) : QString());
+        const qint64 cpus = qint64(m_cpus->value().value_or(0));
+        const qint64 cores = qint64(m_cores->value().value_or(0));
+        m_socketsHint->setText(cpus > 0 && cores > 0 && cpus % cores == 0 ? tr("sockets: %1").arg(cpus / cores)
+                                                                          : QString());
         updateHints();
         revalidate();
     };
-    connect(m_cpus, &QSpinBox::valueChanged, this, cpuChanged);
-    connect(m_cores, &QSpinBox::valueChanged, this, cpuChanged);
+    connect(m_cpus, &NumberField::valueChanged, this, cpuChanged);
+    connect(m_cores, &NumberField::valueChanged, this, cpuChanged);
 
-    m_memory = new QDoubleSpinBox;
+    m_memory = new NumberField;
     m_memory->setObjectName(QStringLiteral("memory"));
     m_memory->setAccessibleName(tr("Memory"));
     m_memory->setAlignment(Qt::AlignRight);
@@ -324,7 +330,8 @@ QWidget* VmSpecForm::buildHardware()
     m_memoryUnit->addItem(tr("GiB"));
     m_memoryUnit->setCurrentIndex(unitGiB);
     m_memory->setDecimals(2);
-    m_memory->setRange(0, double(VmSpec::maxMemoryMiB) / 1024.0 * 1.01);
+    m_memory->setRange(0, double(VmSpec::maxMemoryMiB) / 1024.0);
+    m_memory->setLimits(-1e9, 1e9);
     m_memory->setValue(4);
     m_memory->setToolTip(tr("Memory of the VM; a multiple of %1 MiB").arg(VmSpec::memoryGranuleMiB));
     auto* memoryRow = new QWidget;
@@ -337,7 +344,7 @@ QWidget* VmSpecForm::buildHardware()
     auto* memoryLabel = new QLabel(tr("&Memory:"));
     memoryLabel->setBuddy(m_memory);
     form->addRow(memoryLabel, withNote(memoryRow, m_notes.value(QStringLiteral("memoryMiB"))));
-    connect(m_memory, &QDoubleSpinBox::valueChanged, this, [this] {
+    connect(m_memory, &NumberField::valueChanged, this, [this] {
         updateHints();
         revalidate();
     });
@@ -378,25 +385,10 @@ QComboBox* VmSpecForm::makePicker(Picker picker, const QString& objectName)
         revalidate();
     });
     m_models[at(picker)] = model;
-    connect(combo, &QComboBox::currentIndexChanged, this, [this, picker] {
+    connect(combo, &QComboBox::currentIndexChanged, this, [this, picker](int row) {
         if (m_filling)
             return;
-        m_preferred[at(picker)] = pickerValue(picker);
-        switch (picker) {
-        case Picker::Datacenter:
-            onDatacenterChanged();
-            break;
-        case Picker::Compute:
-            onComputeChanged();
-            break;
-        case Picker::Host:
-            onHostChanged();
-            break;
-        default:
-            updateHints();
-            revalidate();
-            break;
-        }
+        onPicked(picker, row);
     });
     return combo;
 }
@@ -484,17 +476,17 @@ QWidget* VmSpecForm::buildPlacement()
 
 void VmSpecForm::restoreChoices()
 {
-    m_preferred[at(Picker::Datacenter)] = m_settings->lastChoice(QStringLiteral("datacenter")).toString();
-    m_preferred[at(Picker::Compute)] = m_settings->lastChoice(QStringLiteral("compute")).toString();
-    m_preferred[at(Picker::Host)] = m_settings->lastChoice(QStringLiteral("host")).toString();
-    m_preferred[at(Picker::Datastore)] = m_settings->lastChoice(QStringLiteral("datastore")).toString();
-    m_preferred[at(Picker::Network)] = m_settings->lastChoice(QStringLiteral("network")).toString();
-    m_preferred[at(Picker::Folder)] = m_settings->lastChoice(QStringLiteral("folder")).toString();
+    m_cascade.setPreferred(Picker::Datacenter, m_settings->lastChoice(QStringLiteral("datacenter")).toString());
+    m_cascade.setPreferred(Picker::Compute, m_settings->lastChoice(QStringLiteral("compute")).toString());
+    m_cascade.setPreferred(Picker::Host, m_settings->lastChoice(QStringLiteral("host")).toString());
+    m_cascade.setPreferred(Picker::Datastore, m_settings->lastChoice(QStringLiteral("datastore")).toString());
+    m_cascade.setPreferred(Picker::Network, m_settings->lastChoice(QStringLiteral("network")).toString());
+    m_cascade.setPreferred(Picker::Folder, m_settings->lastChoice(QStringLiteral("folder")).toString());
     const QString guest = m_settings->lastChoice(QStringLiteral("guestId")).toString();
     if (const int i = m_guestOs->findData(guest); i >= 0)
         m_guestOs->setCurrentIndex(i);
-    m_cpus->setValue(m_settings->lastChoice(QStringLiteral("cpus"), 2).toInt());
-    m_cores->setValue(m_settings->lastChoice(QStringLiteral("coresPerSocket"), 1).toInt());
+    m_cpus->setValue(m_settings->lastChoice(QStringLiteral("cpus"), 2).toDouble());
+    m_cores->setValue(m_settings->lastChoice(QStringLiteral("coresPerSocket"), 1).toDouble());
     const qint64 memory = m_settings->lastChoice(QStringLiteral("memoryMiB"), 4096).toLongLong();
     const int unit =
         m_settings->lastChoice(QStringLiteral("memoryUnit"), unitGiB).toInt() == unitMiB ? unitMiB : unitGiB;
@@ -554,29 +546,47 @@ void VmSpecForm::fillGuestOs(const QString& apiVersion)
     m_guestOs->setCurrentIndex(std::max(0, index));
 }
 
-qint64 VmSpecForm::memoryMiB() const
+std::optional<qint64> VmSpecForm::memoryMiB() const
 {
-    return m_memoryUnit->currentIndex() == unitGiB ? qRound64(m_memory->value() * 1024.0) : qRound64(m_memory->value());
+    const std::optional<double> v = m_memory->value();
+    if (!v)
+        return std::nullopt;
+    return m_memoryUnit->currentIndex() == unitGiB ? qRound64(*v * 1024.0) : qRound64(*v);
+}
+
+QList<FieldProblem> VmSpecForm::numberProblems() const
+{
+    QList<FieldProblem> problems;
+    for (const auto& [field, number] :
+         {std::pair{"cpus", m_cpus}, std::pair{"coresPerSocket", m_cores}, std::pair{"memoryMiB", m_memory}}) {
+        if (const QString p = number->problem(); !p.isEmpty())
+            problems.append(FieldProblem{QLatin1String(field), p});
+    }
+    problems += m_disks->sizeProblems();
+    return problems;
 }
 
 void VmSpecForm::onMemoryUnitChanged()
 {
     const int unit = m_memoryUnit->currentIndex();
-    const double value = m_memory->value();
-    const qint64 mib = m_memoryUnitIndex == unitGiB ? qRound64(value * 1024.0) : qRound64(value);
+    const std::optional<double> number = m_memory->typedNumber();
+    const std::optional<double> mib =
+        number ? std::optional<double>(m_memoryUnitIndex == unitGiB ? *number * 1024.0 : *number) : std::nullopt;
     m_memoryUnitIndex = unit;
     const QSignalBlocker block(m_memory);
     if (unit == unitGiB) {
         m_memory->setDecimals(2);
-        m_memory->setRange(0, double(VmSpec::maxMemoryMiB) / 1024.0 * 1.01);
+        m_memory->setRange(0, double(VmSpec::maxMemoryMiB) / 1024.0);
         m_memory->setSingleStep(1);
-        m_memory->setValue(double(mib) / 1024.0);
     } else {
         m_memory->setDecimals(0);
-        m_memory->setRange(0, double(VmSpec::maxMemoryMiB) * 1.01);
+        m_memory->setRange(0, double(VmSpec::maxMemoryMiB));
         m_memory->setSingleStep(double(VmSpec::memoryGranuleMiB) * 256);
-        m_memory->setValue(double(mib));
     }
+    // A number is converted exactly, with every decimal place it needs (the field then says when that is
+    // more than it takes); text that is no number stays as it is, with its problem shown.
+    if (mib)
+        m_memory->setValue(unit == unitGiB ? *mib / 1024.0 : *mib);
     updateHints();
     revalidate();
 }
@@ -604,18 +614,20 @@ void VmSpecForm::setInventory(const InventorySnapshot& snapshot)
 void VmSpecForm::applyInventory(const InventoryIndex& index)
 {
     // What is chosen now wins over what was remembered.
-    for (Picker p :
-         {Picker::Datacenter, Picker::Compute, Picker::Host, Picker::Datastore, Picker::Network, Picker::Folder}) {
+    for (Picker p : PlacementCascade::levels) {
         const QString current = pickerValue(p);
         if (!current.isEmpty())
-            m_preferred[at(p)] = current;
+            m_cascade.setPreferred(p, current);
     }
-    m_index = index;
+    m_cascade.setIndex(index);
     m_refreshing = false;
     m_inventoryError.reset();
     setPickersEditable(false);
-    fillDatacenters();
+    for (Picker p : PlacementCascade::levels)
+        showChoices(p);
     updateInventoryStatus();
+    updateHints();
+    revalidate();
 }
 
 void VmSpecForm::refreshInventory()
@@ -637,36 +649,38 @@ void VmSpecForm::setPickersEditable(bool editable)
     if (editable) {
         // No inventory yet: typed values (or the last ones used) let a request be queued while vCenter
         // is offline.
-        for (Picker p :
-             {Picker::Datacenter, Picker::Compute, Picker::Host, Picker::Datastore, Picker::Network, Picker::Folder}) {
+        for (Picker p : PlacementCascade::levels) {
             QComboBox* combo = m_pickers[at(p)];
             if (combo->currentText().isEmpty())
-                combo->setEditText(m_preferred[at(p)]);
+                combo->setEditText(m_cascade.preferred(p));
         }
     }
 }
 
-void VmSpecForm::select(Picker picker, const QString& preferred)
+void VmSpecForm::onPicked(Picker picker, int row)
 {
-    QComboBox* combo = m_pickers[at(picker)];
-    const InventoryListModel* model = m_models[at(picker)];
-    int row = model->rowOfValue(preferred);
-    if (row < 0 || !model->entryAt(row)->enabled)
-        row = model->firstEnabledRow();
-    combo->setCurrentIndex(row);
+    for (Picker refilled : m_cascade.choose(picker, row))
+        showChoices(refilled);
+    // A row the cascade does not take (a host in maintenance, an inaccessible datastore, set from code):
+    // the picker goes back to what the cascade holds.
+    if (m_cascade.current(picker) != row)
+        showChoices(picker);
+    updateHints();
+    revalidate();
 }
 
-const InventoryListModel* VmSpecForm::pickerModel(Picker picker) const
+void VmSpecForm::showChoices(Picker picker)
 {
-    return m_models[at(picker)];
+    m_filling = true;
+    m_models[at(picker)]->setEntries(m_cascade.choices(picker));
+    m_pickers[at(picker)]->setCurrentIndex(m_cascade.current(picker));
+    m_filling = false;
 }
 
 QString VmSpecForm::pickerValue(Picker picker) const
 {
     const QComboBox* combo = m_pickers[at(picker)];
-    const InventoryListModel* model = m_models[at(picker)];
-    const int row = combo->currentIndex();
-    const InventoryListModel::Entry* entry = model->entryAt(row);
+    const InventoryListModel::Entry* entry = m_models[at(picker)]->entryAt(combo->currentIndex());
     if (combo->isEditable()) {
         const QString text = combo->currentText();
         if (entry && entry->text == text)
@@ -674,118 +688,6 @@ QString VmSpecForm::pickerValue(Picker picker) const
         return text;
     }
     return entry ? entry->value : QString();
-}
-
-QString VmSpecForm::currentDatacenterRef() const
-{
-    const InventoryListModel::Entry* e =
-        m_models[at(Picker::Datacenter)]->entryAt(m_pickers[at(Picker::Datacenter)]->currentIndex());
-    return e ? e->ref : QString();
-}
-
-void VmSpecForm::fillDatacenters()
-{
-    QList<InventoryListModel::Entry> entries;
-    for (const DatacenterInfo& dc : m_index.snapshot().datacenters)
-        entries.append({dc.name, dc.name, dc.ref, dc.path, true, 0});
-    m_filling = true;
-    m_models[at(Picker::Datacenter)]->setEntries(entries);
-    select(Picker::Datacenter, m_preferred[at(Picker::Datacenter)]);
-    m_filling = false;
-    onDatacenterChanged();
-}
-
-void VmSpecForm::onDatacenterChanged()
-{
-    const QString dcRef = currentDatacenterRef();
-    QList<InventoryListModel::Entry> compute;
-    for (const InventoryIndex::ComputeChoice& c : m_index.computeChoices(dcRef))
-        compute.append({c.label, c.value, c.ownerRef, c.toolTip, true, int(c.kind)});
-
-    QList<InventoryListModel::Entry> folders;
-    const DatacenterInfo* dc = m_index.datacenterNamed(pickerValue(Picker::Datacenter));
-    const QString vmRoot = (dc ? dc->path : QString()) + QStringLiteral("/vm/");
-    for (const FolderInfo* f : m_index.vmFolders(dcRef)) {
-        if (f->parentRef == dcRef)
-            folders.append({tr("%1 (top level)").arg(f->name), QString(), f->ref, f->path, true, 0});
-        else
-            folders.append(
-                {f->path.startsWith(vmRoot) ? f->path.mid(vmRoot.size()) : f->path, f->path, f->ref, f->path, true, 0});
-    }
-    m_filling = true;
-    m_models[at(Picker::Compute)]->setEntries(compute);
-    select(Picker::Compute, m_preferred[at(Picker::Compute)]);
-    m_models[at(Picker::Folder)]->setEntries(folders);
-    select(Picker::Folder, m_preferred[at(Picker::Folder)]);
-    m_filling = false;
-    onComputeChanged();
-}
-
-void VmSpecForm::onComputeChanged()
-{
-    const InventoryListModel::Entry* compute =
-        m_models[at(Picker::Compute)]->entryAt(m_pickers[at(Picker::Compute)]->currentIndex());
-    QList<InventoryListModel::Entry> hosts;
-    hosts.append({tr("Any host (vCenter places the VM)"), QString(), QString(),
-                  tr("vCenter (DRS) picks a host of the cluster"), true, 0});
-    if (compute) {
-        for (const HostInfo* h : m_index.hostsOf(compute->ref)) {
-            const bool usable =
-                !h->inMaintenance && (h->connectionState.isEmpty() || h->connectionState == QLatin1String("connected"));
-            QString text = h->name;
-            if (h->inMaintenance)
-                text += tr(" (maintenance mode)");
-            else if (!usable)
-                text += tr(" (%1)").arg(h->connectionState);
-            hosts.append({text, h->path, h->ref, h->path, usable, 0});
-        }
-    }
-    m_filling = true;
-    m_models[at(Picker::Host)]->setEntries(hosts);
-    select(Picker::Host, m_preferred[at(Picker::Host)]);
-    m_filling = false;
-    onHostChanged();
-}
-
-QList<const HostInfo*> VmSpecForm::candidateHosts() const
-{
-    const InventoryListModel::Entry* host =
-        m_models[at(Picker::Host)]->entryAt(m_pickers[at(Picker::Host)]->currentIndex());
-    if (host && !host->ref.isEmpty()) {
-        if (const HostInfo* h = m_index.host(host->ref))
-            return {h};
-    }
-    const InventoryListModel::Entry* compute =
-        m_models[at(Picker::Compute)]->entryAt(m_pickers[at(Picker::Compute)]->currentIndex());
-    return compute ? m_index.hostsOf(compute->ref) : QList<const HostInfo*>();
-}
-
-void VmSpecForm::onHostChanged()
-{
-    const QString dcRef = currentDatacenterRef();
-    const QList<const HostInfo*> hosts = candidateHosts();
-    QList<InventoryListModel::Entry> datastores;
-    for (const DatastoreInfo* ds : m_index.datastoresFor(hosts, dcRef)) {
-        // Overcommitted thin disks can make vSphere (and vcsim) report negative free space.
-        QString text =
-            tr("%1 — %2 free of %3")
-                .arg(ds->name, UiFormat::bytes(std::max<qint64>(0, ds->freeBytes)), UiFormat::bytes(ds->capacityBytes));
-        if (!ds->accessible)
-            text = tr("%1 — not accessible").arg(ds->name);
-        datastores.append({text, ds->path, ds->ref, tr("%1 (%2)").arg(ds->path, ds->type), ds->accessible, 0});
-    }
-    QList<InventoryListModel::Entry> networks;
-    for (const NetworkInfo* n : m_index.networksFor(hosts, dcRef))
-        networks.append(
-            {n->distributed ? tr("%1 (distributed)").arg(n->name) : n->name, n->path, n->ref, n->path, true, 0});
-    m_filling = true;
-    m_models[at(Picker::Datastore)]->setEntries(datastores);
-    select(Picker::Datastore, m_preferred[at(Picker::Datastore)]);
-    m_models[at(Picker::Network)]->setEntries(networks);
-    select(Picker::Network, m_preferred[at(Picker::Network)]);
-    m_filling = false;
-    updateHints();
-    revalidate();
 }
 
 // --- The spec, its problems and the hints
@@ -797,20 +699,15 @@ VmSpec VmSpecForm::spec() const
     s.guestId = m_guestOs->currentData().toString();
     s.annotation = m_annotation->toPlainText();
     s.powerOn = m_powerOn->isChecked();
-    s.cpus = m_cpus->value();
-    s.coresPerSocket = m_cores->value();
-    s.memoryMiB = memoryMiB();
+    // A number field with a problem of its own counts as 0 here; revalidate() shows that problem instead
+    // of the domain's. The fields' limits keep every number within int and qint64.
+    s.cpus = int(m_cpus->value().value_or(0));
+    s.coresPerSocket = int(m_cores->value().value_or(0));
+    s.memoryMiB = memoryMiB().value_or(0);
     s.disks = m_disks->disks();
     s.datacenter = pickerValue(Picker::Datacenter);
     const QString compute = pickerValue(Picker::Compute);
-    const QComboBox* computeCombo = m_pickers[at(Picker::Compute)];
-    const InventoryListModel::Entry* entry = m_models[at(Picker::Compute)]->entryAt(computeCombo->currentIndex());
-    bool isCluster = true;
-    if (entry && entry->value == compute)
-        isCluster = entry->kind == int(InventoryIndex::ComputeChoice::Kind::Cluster);
-    else
-        isCluster = !compute.contains(QLatin1String("/Resources")); // typed by hand: a pool path names its root
-    if (isCluster)
+    if (m_cascade.isCluster(compute))
         s.cluster = compute;
     else
         s.resourcePool = compute;
@@ -830,7 +727,15 @@ void VmSpecForm::revalidate()
 {
     if (m_filling || !m_ready)
         return;
-    m_problems = spec().validate();
+    // The fields' own problems first; the domain's problem with a field that has one of its own would
+    // be about the placeholder 0, not about what was typed.
+    m_problems = numberProblems();
+    QSet<QString> ownProblem;
+    for (const FieldProblem& p : std::as_const(m_problems))
+        ownProblem.insert(p.field);
+    for (const FieldProblem& p : spec().validate())
+        if (!ownProblem.contains(p.field))
+            m_problems.append(p);
     QHash<QString, QStringList> byField;
     QStringList diskGeneral;
     QHash<int, QStringList> perDisk;
@@ -880,99 +785,86 @@ void VmSpecForm::updateHints()
     if (m_filling || !m_ready)
         return;
     const VmSpec s = spec();
+    const InventoryIndex& index = m_cascade.index();
 
     // Name already taken in the target folder: vCenter would answer DuplicateName.
-    QString folderRef;
-    if (const auto* folder = m_models[at(Picker::Folder)]->entryAt(m_pickers[at(Picker::Folder)]->currentIndex()))
-        folderRef = folder->ref;
-    if (!s.name.isEmpty() && !folderRef.isEmpty() && m_index.isVmNameTaken(folderRef, s.name))
+    const QString folderRef = m_cascade.folderRef();
+    if (!s.name.isEmpty() && !folderRef.isEmpty() && index.isVmNameTaken(folderRef, s.name))
         m_nameWarning->setMessage(
             tr("A VM named \"%1\" already exists in this folder; vCenter will refuse a second one.").arg(s.name));
     else
         m_nameWarning->clear();
 
     // Host capacity.
-    const QList<const HostInfo*> hosts = candidateHosts();
+    const HostFit host = CapacityAdvisor::hosts(s, m_cascade.candidateHosts());
     QStringList hostWarnings;
-    if (hosts.isEmpty()) {
+    switch (host.scope) {
+    case HostFit::Scope::NoHosts:
         m_hostHint->clear();
         m_hostHint->hide();
-    } else if (hosts.size() == 1) {
-        const HostInfo* h = hosts.front();
-        const qint64 totalMiB = h->memoryBytes / (1024 * 1024);
-        const qint64 freeMiB = std::max<qint64>(0, totalMiB - h->memoryUsedMiB);
-        const qint64 freeMhz = std::max<qint64>(0, h->cpuMhzTotal - h->cpuMhzUsed);
+        break;
+    case HostFit::Scope::OneHost:
         m_hostHint->setText(tr("%1: %2 of %3 memory free · CPU %4 of %5 free · %6 cores")
-                                .arg(h->name, UiFormat::mebibytes(freeMiB), UiFormat::mebibytes(totalMiB),
-                                     UiFormat::megahertz(freeMhz), UiFormat::megahertz(h->cpuMhzTotal))
-                                .arg(h->cpuCores));
+                                .arg(host.hostName, UiFormat::mebibytes(host.freeMemoryMiB),
+                                     UiFormat::mebibytes(host.totalMemoryMiB), UiFormat::megahertz(host.freeCpuMhz),
+                                     UiFormat::megahertz(host.totalCpuMhz))
+                                .arg(host.cores));
         m_hostHint->show();
-        if (s.memoryMiB > freeMiB)
+        if (host.memoryShort)
             hostWarnings << tr("This VM needs %1 of memory; the host has %2 free. It may not power on, or it will "
                                "swap.")
-                                .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(freeMiB));
-        if (h->cpuCores > 0 && s.cpus > h->cpuCores)
+                                .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(host.freeMemoryMiB));
+        if (host.coresShort)
             hostWarnings << tr("%1 vCPUs exceed the host's %2 physical cores: vSphere will not power it on there.")
                                 .arg(s.cpus)
-                                .arg(h->cpuCores);
-    } else {
-        qint64 bestFreeMiB = 0;
-        int mostCores = 0;
-        QString bestHost;
-        for (const HostInfo* h : hosts) {
-            const qint64 freeMiB = h->memoryBytes / (1024 * 1024) - h->memoryUsedMiB;
-            if (freeMiB > bestFreeMiB) {
-                bestFreeMiB = freeMiB;
-                bestHost = h->name;
-            }
-            mostCores = std::max(mostCores, h->cpuCores);
-        }
+                                .arg(host.cores);
+        break;
+    case HostFit::Scope::BestOfHosts:
         m_hostHint->setText(tr("Hosts: %1 · most memory free: %2 on %3 · up to %4 cores per host")
-                                .arg(hosts.size())
-                                .arg(UiFormat::mebibytes(bestFreeMiB), bestHost)
-                                .arg(mostCores));
+                                .arg(host.hostCount)
+                                .arg(UiFormat::mebibytes(host.freeMemoryMiB), host.hostName)
+                                .arg(host.cores));
         m_hostHint->show();
-        if (s.memoryMiB > bestFreeMiB)
+        if (host.memoryShort)
             hostWarnings << tr("This VM needs %1 of memory; no host has more than %2 free. It will not fit without "
                                "swapping.")
-                                .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(bestFreeMiB));
-        if (mostCores > 0 && s.cpus > mostCores)
+                                .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(host.freeMemoryMiB));
+        if (host.coresShort)
             hostWarnings << tr("%1 vCPUs exceed the %2 physical cores of the largest host: vSphere will not power "
                                "it on.")
                                 .arg(s.cpus)
-                                .arg(mostCores);
+                                .arg(host.cores);
+        break;
     }
     m_hostWarning->setMessages(hostWarnings);
 
     // Datastore space.
-    const DatastoreInfo* ds = m_index.datastoreByPath(s.datastore);
+    const DatastoreInfo* ds = index.datastoreByPath(s.datastore);
     if (!ds) {
         m_datastoreHint->clear();
         m_datastoreHint->hide();
         m_datastoreWarning->clear();
         return;
     }
-    qint64 thickMiB = 0;
-    qint64 allMiB = 0;
-    for (const DiskSpec& d : s.disks) {
-        allMiB += d.sizeMiB;
-        if (!d.thin)
-            thickMiB += d.sizeMiB;
-    }
-    const qint64 freeMiB = std::max<qint64>(0, ds->freeBytes) / (1024 * 1024);
+    const DatastoreFit fit = CapacityAdvisor::datastore(s, *ds);
     m_datastoreHint->setText(tr("%1 (%2): %3 free of %4 · this VM's disks: %5")
-                                 .arg(ds->name, ds->type, UiFormat::mebibytes(freeMiB),
-                                      UiFormat::bytes(ds->capacityBytes), UiFormat::mebibytes(allMiB)));
+                                 .arg(ds->name, ds->type, UiFormat::mebibytes(fit.freeMiB),
+                                      UiFormat::bytes(ds->capacityBytes), UiFormat::mebibytes(fit.disksMiB)));
     m_datastoreHint->show();
     QStringList dsWarnings;
-    // Thick disks (and the VM's swap file, as large as its memory) are taken at once.
-    if (thickMiB + s.memoryMiB > freeMiB)
+    switch (fit.verdict) {
+    case DatastoreFit::Verdict::WillNotFit:
         dsWarnings << tr("It will not fit: the thick disks and the swap file need %1, and %2 is free.")
-                          .arg(UiFormat::mebibytes(thickMiB + s.memoryMiB), UiFormat::mebibytes(freeMiB));
-    else if (allMiB + s.memoryMiB > freeMiB)
+                          .arg(UiFormat::mebibytes(fit.neededNowMiB()), UiFormat::mebibytes(fit.freeMiB));
+        break;
+    case DatastoreFit::Verdict::MayFillUp:
         dsWarnings << tr("Thin disks may grow to %1, more than the %2 free: the datastore could fill up.")
-                          .arg(UiFormat::mebibytes(allMiB + s.memoryMiB), UiFormat::mebibytes(freeMiB));
-    if (!ds->accessible)
+                          .arg(UiFormat::mebibytes(fit.neededAtMostMiB()), UiFormat::mebibytes(fit.freeMiB));
+        break;
+    case DatastoreFit::Verdict::Fits:
+        break;
+    }
+    if (!fit.accessible)
         dsWarnings << tr("The datastore is not accessible.");
     m_datastoreWarning->setMessages(dsWarnings);
 }
@@ -985,7 +877,7 @@ void VmSpecForm::updateInventoryStatus()
         return;
     }
     m_refresh->setEnabled(true);
-    if (m_index.isNull()) {
+    if (!m_cascade.hasInventory()) {
         m_inventoryStatus->setText(tr("No inventory yet."));
         m_inventoryNote->setMessage(
             m_inventoryError
@@ -995,7 +887,7 @@ void VmSpecForm::updateInventoryStatus()
                 : tr("Connect to a server to pick from its inventory, or type names or paths."));
         return;
     }
-    const InventorySnapshot& s = m_index.snapshot();
+    const InventorySnapshot& s = m_cascade.index().snapshot();
     const QLocale locale;
     m_inventoryStatus->setText(tr("Inventory from %1 (%2) · %3 hosts · %4 datastores · %5 VMs")
                                    .arg(UiFormat::localTime(s.fetchedAt), UiFormat::age(s.fetchedAt),

@@ -3,7 +3,7 @@
 #include "app/service/SubmitAnswer.h"
 #include "domain/Inventory.h"
 #include "domain/VmSpec.h"
-#include "ui/InventoryIndex.h"
+#include "ui/PlacementCascade.h"
 
 #include <array>
 #include <optional>
@@ -15,12 +15,10 @@
 
 class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QSpinBox;
 class QTimer;
 class QToolButton;
 
@@ -30,13 +28,17 @@ class Banner;
 class DiskListEditor;
 class FieldNote;
 class InventoryListModel;
+class NumberField;
 class ServiceClient;
 class UiSettings;
 
 // The New VM form: every field of a VmSpec with the right widget and unit, placement pickers fed by the
 // hypervisor's inventory and cascading datacenter -> cluster/pool -> host -> datastores and networks
-// that host reaches, live capacity hints, the domain's validation messages next to their fields as the
-// operator types, and Submit only for a valid spec. After Submit, the service's answer in words.
+// that host reaches (PlacementCascade), live capacity hints (CapacityAdvisor), the domain's validation
+// messages next to their fields as the operator types, and Submit only for a valid spec. Number fields
+// keep what was typed (NumberField): a value out of range is shown with its problem, never clamped.
+// After Submit, the service's answer in words. The form decides nothing about placement or capacity
+// itself: it shows what those two say.
 class VmSpecForm final : public QWidget
 {
     Q_OBJECT
@@ -48,8 +50,8 @@ public:
     VmSpec spec() const;
     const QList<FieldProblem>& problems() const { return m_problems; }
     bool canSubmit() const;
-    bool hasInventory() const { return !m_index.isNull(); }
-    const InventoryIndex& inventoryIndex() const { return m_index; }
+    bool hasInventory() const { return m_cascade.hasInventory(); }
+    const InventoryIndex& inventoryIndex() const { return m_cascade.index(); }
     QString fieldNoteText(const QString& field) const;
     QString feedbackText() const;
 
@@ -64,15 +66,7 @@ Q_SIGNALS:
     void specValidityChanged(bool valid);
 
 private:
-    enum class Picker
-    {
-        Datacenter,
-        Compute,
-        Host,
-        Datastore,
-        Network,
-        Folder,
-    };
+    using Picker = PlacementCascade::Level;
 
     QWidget* buildIdentity();
     QWidget* buildHardware();
@@ -83,19 +77,15 @@ private:
     void restoreChoices();
     void saveChoices();
 
-    void fillDatacenters();
-    void onDatacenterChanged();
-    void onComputeChanged();
-    void onHostChanged();
-    void select(Picker picker, const QString& preferred);
+    void onPicked(Picker picker, int row);
+    void showChoices(Picker picker);
     QString pickerValue(Picker picker) const;
-    const InventoryListModel* pickerModel(Picker picker) const;
     void setPickersEditable(bool editable);
-    QList<const HostInfo*> candidateHosts() const;
-    QString currentDatacenterRef() const;
 
     void fillGuestOs(const QString& apiVersion);
-    qint64 memoryMiB() const;
+    std::optional<qint64> memoryMiB() const;
+    // The number fields' own problems (text that is not a number they can carry), by spec field.
+    QList<FieldProblem> numberProblems() const;
     void onMemoryUnitChanged();
     void revalidate();
     void updateHints();
@@ -104,7 +94,7 @@ private:
 
     ServiceClient* m_client;
     UiSettings* m_settings;
-    InventoryIndex m_index;
+    PlacementCascade m_cascade;
     QString m_apiVersion;
     QList<FieldProblem> m_problems;
     bool m_lastValid = false;
@@ -113,7 +103,6 @@ private:
     std::optional<Error> m_inventoryError;
     quint64 m_pendingToken = 0;
     QUuid m_lastAccepted;
-    std::array<QString, 6> m_preferred; // remembered choices, applied when inventory arrives
     bool m_filling = false;
     quint64 m_inventoryGeneration = 0;
     bool m_ready = false; // set once every widget exists
@@ -122,10 +111,10 @@ private:
     QComboBox* m_guestOs;
     QPlainTextEdit* m_annotation;
     QLabel* m_annotationCount;
-    QSpinBox* m_cpus;
-    QSpinBox* m_cores;
+    NumberField* m_cpus;
+    NumberField* m_cores;
     QLabel* m_socketsHint;
-    QDoubleSpinBox* m_memory;
+    NumberField* m_memory;
     QComboBox* m_memoryUnit;
     int m_memoryUnitIndex = 1;
     DiskListEditor* m_disks;

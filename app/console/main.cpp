@@ -1,7 +1,5 @@
 // dcm-console: composition root of the operator console. The only place (with dcmctl's main) that names
 // the concrete adapters: the vSphere hypervisor, the SQLite request store and the OS keychain.
-#include "ScreenshotSession.h"
-
 #include "app/service/AppInfo.h"
 #include "app/service/ServiceHost.h"
 #include "app/storage/KeychainCredentialStore.h"
@@ -10,6 +8,7 @@
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/ConnectionController.h"
 #include "ui/MainWindow.h"
+#include "ui/ServiceClient.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,15 +16,10 @@
 #include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QPalette>
-#include <QSettings>
 #include <QStandardPaths>
-#include <QStyleFactory>
-#include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
 
-#include <cstdio>
 #include <memory>
 
 namespace {
@@ -73,52 +67,8 @@ int main(int argc, char* argv[])
         {QStringLiteral("db"),
          QApplication::translate("main", "Request database (env DCM_DB; default: the user's data folder)."),
          QStringLiteral("FILE")},
-        {QStringLiteral("screenshot"),
-         QApplication::translate(
-             "main", "Take screenshots of the main views into DIR once the scene is reached, then quit (env "
-                     "DCM_SCREENSHOT_DIR)."),
-         QStringLiteral("DIR")},
-        {QStringLiteral("screenshot-scene"),
-         QApplication::translate("main", "Which moment to photograph: %1 (default main).")
-             .arg(dcm::ScreenshotSession::scenes().join(QStringLiteral(", "))),
-         QStringLiteral("SCENE"), QStringLiteral("main")},
     });
     parser.process(app);
-
-    const QString screenshotDir = valueOrEnv(parser, QStringLiteral("screenshot"), "DCM_SCREENSHOT_DIR");
-    const QString scene = parser.value(QStringLiteral("screenshot-scene"));
-    if (!screenshotDir.isEmpty() && !dcm::ScreenshotSession::scenes().contains(scene)) {
-        std::fprintf(stderr, "dcm-console: unknown screenshot scene '%s'\n", qPrintable(scene));
-        return 2;
-    }
-    // Screenshots never touch the operator's settings (and always start from the same layout).
-    QTemporaryDir screenshotSettings;
-    if (!screenshotDir.isEmpty())
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, screenshotSettings.path());
-    if (!screenshotDir.isEmpty() && scene == QLatin1String("dark")) {
-        // What a desktop's dark theme hands the console: the widgets only ever use palette roles.
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QPalette dark;
-        dark.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
-        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2b));
-        dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3b));
-        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x7b, 0xd9));
-        dark.setColor(QPalette::HighlightedText, Qt::white);
-        dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
-        dark.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3b));
-        dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
-        dark.setColor(QPalette::Mid, QColor(0x4a, 0x4d, 0x52));
-        dark.setColor(QPalette::Dark, QColor(0x18, 0x19, 0x1b));
-        dark.setColor(QPalette::Light, QColor(0x55, 0x58, 0x5e));
-        dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-        dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-        dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
-        QApplication::setPalette(dark);
-    }
 
     QString database = valueOrEnv(parser, QStringLiteral("db"), "DCM_DB");
     if (database.isEmpty())
@@ -149,12 +99,7 @@ int main(int argc, char* argv[])
         return std::unique_ptr<dcm::BreakerLogPort>(std::move(opened.value()));
     });
 
-    dcm::MainWindow window(host.service());
-    std::unique_ptr<dcm::ScreenshotSession> screenshots;
-    if (!screenshotDir.isEmpty()) {
-        window.resize(1280, 860);
-        screenshots = std::make_unique<dcm::ScreenshotSession>(&window, screenshotDir, scene, 120);
-    }
+    dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
     host.start();
     window.show();
 
@@ -176,7 +121,6 @@ int main(int argc, char* argv[])
     }
 
     const int code = QApplication::exec();
-    screenshots.reset();
     // Let calls in flight land (their outcome recorded now rather than reconciled next time), then end
     // the service thread before the window goes.
     host.stop();

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "app/service/ConnectionManager.h"
+#include "app/service/InventoryCache.h"
+#include "app/service/QueueDrainer.h"
 #include "app/service/ServiceConfig.h"
 #include "app/service/ServiceTypes.h"
 #include "app/service/SubmitAnswer.h"
@@ -27,18 +30,20 @@
 
 namespace dcm {
 
-// The provisioning service: the seed's "Resilience Patterns". Lives on one service thread; the GUI and
-// dcmctl reach it only through queued slots and the value-typed signals below.
+// The provisioning service, the facade of the service layer. Lives on one service thread; the GUI and
+// dcmctl reach it only through queued slots and the value-typed signals below. It owns the breaker, the
+// adapter and the store, and hands the work to four rooms with one job each:
+//   ConnectionManager  the login, the keychain, the scout; refused credentials stop it for the operator
+//   InventoryCache     one inventory read path through the breaker, its age, the placement checks
+//   QueueDrainer       claims, leases, sending, and the OutcomePolicy's decision on every answer
+//   OutcomePolicy      (domain) what a failure means for a request: requeue, reconcile, fail, wait
 //
 // submit(): validate -> durable SUBMITTED -> breaker lets it through: PROVISIONING; breaker open (or the
-// queue paused): QUEUED_FOR_PROVISIONING. Outcomes: PROVISIONED; a transient failure re-queues with
-// backoff until attempts run out (FAILED); a permanent fault is FAILED with the hypervisor's message; an
-// unknown outcome is RECONCILING, resolved by findByRequestKey before anything is sent again. A request
-// that has been sent before is always reconciled before it is sent again: one request, at most one VM.
+// queue paused): QUEUED_FOR_PROVISIONING. A request that has been sent before is always looked up by its
+// key before it is sent again: one request, at most one VM.
 //
 // tick() (a timer in production, called by hand in tests) renews leases, takes over requests left by a
-// dead process, sends the breaker's scout when it is due, and drains the queue while the breaker is
-// closed, oldest first, at most drainConcurrency at once, each spec checked against fresh inventory.
+// dead process, sends the breaker's scout when it is due, and drains the queue.
 class ProvisioningService final : public QObject
 {
     Q_OBJECT
@@ -65,12 +70,12 @@ public:
     static QString credentialKey(const QUrl& server, const QString& user);
 
     const ServiceConfig& config() const { return m_config; }
-    QString owner() const { return m_owner; }
+    QString owner() const;
     bool isInitialized() const { return m_store != nullptr; }
-    bool isQueuePaused() const { return m_paused; }
+    bool isQueuePaused() const;
     BreakerSnapshot breakerSnapshot() { return m_breaker.snapshot(); }
-    const ConnectionStatus& connectionStatus() const { return m_connection; }
-    int inFlightCount() const { return int(m_inFlight.size()); }
+    const ConnectionStatus& connectionStatus() const;
+    int inFlightCount() const;
     // Calls `idle` once nothing is in flight (at once if nothing is). For a graceful shutdown.
     void whenIdle(std::function<void()> idle);
 
@@ -129,77 +134,29 @@ Q_SIGNALS:
     void requestSettled(const dcm::ProvisioningRequest& request);
 
 private:
-    struct InFlight
-    {
-        ProvisioningRequest request;
-        CallId call = 0;
-        bool reconciling = false;
-        std::optional<Error> duplicateName; // a DuplicateName answer that sent it to reconcile
-    };
-
-    QDateTime leaseUntil() const;
-    bool store(ProvisioningRequest& request, RequestState expected);
-    void publish(const ProvisioningRequest& request);
-    void publishQueueDepth();
-    void reportStorageError(const Error& error);
-
-    void dispatch(ProvisioningRequest request, const BreakerPermit& permit);
-    void queue(ProvisioningRequest request, RequestState expected, const QString& reason, std::optional<Error> cause,
-               std::chrono::milliseconds delay);
-    void onProvisioned(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
-                       Result<ProvisionOutcome> result);
-    void reconcile(ProvisioningRequest request);
-    void onReconciled(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
-                      Result<std::optional<VmRef>> result);
-    void fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause);
-    void settle(const QUuid& id);
-
-    void drain();
-    void dispatchClaimed(QList<ProvisioningRequest> claimed);
-    std::optional<QString> vanishedPlacement(const VmSpec& spec) const;
     void sendScout();
-    void sendScoutWith(const BreakerPermit& permit);
-    void takeOverOrphans();
-    void renewLeases();
-    void attemptConnect(const BreakerPermit& permit);
-    void noteCall(const BreakerPermit& permit, std::chrono::steady_clock::time_point started, const Error* error);
-    static bool needsOperator(const Error& e);
-    void stopForOperator(const Error& e);
     void onBreakerTransition(const BreakerTransition& transition);
-    void scheduleDrain();
-    void notifyIfIdle();
+    void publishBreaker();
 
     HypervisorFactory m_hypervisorFactory;
     StoreFactory m_storeFactory;
     const ClockPort& m_clock;
     ServiceConfig m_config;
-    QString m_owner;
     CircuitBreaker m_breaker;
     RetryPolicy m_retry;
 
     std::unique_ptr<HypervisorPort> m_hypervisor;
     std::unique_ptr<RequestStorePort> m_store;
     CredentialFactory m_credentialFactory;
-    std::unique_ptr<CredentialStorePort> m_credentials;
     BreakerLogFactory m_breakerLogFactory;
     std::unique_ptr<BreakerLogPort> m_breakerLog;
     QTimer* m_timer = nullptr;
-
-    ConnectionStatus m_connection;
-    std::optional<ConnectionSettings> m_settings;
-    bool m_connectInFlight = false;
-    bool m_scoutInFlight = false;
-    bool m_paused = false;
-    bool m_drainScheduled = false;
     bool m_shuttingDown = false;
 
-    QHash<QUuid, InFlight> m_inFlight;
-    QList<std::function<void()>> m_idleWaiters;
-    std::optional<InventorySnapshot> m_inventory;
-    std::chrono::steady_clock::time_point m_inventoryAt;
-    bool m_inventoryInFlight = false;
-    QList<ProvisioningRequest> m_awaitingInventory;
-    int m_lastQueueDepth = -1;
+    // The rooms: children, so that they move to the service thread with the service.
+    ConnectionManager* m_connection;
+    InventoryCache* m_inventory;
+    QueueDrainer* m_drainer;
 };
 
 } // namespace dcm

@@ -3,6 +3,8 @@
 #include "HttpExchange.h"
 #include "OneShotUploadDevice.h"
 
+#include "domain/Redaction.h"
+
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
@@ -59,7 +61,7 @@ SoapTransport::Id SoapTransport::post(const SoapRequest& request, XmlEventHandle
     req.setRawHeader("SOAPAction", "urn:vim25/" + m_apiVersion.toLatin1());
     if (lcSoap().isDebugEnabled()) {
         qCDebug(lcSoap).noquote()
-            << "->" << request.method << m_endpoint.toString() << "SOAPAction: urn:vim25/" << m_apiVersion
+            << "->" << request.method << redactedUrl(m_endpoint) << "SOAPAction: urn:vim25/" << m_apiVersion
             << (m_cookie.isEmpty() ? QString()
                                    : QStringLiteral("Cookie: %1=(redacted)").arg(QLatin1String(kSessionCookieName)));
         qCDebug(lcSoap).noquote() << "->" << request.method << "body:" << request.traceBody();
@@ -104,7 +106,7 @@ SoapTransport::Id SoapTransport::getDocument(const QString& fileName, XmlEventHa
     if (!path.endsWith(QLatin1Char('/')))
         path += QLatin1Char('/');
     url.setPath(path + fileName);
-    qCDebug(lcSoap).noquote() << "-> GET" << url.toString();
+    qCDebug(lcSoap).noquote() << "-> GET" << redactedUrl(url);
     if (!m_nam) {
         finished(id,
                  Error::make(ErrorKind::Internal, QStringLiteral("no-network"), QStringLiteral("no network access")),

@@ -38,7 +38,9 @@ Error VimSession::refuse(const Error& cause)
     const QString said = cause.vimFault.isEmpty() || cause.message.contains(cause.vimFault)
                              ? cause.message
                              : QStringLiteral("%1: %2").arg(cause.vimFault, cause.message);
-    Error e = Error::make(ErrorKind::Authentication, ErrorCode::LoginRefused,
+    // NoPermission stays a permission problem (an administrator must grant it); the rest is credentials.
+    const ErrorKind kind = cause.kind == ErrorKind::Permission ? ErrorKind::Permission : ErrorKind::Authentication;
+    Error e = Error::make(kind, ErrorCode::LoginRefused,
                           QStringLiteral("vCenter refused the credentials of %1 at %2 (%3); no further login is "
                                          "tried until the password is changed or an operator asks to try again")
                               .arg(m_settings.user, m_settings.server.host(), said),

@@ -3,6 +3,7 @@
 // The real ProvisioningService on the test thread, with a scriptable hypervisor, an in-memory store and
 // a manual clock, for driving the real widgets. The widgets still reach the service only through queued
 // invocations (ServiceClient), so every answer arrives later through the event loop, as in production.
+// (TestConsoleOnServiceThread runs the service on its own thread through ServiceHost, as dcm-console does.)
 #include "FakeHypervisor.h"
 #include "FakeHypervisorOwner.h"
 #include "FakeRequestStore.h"
@@ -10,6 +11,7 @@
 #include "ManualClock.h"
 
 #include "app/service/ProvisioningService.h"
+#include "ui/ServiceClient.h"
 
 #include <QSettings>
 #include <QStandardPaths>
@@ -67,6 +69,9 @@ public:
         return QTest::qWaitFor(
             [this] { return service->connectionStatus().state == dcm::ConnectionStatus::State::Connected; });
     }
+
+    // The widgets' handle on this service (a MainWindow takes it over).
+    std::unique_ptr<dcm::ServiceClient> client() { return std::make_unique<dcm::ServiceClient>(*service); }
 
     ManualClock clock;
     std::shared_ptr<FakeHypervisor> hypervisor = std::make_shared<FakeHypervisor>();

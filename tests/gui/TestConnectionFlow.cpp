@@ -42,7 +42,7 @@ Error untrusted()
 
 Error mismatch()
 {
-    Error e = Error::make(ErrorKind::Trust, QStringLiteral("thumbprint-mismatch"),
+    Error e = Error::make(ErrorKind::Trust, ErrorCode::ThumbprintMismatch,
                           QStringLiteral("server certificate thumbprint does not match the pinned thumbprint"));
     e.details.insert(QStringLiteral("expectedThumbprint"), pinned);
     e.details.insert(QStringLiteral("actualThumbprint"), presented);
@@ -83,7 +83,7 @@ private Q_SLOTS:
     {
         m_settingsDir = std::make_unique<IsolatedSettings>();
         m_h = std::make_unique<GuiHarness>();
-        m_w = std::make_unique<MainWindow>(m_h->service.get());
+        m_w = std::make_unique<MainWindow>(m_h->client());
         m_w->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_w.get()));
     }
@@ -195,6 +195,32 @@ private Q_SLOTS:
         QTest::mouseClick(dialog->closeButton(), Qt::LeftButton);
         QCOMPARE(m_h->hypervisor->calls(FakeHypervisor::Method::Connect), 1);
         QCOMPARE(m_w->connectionController()->profile().thumbprint, pinned);
+    }
+
+    // Which stop is shown follows the error's typed code, never which detail keys it carries: an
+    // untrusted certificate that names an expected thumbprint is still the trust question...
+    void untrustedWithDetailsOfAMismatchIsStillTheTrustQuestion()
+    {
+        Error e = untrusted();
+        e.details.insert(QStringLiteral("expectedThumbprint"), pinned);
+        m_h->hypervisor->failNext(FakeHypervisor::Method::Connect, e);
+        m_w->connectAtStart(profile(), QStringLiteral("pw"), false);
+        QVERIFY(waitForDialog<TrustDialog>());
+        QVERIFY(!m_w->findChild<ThumbprintMismatchDialog*>());
+    }
+
+    // ...and a mismatch without the expected thumbprint among its details is still the red stop.
+    void mismatchWithoutItsDetailsIsStillTheRedStop()
+    {
+        Error e = mismatch();
+        e.details.remove(QStringLiteral("expectedThumbprint"));
+        m_h->hypervisor->failNext(FakeHypervisor::Method::Connect, e);
+        m_w->connectAtStart(profile(pinned), QStringLiteral("pw"), false);
+        auto* dialog = waitForDialog<ThumbprintMismatchDialog>();
+        QVERIFY(dialog);
+        QVERIFY(!m_w->findChild<TrustDialog*>());
+        QCOMPARE(dialog->findChild<QLabel*>(QStringLiteral("actualThumbprint"))->text().remove(QLatin1Char('\n')),
+                 presented);
     }
 
     // vCenter refuses the password: asked again, with the reason.

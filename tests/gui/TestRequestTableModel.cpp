@@ -1,10 +1,12 @@
 // The request table's model and proxy: fed by snapshots, bursts coalesced into few model signals, live
-// progress only while a task runs, and the proxy's state filter and name search.
+// progress only while a task runs, and the proxy's state filter and name search. Every test runs both
+// under QAbstractItemModelTester, which checks each signal and answer against the model contract.
 #include "GuiHarness.h"
 
 #include "ui/RequestFilterProxy.h"
 #include "ui/RequestTableModel.h"
 
+#include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -25,6 +27,12 @@ ProvisioningRequest moved(ProvisioningRequest r, RequestState to)
     return r;
 }
 
+// Fails the running test at the first breach of the item model contract.
+std::unique_ptr<QAbstractItemModelTester> tested(QAbstractItemModel* model)
+{
+    return std::make_unique<QAbstractItemModelTester>(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+}
+
 } // namespace
 
 class TestRequestTableModel final : public QObject
@@ -38,6 +46,8 @@ private Q_SLOTS:
         RequestTableModel model;
         RequestFilterProxy proxy;
         proxy.setSourceModel(&model);
+        const auto modelTester = tested(&model);
+        const auto proxyTester = tested(&proxy);
         proxy.sort(RequestTableModel::AgeColumn, Qt::DescendingOrder);
         model.setRequests({request(QStringLiteral("b"), 2), request(QStringLiteral("a"), 1)});
         QCOMPARE(model.rowCount(), 2);
@@ -52,6 +62,7 @@ private Q_SLOTS:
     void burstsAreCoalesced()
     {
         RequestTableModel model;
+        const auto modelTester = tested(&model);
         QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
         QList<ProvisioningRequest> burst;
         for (int i = 0; i < 1000; ++i) {
@@ -70,6 +81,7 @@ private Q_SLOTS:
     void progressOnlyWhileProvisioning()
     {
         RequestTableModel model;
+        const auto modelTester = tested(&model);
         const ProvisioningRequest r = request(QStringLiteral("p"), 1);
         model.setRequests({moved(r, RequestState::Provisioning)});
         const QModelIndex progress = model.index(0, RequestTableModel::ProgressColumn);
@@ -89,6 +101,7 @@ private Q_SLOTS:
     void aLoadedListWinsOverOlderPendingChanges()
     {
         RequestTableModel model;
+        const auto modelTester = tested(&model);
         model.applyChange(request(QStringLiteral("old"), 1));
         model.setRequests({request(QStringLiteral("fresh"), 2)});
         model.flush();
@@ -101,6 +114,8 @@ private Q_SLOTS:
         RequestTableModel model;
         RequestFilterProxy proxy;
         proxy.setSourceModel(&model);
+        const auto modelTester = tested(&model);
+        const auto proxyTester = tested(&proxy);
         model.setRequests({moved(request(QStringLiteral("web-1"), 1), RequestState::QueuedForProvisioning),
                            request(QStringLiteral("web-2"), 2), request(QStringLiteral("db-1"), 3)});
         proxy.setNameFilter(QStringLiteral("WEB"));
@@ -110,6 +125,45 @@ private Q_SLOTS:
         proxy.setNameFilter(QString());
         proxy.setStates({});
         QCOMPARE(proxy.rowCount(), 3);
+    }
+
+    // The whole life of the table under the tester: loads, bursts of new and changed rows, progress,
+    // sorting by every column both ways, filters on and off, and a reload that drops rows.
+    void modelAndProxyKeepTheItemModelContract()
+    {
+        RequestTableModel model;
+        RequestFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        const auto modelTester = tested(&model);
+        const auto proxyTester = tested(&proxy);
+        proxy.sort(RequestTableModel::AgeColumn, Qt::DescendingOrder);
+        QList<ProvisioningRequest> loaded;
+        for (int i = 0; i < 20; ++i)
+            loaded << request(QStringLiteral("vm-%1").arg(i), i);
+        model.setRequests(loaded);
+        for (int i = 20; i < 40; ++i)
+            model.applyChange(request(QStringLiteral("vm-%1").arg(i), i));
+        for (int i = 0; i < 10; ++i)
+            model.applyChange(moved(loaded.at(i), RequestState::Provisioning));
+        model.flush();
+        QCOMPARE(model.rowCount(), 40);
+        model.applyProgress(RequestProgress{loaded.at(3).id(), 30, QStringLiteral("creating"), QStringLiteral("t")});
+        model.applyChange(moved(moved(loaded.at(4), RequestState::Provisioning), RequestState::Provisioned));
+        model.flush();
+        for (int column = 0; column < model.columnCount(); ++column) {
+            proxy.sort(column, Qt::AscendingOrder);
+            proxy.sort(column, Qt::DescendingOrder);
+            QCOMPARE(proxy.rowCount(), 40);
+        }
+        proxy.setStates({RequestState::Provisioning});
+        QCOMPARE(proxy.rowCount(), 9);
+        proxy.setNameFilter(QStringLiteral("vm-3"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setStates({});
+        proxy.setNameFilter(QString());
+        model.setRequests(loaded.mid(0, 5));
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(proxy.rowCount(), 5);
     }
 };
 

@@ -4,17 +4,16 @@
 
 #include "ui/DiskListEditor.h"
 #include "ui/FieldNote.h"
+#include "ui/NumberField.h"
 #include "ui/ServiceClient.h"
 #include "ui/UiSettings.h"
 #include "ui/VmSpecForm.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QSpinBox>
 #include <QTest>
 #include <QToolButton>
 
@@ -107,7 +106,7 @@ private Q_SLOTS:
         m_h = std::make_unique<GuiHarness>();
         m_h->hypervisor->setInventory(twoHostInventory());
         m_settings = std::make_unique<UiSettings>();
-        m_client = std::make_unique<ServiceClient>(m_h->service.get());
+        m_client = m_h->client();
         m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
         m_form->resize(1100, 800);
         m_form->show();
@@ -149,13 +148,13 @@ private Q_SLOTS:
             name->clear();
             QTest::keyClicks(name, QStringLiteral("web/01"));
         } else if (field == QLatin1String("coresPerSocket")) {
-            this->field<QSpinBox>("cpus")->setValue(3);
-            this->field<QSpinBox>("coresPerSocket")->setValue(2);
+            this->field<NumberField>("cpus")->setValue(3);
+            this->field<NumberField>("coresPerSocket")->setValue(2);
         } else if (field == QLatin1String("memoryMiB")) {
             this->field<QComboBox>("memoryUnit")->setCurrentIndex(0); // MiB
-            this->field<QDoubleSpinBox>("memory")->setValue(1023);
+            this->field<NumberField>("memory")->setValue(1023);
         } else if (field == QLatin1String("cpus")) {
-            this->field<QSpinBox>("cpus")->setValue(0);
+            this->field<NumberField>("cpus")->setValue(0);
         } else {
             this->field<DiskListEditor>("disks")->sizeEditor(0)->setValue(0);
         }
@@ -171,17 +170,119 @@ private Q_SLOTS:
         }
         // Fixing it makes the message go and Submit come back.
         if (field == QLatin1String("coresPerSocket"))
-            this->field<QSpinBox>("coresPerSocket")->setValue(1);
+            this->field<NumberField>("coresPerSocket")->setValue(1);
         else if (field == QLatin1String("memoryMiB"))
-            this->field<QDoubleSpinBox>("memory")->setValue(1024);
+            this->field<NumberField>("memory")->setValue(1024);
         else if (field == QLatin1String("cpus"))
-            this->field<QSpinBox>("cpus")->setValue(2);
+            this->field<NumberField>("cpus")->setValue(2);
         else if (field == QLatin1String("name"))
             this->field<QLineEdit>("name")->setText(QStringLiteral("web-01"));
         else
             this->field<DiskListEditor>("disks")->sizeEditor(0)->setValue(10);
         QVERIFY(submitButton()->isEnabled());
         QCOMPARE(m_form->fieldNoteText(field), QString());
+    }
+
+    // A value beyond a field's range stays as typed, the field says why, and Submit stays disabled
+    // (QDoubleSpinBox used to drop the fifth key of 99999 GiB and leave 9999 without a word).
+    void outOfRangeValuesStayAsTypedAndBlockSubmit_data()
+    {
+        QTest::addColumn<QString>("objectName");
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("specField");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("99999 GiB of memory") << "memory"
+                                             << "99999"
+                                             << "memoryMiB"
+                                             << "Memory can be at most 24 TiB";
+        QTest::newRow("99999 vCPUs") << "cpus"
+                                     << "99999"
+                                     << "cpus"
+                                     << "Choose between 1 and 768 virtual CPUs (99999 requested).";
+        QTest::newRow("more cores than vCPUs") << "coresPerSocket"
+                                               << "1000"
+                                               << "coresPerSocket"
+                                               << "2 CPUs cannot be split into sockets of 1000 cores";
+        QTest::newRow("no number at all") << "cpus"
+                                          << "twelve"
+                                          << "cpus"
+                                          << "\"twelve\" is not a number.";
+        QTest::newRow("memory beyond what the form carries") << "memory"
+                                                             << "5000000000"
+                                                             << "memoryMiB"
+                                                             << "At most 1000000000.00 can be entered here.";
+    }
+    void outOfRangeValuesStayAsTypedAndBlockSubmit()
+    {
+        QFETCH(QString, objectName);
+        QFETCH(QString, typed);
+        QFETCH(QString, specField);
+        QFETCH(QString, expected);
+        fillValid();
+        field<NumberField>("cpus")->setValue(2);
+        auto* number = m_form->findChild<NumberField*>(objectName);
+        QVERIFY(number);
+        number->setFocus();
+        number->selectAll();
+        QTest::keyClick(number, Qt::Key_Backspace);
+        QTest::keyClicks(number, typed);
+        field<QLineEdit>("name")->setFocus(); // leaving the field is when a spin box would clamp
+        QTRY_VERIFY(!number->hasFocus());
+        QCOMPARE(number->text(), typed);
+        QVERIFY(!submitButton()->isEnabled());
+        QVERIFY(!m_form->canSubmit());
+        QVERIFY2(m_form->fieldNoteText(specField).contains(expected), qPrintable(m_form->fieldNoteText(specField)));
+        const QList<FieldProblem>& problems = m_form->problems();
+        QVERIFY(std::any_of(problems.cbegin(), problems.cend(),
+                            [&](const FieldProblem& p) { return p.field == specField; }));
+        // Ctrl+Return does not get past it either.
+        QSignalSpy answered(m_client.get(), &ServiceClient::submitAnswered);
+        QTest::keyClick(field<QLineEdit>("name"), Qt::Key_Return, Qt::ControlModifier);
+        QTest::keyClick(field<QLineEdit>("name"), Qt::Key_Return);
+        QCoreApplication::processEvents(); // a submit would be posted to the service: let it run
+        QCOMPARE(answered.count(), 0);
+        QCOMPARE(m_h->store->size(), 0);
+    }
+
+    // A disk size beyond the 62 TiB limit stays as typed; its row says why.
+    void oversizedDiskStaysAsTyped()
+    {
+        fillValid();
+        NumberField* size = field<DiskListEditor>("disks")->sizeEditor(0);
+        size->setFocus();
+        size->selectAll();
+        QTest::keyClick(size, Qt::Key_Backspace);
+        QTest::keyClicks(size, QStringLiteral("100000"));
+        field<QLineEdit>("name")->setFocus();
+        QTRY_VERIFY(!size->hasFocus());
+        QCOMPARE(size->text(), QStringLiteral("100000"));
+        QCOMPARE(m_form->spec().disks.front().sizeMiB, qint64(100000) * 1024);
+        QVERIFY(!submitButton()->isEnabled());
+        const auto labels = field<DiskListEditor>("disks")->findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [&](const QLabel* l) {
+            return l->isVisibleTo(m_form.get()) && l->text().contains(QStringLiteral("Disk 1 can be at most 62 TiB"));
+        }));
+    }
+
+    // Switching the memory unit converts exactly: nothing is rounded on the way.
+    void memoryUnitSwitchNeverRounds()
+    {
+        fillValid();
+        auto* memory = field<NumberField>("memory");
+        auto* unit = field<QComboBox>("memoryUnit");
+        unit->setCurrentIndex(0); // MiB
+        QCOMPARE(memory->text(), QStringLiteral("4096"));
+        memory->setValue(1023);
+        unit->setCurrentIndex(1); // GiB: 0.999… needs more than the 2 places the field takes
+        QCOMPARE(memory->text(), QStringLiteral("0.9990234375"));
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("memoryMiB")), QStringLiteral("Use at most 2 decimal places."));
+        QVERIFY(!submitButton()->isEnabled());
+        unit->setCurrentIndex(0);
+        QCOMPARE(memory->text(), QStringLiteral("1023"));
+        QVERIFY(m_form->fieldNoteText(QStringLiteral("memoryMiB")).contains(QStringLiteral("multiple of 4 MiB")));
+        memory->setValue(1024);
+        QVERIFY(submitButton()->isEnabled());
+        QCOMPARE(m_form->spec().memoryMiB, qint64(1024));
     }
 
     // A fresh form is not valid (no name), but shows no red line before the operator types.
@@ -242,6 +343,23 @@ private Q_SLOTS:
         QVERIFY(m_form->spec().cluster.isEmpty());
     }
 
+    // A host in maintenance is listed but cannot be chosen, even when code sets the picker to it.
+    void aHostInMaintenanceCannotBeChosen()
+    {
+        InventorySnapshot inventory = twoHostInventory();
+        inventory.hosts[1].inMaintenance = true;
+        m_h->hypervisor->setInventory(inventory);
+        fillValid();
+        m_form->refreshInventory();
+        auto* host = field<QComboBox>("host");
+        QTRY_VERIFY(host->findText(QStringLiteral("DC0_C0_H1 (maintenance mode)")) >= 0);
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H0")));
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1 (maintenance mode)")));
+        QCOMPARE(host->currentText(), QStringLiteral("DC0_C0_H0"));
+        QCOMPARE(m_form->spec().host, QStringLiteral("/DC0/host/C0/DC0_C0_H0"));
+        QCOMPARE(field<QComboBox>("datastore")->count(), 1); // what DC0_C0_H0 reaches
+    }
+
     // Live hints: host memory and cores, datastore space, a name already taken in the folder.
     void capacityHintsWarnWhenTheSpecWillNotFit()
     {
@@ -250,18 +368,18 @@ private Q_SLOTS:
         host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H0"))); // 4 GiB, 1 GiB used, 2 cores
         auto* hostWarning = field<FieldNote>("hostWarning");
         field<QComboBox>("memoryUnit")->setCurrentIndex(1);
-        field<QDoubleSpinBox>("memory")->setValue(2);
+        field<NumberField>("memory")->setValue(2);
         QVERIFY(hostWarning->isHidden());
         QVERIFY(field<QLabel>("hostHint")->text().contains(QStringLiteral("3.00 GiB of 4.00 GiB memory free")));
-        field<QDoubleSpinBox>("memory")->setValue(8);
+        field<NumberField>("memory")->setValue(8);
         QVERIFY(!hostWarning->isHidden());
-        field<QSpinBox>("cpus")->setValue(4);
+        field<NumberField>("cpus")->setValue(4);
         QVERIFY(hostWarning->text().contains(QStringLiteral("4 vCPUs exceed the host's 2 physical cores")));
         QVERIFY(submitButton()->isEnabled()); // a warning, not a problem
 
         auto* dsWarning = field<FieldNote>("datastoreWarning");
-        field<QDoubleSpinBox>("memory")->setValue(1);
-        field<QSpinBox>("cpus")->setValue(1);
+        field<NumberField>("memory")->setValue(1);
+        field<NumberField>("cpus")->setValue(1);
         host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1"))); // ds2: 20 GiB free
         auto* disks = field<DiskListEditor>("disks");
         disks->setDisks({DiskSpec{qint64(30) * 1024, false}});
@@ -298,7 +416,7 @@ private Q_SLOTS:
         m_form.reset();
         m_client.reset();
         m_h = std::make_unique<GuiHarness>();
-        m_client = std::make_unique<ServiceClient>(m_h->service.get());
+        m_client = m_h->client();
         m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
         QVERIFY(!m_form->hasInventory());
         field<QLineEdit>("name")->setText(QStringLiteral("offline-01"));

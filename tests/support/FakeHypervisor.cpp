@@ -93,6 +93,7 @@ std::optional<FakeHypervisor::Script> FakeHypervisor::takeScript(Method method)
 CallId FakeHypervisor::dispatch(Method method, std::function<void()> answer)
 {
     m_calls[method] += 1;
+    m_lastCallThread = QThread::currentThread();
     const CallId id = m_nextCall++;
     if (m_hold) {
         m_held.append({id, std::move(answer)});
@@ -128,9 +129,19 @@ int FakeHypervisor::totalCalls() const
 int FakeHypervisor::vmCount() const
 {
     int total = 0;
-    for (int n : m_vmsByRequest)
-        total += n;
+    for (const QList<VmRef>& vms : m_vmsByRequest)
+        total += int(vms.size());
     return total;
+}
+
+bool FakeHypervisor::reportProgress(const QUuid& requestId, int percent, const QString& stage)
+{
+    const auto it = m_openProvisions.constFind(requestId);
+    if (it == m_openProvisions.cend() || !*it)
+        return false;
+    (*it)(ProvisionProgress{QStringLiteral("task-%1").arg(requestId.toString(QUuid::WithoutBraces).left(8)), percent,
+                            stage});
+    return true;
 }
 
 CallId FakeHypervisor::connectTo(const ConnectionSettings& settings, Done<AboutInfo> done)
@@ -204,17 +215,20 @@ CallId FakeHypervisor::provision(const ProvisionOrder& order, ProgressFn progres
     m_orders.append(order);
     auto script = takeScript(Method::Provision);
     const bool down = m_unreachable;
+    if (!down && !script)
+        m_openProvisions.insert(order.requestId, progress);
     return dispatch(
         Method::Provision, [this, order, progress = std::move(progress), done = std::move(done), script, down] {
+            m_openProvisions.remove(order.requestId);
             if (down)
                 return done(refused());
             const auto create = [&] {
-                m_vmsByRequest[order.requestId] += 1;
                 VmRef vm;
                 vm.ref = QStringLiteral("vm-%1").arg(m_vmSerial++);
                 vm.name = order.spec.name;
                 vm.instanceUuid = order.requestId.toString(QUuid::WithoutBraces);
                 vm.powerState = order.spec.powerOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
+                m_vmsByRequest[order.requestId].append(vm);
                 return vm;
             };
             if (script) {
@@ -243,12 +257,12 @@ CallId FakeHypervisor::findByRequestKey(const QUuid& requestId, Done<std::option
             return done(refused());
         if (script)
             return done(script->error);
-        if (m_vmsByRequest.value(requestId) == 0)
+        // The VM that carries the key: the first one created for the request (there is at most one
+        // unless the service sent a request twice, which the tests count with vmCountFor()).
+        const QList<VmRef> vms = m_vmsByRequest.value(requestId);
+        if (vms.isEmpty())
             return done(std::optional<VmRef>{});
-        VmRef vm;
-        vm.ref = QStringLiteral("vm-adopted");
-        vm.instanceUuid = requestId.toString(QUuid::WithoutBraces);
-        done(std::optional<VmRef>{vm});
+        done(std::optional<VmRef>{vms.front()});
     });
 }
 

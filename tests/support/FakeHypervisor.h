@@ -6,6 +6,7 @@
 #include <QList>
 #include <QObject>
 #include <QQueue>
+#include <QThread>
 
 #include <functional>
 
@@ -14,7 +15,10 @@
 //  - make the hypervisor unreachable (every call fails Transient "connection-refused");
 //  - queue scripted outcomes per method (the next call of that method takes the next one);
 //  - hold calls open and complete them by hand (in-flight states);
-//  - read back what was called and which VMs exist (keyed by request id, as findByRequestKey is).
+//  - report a running provision's progress, as vCenter reports its task's, through the ProgressFn the
+//    caller handed in;
+//  - read back what was called and which VMs exist (keyed by request id, as findByRequestKey is: it
+//    answers with the VM created for that request, as vCenter finds a VM by the key written into it).
 class FakeHypervisor final : public QObject, public dcm::HypervisorPort
 {
     Q_OBJECT
@@ -59,6 +63,9 @@ public:
     int heldCount() const { return int(m_held.size()); }
     // Delivers the oldest held call as it would have been answered.
     bool completeHeld();
+    // The provision of `requestId` that has not answered yet (held, or about to answer) reports task
+    // progress to its caller. False when no such call is open.
+    bool reportProgress(const QUuid& requestId, int percent, const QString& stage);
     void completeAllHeld();
     void setInventory(const dcm::InventorySnapshot& snapshot) { m_inventory = snapshot; }
     const dcm::InventorySnapshot& inventorySnapshot() const { return m_inventory; }
@@ -68,9 +75,12 @@ public:
     int totalCalls() const;
     const QList<dcm::ProvisionOrder>& provisionOrders() const { return m_orders; }
     // VMs created, per request key; a duplicate would show as a count above 1.
-    int vmCountFor(const QUuid& requestId) const { return m_vmsByRequest.value(requestId); }
+    int vmCountFor(const QUuid& requestId) const { return int(m_vmsByRequest.value(requestId).size()); }
+    QList<dcm::VmRef> vmsFor(const QUuid& requestId) const { return m_vmsByRequest.value(requestId); }
     int vmCount() const;
     const dcm::ConnectionSettings& lastSettings() const { return m_settings; }
+    // The thread the latest call came from (the service's).
+    QThread* lastCallThread() const { return m_lastCallThread; }
     QList<dcm::CallId> cancelled() const { return m_cancelled; }
 
     // A small inventory with one datacenter "DC0", cluster "C0", datastore "ds1" and network "VM Network".
@@ -92,9 +102,11 @@ private:
     QHash<Method, QQueue<Script>> m_scripts;
     QList<std::pair<dcm::CallId, std::function<void()>>> m_held;
     QList<dcm::ProvisionOrder> m_orders;
-    QHash<QUuid, int> m_vmsByRequest;
+    QHash<QUuid, QList<dcm::VmRef>> m_vmsByRequest;
+    QHash<QUuid, ProgressFn> m_openProvisions; // by request: the progress callback of a call not answered yet
     dcm::InventorySnapshot m_inventory;
     dcm::ConnectionSettings m_settings;
     QList<dcm::CallId> m_cancelled;
     int m_vmSerial = 100;
+    QThread* m_lastCallThread = nullptr;
 };

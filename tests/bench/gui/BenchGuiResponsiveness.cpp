@@ -336,7 +336,7 @@ int runInteractive(int vms, int requests, int runs)
                      {}, clock, ServiceConfig{});
     hv->moveToThread(host.thread());
 
-    MainWindow window(host.service());
+    MainWindow window(std::make_unique<ServiceClient>(host));
     window.resize(1280, 860);
     host.start();
     window.show();
@@ -523,7 +523,7 @@ int runStartup(const QString& database, int expectedRows)
                      },
                      {}, clock, ServiceConfig{});
     hv->moveToThread(host.thread());
-    MainWindow window(host.service());
+    MainWindow window(std::make_unique<ServiceClient>(host));
     window.resize(1280, 860);
     window.showView(MainWindow::View::Requests);
 

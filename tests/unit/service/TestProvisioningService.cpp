@@ -529,7 +529,8 @@ private Q_SLOTS:
         m_service->tick();
         QTRY_COMPARE(stateOf(orphan.id()), RequestState::Provisioned);
         QCOMPARE(m_hv->vmCountFor(orphan.id()), 1);
-        QCOMPARE(requestOf(orphan.id()).vmRef(), QStringLiteral("vm-adopted"));
+        // Adopted: the VM the dead process created, found by the request key it carries.
+        QCOMPARE(requestOf(orphan.id()).vmRef(), m_hv->vmsFor(orphan.id()).front().ref);
     }
 
     void rejectedCredentialsNeedTheOperatorAndAreNotRetried()

@@ -14,9 +14,10 @@ namespace dcm {
 
 class MainWindow;
 
-// `dcm-console --screenshot DIR [--screenshot-scene SCENE]`: waits for the scene's moment, grabs the
+// One scene of `dcm-screenshots` (never part of dcm-console): waits for the scene's moment, grabs the
 // views with QWidget::grab() into DIR as PNGs, and quits. Used by scripts/screenshots.sh under Xvfb
-// against the bundled simulator; the exit code says whether every picture was taken.
+// against the bundled simulator (see SimulatorGuard.h); the exit code says whether every picture was
+// taken.
 //   main     — connected, inventory and requests loaded; a few requests submitted:
 //              new-vm.png, requests.png, breaker-dashboard.png
 //   dark     — the same views under a dark palette: new-vm-dark.png, requests-dark.png, breaker-dashboard-dark.png

@@ -5,6 +5,7 @@
 #include "ui/DiskListEditor.h"
 #include "ui/MainWindow.h"
 #include "ui/NotificationCenter.h"
+#include "ui/NumberField.h"
 #include "ui/RequestFilterProxy.h"
 #include "ui/RequestTableModel.h"
 #include "ui/RequestsPage.h"
@@ -17,12 +18,10 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialog>
-#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 
@@ -48,7 +47,7 @@ ScreenshotSession::ScreenshotSession(MainWindow* window, const QString& director
     connect(client, &ServiceClient::breakerChanged, this, &ScreenshotSession::poll);
     connect(window->connectionController(), &ConnectionController::dialogShown, this, &ScreenshotSession::onDialog);
     QTimer::singleShot(timeoutSeconds * 1000, this, [this, timeoutSeconds] {
-        std::fprintf(stderr, "dcm-console: screenshot scene '%s' not reached within %d s\n", qPrintable(m_scene),
+        std::fprintf(stderr, "dcm-screenshots: screenshot scene '%s' not reached within %d s\n", qPrintable(m_scene),
                      timeoutSeconds);
         finish(1);
     });
@@ -107,10 +106,10 @@ void ScreenshotSession::fillForm(const QString& name)
     form->findChild<QLineEdit*>(QStringLiteral("name"))->setText(name);
     form->findChild<QPlainTextEdit*>(QStringLiteral("annotation"))
         ->setPlainText(QStringLiteral("Owner: web team · change CHG-4711"));
-    form->findChild<QSpinBox*>(QStringLiteral("cpus"))->setValue(2);
-    form->findChild<QSpinBox*>(QStringLiteral("coresPerSocket"))->setValue(1);
+    form->findChild<NumberField*>(QStringLiteral("cpus"))->setValue(2);
+    form->findChild<NumberField*>(QStringLiteral("coresPerSocket"))->setValue(1);
     form->findChild<QComboBox*>(QStringLiteral("memoryUnit"))->setCurrentIndex(1);
-    form->findChild<QDoubleSpinBox*>(QStringLiteral("memory"))->setValue(2);
+    form->findChild<NumberField*>(QStringLiteral("memory"))->setValue(2);
     form->findChild<DiskListEditor*>(QStringLiteral("disks"))
         ->setDisks({DiskSpec{16 * 1024, true}, DiskSpec{8 * 1024, false}});
 }
@@ -121,7 +120,7 @@ void ScreenshotSession::pressSubmit()
     if (submit->isEnabled())
         submit->click();
     else
-        std::fprintf(stderr, "dcm-console: the form is not valid; not submitted\n");
+        std::fprintf(stderr, "dcm-screenshots: the form is not valid; not submitted\n");
 }
 
 void ScreenshotSession::shootMain()
@@ -194,10 +193,10 @@ void ScreenshotSession::save(QWidget* widget, const QString& name)
     const QString path = m_dir.filePath(name);
     if (widget->grab().save(path)) {
         ++m_saved;
-        std::fprintf(stdout, "dcm-console: saved %s\n", qPrintable(path));
+        std::fprintf(stdout, "dcm-screenshots: saved %s\n", qPrintable(path));
         std::fflush(stdout);
     } else {
-        std::fprintf(stderr, "dcm-console: could not save %s\n", qPrintable(path));
+        std::fprintf(stderr, "dcm-screenshots: could not save %s\n", qPrintable(path));
     }
 }
 

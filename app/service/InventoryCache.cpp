@@ -1,0 +1,80 @@
+#include "app/service/InventoryCache.h"
+
+namespace dcm {
+
+InventoryCache::InventoryCache(CircuitBreaker& breaker, ConnectionManager& connection, const ClockPort& clock,
+                               std::chrono::milliseconds maxAge, QObject* parent)
+    : QObject(parent), m_breaker(breaker), m_connection(connection), m_clock(clock), m_maxAge(maxAge)
+{}
+
+bool InventoryCache::isFresh() const
+{
+    return m_snapshot && m_clock.monotonicNow() - m_readAt <= m_maxAge;
+}
+
+void InventoryCache::fetch(InventoryKinds kinds, Done done)
+{
+    const auto refuse = [&](const Error& e) {
+        Q_EMIT failed(e);
+        if (done)
+            done(e);
+    };
+    if (!m_hypervisor || !m_connection.isConnected())
+        return refuse(
+            Error::make(ErrorKind::Transient, QStringLiteral("not-connected"), tr("not connected to the hypervisor")));
+    const BreakerPermit permit = m_breaker.tryAcquire();
+    if (!permit.isAllowed() || permit.isScout()) {
+        if (permit.isScout())
+            m_connection.scout(permit);
+        return refuse(Error::make(ErrorKind::Transient, QStringLiteral("breaker-open"),
+                                  tr("the hypervisor is offline (circuit breaker open)")));
+    }
+    ++m_fetches;
+    const auto started = m_clock.monotonicNow();
+    m_hypervisor->inventory(kinds, [this, kinds, permit, started, done](Result<InventorySnapshot> result) {
+        --m_fetches;
+        m_connection.noteCall(permit, started, result.ok() ? nullptr : &result.error());
+        if (!result.ok()) {
+            Q_EMIT failed(result.error());
+            if (done)
+                done(result.error());
+            return;
+        }
+        merge(kinds, std::move(result.value()));
+        Q_EMIT changed(*m_snapshot);
+        if (done)
+            done(std::nullopt);
+    });
+}
+
+void InventoryCache::merge(InventoryKinds kinds, InventorySnapshot fresh)
+{
+    m_readAt = m_clock.monotonicNow();
+    if (m_snapshot && !kinds.testFlag(InventoryKind::Vms))
+        fresh.vms = std::move(m_snapshot->vms);
+    m_snapshot = std::move(fresh);
+}
+
+std::optional<QString> InventoryCache::vanishedPlacement(const VmSpec& spec) const
+{
+    if (!m_snapshot)
+        return std::nullopt;
+    const auto has = [](const auto& list, const QString& name) {
+        return std::any_of(list.cbegin(), list.cend(),
+                           [&](const auto& item) { return item.name == name || item.path == name; });
+    };
+    if (!has(m_snapshot->datacenters, spec.datacenter))
+        return tr("datacenter '%1' no longer exists").arg(spec.datacenter);
+    if (!spec.cluster.isEmpty() && !has(m_snapshot->clusters, spec.cluster))
+        return tr("cluster '%1' no longer exists").arg(spec.cluster);
+    if (!has(m_snapshot->datastores, spec.datastore))
+        return tr("datastore '%1' no longer exists").arg(spec.datastore);
+    for (const DatastoreInfo& ds : m_snapshot->datastores)
+        if (ds.name == spec.datastore && !ds.accessible)
+            return tr("datastore '%1' is not accessible").arg(spec.datastore);
+    if (!has(m_snapshot->networks, spec.network))
+        return tr("network '%1' no longer exists").arg(spec.network);
+    return std::nullopt;
+}
+
+} // namespace dcm

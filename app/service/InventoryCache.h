@@ -1,0 +1,64 @@
+#pragma once
+
+#include "app/service/ConnectionManager.h"
+#include "domain/CircuitBreaker.h"
+#include "domain/Inventory.h"
+#include "domain/VmSpec.h"
+#include "domain/ports/ClockPort.h"
+#include "domain/ports/HypervisorPort.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace dcm {
+
+// The service's copy of the hypervisor's inventory: one fetch path (through the breaker) for the
+// operator's refresh and the drain's re-check, its age, and the placement checks made against it.
+//
+// A read of fewer kinds (the drain reads placement only, never the VMs) refreshes just those kinds: the
+// VMs an earlier full read brought stay, so the form's same-name check never goes blind after a drain.
+class InventoryCache final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Done = std::function<void(std::optional<Error> failure)>;
+
+    InventoryCache(CircuitBreaker& breaker, ConnectionManager& connection, const ClockPort& clock,
+                   std::chrono::milliseconds maxAge, QObject* parent = nullptr);
+
+    void attach(HypervisorPort* hypervisor) { m_hypervisor = hypervisor; }
+
+    const std::optional<InventorySnapshot>& snapshot() const { return m_snapshot; }
+    // Read within maxAge.
+    bool isFresh() const;
+    bool isFetching() const { return m_fetches > 0; }
+
+    // Reads `kinds` through the breaker (a scout permit is spent on the scout, and the read fails at once
+    // with "breaker-open"); emits changed() or failed(), then calls `done`.
+    void fetch(InventoryKinds kinds, Done done);
+
+    // Why a spec's placement can no longer work against the current snapshot, if it cannot.
+    std::optional<QString> vanishedPlacement(const VmSpec& spec) const;
+
+Q_SIGNALS:
+    void changed(const dcm::InventorySnapshot& inventory);
+    void failed(const dcm::Error& error);
+
+private:
+    void merge(InventoryKinds kinds, InventorySnapshot fresh);
+
+    CircuitBreaker& m_breaker;
+    ConnectionManager& m_connection;
+    const ClockPort& m_clock;
+    std::chrono::milliseconds m_maxAge;
+    HypervisorPort* m_hypervisor = nullptr;
+    std::optional<InventorySnapshot> m_snapshot;
+    std::chrono::steady_clock::time_point m_readAt;
+    int m_fetches = 0;
+};
+
+} // namespace dcm

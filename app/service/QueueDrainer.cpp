@@ -1,0 +1,503 @@
+#include "app/service/QueueDrainer.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcDrain, "dcm.app.drain", QtInfoMsg)
+
+namespace dcm {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Step = OutcomeDecision::Step;
+
+bool wasSentBefore(const ProvisioningRequest& request)
+{
+    const QList<RequestEvent>& history = request.history();
+    return std::any_of(history.cbegin(), history.cend(),
+                       [](const RequestEvent& e) { return e.to == RequestState::Provisioning; });
+}
+
+QString describe(const Error& e)
+{
+    return e.vimFault.isEmpty() ? e.message : QStringLiteral("%1: %2").arg(e.vimFault, e.message);
+}
+
+// The history's words for a failure: a give-up already says what it gave up on.
+QString failureReason(const Error& e)
+{
+    return e.code == QLatin1String("gave-up") ? e.message : describe(e);
+}
+
+} // namespace
+
+QueueDrainer::QueueDrainer(CircuitBreaker& breaker, ConnectionManager& connection, InventoryCache& inventory,
+                           const ClockPort& clock, const ServiceConfig& config, QString owner, const RetryPolicy& retry,
+                           QObject* parent)
+    : QObject(parent), m_breaker(breaker), m_connection(connection), m_inventory(inventory), m_clock(clock),
+      m_config(config), m_owner(std::move(owner)), m_policy(retry)
+{}
+
+void QueueDrainer::attach(HypervisorPort* hypervisor, RequestStorePort* store)
+{
+    m_hypervisor = hypervisor;
+    m_store = store;
+}
+
+QDateTime QueueDrainer::leaseUntil() const
+{
+    return m_clock.utcNow().addMSecs(m_config.leaseDuration.count());
+}
+
+bool QueueDrainer::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return false;
+    m_paused = paused;
+    if (!paused)
+        scheduleDrain();
+    return true;
+}
+
+bool QueueDrainer::isSending(const QUuid& id) const
+{
+    const auto it = m_inFlight.constFind(id);
+    return it != m_inFlight.cend() && it->call != 0;
+}
+
+// ---- the store's words ----
+
+void QueueDrainer::publish(const ProvisioningRequest& request)
+{
+    Q_EMIT requestChanged(request);
+}
+
+void QueueDrainer::publishQueueDepth()
+{
+    if (!m_store)
+        return;
+    auto counts = m_store->countByState();
+    if (!counts.ok())
+        return reportStorageError(counts.error());
+    // Waiting for a service: queued ones, and those `dcmctl submit` left for whoever drains.
+    const int depth =
+        counts.value().value(RequestState::QueuedForProvisioning) + counts.value().value(RequestState::Submitted);
+    if (depth != m_lastQueueDepth) {
+        m_lastQueueDepth = depth;
+        Q_EMIT queueDepthChanged(depth);
+    }
+}
+
+void QueueDrainer::reportStorageError(const Error& error)
+{
+    qCWarning(lcDrain) << "request store:" << error.message;
+    Q_EMIT storageFailed(error);
+}
+
+bool QueueDrainer::store(ProvisioningRequest& request, RequestState expected)
+{
+    auto written = m_store->update(request, expected);
+    if (!written.ok()) {
+        if (written.error().is(ErrorCode::Conflict)) {
+            // Someone else (an operator's cancel, another service) moved it first: theirs stands.
+            qCInfo(lcDrain) << "request" << request.id() << "moved meanwhile; keeping the stored state";
+            if (auto current = m_store->get(request.id()); current.ok() && current.value())
+                publish(*current.value());
+        } else {
+            reportStorageError(written.error());
+        }
+        return false;
+    }
+    publish(request);
+    return true;
+}
+
+// ---- sending and its answers ----
+
+void QueueDrainer::release(const QUuid& id)
+{
+    (void)m_store->releaseClaim(id, m_owner);
+    m_inFlight.remove(id);
+}
+
+void QueueDrainer::dispatch(ProvisioningRequest request, const BreakerPermit& permit)
+{
+    const RequestState expected = request.state();
+    if (auto moved = request.transitionTo(RequestState::Provisioning, tr("sent to the hypervisor"), m_clock.utcNow());
+        !moved.ok()) {
+        m_breaker.onFailure(permit, moved.error());
+        return;
+    }
+    if (!store(request, expected)) {
+        // Nothing was sent: give the permit back as a failure the breaker does not count.
+        m_breaker.onFailure(permit, Error::make(ErrorKind::Storage, QStringLiteral("not-sent"),
+                                                QStringLiteral("request could not be stored; nothing sent")));
+        release(request.id());
+        return;
+    }
+    const QUuid id = request.id();
+    m_inFlight.insert(id, InFlight{request, 0, false, std::nullopt});
+    const auto started = m_clock.monotonicNow();
+    const CallId call = m_hypervisor->provision(
+        ProvisionOrder{id, request.spec()},
+        [this, id](const ProvisionProgress& p) {
+            Q_EMIT requestProgress(RequestProgress{id, p.percent, p.stage, p.taskRef});
+        },
+        [this, id, permit, started](Result<ProvisionOutcome> result) {
+            onProvisioned(id, permit, started, std::move(result));
+        });
+    if (auto it = m_inFlight.find(id); it != m_inFlight.end())
+        it->call = call;
+}
+
+void QueueDrainer::queue(ProvisioningRequest request, RequestState expected, const QString& reason,
+                         std::optional<Error> cause, std::chrono::milliseconds delay)
+{
+    const QDateTime now = m_clock.utcNow();
+    const Result<void> moved = cause ? request.transitionTo(RequestState::QueuedForProvisioning, reason, now, *cause)
+                                     : request.transitionTo(RequestState::QueuedForProvisioning, reason, now);
+    if (!moved.ok()) {
+        qCWarning(lcDrain) << "cannot queue" << request.id() << moved.error().message;
+        return;
+    }
+    request.setNextAttemptAt(now.addMSecs(delay.count()));
+    store(request, expected);
+    release(request.id());
+    notifyIfIdle();
+}
+
+void QueueDrainer::fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause)
+{
+    if (auto moved = request.transitionTo(RequestState::Failed, reason, m_clock.utcNow(), cause); !moved.ok()) {
+        qCWarning(lcDrain) << "cannot fail" << request.id() << moved.error().message;
+        return;
+    }
+    if (store(request, expected))
+        Q_EMIT requestSettled(request);
+    settle(request.id());
+}
+
+void QueueDrainer::settle(const QUuid& id)
+{
+    release(id);
+    publishQueueDepth();
+    scheduleDrain();
+}
+
+void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, Clock::time_point started,
+                                 Result<ProvisionOutcome> result)
+{
+    if (result.ok() && !result.value().readBack) {
+        // Its last call failed and was counted through the gate: this permit proves nothing either way.
+        m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("counted-apart"),
+                                                QStringLiteral("the VM was created; its read-back failed")));
+    } else {
+        m_connection.noteCall(permit, started, result.ok() ? nullptr : &result.error());
+    }
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    ProvisioningRequest request = it->request;
+
+    if (result.ok()) {
+        const ProvisionOutcome& outcome = result.value();
+        request.setVmRef(outcome.vm.ref);
+        request.setInstanceUuid(outcome.vm.instanceUuid);
+        request.setTaskRef(outcome.taskRef);
+        request.setLastError(std::nullopt);
+        const QString reason = outcome.poweredOn ? tr("created %1 and powered it on").arg(outcome.vm.ref)
+                                                 : tr("created %1").arg(outcome.vm.ref);
+        if (request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok() &&
+            store(request, RequestState::Provisioning))
+            Q_EMIT requestSettled(request);
+        settle(id);
+        return;
+    }
+
+    const Error& e = result.error();
+    qCInfo(lcDrain) << "provisioning" << id << "failed:" << toString(e.kind) << describe(e);
+    const OutcomeDecision decision = m_policy.afterSendFailed(e, request.attempts());
+    switch (decision.step) {
+    case Step::Requeue:
+        queue(request, RequestState::Provisioning, tr("transient failure: %1").arg(describe(e)), e, decision.delay);
+        scheduleDrain();
+        return;
+    case Step::WaitForOperator:
+        // Not the request's fault: it waits for the operator to fix trust or credentials (the connection
+        // has stopped). If it was sent, the next drain looks it up by its key first.
+        queue(request, RequestState::Provisioning,
+              e.details.value(QStringLiteral("outcomePending")).toBool()
+                  ? tr("sent; outcome pending until the operator fixes the connection: %1").arg(describe(e))
+                  : tr("waiting for the operator: %1").arg(describe(e)),
+              e, std::chrono::milliseconds(0));
+        return;
+    case Step::Reconcile: {
+        const bool duplicate = e.is(ErrorCode::DuplicateName);
+        it->reconciling = true;
+        if (duplicate)
+            it->duplicateName = e;
+        const QString why = duplicate ? tr("name already taken; looking for our VM")
+                                      : tr("no answer after sending: %1").arg(describe(e));
+        if (request.transitionTo(RequestState::Reconciling, why, m_clock.utcNow(), e).ok() &&
+            store(request, RequestState::Provisioning)) {
+            it->request = request;
+            reconcile(request);
+        } else if (!duplicate) {
+            m_inFlight.remove(id);
+        }
+        return;
+    }
+    case Step::Abandon:
+        // Only shutdown cancels calls: the lease lapses and the next service reconciles.
+        m_inFlight.remove(id);
+        notifyIfIdle();
+        return;
+    case Step::Fail:
+        fail(request, RequestState::Provisioning, failureReason(*decision.failure), *decision.failure);
+        return;
+    case Step::Resend: // not an answer to a failed send; keep it queued rather than guess
+        queue(request, RequestState::Provisioning, tr("transient failure: %1").arg(describe(e)), e, decision.delay);
+        return;
+    }
+}
+
+void QueueDrainer::reconcile(ProvisioningRequest request)
+{
+    const QUuid id = request.id();
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        it = m_inFlight.insert(id, InFlight{request, 0, true, std::nullopt});
+    it->reconciling = true;
+    it->request = request;
+
+    if (m_connection.needsOperator()) {
+        queue(request, RequestState::Reconciling,
+              tr("waiting for the operator; the VM will be looked for before anything is sent again"), std::nullopt,
+              std::chrono::milliseconds(0));
+        return;
+    }
+    const BreakerPermit permit = m_breaker.tryAcquire();
+    if (!permit.isAllowed() || permit.isScout()) {
+        if (permit.isScout())
+            m_connection.scout(permit);
+        queue(request, RequestState::Reconciling,
+              tr("hypervisor offline; the VM will be looked for before anything is sent again"), std::nullopt,
+              std::chrono::milliseconds(0));
+        return;
+    }
+    const auto started = m_clock.monotonicNow();
+    it->call = m_hypervisor->findByRequestKey(id, [this, id, permit, started](Result<std::optional<VmRef>> result) {
+        onReconciled(id, permit, started, std::move(result));
+    });
+}
+
+void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Clock::time_point started,
+                                Result<std::optional<VmRef>> result)
+{
+    m_connection.noteCall(permit, started, result.ok() ? nullptr : &result.error());
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    ProvisioningRequest request = it->request;
+    const std::optional<Error> duplicate = it->duplicateName;
+
+    if (!result.ok()) {
+        const Error& e = result.error();
+        const OutcomeDecision decision = m_policy.afterLookupFailed(e, request.attempts());
+        if (decision.step == Step::Fail)
+            return fail(request, RequestState::Reconciling, describe(e), e);
+        queue(request, RequestState::Reconciling, tr("could not look the VM up: %1").arg(describe(e)), e,
+              decision.delay);
+        return;
+    }
+
+    if (const std::optional<VmRef>& vm = result.value()) {
+        request.setVmRef(vm->ref);
+        request.setInstanceUuid(vm->instanceUuid);
+        request.setLastError(std::nullopt);
+        if (request
+                .transitionTo(RequestState::Provisioned,
+                              tr("adopted %1, which already carries this request's key").arg(vm->ref), m_clock.utcNow())
+                .ok() &&
+            store(request, RequestState::Reconciling))
+            Q_EMIT requestSettled(request);
+        settle(id);
+        return;
+    }
+
+    // No VM carries the key: nothing was created, so sending again is safe.
+    const OutcomeDecision decision = m_policy.afterNothingFound(request.attempts(), duplicate, request.lastError());
+    if (decision.step == Step::Fail)
+        return fail(request, RequestState::Reconciling, failureReason(*decision.failure), *decision.failure);
+    const BreakerPermit next = m_breaker.tryAcquire();
+    if (next.isAllowed() && !next.isScout() && !m_paused) {
+        it->reconciling = false;
+        it->duplicateName.reset();
+        dispatch(request, next);
+        return;
+    }
+    if (next.isScout())
+        m_connection.scout(next);
+    queue(request, RequestState::Reconciling, tr("no VM found; it will be sent when the hypervisor is online"),
+          std::nullopt, std::chrono::milliseconds(0));
+}
+
+// ---- the timer's turns ----
+
+void QueueDrainer::keepLeases()
+{
+    if (!m_store || m_shuttingDown)
+        return;
+    renewLeases();
+    takeOverOrphans();
+}
+
+void QueueDrainer::renewLeases()
+{
+    const QDateTime until = leaseUntil();
+    for (auto it = m_inFlight.begin(); it != m_inFlight.end(); ++it) {
+        auto renewed = m_store->renewLease(it.key(), m_owner, until);
+        if (!renewed.ok())
+            qCWarning(lcDrain) << "lease of" << it.key() << "not renewed:" << renewed.error().message;
+    }
+}
+
+void QueueDrainer::takeOverOrphans()
+{
+    auto orphans = m_store->takeOverExpired(m_owner, leaseUntil(), m_clock.utcNow());
+    if (!orphans.ok())
+        return reportStorageError(orphans.error());
+    for (ProvisioningRequest request : orphans.value()) {
+        if (m_inFlight.contains(request.id()))
+            continue;
+        qCInfo(lcDrain) << "taking over" << request.id() << "left" << toString(request.state())
+                        << "by a service that stopped";
+        if (request.state() == RequestState::Provisioning) {
+            const RequestState expected = request.state();
+            if (!request
+                     .transitionTo(RequestState::Reconciling,
+                                   tr("taken over from a service that stopped while provisioning"), m_clock.utcNow())
+                     .ok() ||
+                !store(request, expected))
+                continue;
+        }
+        reconcile(request);
+    }
+}
+
+void QueueDrainer::drain()
+{
+    if (!m_store || m_shuttingDown || m_paused || m_inventory.isFetching())
+        return;
+    if (!m_connection.isConnected() || m_breaker.state() != BreakerState::Closed)
+        return;
+    const int free = m_config.drainConcurrency - int(m_inFlight.size());
+    if (free <= 0)
+        return;
+    auto claimed = m_store->claimNext(m_owner, leaseUntil(), m_clock.utcNow(), free);
+    if (!claimed.ok())
+        return reportStorageError(claimed.error());
+    if (claimed.value().isEmpty())
+        return;
+    for (const ProvisioningRequest& r : claimed.value())
+        m_inFlight.insert(r.id(), InFlight{r, 0, false, std::nullopt});
+
+    if (m_inventory.isFresh()) {
+        dispatchClaimed(claimed.value());
+        return;
+    }
+    m_awaitingInventory = claimed.value();
+    const InventoryKinds placement = InventoryKind::Datacenters | InventoryKind::Clusters |
+                                     InventoryKind::ResourcePools | InventoryKind::Hosts | InventoryKind::Datastores |
+                                     InventoryKind::Networks | InventoryKind::Folders;
+    m_inventory.fetch(placement, [this](std::optional<Error> failure) {
+        QList<ProvisioningRequest> waiting = std::exchange(m_awaitingInventory, {});
+        if (failure) {
+            for (const ProvisioningRequest& r : std::as_const(waiting))
+                release(r.id());
+            return;
+        }
+        dispatchClaimed(waiting);
+    });
+}
+
+void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)
+{
+    for (qsizetype i = 0; i < claimed.size(); ++i) {
+        ProvisioningRequest request = claimed.at(i);
+        const RequestState state = request.state();
+        if (state != RequestState::QueuedForProvisioning && state != RequestState::Submitted) {
+            release(request.id());
+            continue;
+        }
+        if (const auto vanished = m_inventory.vanishedPlacement(request.spec())) {
+            const Error e = Error::make(ErrorKind::Business, QStringLiteral("placement-vanished"), *vanished);
+            fail(request, state, tr("checked against fresh inventory: %1").arg(*vanished), e);
+            continue;
+        }
+        if (wasSentBefore(request)) {
+            // Sent before (even before an operator's retry reset the attempts): look for the VM first,
+            // whatever the last answer was.
+            if (request
+                    .transitionTo(RequestState::Reconciling, tr("sent before; looking for the VM first"),
+                                  m_clock.utcNow())
+                    .ok() &&
+                store(request, state))
+                reconcile(request);
+            else
+                settle(request.id());
+            continue;
+        }
+        const BreakerPermit permit = m_breaker.tryAcquire();
+        if (!permit.isAllowed() || permit.isScout()) {
+            // The breaker opened meanwhile: the rest stay queued.
+            if (permit.isScout())
+                m_connection.scout(permit);
+            for (qsizetype j = i; j < claimed.size(); ++j)
+                release(claimed.at(j).id());
+            return;
+        }
+        dispatch(request, permit);
+    }
+}
+
+void QueueDrainer::shutdown()
+{
+    m_shuttingDown = true;
+    for (const ProvisioningRequest& r : std::as_const(m_awaitingInventory))
+        if (m_store)
+            (void)m_store->releaseClaim(r.id(), m_owner);
+    m_awaitingInventory.clear();
+}
+
+void QueueDrainer::whenIdle(std::function<void()> idle)
+{
+    m_idleWaiters.append(std::move(idle));
+    notifyIfIdle();
+}
+
+void QueueDrainer::notifyIfIdle()
+{
+    if (!m_inFlight.isEmpty() || m_idleWaiters.isEmpty())
+        return;
+    const auto waiters = std::exchange(m_idleWaiters, {});
+    for (const auto& waiter : waiters)
+        waiter();
+}
+
+void QueueDrainer::scheduleDrain()
+{
+    notifyIfIdle();
+    if (m_drainScheduled || m_shuttingDown)
+        return;
+    m_drainScheduled = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_drainScheduled = false;
+            drain();
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace dcm

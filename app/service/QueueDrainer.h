@@ -1,0 +1,118 @@
+#pragma once
+
+#include "app/service/ConnectionManager.h"
+#include "app/service/InventoryCache.h"
+#include "app/service/ServiceConfig.h"
+#include "app/service/ServiceTypes.h"
+#include "domain/CircuitBreaker.h"
+#include "domain/OutcomePolicy.h"
+#include "domain/ProvisioningRequest.h"
+#include "domain/ports/ClockPort.h"
+#include "domain/ports/HypervisorPort.h"
+#include "domain/ports/RequestStorePort.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace dcm {
+
+// The queue's worker: it claims due requests (oldest first, at most drainConcurrency, each under a
+// lease), renews the leases of what it drives, takes over requests whose driver died, checks each
+// spec against fresh inventory, sends it through the breaker, and carries out the OutcomePolicy's
+// decision on every answer. A request that was ever sent is looked up by its key before it is sent
+// again: one request, at most one VM.
+//
+// It also keeps the store's words for the service: every write goes through store() (compare-and-set
+// on the expected state) and is published.
+class QueueDrainer final : public QObject
+{
+    Q_OBJECT
+
+public:
+    QueueDrainer(CircuitBreaker& breaker, ConnectionManager& connection, InventoryCache& inventory,
+                 const ClockPort& clock, const ServiceConfig& config, QString owner, const RetryPolicy& retry,
+                 QObject* parent = nullptr);
+
+    void attach(HypervisorPort* hypervisor, RequestStorePort* store);
+
+    const QString& owner() const { return m_owner; }
+    QDateTime leaseUntil() const;
+    bool isPaused() const { return m_paused; }
+    // False when the pause state did not change.
+    bool setPaused(bool paused);
+    int inFlightCount() const { return int(m_inFlight.size()); }
+    // The request is being sent (a provisioning call is out): it can no longer be cancelled.
+    bool isSending(const QUuid& id) const;
+    void whenIdle(std::function<void()> idle);
+
+    // The timer's turns: leases first (renew ours, take over the dead's), then the drain.
+    void keepLeases();
+    void drain();
+    void scheduleDrain();
+    // Releases what waits for inventory; calls in flight keep their lease.
+    void shutdown();
+
+    // A request just stored as SUBMITTED: send it now with `permit`, or queue it for `reason`.
+    void dispatch(ProvisioningRequest request, const BreakerPermit& permit);
+    void queue(ProvisioningRequest request, RequestState expected, const QString& reason, std::optional<Error> cause,
+               std::chrono::milliseconds delay);
+
+    // Writes the request if it is still in `expected` (publishing it); a conflict keeps the stored one.
+    bool store(ProvisioningRequest& request, RequestState expected);
+    void publish(const ProvisioningRequest& request);
+    void publishQueueDepth();
+    void reportStorageError(const Error& error);
+
+Q_SIGNALS:
+    void requestChanged(const dcm::ProvisioningRequest& request);
+    void requestProgress(const dcm::RequestProgress& progress);
+    void requestSettled(const dcm::ProvisioningRequest& request);
+    void queueDepthChanged(int depth);
+    void storageFailed(const dcm::Error& error);
+
+private:
+    struct InFlight
+    {
+        ProvisioningRequest request;
+        CallId call = 0;
+        bool reconciling = false;
+        std::optional<Error> duplicateName; // a DuplicateName answer that sent it to reconcile
+    };
+
+    void onProvisioned(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
+                       Result<ProvisionOutcome> result);
+    void reconcile(ProvisioningRequest request);
+    void onReconciled(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
+                      Result<std::optional<VmRef>> result);
+    void fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause);
+    void settle(const QUuid& id);
+    void release(const QUuid& id);
+    void dispatchClaimed(QList<ProvisioningRequest> claimed);
+    void renewLeases();
+    void takeOverOrphans();
+    void notifyIfIdle();
+
+    CircuitBreaker& m_breaker;
+    ConnectionManager& m_connection;
+    InventoryCache& m_inventory;
+    const ClockPort& m_clock;
+    const ServiceConfig& m_config;
+    QString m_owner;
+    OutcomePolicy m_policy;
+    HypervisorPort* m_hypervisor = nullptr;
+    RequestStorePort* m_store = nullptr;
+
+    QHash<QUuid, InFlight> m_inFlight;
+    QList<ProvisioningRequest> m_awaitingInventory;
+    QList<std::function<void()>> m_idleWaiters;
+    bool m_paused = false;
+    bool m_drainScheduled = false;
+    bool m_shuttingDown = false;
+    int m_lastQueueDepth = -1;
+};
+
+} // namespace dcm
