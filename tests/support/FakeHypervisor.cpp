@@ -195,16 +195,18 @@ CallId FakeHypervisor::probe(Done<QDateTime> done)
     });
 }
 
-CallId FakeHypervisor::inventory(InventoryKinds, Done<InventorySnapshot> done)
+CallId FakeHypervisor::inventory(InventoryKinds kinds, Done<InventorySnapshot> done)
 {
     auto script = takeScript(Method::Inventory);
     const bool down = m_unreachable;
-    return dispatch(Method::Inventory, [this, done = std::move(done), script, down] {
+    return dispatch(Method::Inventory, [this, kinds, done = std::move(done), script, down] {
         if (down)
             return done(refused());
         if (script)
             return done(script->error);
         InventorySnapshot s = m_inventory;
+        if (!kinds.testFlag(InventoryKind::Vms))
+            s.vms.clear(); // as the real adapter: only the kinds asked for
         s.fetchedAt = QDateTime::currentDateTimeUtc();
         done(s);
     });

@@ -1,5 +1,5 @@
 // ProvisioningService + VsphereHypervisor + SqliteRequestStore against the bundled simulator over HTTPS:
-// the seed's resilience story end to end, with the fault door playing the unreliable vCenter.
+// the resilience story end to end, with the fault door playing the unreliable vCenter.
 #include "DomainQCompare.h"
 #include "ManualClock.h"
 #include "SimulatorSpec.h"

@@ -28,7 +28,7 @@ class TestGuestOsCatalog : public QObject
     Q_OBJECT
 
 private slots:
-    // The ids named in issue 3 and their first API release (vim reference "Since" notes).
+    // Ids operators pick most, and their first API release (vim reference "Since" notes).
     void knownIds_data()
     {
         QTest::addColumn<QString>("id");

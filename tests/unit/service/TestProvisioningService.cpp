@@ -1,5 +1,5 @@
 // ProvisioningService against a scriptable fake hypervisor, an in-memory store and a manual clock:
-// every path of the seed's "Resilience Patterns", with no sleeps and no network.
+// every path of the resilience rules (breaker, durable queue, reconcile before resend), with no sleeps and no network.
 #include "DomainQCompare.h"
 #include "FakeBreakerLog.h"
 #include "FakeHypervisor.h"
@@ -553,6 +553,59 @@ private Q_SLOTS:
         QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Closed);
         const SubmitAnswer a = m_service->submit(validSpec());
         QCOMPARE(a.outcome, SubmitAnswer::Outcome::Queued); // accepted all the same
+    }
+
+    // The drain re-reads placement only (never the VMs); the inventory it publishes keeps the VMs of the
+    // operator's last full read, so the form's same-name check never goes blind after a drain.
+    void aDrainsPlacementReadKeepsTheVmsOfTheLastFullRead()
+    {
+        connectService();
+        InventorySnapshot inventory = FakeHypervisor::sampleInventory();
+        for (int i = 0; i < 3; ++i) {
+            VmInfo vm;
+            vm.ref = QStringLiteral("vm-%1").arg(i);
+            vm.name = QStringLiteral("existing-%1").arg(i);
+            inventory.vms.append(vm);
+        }
+        m_hv->setInventory(inventory);
+        QSignalSpy changed(m_service.get(), &ProvisioningService::inventoryChanged);
+        m_service->refreshInventory();
+        QTRY_COMPARE(changed.count(), 1);
+        QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vms.size(), 3);
+
+        m_service->setQueuePaused(true);
+        const QUuid id = m_service->submit(validSpec()).id;
+        m_clock.advance(m_service->config().inventoryMaxAge + 1s); // stale: the drain reads again
+        m_service->setQueuePaused(false);
+        m_service->tick();
+        QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vms.size(), 3);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Inventory), 2);
+    }
+
+    // Refused credentials met by the drain's inventory read stop the connection: nothing more is sent,
+    // nothing counts, the request stays queued.
+    void credentialsRefusedToTheDrainStopTheConnection()
+    {
+        connectService();
+        m_service->setQueuePaused(true);
+        const QUuid id = m_service->submit(validSpec()).id;
+        m_hv->failNext(FakeHypervisor::Method::Inventory,
+                       Error::make(ErrorKind::Authentication, ErrorCode::LoginRefused,
+                                   QStringLiteral("vCenter refused the credentials of operator at vc.test")));
+        m_clock.advance(m_service->config().inventoryMaxAge + 1s);
+        m_service->setQueuePaused(false);
+        m_service->tick();
+        QTRY_COMPARE(m_service->connectionStatus().state, ConnectionStatus::State::NeedsOperator);
+        for (int i = 0; i < 60; ++i) {
+            m_clock.advance(1s);
+            m_service->tick();
+        }
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Inventory), 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+        QCOMPARE(m_service->breakerSnapshot().consecutiveFailures, 0);
+        QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
     }
 
     void unreachableAtStartOpensTheBreakerAndTheScoutLogsIn()
