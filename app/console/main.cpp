@@ -3,6 +3,7 @@
 #include "app/service/AppInfo.h"
 #include "app/service/ServiceHost.h"
 #include "app/storage/KeychainCredentialStore.h"
+#include "app/storage/SqliteBreakerLog.h"
 #include "app/storage/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/ConnectionController.h"
@@ -79,7 +80,6 @@ int main(int argc, char* argv[])
     dcm::ServiceHost host(
         [] { return std::unique_ptr<dcm::HypervisorPort>(std::make_unique<dcm::VsphereHypervisor>()); },
         [database]() -> dcm::Result<std::unique_ptr<dcm::RequestStorePort>> {
-            QDir().mkpath(QFileInfo(database).absolutePath());
             auto opened = dcm::SqliteRequestStore::open(database);
             if (!opened.ok())
                 return opened.error();
@@ -90,6 +90,14 @@ int main(int argc, char* argv[])
                 std::make_unique<dcm::KeychainCredentialStore>(dcm::AppInfo::appId()));
         },
         clock, dcm::ServiceConfig{});
+
+    // Set before the thread starts; opened in the service thread by initialize(), like the store.
+    host.service()->setBreakerLogFactory([database]() -> dcm::Result<std::unique_ptr<dcm::BreakerLogPort>> {
+        auto opened = dcm::SqliteBreakerLog::open(database);
+        if (!opened.ok())
+            return opened.error();
+        return std::unique_ptr<dcm::BreakerLogPort>(std::move(opened.value()));
+    });
 
     dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
     host.start();

@@ -117,6 +117,14 @@ void ProvisioningService::initialize()
     m_connection->attach(m_hypervisor.get(), m_credentialFactory ? m_credentialFactory() : nullptr);
     m_inventory->attach(m_hypervisor.get());
     m_drainer->attach(m_hypervisor.get(), m_store.get());
+    std::optional<Error> logError;
+    if (m_breakerLogFactory) {
+        auto log = m_breakerLogFactory();
+        if (log.ok())
+            m_breakerLog = std::move(log.value());
+        else
+            logError = log.error();
+    }
     // Calls the adapter makes on its own (task polls, the read-back) pass the breaker one by one: a
     // vCenter that stops answering opens it within threshold x call timeout, and none goes out while
     // it is open.
@@ -145,6 +153,8 @@ void ProvisioningService::initialize()
     }
     qCInfo(lcService) << "service" << owner() << "ready";
     Q_EMIT initialized(std::nullopt);
+    if (logError)
+        m_drainer->reportStorageError(*logError);
     publishBreaker();
     m_drainer->publishQueueDepth();
 }
@@ -388,8 +398,8 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
     qCInfo(lcService) << "breaker" << toString(transition.from) << "->" << toString(transition.to) << ":"
                       << transition.reason;
     const BreakerSnapshot snapshot = m_breaker.snapshot();
-    if (m_store) {
-        if (auto stored = m_store->appendBreakerEvent(transition, snapshot, owner()); !stored.ok())
+    if (m_breakerLog) {
+        if (auto stored = m_breakerLog->appendBreakerEvent(transition, snapshot, owner()); !stored.ok())
             m_drainer->reportStorageError(stored.error());
     }
     Q_EMIT breakerTransitioned(transition);
