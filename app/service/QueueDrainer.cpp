@@ -163,7 +163,8 @@ void QueueDrainer::queue(ProvisioningRequest request, RequestState expected, con
     request.setNextAttemptAt(now.addMSecs(delay.count()));
     store(request, expected);
     release(request.id());
-    notifyIfIdle();
+    // Its slot is free: fill it now rather than on the next tick (and tell an idle waiter).
+    scheduleDrain();
 }
 
 void QueueDrainer::fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause)
