@@ -1,6 +1,7 @@
 #include "ui/RequestDetailsPane.h"
 
 #include "domain/GuestOsCatalog.h"
+#include "domain/RequestEventText.h"
 #include "ui/RequestTableModel.h"
 #include "ui/StateStyle.h"
 #include "ui/UiFormat.h"
@@ -202,7 +203,7 @@ void RequestDetailsPane::refresh()
             step = tr("Submitted");
         item->setIcon(1, StateStyle::requestIcon(e.to));
         item->setText(1, step);
-        QString details = e.reason;
+        QString details = RequestEventText::describe(e);
         if (e.cause)
             details += (details.isEmpty() ? QString() : QStringLiteral("\n")) + describe(*e.cause);
         item->setText(2, details);

@@ -1,6 +1,7 @@
 #include "app/service/ProvisioningService.h"
 
 #include "domain/Redaction.h"
+#include "domain/RequestEventText.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -230,7 +231,7 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
     answer.id = request.id();
     m_drainer->publish(request);
 
-    const auto queued = [&](const QString& reason, const QString& message) {
+    const auto queued = [&](const EventReason& reason, const QString& message) {
         m_drainer->queue(request, RequestState::Submitted, reason, std::nullopt, std::chrono::milliseconds(0));
         answer.outcome = SubmitAnswer::Outcome::Queued;
         answer.state = RequestState::QueuedForProvisioning;
@@ -238,17 +239,17 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
     };
     const QString offline = tr("Request accepted. Provisioning will start when the hypervisor is online.");
     if (m_drainer->isPaused()) {
-        queued(tr("the queue is paused by an administrator"),
+        queued(RequestEventText::reason(RequestEventText::kQueuePaused),
                tr("Request accepted. Provisioning will start when an administrator resumes the queue."));
     } else if (!m_connection->isConnected()) {
-        queued(tr("not connected to the hypervisor"), offline);
+        queued(RequestEventText::reason(RequestEventText::kNotConnected), offline);
     } else {
         const BreakerPermit permit = m_breaker.tryAcquire();
         if (permit.isRejected()) {
-            queued(tr("the hypervisor is offline (circuit breaker %1)").arg(toString(m_breaker.state())), offline);
+            queued(RequestEventText::reason(RequestEventText::kBreakerOpen, {toString(m_breaker.state())}), offline);
         } else if (permit.isScout()) {
             // The scout must be the cheap probe, never a provisioning call.
-            queued(tr("waiting for the hypervisor to answer a probe"), offline);
+            queued(RequestEventText::reason(RequestEventText::kWaitingForProbe), offline);
             m_connection->scout(permit);
         } else {
             m_drainer->dispatch(request, permit);
@@ -279,7 +280,8 @@ std::optional<Error> ProvisioningService::cancel(const QUuid& id)
     if (expected != RequestState::Submitted && expected != RequestState::QueuedForProvisioning)
         return Error::make(ErrorKind::InvalidInput, QStringLiteral("not-cancellable"),
                            tr("a request in state %1 cannot be cancelled").arg(toString(expected)));
-    if (auto moved = request.transitionTo(RequestState::Cancelled, tr("cancelled by the operator"), m_clock.utcNow());
+    if (auto moved = request.transitionTo(RequestState::Cancelled,
+                                          RequestEventText::reason(RequestEventText::kCancelled), m_clock.utcNow());
         !moved.ok())
         return moved.error();
     auto written = m_store->update(request, expected);
@@ -308,8 +310,8 @@ std::optional<Error> ProvisioningService::retryNow(const QUuid& id)
     const RequestState expected = request.state();
     const QDateTime now = m_clock.utcNow();
     if (expected == RequestState::Failed) {
-        if (auto moved =
-                request.transitionTo(RequestState::QueuedForProvisioning, tr("retry requested by the operator"), now);
+        if (auto moved = request.transitionTo(RequestState::QueuedForProvisioning,
+                                              RequestEventText::reason(RequestEventText::kRetryRequested), now);
             !moved.ok())
             return moved.error();
     } else if (expected != RequestState::QueuedForProvisioning) {

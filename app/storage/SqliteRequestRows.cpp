@@ -209,8 +209,8 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
                                                                const QVariantList& values)
 {
     SqliteStoredHistories histories;
-    QString sql = QStringLiteral("SELECT request_id, at, from_state, to_state, reason, attempts, cause, seq"
-                                 " FROM request_events");
+    QString sql = QStringLiteral("SELECT request_id, at, from_state, to_state, reason, attempts, cause, seq,"
+                                 " reason_code, reason_args FROM request_events");
     if (!requestIds.isEmpty()) {
         sql += QStringLiteral(" WHERE request_id IN (%1)").arg(requestIds);
     }
@@ -246,6 +246,16 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
         event.from = *from;
         event.to = *to;
         event.reason = q.value(4).toString();
+        event.code = q.value(8).toString();
+        if (!q.isNull(9)) {
+            auto args = QJsonDocument::fromJson(q.value(9).toString().toUtf8());
+            if (!args.isArray()) {
+                unreadableStep(QStringLiteral("reason arguments are not a list"));
+                continue;
+            }
+            for (const QJsonValue& arg : args.array())
+                event.args.append(arg.toString());
+        }
         event.attempts = q.value(5).toInt();
         if (!q.isNull(6)) {
             auto causeJson = parseObject(q.value(6).toString().toUtf8());
@@ -290,8 +300,9 @@ Result<void> SqliteRequestRows::appendEvents(const SqliteDatabase& db, const Pro
         return {};
     }
     QSqlQuery q(db.database());
-    if (!q.prepare(QStringLiteral("INSERT INTO request_events (request_id, seq, at, from_state, to_state, reason,"
-                                  " attempts, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))) {
+    if (!q.prepare(
+            QStringLiteral("INSERT INTO request_events (request_id, seq, at, from_state, to_state, reason,"
+                           " attempts, cause, reason_code, reason_args) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"))) {
         return db.sqlError(QStringLiteral("append history"), q.lastError());
     }
     const QString id = idText(request.id());
@@ -305,6 +316,12 @@ Result<void> SqliteRequestRows::appendEvents(const SqliteDatabase& db, const Pro
         q.bindValue(5, textOrNull(event.reason));
         q.bindValue(6, event.attempts);
         q.bindValue(7, event.cause ? QVariant(jsonText(ErrorJson::toJson(*event.cause))) : QVariant());
+        q.bindValue(8, textOrNull(event.code));
+        q.bindValue(9,
+                    event.code.isEmpty()
+                        ? QVariant()
+                        : QVariant(QString::fromUtf8(
+                              QJsonDocument(QJsonArray::fromStringList(event.args)).toJson(QJsonDocument::Compact))));
         if (!q.exec()) {
             return db.sqlError(QStringLiteral("append history"), q.lastError());
         }

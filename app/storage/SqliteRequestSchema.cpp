@@ -99,11 +99,19 @@ const QStringList s_schemaV3{
                    " BEGIN SELECT RAISE(ABORT, 'breaker history is append-only'); END"),
 };
 
+// Version 4: a history step's reason as data — a code and its arguments (a JSON list of texts) — so
+// that its sentence is made in the reader's language. `reason` keeps free text (an operator's words,
+// and every step written before this version).
+const QStringList s_schemaV4{
+    QStringLiteral("ALTER TABLE request_events ADD COLUMN reason_code TEXT"),
+    QStringLiteral("ALTER TABLE request_events ADD COLUMN reason_args TEXT"),
+};
+
 } // namespace
 
 QList<QStringList> SqliteRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2, s_schemaV3};
+    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4};
 }
 
 QString SqliteRequestSchema::countRequests()

@@ -21,6 +21,7 @@
 #include "app/storage/SqliteDatabase.h"
 #include "app/storage/SqliteRequestSchema.h"
 #include "app/storage/SqliteRequestStore.h"
+#include "domain/RequestEventText.h"
 
 using namespace dcm;
 using namespace storetest;
@@ -109,6 +110,37 @@ private Q_SLOTS:
                              {request.id().toString(QUuid::WithoutBraces)})
                      .toString(),
                  QStringLiteral("0,1,2"));
+    }
+
+    // Pins: a step the service takes is stored as its code and arguments, not as a sentence (the
+    // sentence is made in the reader's language), and reads back the same.
+    void aCodedStepIsStoredAsItsCodeAndArguments()
+    {
+        ProvisioningRequest request = makeRequest(QStringLiteral("coded"), t0());
+        VERIFY_OK(m_store->insert(request, {}, {}));
+        QVERIFY(request
+                    .transitionTo(RequestState::Provisioning, RequestEventText::reason(RequestEventText::kSent),
+                                  t0().addSecs(1))
+                    .ok());
+        QVERIFY(request
+                    .transitionTo(RequestState::Provisioned,
+                                  RequestEventText::reason(RequestEventText::kCreated, {QStringLiteral("vm-7")}),
+                                  t0().addSecs(2))
+                    .ok());
+        VERIFY_OK(m_store->update(request, RequestState::Submitted));
+
+        RawConnection observer(m_path);
+        const QVariantList id{request.id().toString(QUuid::WithoutBraces)};
+        QCOMPARE(observer
+                     .scalar(QStringLiteral("SELECT reason_code || ' ' || reason_args || ' ' || (reason IS NULL)"
+                                            " FROM request_events WHERE request_id = ? AND seq = 1"),
+                             id)
+                     .toString(),
+                 QStringLiteral("created [\"vm-7\"] 1"));
+        auto back = m_store->get(request.id());
+        VERIFY_OK(back);
+        QCOMPARE(back.value()->history(), request.history());
+        QCOMPARE(RequestEventText::describe(back.value()->history().last()), QStringLiteral("created vm-7"));
     }
 
     // Pins: a file left by a process that died with commits still in the -wal (no checkpoint) opens
@@ -394,7 +426,7 @@ private Q_SLOTS:
 
         auto log = SqliteBreakerLog::open(path);
         VERIFY_OK(log);
-        QCOMPARE(log.value()->database().schemaVersion(), 3);
+        QCOMPARE(log.value()->database().schemaVersion(), int(SqliteRequestSchema::steps().size()));
         auto last = log.value()->lastBreakerState();
         VERIFY_OK(last);
         QVERIFY(last.value().has_value());
