@@ -457,8 +457,20 @@ void MainWindow::startBackgroundDrain()
         backgroundDrainFailed(tr("systemctl could not be run (%1); this session may have no systemd user manager.")
                                   .arg(process->errorString()));
     });
+    // systemctl answers at once; one that hangs (a stuck session bus) must not keep the window either.
+    auto* patience = new QTimer(process);
+    patience->setSingleShot(true);
+    connect(patience, &QTimer::timeout, process, [process] {
+        process->setProperty("timedOut", true);
+        process->kill();
+    });
+    connect(process, &QProcess::started, patience, [patience] { patience->start(backgroundStartTimeout); });
     connect(process, &QProcess::finished, this, [this, process](int code, QProcess::ExitStatus status) {
         process->deleteLater();
+        if (process->property("timedOut").toBool()) {
+            backgroundDrainFailed(tr("systemctl did not answer within %1 s.").arg(backgroundStartTimeout.count()));
+            return;
+        }
         if (status == QProcess::NormalExit && code == 0) {
             m_startingBackground = false;
             m_banners->clear(quitSubject);

@@ -59,6 +59,7 @@ public:
     static inline const QString quitSubject = QStringLiteral("quit");
     // The unit `Keep draining in the background` enables and starts (packaging/systemd).
     static inline const QString backgroundUnit = QStringLiteral("dcm-serve.service");
+    static constexpr std::chrono::seconds backgroundStartTimeout{15};
 
     explicit MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent = nullptr);
     ~MainWindow() override;
