@@ -100,6 +100,10 @@ int main(int argc, char* argv[])
     });
 
     dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
+    window.setClock(clock); // the scout's countdown reads the service's clock
+    // When the window closes it is hidden at once; then calls in flight get a bounded grace to land (their
+    // outcome recorded now rather than reconciled next time) and the service thread ends.
+    window.setShutdown([&host](std::chrono::milliseconds grace) { host.stop(grace); });
     host.start();
     window.show();
 
@@ -121,8 +125,8 @@ int main(int argc, char* argv[])
     }
 
     const int code = QApplication::exec();
-    // Let calls in flight land (their outcome recorded now rather than reconciled next time), then end
-    // the service thread before the window goes.
-    host.stop();
+    // Ended without the window closing (a signal, the session ending): the same bounded grace. A no-op
+    // when the window has stopped the service already.
+    host.stop(dcm::MainWindow::shutdownGrace);
     return code;
 }
