@@ -63,6 +63,8 @@ Result<std::unique_ptr<RequestStorePort>> CtlConnection::openStore() const
 
 Result<std::unique_ptr<BreakerLogPort>> CtlConnection::openBreakerLog() const
 {
+    if (!m_context.factories.breakerLog)
+        return std::unique_ptr<BreakerLogPort>();
     return m_context.factories.breakerLog(m_context.options.database);
 }
 

@@ -1,5 +1,7 @@
 #include "SubmitCommand.h"
 
+#include "domain/RequestEventText.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -42,18 +44,34 @@ void SubmitCommand::start()
     });
 }
 
-// Durable and left for whichever service drains the queue (the console, or `dcmctl serve`).
+// Durable and left for whichever service drains the queue (the console, or `dcmctl serve`). When the
+// breaker a service last recorded on this database is not CLOSED, vCenter is away: the request is
+// stored as QUEUED_FOR_PROVISIONING with that reason, and the operator is told so, as the console does.
 void SubmitCommand::store()
 {
     auto store = connection().openStore();
     if (!store.ok())
         return (void)fail(store.error());
     ProvisioningRequest request(QUuid::createUuid(), options().spec, connection().clock().utcNow());
+    QString message = QStringLiteral("Request accepted. It waits in the queue for a service to provision it.");
+    if (auto log = connection().openBreakerLog(); log.ok() && log.value()) {
+        auto last = log.value()->lastBreakerState();
+        if (last.ok() && last.value() && last.value()->snapshot.state != BreakerState::Closed) {
+            const QString state = toString(last.value()->snapshot.state);
+            (void)request.transitionTo(RequestState::QueuedForProvisioning,
+                                       RequestEventText::reason(RequestEventText::kBreakerOpen, {state}),
+                                       request.createdAt());
+            request.setNextAttemptAt(request.createdAt());
+            message = QStringLiteral("Request accepted. Provisioning will start when the hypervisor is online.");
+        }
+    }
     if (auto inserted = store.value()->insert(request, QString(), QDateTime()); !inserted.ok())
         return (void)fail(inserted.error());
+    std::fprintf(stderr, "dcmctl: %s\n", qPrintable(message));
     out().document(
         QJsonObject{{QStringLiteral("id"), request.id().toString(QUuid::WithoutBraces)},
-                    {QStringLiteral("state"), toString(request.state())}},
+                    {QStringLiteral("state"), toString(request.state())},
+                    {QStringLiteral("message"), message}},
         QStringLiteral("%1 %2\n").arg(request.id().toString(QUuid::WithoutBraces), toString(request.state())));
     finish(ExitAccepted);
 }

@@ -337,6 +337,7 @@ void ProvisioningService::tick()
         sendScout();
     else
         m_connection->retryIfDisconnected();
+    m_drainer->queueSubmittedWhileAway();
     m_drainer->drain();
     m_drainer->publishQueueDepth();
 }

@@ -420,6 +420,30 @@ void QueueDrainer::drain()
     });
 }
 
+void QueueDrainer::queueSubmittedWhileAway()
+{
+    if (!m_store || m_shuttingDown || m_breaker.state() == BreakerState::Closed)
+        return;
+    RequestFilter submitted;
+    submitted.states = {RequestState::Submitted};
+    submitted.limit = 1;
+    auto any = m_store->list(submitted);
+    if (!any.ok() || any.value().isEmpty())
+        return;
+    const int room = std::max(1, m_config.drainConcurrency * 4);
+    auto claimed = m_store->claimNext(m_owner, leaseUntil(), m_clock.utcNow(), room);
+    if (!claimed.ok())
+        return reportStorageError(claimed.error());
+    const QString state = toString(m_breaker.state());
+    for (const ProvisioningRequest& r : claimed.value()) {
+        if (r.state() == RequestState::Submitted && !m_inFlight.contains(r.id()))
+            queue(r, RequestState::Submitted, Why::reason(Why::kBreakerOpen, {state}), std::nullopt,
+                  std::chrono::milliseconds(0));
+        else if (!m_inFlight.contains(r.id()))
+            (void)m_store->releaseClaim(r.id(), m_owner);
+    }
+}
+
 void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)
 {
     for (qsizetype i = 0; i < claimed.size(); ++i) {

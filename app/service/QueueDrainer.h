@@ -52,6 +52,9 @@ public:
     // The timer's turns: leases first (renew ours, take over the dead's), then the drain.
     void keepLeases();
     void drain();
+    // While the breaker is not CLOSED: requests others left SUBMITTED (dcmctl submit) are moved to
+    // QUEUED_FOR_PROVISIONING with the breaker as the reason, so that every front tells the truth.
+    void queueSubmittedWhileAway();
     void scheduleDrain();
     // Releases what waits for inventory; calls in flight keep their lease.
     void shutdown();
