@@ -153,6 +153,10 @@ void ProvisioningService::initialize()
         m_timer->start();
     }
     qCInfo(lcService) << "service" << owner() << "ready";
+    // Others' writes are followed from now on; what is older comes with loadRequests().
+    m_othersWatermark = m_clock.utcNow();
+    m_othersBreakerSeen = m_clock.utcNow();
+    (void)m_store->othersWrote(); // the baseline
     Q_EMIT initialized(std::nullopt);
     if (logError)
         m_drainer->reportStorageError(*logError);
@@ -337,9 +341,40 @@ void ProvisioningService::tick()
         sendScout();
     else
         m_connection->retryIfDisconnected();
+    followOtherWriters();
     m_drainer->queueSubmittedWhileAway();
     m_drainer->drain();
     m_drainer->publishQueueDepth();
+}
+
+void ProvisioningService::followOtherWriters()
+{
+    // Another console, dcmctl or a drainer on this database: read only what changed since we last
+    // looked, never the whole table. Writers' clocks may differ a little (two processes, later two
+    // machines): look a few seconds back and let the views take a row they have again in their stride.
+    auto wrote = m_store->othersWrote();
+    if (!wrote.ok() || !wrote.value())
+        return;
+    RequestFilter changed;
+    changed.updatedAfter = m_othersWatermark.addSecs(-5);
+    auto rows = m_store->list(changed);
+    if (!rows.ok())
+        return m_drainer->reportStorageError(rows.error());
+    for (const ProvisioningRequest& r : std::as_const(rows.value())) {
+        if (!m_othersWatermark.isValid() || r.updatedAt() > m_othersWatermark)
+            m_othersWatermark = r.updatedAt();
+        if (m_drainer->isDriving(r.id()))
+            continue; // ours: published as we wrote it
+        Q_EMIT requestChanged(r);
+    }
+    if (!m_breakerLog)
+        return;
+    auto last = m_breakerLog->lastBreakerState();
+    if (last.ok() && last.value() && last.value()->owner != owner() &&
+        (!m_othersBreakerSeen.isValid() || last.value()->transition.at > m_othersBreakerSeen)) {
+        m_othersBreakerSeen = last.value()->transition.at;
+        Q_EMIT breakerTransitioned(last.value()->transition);
+    }
 }
 
 void ProvisioningService::sendScout()

@@ -135,6 +135,7 @@ Q_SIGNALS:
 
 private:
     void sendScout();
+    void followOtherWriters();
     void onBreakerTransition(const BreakerTransition& transition);
     void publishBreaker();
 
@@ -150,6 +151,9 @@ private:
     CredentialFactory m_credentialFactory;
     BreakerLogFactory m_breakerLogFactory;
     std::unique_ptr<BreakerLogPort> m_breakerLog;
+    // What others wrote is read from here on (their requests; their breaker transitions).
+    QDateTime m_othersWatermark;
+    QDateTime m_othersBreakerSeen;
     QTimer* m_timer = nullptr;
     bool m_shuttingDown = false;
 

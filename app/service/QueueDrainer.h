@@ -47,6 +47,8 @@ public:
     int inFlightCount() const { return int(m_inFlight.size()); }
     // The request is being sent (a provisioning call is out): it can no longer be cancelled.
     bool isSending(const QUuid& id) const;
+    // This service holds the request (claimed, sending or looking it up).
+    bool isDriving(const QUuid& id) const { return m_inFlight.contains(id); }
     void whenIdle(std::function<void()> idle);
 
     // The timer's turns: leases first (renew ours, take over the dead's), then the drain.

@@ -99,12 +99,15 @@ const QStringList s_schemaV3{
                    " BEGIN SELECT RAISE(ABORT, 'breaker history is append-only'); END"),
 };
 
-// Version 4: a history step's reason as data — a code and its arguments (a JSON list of texts) — so
+// Version 4: the index that lets a view read only the requests written since it last looked, and a
+// history step's reason as data — a code and its arguments (a JSON list of texts) — so
 // that its sentence is made in the reader's language. `reason` keeps free text (an operator's words,
 // and every step written before this version).
 const QStringList s_schemaV4{
     QStringLiteral("ALTER TABLE request_events ADD COLUMN reason_code TEXT"),
     QStringLiteral("ALTER TABLE request_events ADD COLUMN reason_args TEXT"),
+    // Following others' writes asks for the requests written since a watermark.
+    QStringLiteral("CREATE INDEX requests_updated ON requests (updated_at)"),
 };
 
 } // namespace

@@ -239,6 +239,18 @@ Result<std::optional<ProvisioningRequest>> SqliteRequestStore::get(const QUuid& 
     return std::optional<ProvisioningRequest>(mapRead(*m_db, rows, histories).first());
 }
 
+Result<bool> SqliteRequestStore::othersWrote()
+{
+    auto version = m_db->pragma(QStringLiteral("data_version"));
+    if (!version.ok()) {
+        return version.error();
+    }
+    const qint64 now = version.value().toLongLong();
+    const bool moved = m_dataVersion >= 0 && now != m_dataVersion;
+    m_dataVersion = now;
+    return moved;
+}
+
 Result<QList<ProvisioningRequest>> SqliteRequestStore::list(const RequestFilter& filter)
 {
     QStringList conditions;
@@ -253,6 +265,10 @@ Result<QList<ProvisioningRequest>> SqliteRequestStore::list(const RequestFilter&
         // instr, not LIKE: no wildcards to escape in a VM name, and name_key is already case-folded.
         conditions.append(QStringLiteral("instr(name_key, ?) > 0"));
         values.append(filter.nameContains.toCaseFolded());
+    }
+    if (filter.updatedAfter.isValid()) {
+        conditions.append(QStringLiteral("updated_at > ?"));
+        values.append(filter.updatedAfter.toMSecsSinceEpoch());
     }
     QString selection;
     if (!conditions.isEmpty()) {

@@ -46,6 +46,8 @@ public:
     Result<std::optional<ProvisioningRequest>> get(const QUuid& id) override;
     Result<QList<ProvisioningRequest>> list(const RequestFilter& filter) override;
     Result<QMap<RequestState, int>> countByState() override;
+    // PRAGMA data_version: it moves when another connection commits to the file, never for our own.
+    Result<bool> othersWrote() override;
     Result<QList<ProvisioningRequest>> claimNext(const QString& owner, const QDateTime& leaseUntil,
                                                  const QDateTime& now, int maxCount) override;
     Result<void> renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil) override;
@@ -61,6 +63,7 @@ private:
 
     std::unique_ptr<SqliteDatabase> m_db;
     std::unique_ptr<SqliteLeases> m_leases;
+    qint64 m_dataVersion = -1;
 };
 
 } // namespace dcm

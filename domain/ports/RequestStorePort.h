@@ -19,6 +19,7 @@ struct RequestFilter
     QList<RequestState> states; // empty: every state
     QString nameContains;       // case-insensitive part of the VM name; empty: any name
     int limit = 0;              // at most this many, newest first (by createdAt); 0: no limit
+    QDateTime updatedAfter;     // only requests written after this (UTC); null: any
 };
 
 // Where requests live. Synchronous: it runs on the service thread (SQLite now; PostgreSQL when several
@@ -81,6 +82,11 @@ public:
     // before anything is sent again. Claiming in the same step keeps two survivors from both taking over.
     virtual Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                const QDateTime& now) = 0;
+
+    // True when another connection (another console, dcmctl, a drainer) committed since the last call:
+    // a cheap question asked every second, so that a view follows others' writes by reading only what
+    // changed (list with updatedAfter). An adapter that cannot tell answers false.
+    virtual Result<bool> othersWrote() { return false; }
 };
 
 } // namespace dcm

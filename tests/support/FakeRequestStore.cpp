@@ -52,6 +52,8 @@ Result<QList<ProvisioningRequest>> FakeRequestStore::list(const RequestFilter& f
             continue;
         if (!filter.nameContains.isEmpty() && !r.request.spec().name.contains(filter.nameContains, Qt::CaseInsensitive))
             continue;
+        if (filter.updatedAfter.isValid() && !(r.request.updatedAt() > filter.updatedAfter))
+            continue;
         out.append(r.request);
         if (filter.limit > 0 && out.size() >= filter.limit)
             break;

@@ -475,7 +475,7 @@ void RequestStoreContract::anUnreadableSpecIsListedAsFailedAndKept()
     QCOMPARE(counts.value().value(RequestState::QueuedForProvisioning), 1);
     QCOMPARE(counts.value().value(RequestState::Submitted), 1);
 
-    auto filtered = m_store->list(RequestFilter{{RequestState::Failed}, {}, 0});
+    auto filtered = m_store->list(RequestFilter{{RequestState::Failed}, {}, 0, {}});
     VERIFY_OK(filtered);
     QCOMPARE(names(filtered.value()), QStringList{QStringLiteral("broken")});
     QCOMPARE(m_backend->rawSpec(broken.id()), s_brokenSpec);
