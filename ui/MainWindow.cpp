@@ -105,6 +105,10 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     };
     connect(m_form, &VmSpecForm::showRequestRequested, this, showRequest);
     connect(m_notifications, &NotificationCenter::showRequestRequested, this, showRequest);
+    connect(m_requests, &RequestsPage::editRequested, this, [this](const VmSpec& spec, const QUuid& from) {
+        m_form->loadSpec(spec, from);
+        showView(View::NewVm);
+    });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == int(View::NewVm))
             m_form->focusFirstField();
