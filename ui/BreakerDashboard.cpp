@@ -8,6 +8,7 @@
 #include "ui/UiFormat.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -297,9 +298,12 @@ void BreakerDashboard::setClock(const ClockPort& clock)
 
 QString BreakerDashboard::currentActor()
 {
-    QString user = qEnvironmentVariable("USER");
+    QString user;
+    for (const char* name : {"USER", "LOGNAME", "USERNAME"}) // Unix shells and sessions set the first two
+        if (user.isEmpty())
+            user = qEnvironmentVariable(name);
     if (user.isEmpty())
-        user = qEnvironmentVariable("USERNAME");
+        user = QDir::home().dirName(); // a service account's home is named after it
     if (user.isEmpty())
         user = tr("unknown user");
     return QStringLiteral("%1@%2").arg(user, QSysInfo::machineHostName());

@@ -14,6 +14,8 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -46,6 +48,31 @@ QString reasonWithoutCause(QString reason, const Error& cause, const Error& base
     }
     return reason;
 }
+
+// QTreeView measures a row without telling the delegate how wide its columns are, so wrapped text would
+// get the height of one unwrapped line per line break: the wrapping column is measured at its width.
+// The other columns size themselves to their contents and are measured unwrapped.
+class WrappingDelegate final : public QStyledItemDelegate
+{
+public:
+    WrappingDelegate(QTreeView* view, int wrappingColumn)
+        : QStyledItemDelegate(view), m_view(view), m_column(wrappingColumn)
+    {}
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        if (index.column() != m_column)
+            return QStyledItemDelegate::sizeHint(option, index);
+        QStyleOptionViewItem opt = option;
+        opt.rect =
+            QRect(0, 0, std::max(1, m_view->header()->sectionSize(m_column)), std::max(1, opt.fontMetrics.height()));
+        return QStyledItemDelegate::sizeHint(opt, index);
+    }
+
+private:
+    QTreeView* m_view;
+    int m_column;
+};
 
 } // namespace
 
@@ -140,11 +167,20 @@ RequestDetailsPane::RequestDetailsPane(RequestTableModel* model, QWidget* parent
     m_timeline->setHeaderLabels({tr("Time"), tr("Step"), tr("Details")});
     m_timeline->setUniformRowHeights(false);
     m_timeline->setWordWrap(true);
+    m_timeline->setItemDelegate(new WrappingDelegate(m_timeline, 2));
     m_timeline->setAlternatingRowColors(true);
     m_timeline->setIndentation(m_timeline->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 3 / 2);
     m_timeline->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_timeline->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_timeline->header()->setStretchLastSection(true);
+    // Rows are measured for the width their columns have when they are filled; when the pane is first
+    // shown or resized that width changes, and wrapped details would be cut off: measure them again, once
+    // the resizing is over.
+    auto* relayout = new QTimer(this);
+    relayout->setSingleShot(true);
+    relayout->setInterval(0);
+    connect(relayout, &QTimer::timeout, m_timeline, &QTreeWidget::doItemsLayout);
+    connect(m_timeline->header(), &QHeaderView::sectionResized, relayout, qOverload<>(&QTimer::start));
     auto* timelineLabel = new QLabel(tr("Timeline"));
     QFont bold = timelineLabel->font();
     bold.setBold(true);
@@ -157,6 +193,7 @@ RequestDetailsPane::RequestDetailsPane(RequestTableModel* model, QWidget* parent
     m_columns->addWidget(right);
     m_columns->setStretchFactor(0, 2);
     m_columns->setStretchFactor(1, 3);
+    m_columns->setSizes({400, 600}); // two fifths for the request, three for its timeline
     m_columns->setChildrenCollapsible(false);
     body->addWidget(m_columns, 1);
     layout->addWidget(m_body, 1);
@@ -281,9 +318,12 @@ void RequestDetailsPane::refresh()
             QString said;
             if (shown && FaultSentence::sameFault(*shown, base)) {
                 const int attempts = e.cause->details.value(QStringLiteral("attempts")).toInt();
-                said = e.cause->is(ErrorCode::GaveUp)
-                           ? tr("Gave up after %n attempt(s); the same error as above.", nullptr, attempts)
-                           : tr("The same error as above.");
+                if (!e.cause->is(ErrorCode::GaveUp))
+                    said = tr("The same error as above.");
+                else if (attempts == 1)
+                    said = tr("Gave up after 1 attempt; the same error as above.");
+                else
+                    said = tr("Gave up after %1 attempts; the same error as above.").arg(attempts);
             } else {
                 said = UiFormat::errorLine(*e.cause, context);
                 shown = base;

@@ -119,12 +119,13 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_table->setColumnWidth(RequestTableModel::NameColumn, em * 12);
     m_table->setColumnWidth(RequestTableModel::StateColumn, em * 10);
     m_table->setColumnWidth(RequestTableModel::ProgressColumn, em * 11);
-    m_table->setColumnWidth(RequestTableModel::AttemptsColumn, em * 5);
-    m_table->setColumnWidth(RequestTableModel::TaskColumn, em * 6);
+    m_table->setColumnWidth(RequestTableModel::AttemptsColumn, em * 7);
+    m_table->setColumnWidth(RequestTableModel::TaskColumn, em * 8);
     m_table->setColumnWidth(RequestTableModel::PlacementColumn, em * 14);
-    m_table->setColumnWidth(RequestTableModel::StartedColumn, em * 6);
-    m_table->setColumnWidth(RequestTableModel::FinishedColumn, em * 6);
-    m_table->setColumnWidth(RequestTableModel::AgeColumn, em * 6);
+    // "14:03:12" today, "2026-01-02 14:03" before: the time of day fits, a date shows in the tooltip.
+    m_table->setColumnWidth(RequestTableModel::StartedColumn, em * 7);
+    m_table->setColumnWidth(RequestTableModel::FinishedColumn, em * 7);
+    m_table->setColumnWidth(RequestTableModel::AgeColumn, em * 7);
     m_table->sortByColumn(RequestTableModel::AgeColumn, Qt::DescendingOrder);
 
     m_details = new RequestDetailsPane(m_model);
@@ -138,7 +139,7 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
     if (!m_splitter->restoreState(settings->splitterState(QStringLiteral("requests"))))
-        m_splitter->setSizes({440, 380});
+        m_splitter->setSizes({360, 460}); // the details get room for a timeline of a dozen steps
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);

@@ -835,24 +835,22 @@ void VmSpecForm::updateHints()
     // Host capacity: what no candidate host can run is a problem; what may not fit now is a warning.
     const HostFit host = CapacityAdvisor::hosts(s, m_cascade.candidateHosts());
     QStringList hostWarnings;
+    // Short: the note sits under a narrow field; the summary line repeats a single problem.
     if (host.coresShort)
         m_capacityProblems << FieldProblem{
             QStringLiteral("cpus"),
             host.scope == HostFit::Scope::OneHost
-                ? tr("At most %1 vCPUs here: host %2 has %1 physical cores, and vSphere powers on no VM with more.")
-                      .arg(host.cores)
-                      .arg(host.largestCoresHost)
-                : tr("At most %1 vCPUs here: the largest host, %2, has %1 physical cores, and vSphere powers on no "
-                     "VM with more.")
+                ? tr("At most %1 vCPUs: host %2 has %1 cores.").arg(host.cores).arg(host.largestCoresHost)
+                : tr("At most %1 vCPUs: the largest host, %2, has %1 cores.")
                       .arg(host.cores)
                       .arg(host.largestCoresHost)};
     if (host.memoryExceedsHost)
         m_capacityProblems << FieldProblem{
             QStringLiteral("memoryMiB"),
             host.scope == HostFit::Scope::OneHost
-                ? tr("At most %1 of memory here: that is all host %2 has.")
+                ? tr("At most %1: all the memory host %2 has.")
                       .arg(UiFormat::mebibytes(host.totalMemoryMiB), host.largestMemoryHost)
-                : tr("At most %1 of memory here: that is all the largest host, %2, has.")
+                : tr("At most %1: all the memory of the largest host, %2.")
                       .arg(UiFormat::mebibytes(host.totalMemoryMiB), host.largestMemoryHost)};
     switch (host.scope) {
     case HostFit::Scope::NoHosts:

@@ -390,15 +390,14 @@ private Q_SLOTS:
         // More than the host has at all: never.
         field<NumberField>("memory")->setValue(8);
         QCOMPARE(m_form->fieldNoteText(QStringLiteral("memoryMiB")),
-                 QStringLiteral("At most 4.00 GiB of memory here: that is all host DC0_C0_H0 has."));
+                 QStringLiteral("At most 4.00 GiB: all the memory host DC0_C0_H0 has."));
         QVERIFY(hostWarning->isHidden());
         QVERIFY(!submitButton()->isEnabled());
         field<NumberField>("memory")->setValue(1);
         QVERIFY(submitButton()->isEnabled());
         field<NumberField>("cpus")->setValue(4);
         QCOMPARE(m_form->fieldNoteText(QStringLiteral("cpus")),
-                 QStringLiteral("At most 2 vCPUs here: host DC0_C0_H0 has 2 physical cores, and vSphere powers on "
-                                "no VM with more."));
+                 QStringLiteral("At most 2 vCPUs: host DC0_C0_H0 has 2 cores."));
         QVERIFY(!submitButton()->isEnabled());
         // Any host of the cluster: the largest host sets the limits.
         host->setCurrentIndex(0);
@@ -406,12 +405,12 @@ private Q_SLOTS:
         QVERIFY(submitButton()->isEnabled());
         field<NumberField>("cpus")->setValue(9);
         QVERIFY2(m_form->fieldNoteText(QStringLiteral("cpus"))
-                     .startsWith(QStringLiteral("At most 8 vCPUs here: the largest host, DC0_C0_H1, has 8")),
+                     .startsWith(QStringLiteral("At most 8 vCPUs: the largest host, DC0_C0_H1, has 8 cores.")),
                  qPrintable(m_form->fieldNoteText(QStringLiteral("cpus"))));
         field<NumberField>("cpus")->setValue(1);
         field<NumberField>("memory")->setValue(17);
         QVERIFY(m_form->fieldNoteText(QStringLiteral("memoryMiB"))
-                    .contains(QStringLiteral("that is all the largest host, DC0_C0_H1, has")));
+                    .contains(QStringLiteral("At most 16.0 GiB: all the memory of the largest host, DC0_C0_H1.")));
         QVERIFY(!submitButton()->isEnabled());
         QVERIFY(!m_form->canSubmit());
     }
