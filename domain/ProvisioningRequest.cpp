@@ -30,6 +30,10 @@ QJsonObject eventToJson(const RequestEvent& event)
         {QStringLiteral("to"), toString(event.to)},   {QStringLiteral("reason"), event.reason},
         {QStringLiteral("attempts"), event.attempts},
     };
+    if (!event.code.isEmpty()) {
+        json.insert(QStringLiteral("code"), event.code);
+        json.insert(QStringLiteral("args"), QJsonArray::fromStringList(event.args));
+    }
     if (event.cause) {
         json.insert(QStringLiteral("cause"), ErrorJson::toJson(*event.cause));
     }
@@ -113,17 +117,28 @@ Result<ProvisioningRequest> ProvisioningRequest::restore(const QUuid& id, VmSpec
 
 Result<void> ProvisioningRequest::transitionTo(RequestState to, const QString& reason, const QDateTime& at)
 {
-    return apply(to, reason, at, std::nullopt);
+    return apply(to, EventReason{}, reason, at, std::nullopt);
 }
 
 Result<void> ProvisioningRequest::transitionTo(RequestState to, const QString& reason, const QDateTime& at,
                                                const Error& cause)
 {
-    return apply(to, reason, at, cause);
+    return apply(to, EventReason{}, reason, at, cause);
 }
 
-Result<void> ProvisioningRequest::apply(RequestState to, const QString& reason, const QDateTime& at,
-                                        const std::optional<Error>& cause)
+Result<void> ProvisioningRequest::transitionTo(RequestState to, const EventReason& reason, const QDateTime& at)
+{
+    return apply(to, reason, QString(), at, std::nullopt);
+}
+
+Result<void> ProvisioningRequest::transitionTo(RequestState to, const EventReason& reason, const QDateTime& at,
+                                               const Error& cause)
+{
+    return apply(to, reason, QString(), at, cause);
+}
+
+Result<void> ProvisioningRequest::apply(RequestState to, const EventReason& coded, const QString& reason,
+                                        const QDateTime& at, const std::optional<Error>& cause)
 {
     if (isNull()) {
         return Error::make(ErrorKind::Internal, QStringLiteral("null-request"),
@@ -163,7 +178,7 @@ Result<void> ProvisioningRequest::apply(RequestState to, const QString& reason, 
     }
     m_state = to;
     m_updatedAt = at.toUTC();
-    m_history.append(RequestEvent{m_updatedAt, from, to, reason, m_attempts, cause});
+    m_history.append(RequestEvent{m_updatedAt, from, to, reason, m_attempts, cause, coded.code, coded.args});
     return {};
 }
 
@@ -256,14 +271,29 @@ Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& jso
             }
             const QJsonObject eventJson = array[i].toObject();
             JsonReader eventReader(prefix + QLatin1Char('.'));
-            eventReader.rejectUnknownKeys(eventJson, {QStringLiteral("at"), QStringLiteral("from"),
-                                                      QStringLiteral("to"), QStringLiteral("reason"),
-                                                      QStringLiteral("attempts"), QStringLiteral("cause")});
+            eventReader.rejectUnknownKeys(eventJson,
+                                          {QStringLiteral("at"), QStringLiteral("from"), QStringLiteral("to"),
+                                           QStringLiteral("reason"), QStringLiteral("attempts"),
+                                           QStringLiteral("cause"), QStringLiteral("code"), QStringLiteral("args")});
             RequestEvent event;
             eventReader.readDateTime(eventJson, QStringLiteral("at"), event.at);
             readState(eventReader, eventJson, QStringLiteral("from"), event.from);
             readState(eventReader, eventJson, QStringLiteral("to"), event.to);
             eventReader.readString(eventJson, QStringLiteral("reason"), event.reason);
+            eventReader.readString(eventJson, QStringLiteral("code"), event.code);
+            const QJsonValue args = eventJson.value(QStringLiteral("args"));
+            if (args.isArray()) {
+                for (const QJsonValue& arg : args.toArray()) {
+                    if (!arg.isString()) {
+                        eventReader.fail(QStringLiteral("args"), QStringLiteral("expected a list of texts"));
+                        break;
+                    }
+                    event.args.append(arg.toString());
+                }
+            } else if (!args.isUndefined() && !args.isNull()) {
+                eventReader.fail(QStringLiteral("args"),
+                                 QStringLiteral("expected a list of texts, got %1").arg(JsonReader::describe(args)));
+            }
             eventReader.readInt(eventJson, QStringLiteral("attempts"), event.attempts);
             readError(eventReader, eventJson, QStringLiteral("cause"), event.cause);
             reader.merge(eventReader);

@@ -61,6 +61,9 @@ public:
     //  - with a cause, lastError becomes the cause and the event keeps it.
     Result<void> transitionTo(RequestState to, const QString& reason, const QDateTime& at);
     Result<void> transitionTo(RequestState to, const QString& reason, const QDateTime& at, const Error& cause);
+    // The same, with the reason as data (what the service writes).
+    Result<void> transitionTo(RequestState to, const EventReason& reason, const QDateTime& at);
+    Result<void> transitionTo(RequestState to, const EventReason& reason, const QDateTime& at, const Error& cause);
 
     void setNextAttemptAt(const QDateTime& at) { m_nextAttemptAt = at; }
     void setLastError(const std::optional<Error>& error) { m_lastError = error; }
@@ -77,7 +80,8 @@ public:
     friend bool operator==(const ProvisioningRequest&, const ProvisioningRequest&) = default;
 
 private:
-    Result<void> apply(RequestState to, const QString& reason, const QDateTime& at, const std::optional<Error>& cause);
+    Result<void> apply(RequestState to, const EventReason& coded, const QString& reason, const QDateTime& at,
+                       const std::optional<Error>& cause);
 
     QUuid m_id;
     VmSpec m_spec;

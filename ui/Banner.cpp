@@ -7,6 +7,7 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 namespace dcm {
 
@@ -97,6 +98,127 @@ void Banner::applyTint()
     p.setColor(QPalette::Mid, accent);
     setPalette(p);
     m_tinting = false;
+}
+
+// ---- BannerArea
+
+BannerArea::BannerArea(QWidget* parent, QWidget* anchor)
+    : QWidget(parent), m_anchor(anchor), m_layout(new QVBoxLayout(this))
+{
+    Q_ASSERT(parent);
+    setObjectName(QStringLiteral("banners"));
+    setAccessibleName(tr("Messages"));
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    m_layout->setSpacing(4);
+    // Not in any layout: it follows its parent's size and its anchor's place by itself.
+    parent->installEventFilter(this);
+    if (anchor)
+        anchor->installEventFilter(this);
+    hide();
+}
+
+Banner* BannerArea::showMessage(const QString& subject, StateStyle::Notice notice, const QString& text,
+                                const QString& actionText, std::function<void()> action, int autoHideMs)
+{
+    Banner* banner = m_messages.value(subject);
+    if (!banner) {
+        banner = new Banner(this);
+        banner->setObjectName(QStringLiteral("banner:%1").arg(subject));
+        m_layout->addWidget(banner);
+        m_messages.insert(subject, banner);
+        m_order.append(subject);
+        connect(banner, &Banner::actionTriggered, this, [this, subject] {
+            // A copy: the action may replace or clear this very message.
+            const std::function<void()> run = m_actions.value(subject);
+            if (run)
+                run();
+        });
+        connect(banner, &Banner::dismissed, this, [this, subject] { remove(subject); });
+    }
+    m_actions.insert(subject, std::move(action));
+    banner->showMessage(notice, text, actionText, autoHideMs);
+    m_latest = subject;
+    place();
+    Q_EMIT changed();
+    return banner;
+}
+
+void BannerArea::clear(const QString& subject)
+{
+    if (m_messages.contains(subject))
+        remove(subject);
+}
+
+void BannerArea::clearMatching(const QString& prefix)
+{
+    const QStringList subjects = m_order;
+    for (const QString& subject : subjects)
+        if (subject.startsWith(prefix))
+            remove(subject);
+}
+
+QString BannerArea::text(const QString& subject) const
+{
+    const Banner* banner = m_messages.value(subject);
+    return banner ? banner->text() : QString();
+}
+
+QString BannerArea::text() const
+{
+    return text(m_latest);
+}
+
+void BannerArea::remove(const QString& subject)
+{
+    Banner* banner = m_messages.take(subject);
+    if (!banner)
+        return;
+    m_actions.remove(subject);
+    m_order.removeAll(subject);
+    if (m_latest == subject)
+        m_latest = m_order.isEmpty() ? QString() : m_order.constLast();
+    m_layout->removeWidget(banner);
+    banner->hide();
+    banner->deleteLater(); // its own button's click may be what is running now
+    place();
+    Q_EMIT changed();
+}
+
+bool BannerArea::eventFilter(QObject* watched, QEvent* event)
+{
+    switch (event->type()) {
+    case QEvent::Resize:
+    case QEvent::Move:
+    case QEvent::Show:
+    case QEvent::Hide:
+    case QEvent::LayoutRequest:
+        if (watched == parentWidget() || watched == m_anchor)
+            place();
+        break;
+    default:
+        break;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void BannerArea::place()
+{
+    QWidget* over = parentWidget();
+    if (m_order.isEmpty() || !over) {
+        hide();
+        return;
+    }
+    int top = 0;
+    if (m_anchor && m_anchor->isVisible() && over->isAncestorOf(m_anchor))
+        top = m_anchor->mapTo(over, QPoint(0, m_anchor->height())).y();
+    constexpr int margin = 8;
+    const int width = std::max(0, over->width() - 2 * margin);
+    const int wanted =
+        m_layout->hasHeightForWidth() ? m_layout->totalHeightForWidth(width) : m_layout->totalSizeHint().height();
+    const int room = std::max(0, over->height() - top - margin);
+    setGeometry(margin, top + margin / 2, width, std::min(wanted, room));
+    show();
+    raise();
 }
 
 } // namespace dcm

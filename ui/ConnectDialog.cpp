@@ -67,6 +67,9 @@ ConnectDialog::ConnectDialog(const QList<ConnectionProfile>& profiles, const Con
     m_connect = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
     m_connect->setDefault(true);
     m_delete = buttons->addButton(tr("&Delete profile"), QDialogButtonBox::DestructiveRole);
+    m_delete->setObjectName(QStringLiteral("deleteProfile"));
+    m_delete->setToolTip(tr("Delete this profile, and its saved password from the keychain unless another profile "
+                            "uses the same account"));
     auto* forget = buttons->addButton(tr("&Forget saved password"), QDialogButtonBox::ActionRole);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);

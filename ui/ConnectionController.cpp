@@ -1,5 +1,6 @@
 #include "ui/ConnectionController.h"
 
+#include "ui/Banner.h"
 #include "ui/ConnectDialog.h"
 #include "ui/PasswordDialog.h"
 #include "ui/ServiceClient.h"
@@ -11,13 +12,30 @@
 
 namespace dcm {
 
-ConnectionController::ConnectionController(ServiceClient* client, UiSettings* settings, QWidget* window)
-    : QObject(window), m_client(client), m_settings(settings), m_window(window)
+namespace {
+
+// One password per account on a server in the keychain: profiles naming the same user on the same host
+// and port share it.
+bool sameAccount(const ConnectionProfile& a, const ConnectionProfile& b)
 {
+    const QUrl x = a.serverUrl();
+    const QUrl y = b.serverUrl();
+    return a.user.trimmed() == b.user.trimmed() && x.host().compare(y.host(), Qt::CaseInsensitive) == 0 &&
+           x.port(443) == y.port(443);
+}
+
+} // namespace
+
+ConnectionController::ConnectionController(ServiceClient* client, UiSettings* settings, QWidget* window,
+                                           BannerArea* banners)
+    : QObject(window), m_client(client), m_settings(settings), m_window(window), m_banners(banners)
+{
+    Q_ASSERT(banners);
     connect(client, &ServiceClient::passwordRequired, this, &ConnectionController::onPasswordRequired);
     connect(client, &ServiceClient::connectionChanged, this, &ConnectionController::onConnectionChanged);
-    connect(client, &ServiceClient::credentialNotice, this,
-            [this](const Error& e) { Q_EMIT notice(StateStyle::Notice::Warning, tr("Keychain: %1").arg(e.message)); });
+    connect(client, &ServiceClient::credentialNotice, this, [this](const Error& e) {
+        m_banners->showMessage(keychainSubject, StateStyle::Notice::Warning, tr("Keychain: %1").arg(e.message));
+    });
     if (const auto last = settings->profile(settings->lastProfileName()))
         m_profile = *last;
 }
@@ -76,20 +94,52 @@ void ConnectionController::present(QDialog* dialog)
     Q_EMIT dialogShown(dialog);
 }
 
+void ConnectionController::say(StateStyle::Notice notice, const QString& text, bool stop, const QString& actionText,
+                               std::function<void()> action)
+{
+    m_bannerIsStop = stop;
+    m_banners->showMessage(connectionSubject, notice, text, actionText, std::move(action));
+}
+
 void ConnectionController::showConnectDialog()
 {
     auto* dialog = new ConnectDialog(m_settings->profiles(), m_profile, m_window);
-    connect(dialog, &ConnectDialog::deleteRequested, this,
-            [this](const QString& name) { m_settings->removeProfile(name); });
+    connect(dialog, &ConnectDialog::deleteRequested, this, &ConnectionController::deleteProfile);
     connect(dialog, &ConnectDialog::forgetPasswordRequested, this, [this](const ConnectionProfile& p) {
         m_client->forgetPassword(p.toSettings());
         if (p.displayName() == m_profile.displayName())
             m_sessionPassword.clear();
-        Q_EMIT notice(StateStyle::Notice::Info,
-                      tr("The saved password of %1 was removed from the keychain.").arg(p.displayName()));
+        m_banners->showMessage(keychainSubject, StateStyle::Notice::Info,
+                               tr("The saved password of %1 was removed from the keychain.").arg(p.displayName()));
     });
     connect(dialog, &QDialog::accepted, this, [this, dialog] { connectProfile(dialog->profile(), true); });
     present(dialog);
+}
+
+void ConnectionController::deleteProfile(const QString& name)
+{
+    const std::optional<ConnectionProfile> gone = m_settings->profile(name);
+    m_settings->removeProfile(name);
+    if (m_settings->lastProfileName() == name)
+        m_settings->setLastProfileName({});
+    if (!gone)
+        return;
+    const QList<ConnectionProfile> left = m_settings->profiles();
+    const auto sharing =
+        std::find_if(left.cbegin(), left.cend(), [&](const ConnectionProfile& p) { return sameAccount(p, *gone); });
+    if (sharing != left.cend()) {
+        m_banners->showMessage(keychainSubject, StateStyle::Notice::Info,
+                               tr("Deleted the profile %1. Its saved password stays in the keychain: the profile %2 "
+                                  "uses the same account.")
+                                   .arg(gone->displayName(), sharing->displayName()));
+        return;
+    }
+    m_client->forgetPassword(gone->toSettings());
+    if (sameAccount(*gone, m_profile))
+        m_sessionPassword.clear();
+    m_banners->showMessage(
+        keychainSubject, StateStyle::Notice::Info,
+        tr("Deleted the profile %1 and removed its saved password from the keychain.").arg(gone->displayName()));
 }
 
 void ConnectionController::onPasswordRequired(const QString& server, const QString& user,
@@ -120,7 +170,28 @@ void ConnectionController::askPassword(const QString& reason)
 
 void ConnectionController::onConnectionChanged(const ConnectionStatus& status)
 {
-    if (status.state != ConnectionStatus::State::NeedsOperator || !status.error)
+    switch (status.state) {
+    case ConnectionStatus::State::Connected:
+        // Whatever the connection waited on is over.
+        m_stoppedOn.reset();
+        m_trustProblem.reset();
+        m_bannerIsStop = false;
+        m_banners->clear(connectionSubject);
+        return;
+    case ConnectionStatus::State::Connecting:
+        // A new attempt: the reason of the last stop no longer holds (news such as "pinned; connecting"
+        // stay until the attempt ends).
+        if (m_bannerIsStop) {
+            m_bannerIsStop = false;
+            m_banners->clear(connectionSubject);
+        }
+        return;
+    case ConnectionStatus::State::Disconnected:
+        return;
+    case ConnectionStatus::State::NeedsOperator:
+        break;
+    }
+    if (!status.error)
         return;
     const Error& e = *status.error;
     switch (e.kind) {
@@ -131,39 +202,81 @@ void ConnectionController::onConnectionChanged(const ConnectionStatus& status)
         if (m_stoppedOn == stop)
             return; // shown already for this attempt (later calls report the same stop)
         m_stoppedOn = stop;
-        if (mismatch)
+        m_trustProblem = e;
+        const auto review = [this] { reviewCertificate(); };
+        if (mismatch) {
+            say(StateStyle::Notice::Security,
+                tr("Connection to %1 stopped: its certificate changed and no longer matches the pinned thumbprint. "
+                   "Nothing is sent to vCenter until you review the new certificate; requests stay queued.")
+                    .arg(m_profile.host()),
+                true, tr("Review certificate…"), review);
             showMismatch(e);
-        else
+        } else {
+            say(StateStyle::Notice::Trust,
+                tr("%1 presents a certificate this computer does not trust: nothing is sent to vCenter until you "
+                   "review it.")
+                    .arg(m_profile.host()),
+                true, tr("Review certificate…"), review);
             showTrust(e);
+        }
         return;
     }
-    case ErrorKind::Authentication:
-        askPassword(tr("vCenter refused the user name or password: %1").arg(e.message));
+    case ErrorKind::Authentication: {
+        const QString reason = tr("vCenter refused the user name or password: %1").arg(e.message);
+        say(StateStyle::Notice::Error,
+            tr("Waiting for the operator: vCenter refused the credentials of %1. Nothing is sent to vCenter until the "
+               "password is entered again; requests stay queued.")
+                .arg(status.user.isEmpty() ? m_profile.user : status.user),
+            true, tr("Enter password…"), [this, reason] { askPassword(reason); });
+        askPassword(reason);
         m_sessionPassword.clear();
         return;
+    }
     case ErrorKind::Permission:
-        Q_EMIT notice(StateStyle::Notice::Error, tr("%1 may not use this vCenter: %2").arg(m_profile.user, e.message));
+        say(StateStyle::Notice::Error, tr("%1 may not use this vCenter: %2").arg(m_profile.user, e.message), true);
         return;
     default:
+        say(StateStyle::Notice::Error, tr("Waiting for the operator: %1").arg(e.message), true);
         return;
     }
 }
 
+bool ConnectionController::reviewCertificate()
+{
+    if (!m_trustProblem)
+        return false;
+    showTrust(*m_trustProblem);
+    return true;
+}
+
 void ConnectionController::showTrust(const Error& error)
 {
-    auto* dialog = new TrustDialog(m_profile.host(), error, m_window);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    auto* dialog = new TrustDialog(m_profile.host(), error, m_window, m_profile.thumbprint);
+    const bool replacing = dialog->isReplacingPin();
+    connect(dialog, &QDialog::accepted, this, [this, dialog, replacing] {
         ConnectionProfile pinned = m_profile;
         pinned.thumbprint = dialog->thumbprint();
         const QString password = m_sessionPassword;
         setProfile(pinned, m_persist);
         m_sessionPassword = password;
-        Q_EMIT notice(StateStyle::Notice::Info, tr("Pinned the certificate of %1; connecting.").arg(pinned.host()));
+        m_trustProblem.reset();
+        say(StateStyle::Notice::Info,
+            replacing ? tr("Replaced the pinned certificate of %1 with the new one; connecting.").arg(pinned.host())
+                      : tr("Pinned the certificate of %1; connecting.").arg(pinned.host()),
+            false);
         reconnect();
     });
-    connect(dialog, &QDialog::rejected, this, [this] {
-        Q_EMIT notice(StateStyle::Notice::Warning,
-                      tr("Not connected: the certificate of %1 was not trusted.").arg(m_profile.host()));
+    connect(dialog, &QDialog::rejected, this, [this, replacing] {
+        const auto review = [this] { reviewCertificate(); };
+        if (replacing)
+            say(StateStyle::Notice::Security,
+                tr("Connection to %1 stays stopped: the new certificate was not accepted and the old pin stays.")
+                    .arg(m_profile.host()),
+                true, tr("Review certificate…"), review);
+        else
+            say(StateStyle::Notice::Warning,
+                tr("Not connected: the certificate of %1 was not trusted.").arg(m_profile.host()), true,
+                tr("Review certificate…"), review);
     });
     present(dialog);
 }
@@ -171,9 +284,7 @@ void ConnectionController::showTrust(const Error& error)
 void ConnectionController::showMismatch(const Error& error)
 {
     auto* dialog = new ThumbprintMismatchDialog(m_profile.host(), error, m_window);
-    Q_EMIT notice(
-        StateStyle::Notice::Security,
-        tr("Connection to %1 stopped: its certificate no longer matches the pinned thumbprint.").arg(m_profile.host()));
+    connect(dialog, &ThumbprintMismatchDialog::reviewRequested, this, [this] { reviewCertificate(); });
     present(dialog);
 }
 

@@ -17,16 +17,25 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 namespace dcm {
 
+namespace {
+
+const SystemClock systemClock;
+
+} // namespace
+
 MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
-    : QMainWindow(parent), m_settings(std::make_unique<UiSettings>()), m_client(client.release())
+    : QMainWindow(parent), m_settings(std::make_unique<UiSettings>()), m_client(client.release()), m_clock(&systemClock)
 {
     Q_ASSERT(m_client);
     m_client->setParent(this);
@@ -45,7 +54,6 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     m_adminMode->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     m_adminMode->setToolTip(tr("Allow the breaker and queue controls (Ctrl+Shift+A)"));
 
-    m_banner = new Banner;
     m_requests = new RequestsPage(m_client, m_settings.get());
     m_form = new VmSpecForm(m_client, m_settings.get());
     m_dashboard = new BreakerDashboard(m_client, m_adminMode);
@@ -63,41 +71,41 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    auto* bannerBox = new QVBoxLayout;
-    bannerBox->setContentsMargins(8, 6, 8, 0);
-    bannerBox->addWidget(m_banner);
-    layout->addLayout(bannerBox);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+    // Over the pages, below the tab bar, outside the layout: a message never moves the page.
+    m_banners = new BannerArea(central, m_tabs->tabBar());
 
-    m_connection = new ConnectionController(m_client, m_settings.get(), this);
-    m_notifications = new NotificationCenter(m_banner, this);
+    m_connection = new ConnectionController(m_client, m_settings.get(), this, m_banners);
+    m_notifications = new NotificationCenter(m_banners, this);
+    m_countdown.setInterval(1000);
+    connect(&m_countdown, &QTimer::timeout, this, &MainWindow::refreshStatus);
 
     buildActions();
     buildStatusBar();
 
     connect(m_client, &ServiceClient::initialized, this, [this](const std::optional<Error>& error) {
         if (error) {
-            m_banner->showMessage(StateStyle::Notice::Error,
-                                  tr("The request database could not be opened: %1. Nothing can be submitted until "
-                                     "this is fixed.")
-                                      .arg(error->message));
+            m_banners->showMessage(storageSubject, StateStyle::Notice::Error,
+                                   tr("The request database could not be opened: %1. Nothing can be submitted until "
+                                      "this is fixed.")
+                                       .arg(error->message));
             return;
         }
+        m_banners->clear(storageSubject);
         m_client->loadRequests();
     });
     connect(m_client, &ServiceClient::storageFailed, this, [this](const Error& error) {
-        m_banner->showMessage(
-            StateStyle::Notice::Error,
+        m_banners->showMessage(
+            storageSubject, StateStyle::Notice::Error,
             tr("The request database reported a problem: %1. Requests already accepted are kept.").arg(error.message));
     });
     connect(m_client, &ServiceClient::requestSettled, m_notifications, &NotificationCenter::notifySettled);
+    connect(m_client, &ServiceClient::requestChanged, m_notifications, &NotificationCenter::noteChanged);
     connect(m_client, &ServiceClient::connectionChanged, this, &MainWindow::onConnectionChanged);
     connect(m_client, &ServiceClient::breakerChanged, this, &MainWindow::onBreakerChanged);
     connect(m_client, &ServiceClient::queueDepthChanged, this, &MainWindow::updateQueueLabel);
     connect(m_client, &ServiceClient::queuePausedChanged, this, &MainWindow::updateQueueLabel);
-    connect(m_connection, &ConnectionController::notice, this,
-            [this](StateStyle::Notice notice, const QString& text) { m_banner->showMessage(notice, text); });
     connect(m_connection, &ConnectionController::profileChanged, this, [this] { updateTitle(); });
     const auto showRequest = [this](const QUuid& id) {
         showView(View::Requests);
@@ -215,39 +223,48 @@ void MainWindow::buildStatusBar()
     onConnectionChanged(m_client->connection());
     if (m_client->breaker())
         onBreakerChanged(*m_client->breaker());
-    else
-        m_breaker->setText(tr("Breaker: —"));
     updateQueueLabel();
+}
+
+void MainWindow::setClock(const ClockPort& clock)
+{
+    m_clock = &clock;
+    refreshStatus();
+}
+
+void MainWindow::refreshStatus()
+{
+    const ConnectionStatus& status = m_client->connection();
+    m_line = StateStyle::statusLine(status, m_client->breaker(), m_clock->utcNow());
+    const QSize side(fontMetrics().height(), fontMetrics().height());
+    m_serverIcon->setPixmap(StateStyle::noticeIcon(m_line.connectionNotice).pixmap(side, devicePixelRatioF()));
+    m_serverIcon->setAccessibleDescription(m_line.healthy ? tr("Connected and vCenter answers")
+                                                          : tr("Not everything is well: see the connection and the "
+                                                               "breaker"));
+    m_server->setText(m_line.connection);
+    m_server->setToolTip(m_line.connectionTip);
+    m_user->setText(status.user.isEmpty() ? QString() : tr("User: %1").arg(status.user));
+    if (const auto& b = m_client->breaker()) {
+        // The CLOSED icon (the green one) only when it means health; otherwise the state's own icon, or
+        // the notice's when CLOSED says nothing good (failures counted, or not connected).
+        const QIcon icon = b->state != BreakerState::Closed ? StateStyle::breakerIcon(b->state)
+                           : m_line.breakerHealthy          ? StateStyle::breakerIcon(BreakerState::Closed)
+                                                            : StateStyle::noticeIcon(m_line.breakerNotice);
+        m_breakerIcon->setPixmap(icon.pixmap(side, devicePixelRatioF()));
+    } else {
+        m_breakerIcon->clear();
+    }
+    m_breaker->setText(m_line.breaker);
+    m_breaker->setToolTip(m_line.breakerTip);
+    if (m_line.counting && !m_countdown.isActive())
+        m_countdown.start();
+    else if (!m_line.counting)
+        m_countdown.stop();
 }
 
 void MainWindow::onConnectionChanged(const ConnectionStatus& status)
 {
-    const int side = fontMetrics().height();
-    StateStyle::Notice notice = StateStyle::Notice::Info;
-    switch (status.state) {
-    case ConnectionStatus::State::Connected:
-        notice = StateStyle::Notice::Success;
-        break;
-    case ConnectionStatus::State::Connecting:
-        notice = StateStyle::Notice::Info;
-        break;
-    case ConnectionStatus::State::NeedsOperator:
-        notice = StateStyle::Notice::Error;
-        break;
-    case ConnectionStatus::State::Disconnected:
-        notice = StateStyle::Notice::Warning;
-        break;
-    }
-    m_serverIcon->setPixmap(StateStyle::noticeIcon(notice).pixmap(QSize(side, side), devicePixelRatioF()));
-    const QString host = QUrl(status.server).host();
-    QString text = host.isEmpty() ? StateStyle::connectionText(status.state)
-                                  : tr("%1 — %2").arg(host, StateStyle::connectionText(status.state));
-    if (status.state == ConnectionStatus::State::Connected && !status.about.fullName.isEmpty())
-        text += tr(" (%1)").arg(status.about.fullName);
-    m_server->setText(text);
-    m_server->setToolTip(status.error ? tr("Last error: %1").arg(status.error->message) : status.server);
-    m_user->setText(status.user.isEmpty() ? QString() : tr("User: %1").arg(status.user));
-
+    refreshStatus();
     if (status.state == ConnectionStatus::State::Connected) {
         // A new session (first connection, another server, or back after an outage): fresh inventory.
         if (!m_client->inventory() || m_connectedServer != status.server)
@@ -259,14 +276,40 @@ void MainWindow::onConnectionChanged(const ConnectionStatus& status)
 
 void MainWindow::onBreakerChanged(const BreakerSnapshot& snapshot)
 {
+    refreshStatus();
     if (m_breakerState == snapshot.state)
         return;
     m_breakerState = snapshot.state;
-    const int side = fontMetrics().height();
-    m_breakerIcon->setPixmap(StateStyle::breakerIcon(snapshot.state).pixmap(QSize(side, side), devicePixelRatioF()));
-    m_breaker->setText(tr("Breaker: %1").arg(StateStyle::breakerText(snapshot.state)));
-    m_breaker->setToolTip(StateStyle::breakerDescription(snapshot.state));
     m_tabs->setTabIcon(int(View::Dashboard), StateStyle::breakerIcon(snapshot.state));
+    // One message for the breaker: replaced as its state moves, gone once it is closed again.
+    switch (snapshot.state) {
+    case BreakerState::Closed:
+        m_banners->clear(breakerSubject);
+        return;
+    case BreakerState::Open:
+    case BreakerState::HalfOpen:
+        if (m_banners->has(breakerSubject) &&
+            m_banners->message(breakerSubject)->notice() == StateStyle::Notice::Warning)
+            return; // the outage goes on: a scout's turn does not change what the operator should know
+        m_banners->showMessage(
+            breakerSubject, StateStyle::Notice::Warning,
+            snapshot.lastError
+                ? tr("vCenter is not answering (%1): calls are stopped and new requests wait in the queue; they are "
+                     "sent once a scout finds vCenter back.")
+                      .arg(snapshot.lastError->message)
+                : tr("vCenter is not answering: calls are stopped and new requests wait in the queue; they are sent "
+                     "once a scout finds vCenter back."));
+        return;
+    case BreakerState::ForcedOpen:
+        m_banners->showMessage(breakerSubject, StateStyle::Notice::Info,
+                               snapshot.lastReason.isEmpty()
+                                   ? tr("An administrator holds the breaker open: requests wait in the queue until "
+                                        "it is released.")
+                                   : tr("An administrator holds the breaker open (%1): requests wait in the queue "
+                                        "until it is released.")
+                                         .arg(snapshot.lastReason));
+        return;
+    }
 }
 
 void MainWindow::updateQueueLabel()
@@ -329,11 +372,155 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_startingBackground) {
+        event->ignore(); // the background unit is being started: its answer decides
+        return;
+    }
+    // Whether another console or `dcmctl serve` drains this database is not known here: whenever
+    // requests wait, the operator decides.
+    if (!m_quitConfirmed && m_client->queueDepth() > 0) {
+        event->ignore();
+        askBeforeQuitting();
+        return;
+    }
     m_settings->setWindow(saveGeometry(), saveState());
     m_settings->setLastView(m_tabs->currentIndex());
     m_requests->saveState();
     m_settings->sync();
     QMainWindow::closeEvent(event);
+    if (!event->isAccepted())
+        return;
+    // The window goes at once; the calls in flight get a bounded grace, never the time a hung call takes.
+    hide();
+    if (Shutdown shutdown = std::exchange(m_shutdown, {}))
+        shutdown(shutdownGrace);
+}
+
+QMessageBox* MainWindow::quitQuestion() const
+{
+    return m_quitQuestion.data();
+}
+
+void MainWindow::quitNow()
+{
+    m_quitConfirmed = true;
+    close();
+}
+
+void MainWindow::askBeforeQuitting()
+{
+    if (m_quitQuestion)
+        return;
+    const int depth = m_client->queueDepth();
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Requests are waiting"),
+                                depth == 1 ? tr("1 request waits in the queue for vCenter.")
+                                           : tr("%1 requests wait in the queue for vCenter.").arg(depth),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("quitQuestion"));
+    box->setInformativeText(
+        tr("Keep draining in the background: starts %1 in your user session (and from now on at login), which sends "
+           "them while the console is closed. It connects with the settings in ~/.config/dcm/serve.env and the "
+           "password saved in the keychain.\n\nQuit anyway: they stay queued in the request database and are sent "
+           "when the console or dcmctl serve runs next.\n\nIf another console or dcmctl serve already works on this "
+           "database, it sends them either way; the console cannot tell.")
+            .arg(backgroundUnit));
+    QPushButton* keep = box->addButton(tr("&Keep draining in the background"), QMessageBox::AcceptRole);
+    keep->setObjectName(QStringLiteral("keepDraining"));
+    QPushButton* quit = box->addButton(tr("&Quit anyway"), QMessageBox::DestructiveRole);
+    quit->setObjectName(QStringLiteral("quitAnyway"));
+    QPushButton* stay = box->addButton(QMessageBox::Cancel);
+    stay->setObjectName(QStringLiteral("stay"));
+    box->setDefaultButton(stay);
+    box->setEscapeButton(stay);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, keep, quit] {
+        QAbstractButton* chosen = box->clickedButton();
+        if (chosen == keep)
+            startBackgroundDrain();
+        else if (chosen == quit)
+            QMetaObject::invokeMethod(this, &MainWindow::quitNow, Qt::QueuedConnection);
+    });
+    m_quitQuestion = box;
+    box->open();
+}
+
+void MainWindow::startBackgroundDrain()
+{
+    m_startingBackground = true;
+    m_banners->showMessage(quitSubject, StateStyle::Notice::Info,
+                           tr("Starting the background service (%1)…").arg(backgroundUnit));
+    auto* process = new QProcess(this);
+    process->setProgram(QStringLiteral("systemctl"));
+    process->setArguments(
+        {QStringLiteral("--user"), QStringLiteral("enable"), QStringLiteral("--now"), backgroundUnit});
+    connect(process, &QProcess::errorOccurred, this, [this, process](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return; // the others end in finished()
+        process->deleteLater();
+        backgroundDrainFailed(tr("systemctl could not be run (%1); this session may have no systemd user manager.")
+                                  .arg(process->errorString()));
+    });
+    // systemctl answers at once; one that hangs (a stuck session bus) must not keep the window either.
+    auto* patience = new QTimer(process);
+    patience->setSingleShot(true);
+    connect(patience, &QTimer::timeout, process, [process] {
+        process->setProperty("timedOut", true);
+        process->kill();
+    });
+    connect(process, &QProcess::started, patience, [patience] { patience->start(backgroundStartTimeout); });
+    connect(process, &QProcess::finished, this, [this, process](int code, QProcess::ExitStatus status) {
+        process->deleteLater();
+        if (process->property("timedOut").toBool()) {
+            backgroundDrainFailed(tr("systemctl did not answer within %1 s.").arg(backgroundStartTimeout.count()));
+            return;
+        }
+        if (status == QProcess::NormalExit && code == 0) {
+            m_startingBackground = false;
+            m_banners->clear(quitSubject);
+            quitNow();
+            return;
+        }
+        const QString said = QString::fromLocal8Bit(process->readAllStandardError()).trimmed();
+        if (status != QProcess::NormalExit)
+            backgroundDrainFailed(tr("systemctl stopped unexpectedly."));
+        else
+            backgroundDrainFailed(said.isEmpty() ? tr("systemctl ended with exit code %1.").arg(code)
+                                                 : tr("systemctl ended with exit code %1: %2").arg(code).arg(said));
+    });
+    process->start();
+}
+
+void MainWindow::backgroundDrainFailed(const QString& reason)
+{
+    m_startingBackground = false;
+    const int depth = m_client->queueDepth();
+    const QString queued = depth == 1 ? tr("The waiting request stays queued in the request database.")
+                                      : tr("The %1 waiting requests stay queued in the request database.").arg(depth);
+    m_banners->showMessage(
+        quitSubject, StateStyle::Notice::Error,
+        tr("The background service (%1) could not be started: %2 %3").arg(backgroundUnit, reason, queued));
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Background service not started"),
+                                tr("`systemctl --user enable --now %1` failed.").arg(backgroundUnit),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("backgroundDrainFailed"));
+    box->setTextFormat(Qt::PlainText);
+    box->setInformativeText(
+        tr("%1\n\n%2 Quit anyway, or stay and keep the console open to send them.").arg(reason, queued));
+    QPushButton* quit = box->addButton(tr("&Quit anyway"), QMessageBox::DestructiveRole);
+    quit->setObjectName(QStringLiteral("quitAnyway"));
+    QPushButton* stay = box->addButton(tr("&Stay"), QMessageBox::RejectRole);
+    stay->setObjectName(QStringLiteral("stay"));
+    box->setDefaultButton(stay);
+    box->setEscapeButton(stay);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, quit] {
+        if (box->clickedButton() == quit)
+            QMetaObject::invokeMethod(this, &MainWindow::quitNow, Qt::QueuedConnection);
+    });
+    m_quitQuestion = box;
+    box->open();
 }
 
 } // namespace dcm

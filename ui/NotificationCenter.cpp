@@ -9,13 +9,9 @@
 
 namespace dcm {
 
-NotificationCenter::NotificationCenter(Banner* banner, QWidget* window)
-    : QObject(window), m_banner(banner), m_window(window)
+NotificationCenter::NotificationCenter(BannerArea* banners, QWidget* window)
+    : QObject(window), m_banners(banners), m_window(window)
 {
-    connect(banner, &Banner::actionTriggered, this, [this] {
-        if (!m_lastId.isNull())
-            Q_EMIT showRequestRequested(m_lastId);
-    });
     m_timer.setSingleShot(true);
     m_timer.setInterval(coalesceMs);
     connect(&m_timer, &QTimer::timeout, this, &NotificationCenter::flush);
@@ -31,6 +27,21 @@ void NotificationCenter::setTrayAllowed(bool allowed)
 bool NotificationCenter::usesTray() const
 {
     return m_trayAllowed && QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages();
+}
+
+QString NotificationCenter::subjectOf(const QUuid& id)
+{
+    return QStringLiteral("request:%1").arg(id.toString(QUuid::WithoutBraces));
+}
+
+void NotificationCenter::noteChanged(const ProvisioningRequest& request)
+{
+    const auto it = m_announced.constFind(request.id());
+    if (it == m_announced.cend() || *it == request.state())
+        return;
+    // "Failed" must not stay up while the request is queued or sent again.
+    m_announced.erase(it);
+    m_banners->clear(subjectOf(request.id()));
 }
 
 void NotificationCenter::notifySettled(const ProvisioningRequest& request)
@@ -58,7 +69,9 @@ void NotificationCenter::flush()
     if (settled.size() == 1) {
         const ProvisioningRequest& r = settled.front();
         const bool ok = r.state() == RequestState::Provisioned;
-        show(ok ? tr("VM provisioned") : tr("VM request failed"),
+        if (!usesTray())
+            m_announced.insert(r.id(), r.state());
+        show(subjectOf(r.id()), ok ? tr("VM provisioned") : tr("VM request failed"),
              ok ? tr("“%1” was created after waiting in the queue.").arg(r.spec().name)
                 : tr("“%1” failed: %2")
                       .arg(r.spec().name, r.lastError() ? r.lastError()->message : StateStyle::requestText(r.state())),
@@ -69,15 +82,21 @@ void NotificationCenter::flush()
         return r.state() == RequestState::Provisioned;
     });
     const qsizetype failed = settled.size() - provisioned;
+    // The summary tells of these requests now: their own older banners go.
+    for (const ProvisioningRequest& r : settled) {
+        m_announced.remove(r.id());
+        m_banners->clear(subjectOf(r.id()));
+    }
     if (failed == 0)
-        show(tr("VMs provisioned"), tr("%1 requests that waited in the queue were created.").arg(provisioned), true);
+        show(summarySubject, tr("VMs provisioned"),
+             tr("%1 requests that waited in the queue were created.").arg(provisioned), true);
     else
-        show(tr("Queued requests finished"),
+        show(summarySubject, tr("Queued requests finished"),
              tr("%1 provisioned, %2 failed. See the Requests view for the errors.").arg(provisioned).arg(failed),
              false);
 }
 
-void NotificationCenter::show(const QString& title, const QString& body, bool ok)
+void NotificationCenter::show(const QString& subject, const QString& title, const QString& body, bool ok)
 {
     m_lastMessage = title + QStringLiteral(": ") + body;
     if (usesTray()) {
@@ -96,8 +115,10 @@ void NotificationCenter::show(const QString& title, const QString& body, bool ok
         m_tray->showMessage(title, body, ok ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning, 10000);
         return;
     }
-    m_banner->showMessage(ok ? StateStyle::Notice::Success : StateStyle::Notice::Error, m_lastMessage,
-                          tr("Show request"), ok ? 15000 : 0);
+    const QUuid shown = m_lastId;
+    m_banners->showMessage(
+        subject, ok ? StateStyle::Notice::Success : StateStyle::Notice::Error, m_lastMessage, tr("Show request"),
+        [this, shown] { Q_EMIT showRequestRequested(shown); }, ok ? 15000 : 0);
 }
 
 } // namespace dcm

@@ -2,6 +2,7 @@
 
 #include "domain/ProvisioningRequest.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -12,22 +13,29 @@ class QWidget;
 
 namespace dcm {
 
-class Banner;
+class BannerArea;
 
 // Tells the operator when a request that had to wait in the queue is finally provisioned or fails:
 // a desktop notification through the system tray where the desktop has one, else a banner in the window.
-// A burst (a queue draining after an outage) becomes one summary, not a storm of messages.
+// A burst (a queue draining after an outage) becomes one summary, not a storm of messages. In the window
+// each request has its own banner subject ("request:<id>", the summary "settled"): a request's newer
+// outcome replaces its older one, and a banner whose request moved on (retried, queued again) goes.
 class NotificationCenter final : public QObject
 {
     Q_OBJECT
 
 public:
-    NotificationCenter(Banner* banner, QWidget* window);
+    NotificationCenter(BannerArea* banners, QWidget* window);
+
+    static QString subjectOf(const QUuid& id);
+    static inline const QString summarySubject = QStringLiteral("settled");
 
     // For tests and desktops whose tray misbehaves: always use the banner.
     void setTrayAllowed(bool allowed);
     bool usesTray() const;
     void notifySettled(const ProvisioningRequest& request);
+    // Every change of a request: its banner goes once the request is no longer in the state it tells of.
+    void noteChanged(const ProvisioningRequest& request);
     // Shows what is pending now (tests; the timer does it otherwise).
     void flush();
     QString lastMessage() const { return m_lastMessage; }
@@ -39,9 +47,10 @@ Q_SIGNALS:
     void showRequestRequested(const QUuid& id);
 
 private:
-    void show(const QString& title, const QString& body, bool ok);
+    void show(const QString& subject, const QString& title, const QString& body, bool ok);
 
-    Banner* m_banner;
+    BannerArea* m_banners;
+    QHash<QUuid, RequestState> m_announced; // requests with a banner, and the state it tells of
     QList<ProvisioningRequest> m_pending;
     QTimer m_timer;
     QWidget* m_window;

@@ -2,6 +2,7 @@
 
 #include "domain/FaultSentence.h"
 #include "domain/GuestOsCatalog.h"
+#include "domain/RequestEventText.h"
 #include "ui/RequestTableModel.h"
 #include "ui/StateStyle.h"
 #include "ui/UiFormat.h"
@@ -29,20 +30,42 @@ QString html(const QString& text)
     return text.toHtmlEscaped();
 }
 
-// The service's reasons often end with the error in its own words ("transient failure: Connection
-// refused"); the timeline shows the error once, as a sentence, so that ending is left out of the reason.
-QString reasonWithoutCause(QString reason, const Error& cause, const Error& base)
+// The service's reasons often carry the error in its own words ("transient failure: Connection refused");
+// the timeline shows the error once, as a sentence, so those words are left out of the reason. A coded
+// reason is described without the argument that is the error; free text loses the error at its end.
+QString reasonWithoutCause(const RequestEvent& event, const Error& cause, const Error& base)
 {
     const auto described = [](const Error& e) {
         return e.vimFault.isEmpty() ? e.message : QStringLiteral("%1: %2").arg(e.vimFault, e.message);
     };
-    for (const QString& said : {described(cause), cause.message, described(base), base.message}) {
-        if (said.isEmpty())
-            continue;
-        if (reason == said)
+    QStringList said;
+    for (const QString& s : {described(cause), cause.message, described(base), base.message})
+        if (!s.isEmpty())
+            said << s;
+    if (!event.code.isEmpty()) {
+        static const QString cut = QStringLiteral("\u0001");
+        QStringList args = event.args;
+        bool removed = false;
+        for (QString& arg : args)
+            if (said.contains(arg)) {
+                arg = cut;
+                removed = true;
+            }
+        if (!removed)
+            return RequestEventText::describe(event);
+        QString text = RequestEventText::describe(event.code, args);
+        text.remove(cut);
+        text = text.trimmed();
+        while (text.endsWith(QLatin1Char(':')))
+            text.chop(1);
+        return text.trimmed();
+    }
+    QString reason = event.reason;
+    for (const QString& s : std::as_const(said)) {
+        if (reason == s)
             return QString();
-        if (reason.endsWith(QStringLiteral(": ") + said)) {
-            reason.chop(said.size() + 2);
+        if (reason.endsWith(QStringLiteral(": ") + s)) {
+            reason.chop(s.size() + 2);
             return reason.trimmed();
         }
     }
@@ -311,10 +334,10 @@ void RequestDetailsPane::refresh()
             step = tr("Submitted");
         item->setIcon(1, StateStyle::requestIcon(e.to));
         item->setText(1, step);
-        QString details = e.reason;
+        QString details = RequestEventText::describe(e);
         if (e.cause) {
             const Error base = FaultSentence::underlying(*e.cause);
-            details = reasonWithoutCause(e.reason, *e.cause, base);
+            details = reasonWithoutCause(e, *e.cause, base);
             QString said;
             if (shown && FaultSentence::sameFault(*shown, base)) {
                 const int attempts = e.cause->details.value(QStringLiteral("attempts")).toInt();

@@ -1,7 +1,10 @@
 #include "ui/StateStyle.h"
 
+#include "ui/UiFormat.h"
+
 #include <QCoreApplication>
 #include <QHash>
+#include <QUrl>
 
 // Q_INIT_RESOURCE must be used outside any namespace.
 static void dcmInitIconResources()
@@ -213,6 +216,134 @@ QString StateStyle::connectionText(ConnectionStatus::State state)
         return tr("Needs your attention");
     }
     return {};
+}
+
+namespace {
+
+// Why the connection waits for the operator, in the status bar's few words. Decided on the kind and the
+// typed code only; the message stays for the tooltip.
+QString waitingFor(const ConnectionStatus& status)
+{
+    if (!status.error)
+        return StateStyle::tr("Waiting for the operator");
+    const Error& e = *status.error;
+    if (e.is(ErrorCode::ThumbprintMismatch))
+        return StateStyle::tr("Connection stopped: certificate changed");
+    switch (e.kind) {
+    case ErrorKind::Trust:
+        return StateStyle::tr("Waiting for the operator: the certificate is not trusted");
+    case ErrorKind::Permission:
+        return StateStyle::tr("Waiting for the operator: vCenter does not let %1 log in").arg(status.user);
+    case ErrorKind::Authentication:
+        return StateStyle::tr("Waiting for the operator: vCenter refused the credentials of %1").arg(status.user);
+    default:
+        return e.is(ErrorCode::LoginRefused)
+                   ? StateStyle::tr("Waiting for the operator: vCenter refused the credentials of %1").arg(status.user)
+                   : StateStyle::tr("Waiting for the operator: %1").arg(e.message);
+    }
+}
+
+} // namespace
+
+StateStyle::StatusLine StateStyle::statusLine(const ConnectionStatus& connection,
+                                              const std::optional<BreakerSnapshot>& breaker, const QDateTime& now)
+{
+    using State = ConnectionStatus::State;
+    StatusLine line;
+    const bool connected = connection.state == State::Connected;
+    const bool waiting = connection.state == State::NeedsOperator;
+
+    // --- the breaker
+    if (!breaker) {
+        line.breaker = tr("Breaker: —");
+        line.breakerTip = tr("The service has not reported its breaker yet.");
+    } else {
+        const BreakerSnapshot& b = *breaker;
+        line.breakerKnown = true;
+        const QString state = breakerText(b.state);
+        line.breakerTip = breakerDescription(b.state);
+        switch (b.state) {
+        case BreakerState::Closed:
+            if (b.consecutiveFailures > 0) {
+                line.breakerNotice = Notice::Warning;
+                line.breaker = b.consecutiveFailures == 1
+                                   ? tr("Breaker: %1 — 1 failure since the last success").arg(state)
+                                   : tr("Breaker: %1 — %2 failures in a row").arg(state).arg(b.consecutiveFailures);
+                line.breakerTip = tr("Counted failures since the last success: %1; the breaker opens at %2.")
+                                      .arg(b.consecutiveFailures)
+                                      .arg(b.failureThreshold);
+                if (b.lastError)
+                    line.breakerTip += QLatin1Char('\n') + tr("Last failure: %1").arg(b.lastError->message);
+            } else if (!connected) {
+                // Closed only because nothing has been tried: not a sign of health.
+                line.breakerNotice = Notice::Info;
+                line.breaker = tr("Breaker: %1 — no calls while not connected").arg(state);
+            } else {
+                line.breakerNotice = Notice::Success;
+                line.breakerHealthy = true;
+                line.breaker = tr("Breaker: %1").arg(state);
+            }
+            break;
+        case BreakerState::Open:
+            line.breakerNotice = Notice::Error;
+            if (waiting) {
+                // No scout goes out while the connection waits for the operator: no countdown either.
+                line.breaker = tr("Breaker: %1 — no scout until the operator acts").arg(state);
+            } else if (b.nextProbeAt.isValid() && now.isValid()) {
+                const auto remaining = std::chrono::milliseconds(now.msecsTo(b.nextProbeAt));
+                line.counting = true;
+                line.breaker = remaining.count() > 0
+                                   ? tr("Breaker: %1 — vCenter not answering, next scout in %2")
+                                         .arg(state, UiFormat::countdown(remaining))
+                                   : tr("Breaker: %1 — vCenter not answering, scout due now").arg(state);
+            } else {
+                line.breaker = tr("Breaker: %1 — vCenter not answering").arg(state);
+            }
+            if (b.lastError)
+                line.breakerTip += QLatin1Char('\n') + tr("Last failure: %1").arg(b.lastError->message);
+            break;
+        case BreakerState::HalfOpen:
+            line.breakerNotice = Notice::Warning;
+            line.breaker = tr("Breaker: %1 — a scout is checking whether vCenter answers").arg(state);
+            break;
+        case BreakerState::ForcedOpen:
+            line.breakerNotice = Notice::Error;
+            line.breaker = tr("Breaker: %1 — held by an administrator").arg(state);
+            if (!b.lastReason.isEmpty())
+                line.breakerTip += QLatin1Char('\n') + tr("Reason: %1").arg(b.lastReason);
+            break;
+        }
+    }
+    line.healthy = connected && line.breakerHealthy;
+
+    // --- the connection
+    QString said;
+    switch (connection.state) {
+    case State::Disconnected:
+        line.connectionNotice = Notice::Warning;
+        said = connectionText(connection.state);
+        break;
+    case State::Connecting:
+        line.connectionNotice = Notice::Info;
+        said = connection.error ? tr("Connecting… (the last attempt failed)") : connectionText(connection.state);
+        break;
+    case State::Connected:
+        // Logged in, but green only when the breaker says vCenter answers.
+        line.connectionNotice = line.healthy ? Notice::Success : Notice::Warning;
+        said = connectionText(connection.state);
+        if (!connection.about.fullName.isEmpty())
+            said += tr(" (%1)").arg(connection.about.fullName);
+        break;
+    case State::NeedsOperator:
+        line.connectionNotice =
+            connection.error && connection.error->kind == ErrorKind::Trust ? Notice::Security : Notice::Error;
+        said = waitingFor(connection);
+        break;
+    }
+    const QString host = QUrl(connection.server).host();
+    line.connection = host.isEmpty() ? said : tr("%1 — %2").arg(host, said);
+    line.connectionTip = connection.error ? tr("Last error: %1").arg(connection.error->message) : connection.server;
+    return line;
 }
 
 } // namespace dcm

@@ -6,9 +6,12 @@
 
 #include <QColor>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QIcon>
 #include <QPalette>
 #include <QString>
+
+#include <optional>
 
 namespace dcm {
 
@@ -44,6 +47,26 @@ public:
     static bool isDark(const QPalette& palette);
 
     static QString connectionText(ConnectionStatus::State state);
+
+    // What the status bar says about the connection and the breaker, apart, and whether all is well.
+    // Healthy (the only green) needs both: connected, and the breaker CLOSED with no counted failure
+    // since the last success. Every other combination says what is happening instead.
+    struct StatusLine
+    {
+        Notice connectionNotice = Notice::Info;
+        QString connection; // "vc.test — Connected (…)", "Not connected", "vc.test — Connection stopped: …"
+        QString connectionTip;
+        bool breakerKnown = false;
+        bool breakerHealthy = false; // its icon may be the CLOSED one (green)
+        Notice breakerNotice = Notice::Info;
+        QString breaker; // "Breaker: OPEN — vCenter not answering, next scout in 00:27"
+        QString breakerTip;
+        bool healthy = false;
+        bool counting = false; // the breaker text has a countdown that moves with the clock
+    };
+    // `now` is the service's clock (the scout's due time is on it).
+    static StatusLine statusLine(const ConnectionStatus& connection, const std::optional<BreakerSnapshot>& breaker,
+                                 const QDateTime& now);
 
     // Makes the compiled-in icons available (the resources live in a static library).
     static void ensureResources();

@@ -39,8 +39,8 @@ ThumbprintMismatchDialog::ThumbprintMismatchDialog(const QString& server, const 
     auto* icon = new QLabel;
     icon->setPixmap(StateStyle::noticeIcon(StateStyle::Notice::Security).pixmap(QSize(40, 40), devicePixelRatioF()));
     auto* title =
-        new QLabel(tr("<b>Stop: the certificate of %1 has changed.</b><br>The console did not connect and sent "
-                      "nothing to the server.")
+        new QLabel(tr("<b>Stop: the certificate of %1 has changed.</b><br>The console stopped the connection and "
+                      "sent nothing over it.")
                        .arg(server.toHtmlEscaped()));
     title->setWordWrap(true);
     bandLayout->addWidget(icon, 0, Qt::AlignTop);
@@ -65,18 +65,20 @@ ThumbprintMismatchDialog::ThumbprintMismatchDialog(const QString& server, const 
     form->addRow(tr("Pinned (expected):"), fixed(m_expected, QStringLiteral("expectedThumbprint")));
     form->addRow(tr("Presented now:"), fixed(m_actual, QStringLiteral("actualThumbprint")));
     body->addLayout(form);
-    auto* advice = new QLabel(tr("Ask your vCenter administrator whether the certificate was replaced. Only if it "
-                                 "was, open File › Connect…, and replace the pinned thumbprint of this profile with "
-                                 "the new one."));
+    auto* advice = new QLabel(tr("Ask your vCenter administrator whether the certificate was replaced, and for its "
+                                 "new thumbprint. Only if it was, choose Review certificate… and compare the new "
+                                 "thumbprint there before you replace the pin."));
     advice->setWordWrap(true);
     body->addWidget(advice);
     layout->addLayout(body);
 
     auto* buttons = new QDialogButtonBox;
     buttons->setContentsMargins(16, 0, 16, 0);
+    m_review = buttons->addButton(tr("&Review certificate…"), QDialogButtonBox::ActionRole);
+    m_review->setObjectName(QStringLiteral("reviewCertificate"));
     auto* copy = buttons->addButton(tr("Copy &details"), QDialogButtonBox::ActionRole);
     m_close = buttons->addButton(QDialogButtonBox::Close);
-    for (QPushButton* b : {copy, m_close}) {
+    for (QPushButton* b : {m_review, copy, m_close}) {
         b->setAutoDefault(false);
         b->setDefault(false);
     }
@@ -86,6 +88,7 @@ ThumbprintMismatchDialog::ThumbprintMismatchDialog(const QString& server, const 
             tr("Server: %1\nPinned thumbprint: %2\nPresented thumbprint: %3").arg(server, m_expected, m_actual));
     });
     connect(m_close, &QPushButton::clicked, this, &QDialog::reject);
+    connect(m_review, &QPushButton::clicked, this, &ThumbprintMismatchDialog::reviewRequested);
     setMinimumWidth(560);
 }
 

@@ -1,52 +1,39 @@
 #include "BreakerCommand.h"
 
+#include "domain/BreakerSnapshotJson.h"
+
 #include <QJsonObject>
 
 namespace dcm::ctl {
 
 void BreakerCommand::start()
 {
-    auto store = connection().openStore();
-    if (!store.ok())
-        return (void)fail(store.error());
-    auto last = store.value()->lastBreakerState();
+    auto log = connection().openBreakerLog();
+    if (!log.ok())
+        return (void)fail(log.error());
+    auto last = log.value()->lastBreakerState();
     if (!last.ok())
         return (void)fail(last.error());
-    QJsonObject o;
-    if (!last.value()) {
-        o = QJsonObject{{QStringLiteral("state"), toString(BreakerState::Closed)},
-                        {QStringLiteral("consecutiveFailures"), 0},
-                        {QStringLiteral("threshold"), options().failureThreshold},
-                        {QStringLiteral("openedAt"), QJsonValue::Null},
-                        {QStringLiteral("nextProbeAt"), QJsonValue::Null},
-                        {QStringLiteral("lastError"), QJsonValue::Null},
-                        {QStringLiteral("recorded"), false}};
-    } else {
-        const BreakerRecord& rec = *last.value();
-        const BreakerSnapshot& s = rec.snapshot;
-        o = QJsonObject{
-            {QStringLiteral("state"), toString(s.state)},
-            {QStringLiteral("consecutiveFailures"), s.consecutiveFailures},
-            {QStringLiteral("threshold"), s.failureThreshold},
-            {QStringLiteral("openedAt"), s.openedAt.isValid() ? QJsonValue(isoTime(s.openedAt)) : QJsonValue()},
-            {QStringLiteral("nextProbeAt"),
-             s.nextProbeAt.isValid() ? QJsonValue(isoTime(s.nextProbeAt)) : QJsonValue()},
-            {QStringLiteral("lastError"), errorJson(s.lastError)},
-            {QStringLiteral("recorded"), true},
-            {QStringLiteral("recordedAt"), isoTime(rec.transition.at)},
-            {QStringLiteral("recordedBy"), rec.owner},
-            {QStringLiteral("reason"), rec.transition.reason}};
-    }
+    // The breaker's one JSON form (BreakerSnapshotJson), and beside it who recorded it, when and why.
+    BreakerSnapshot s;
+    s.failureThreshold = options().failureThreshold;
+    if (last.value())
+        s = last.value()->snapshot;
+    QJsonObject o = BreakerSnapshotJson::toJson(s);
+    o.insert(QStringLiteral("recorded"), last.value().has_value());
     QString text = QStringLiteral("state: %1\nconsecutive failures: %2 of %3\n")
-                       .arg(o.value(QStringLiteral("state")).toString())
-                       .arg(o.value(QStringLiteral("consecutiveFailures")).toInt())
-                       .arg(o.value(QStringLiteral("threshold")).toInt());
-    if (o.value(QStringLiteral("recorded")).toBool())
-        text +=
-            QStringLiteral("since: %1 (%2)\n")
-                .arg(o.value(QStringLiteral("recordedAt")).toString(), o.value(QStringLiteral("reason")).toString());
-    if (!o.value(QStringLiteral("nextProbeAt")).isNull())
-        text += QStringLiteral("next scout: %1\n").arg(o.value(QStringLiteral("nextProbeAt")).toString());
+                       .arg(toString(s.state))
+                       .arg(s.consecutiveFailures)
+                       .arg(s.failureThreshold);
+    if (last.value()) {
+        const BreakerRecord& rec = *last.value();
+        o.insert(QStringLiteral("recordedAt"), isoTime(rec.transition.at));
+        o.insert(QStringLiteral("recordedBy"), rec.owner);
+        o.insert(QStringLiteral("reason"), rec.transition.reason);
+        text += QStringLiteral("since: %1 (%2)\n").arg(isoTime(rec.transition.at), rec.transition.reason);
+    }
+    if (s.nextProbeAt.isValid())
+        text += QStringLiteral("next scout: %1\n").arg(isoTime(s.nextProbeAt));
     out().document(o, text);
     finish(ExitOk);
 }

@@ -61,6 +61,11 @@ Result<std::unique_ptr<RequestStorePort>> CtlConnection::openStore() const
     return m_context.factories.store(m_context.options.database);
 }
 
+Result<std::unique_ptr<BreakerLogPort>> CtlConnection::openBreakerLog() const
+{
+    return m_context.factories.breakerLog(m_context.options.database);
+}
+
 std::unique_ptr<ProvisioningService> CtlConnection::makeService(bool autoTick)
 {
     const CtlOptions& o = m_context.options;
@@ -74,6 +79,7 @@ std::unique_ptr<ProvisioningService> CtlConnection::makeService(bool autoTick)
     auto service = std::make_unique<ProvisioningService>(
         m_context.factories.hypervisor, [this] { return openStore(); }, m_clock, config);
     service->setCredentialStoreFactory(m_context.factories.credentials);
+    service->setBreakerLogFactory([this] { return openBreakerLog(); });
     return service;
 }
 

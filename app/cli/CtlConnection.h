@@ -3,6 +3,7 @@
 #include "CtlOptions.h"
 
 #include "app/service/ProvisioningService.h"
+#include "domain/ports/BreakerLogPort.h"
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/CredentialStorePort.h"
 #include "domain/ports/HypervisorPort.h"
@@ -19,6 +20,7 @@ struct CtlFactories
 {
     std::function<std::unique_ptr<HypervisorPort>()> hypervisor;
     std::function<Result<std::unique_ptr<RequestStorePort>>(const QString& path)> store;
+    std::function<Result<std::unique_ptr<BreakerLogPort>>(const QString& path)> breakerLog;
     std::function<std::unique_ptr<CredentialStorePort>()> credentials;
 };
 
@@ -56,6 +58,8 @@ public:
     // autoTick false: no timer (for one-shot operator actions such as cancel and retry).
     std::unique_ptr<ProvisioningService> makeService(bool autoTick);
     Result<std::unique_ptr<RequestStorePort>> openStore() const;
+    // The breaker's log on the same database (a connection of its own).
+    Result<std::unique_ptr<BreakerLogPort>> openBreakerLog() const;
     // Created on first use; null when main.cpp composes no keychain.
     CredentialStorePort* credentials();
 

@@ -2,6 +2,7 @@
 
 #include "domain/ErrorJson.h"
 #include "domain/Redaction.h"
+#include "domain/RequestEventText.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -67,8 +68,12 @@ QJsonObject requestJson(const ProvisioningRequest& r, bool withHistory)
             QJsonObject h{{QStringLiteral("at"), isoTime(e.at)},
                           {QStringLiteral("from"), toString(e.from)},
                           {QStringLiteral("to"), toString(e.to)},
-                          {QStringLiteral("reason"), e.reason},
+                          {QStringLiteral("reason"), RequestEventText::describe(e)},
                           {QStringLiteral("attempts"), e.attempts}};
+            if (!e.code.isEmpty()) {
+                h.insert(QStringLiteral("reasonCode"), e.code);
+                h.insert(QStringLiteral("reasonArgs"), QJsonArray::fromStringList(e.args));
+            }
             if (e.cause)
                 h.insert(QStringLiteral("cause"), ErrorJson::toJson(*e.cause));
             history.append(h);

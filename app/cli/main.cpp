@@ -7,6 +7,7 @@
 
 #include "app/service/AppInfo.h"
 #include "app/storage/KeychainCredentialStore.h"
+#include "app/storage/SqliteBreakerLog.h"
 #include "app/storage/SqliteRequestStore.h"
 #include "domain/Redaction.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
@@ -122,6 +123,12 @@ int main(int argc, char* argv[])
         if (!store.ok())
             return store.error();
         return std::unique_ptr<RequestStorePort>(std::move(store.value()));
+    };
+    factories.breakerLog = [](const QString& path) -> Result<std::unique_ptr<BreakerLogPort>> {
+        auto log = SqliteBreakerLog::open(path);
+        if (!log.ok())
+            return log.error();
+        return std::unique_ptr<BreakerLogPort>(std::move(log.value()));
     };
     factories.credentials = [] { return std::make_unique<KeychainCredentialStore>(AppInfo::appId()); };
 

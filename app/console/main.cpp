@@ -3,6 +3,7 @@
 #include "app/service/AppInfo.h"
 #include "app/service/ServiceHost.h"
 #include "app/storage/KeychainCredentialStore.h"
+#include "app/storage/SqliteBreakerLog.h"
 #include "app/storage/SqliteRequestStore.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/ConnectionController.h"
@@ -79,7 +80,6 @@ int main(int argc, char* argv[])
     dcm::ServiceHost host(
         [] { return std::unique_ptr<dcm::HypervisorPort>(std::make_unique<dcm::VsphereHypervisor>()); },
         [database]() -> dcm::Result<std::unique_ptr<dcm::RequestStorePort>> {
-            QDir().mkpath(QFileInfo(database).absolutePath());
             auto opened = dcm::SqliteRequestStore::open(database);
             if (!opened.ok())
                 return opened.error();
@@ -91,7 +91,19 @@ int main(int argc, char* argv[])
         },
         clock, dcm::ServiceConfig{});
 
+    // Set before the thread starts; opened in the service thread by initialize(), like the store.
+    host.service()->setBreakerLogFactory([database]() -> dcm::Result<std::unique_ptr<dcm::BreakerLogPort>> {
+        auto opened = dcm::SqliteBreakerLog::open(database);
+        if (!opened.ok())
+            return opened.error();
+        return std::unique_ptr<dcm::BreakerLogPort>(std::move(opened.value()));
+    });
+
     dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
+    window.setClock(clock); // the scout's countdown reads the service's clock
+    // When the window closes it is hidden at once; then calls in flight get a bounded grace to land (their
+    // outcome recorded now rather than reconciled next time) and the service thread ends.
+    window.setShutdown([&host](std::chrono::milliseconds grace) { host.stop(grace); });
     host.start();
     window.show();
 
@@ -113,8 +125,8 @@ int main(int argc, char* argv[])
     }
 
     const int code = QApplication::exec();
-    // Let calls in flight land (their outcome recorded now rather than reconciled next time), then end
-    // the service thread before the window goes.
-    host.stop();
+    // Ended without the window closing (a signal, the session ending): the same bounded grace. A no-op
+    // when the window has stopped the service already.
+    host.stop(dcm::MainWindow::shutdownGrace);
     return code;
 }

@@ -21,6 +21,13 @@ void ConnectionManager::attach(HypervisorPort* hypervisor, std::unique_ptr<Crede
 
 QString ConnectionManager::credentialKey(const QUrl& server, const QString& user)
 {
+    // Host and port: two vCenters behind one name (or a tunnel per port) never share a password.
+    const int port = server.port(server.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) == 0 ? 80 : 443);
+    return QStringLiteral("%1@%2:%3").arg(user, server.host()).arg(port);
+}
+
+QString ConnectionManager::legacyCredentialKey(const QUrl& server, const QString& user)
+{
     return user + QLatin1Char('@') + server.host();
 }
 
@@ -46,16 +53,30 @@ void ConnectionManager::connectWithStoredPassword(const ConnectionSettings& sett
         Q_EMIT passwordRequired(redactedUrl(settings.server), settings.user, std::nullopt);
         return;
     }
-    m_credentials->readPassword(
-        credentialKey(settings.server, settings.user), [this, settings](Result<QString> password) {
-            if (!password.ok()) {
-                Q_EMIT passwordRequired(redactedUrl(settings.server), settings.user, password.error());
-                return;
-            }
+    const QString key = credentialKey(settings.server, settings.user);
+    m_credentials->readPassword(key, [this, settings, key](Result<QString> password) {
+        if (password.ok()) {
             ConnectionSettings withPassword = settings;
             withPassword.password = password.value();
-            connectTo(withPassword);
-        });
+            return connectTo(withPassword);
+        }
+        if (!password.error().is(ErrorCode::NoPassword))
+            return Q_EMIT passwordRequired(redactedUrl(settings.server), settings.user, password.error());
+        // Kept by an earlier version under "user@host": move it to the host:port key once.
+        const QString legacy = legacyCredentialKey(settings.server, settings.user);
+        m_credentials->readPassword(
+            legacy, [this, settings, key, legacy, first = password.error()](Result<QString> old) {
+                if (!old.ok())
+                    return Q_EMIT passwordRequired(redactedUrl(settings.server), settings.user, first);
+                m_credentials->writePassword(key, old.value(), [this, legacy](Result<void> written) {
+                    if (written.ok())
+                        m_credentials->removePassword(legacy, [](Result<void>) {});
+                });
+                ConnectionSettings withPassword = settings;
+                withPassword.password = old.value();
+                connectTo(withPassword);
+            });
+    });
 }
 
 void ConnectionManager::connectWithPassword(const ConnectionSettings& settings, bool remember)

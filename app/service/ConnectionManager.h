@@ -37,8 +37,10 @@ public:
     bool needsOperator() const { return m_status.state == ConnectionStatus::State::NeedsOperator; }
     bool scoutInFlight() const { return m_scoutInFlight; }
 
-    // "<user>@<host>": the keychain key for a server and user.
+    // "<user>@<host>:<port>": the keychain key for a server and user.
     static QString credentialKey(const QUrl& server, const QString& user);
+    // "<user>@<host>": where earlier versions kept it; read once and moved.
+    static QString legacyCredentialKey(const QUrl& server, const QString& user);
 
     void connectTo(const ConnectionSettings& settings);
     void connectWithStoredPassword(const ConnectionSettings& settings);

@@ -1,6 +1,7 @@
 #include "app/service/ProvisioningService.h"
 
 #include "domain/Redaction.h"
+#include "domain/RequestEventText.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -117,6 +118,14 @@ void ProvisioningService::initialize()
     m_connection->attach(m_hypervisor.get(), m_credentialFactory ? m_credentialFactory() : nullptr);
     m_inventory->attach(m_hypervisor.get());
     m_drainer->attach(m_hypervisor.get(), m_store.get());
+    std::optional<Error> logError;
+    if (m_breakerLogFactory) {
+        auto log = m_breakerLogFactory();
+        if (log.ok())
+            m_breakerLog = std::move(log.value());
+        else
+            logError = log.error();
+    }
     // Calls the adapter makes on its own (task polls, the read-back) pass the breaker one by one: a
     // vCenter that stops answering opens it within threshold x call timeout, and none goes out while
     // it is open.
@@ -145,6 +154,8 @@ void ProvisioningService::initialize()
     }
     qCInfo(lcService) << "service" << owner() << "ready";
     Q_EMIT initialized(std::nullopt);
+    if (logError)
+        m_drainer->reportStorageError(*logError);
     publishBreaker();
     m_drainer->publishQueueDepth();
 }
@@ -220,7 +231,7 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
     answer.id = request.id();
     m_drainer->publish(request);
 
-    const auto queued = [&](const QString& reason, const QString& message) {
+    const auto queued = [&](const EventReason& reason, const QString& message) {
         m_drainer->queue(request, RequestState::Submitted, reason, std::nullopt, std::chrono::milliseconds(0));
         answer.outcome = SubmitAnswer::Outcome::Queued;
         answer.state = RequestState::QueuedForProvisioning;
@@ -228,17 +239,17 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
     };
     const QString offline = tr("Request accepted. Provisioning will start when the hypervisor is online.");
     if (m_drainer->isPaused()) {
-        queued(tr("the queue is paused by an administrator"),
+        queued(RequestEventText::reason(RequestEventText::kQueuePaused),
                tr("Request accepted. Provisioning will start when an administrator resumes the queue."));
     } else if (!m_connection->isConnected()) {
-        queued(tr("not connected to the hypervisor"), offline);
+        queued(RequestEventText::reason(RequestEventText::kNotConnected), offline);
     } else {
         const BreakerPermit permit = m_breaker.tryAcquire();
         if (permit.isRejected()) {
-            queued(tr("the hypervisor is offline (circuit breaker %1)").arg(toString(m_breaker.state())), offline);
+            queued(RequestEventText::reason(RequestEventText::kBreakerOpen, {toString(m_breaker.state())}), offline);
         } else if (permit.isScout()) {
             // The scout must be the cheap probe, never a provisioning call.
-            queued(tr("waiting for the hypervisor to answer a probe"), offline);
+            queued(RequestEventText::reason(RequestEventText::kWaitingForProbe), offline);
             m_connection->scout(permit);
         } else {
             m_drainer->dispatch(request, permit);
@@ -269,7 +280,8 @@ std::optional<Error> ProvisioningService::cancel(const QUuid& id)
     if (expected != RequestState::Submitted && expected != RequestState::QueuedForProvisioning)
         return Error::make(ErrorKind::InvalidInput, QStringLiteral("not-cancellable"),
                            tr("a request in state %1 cannot be cancelled").arg(toString(expected)));
-    if (auto moved = request.transitionTo(RequestState::Cancelled, tr("cancelled by the operator"), m_clock.utcNow());
+    if (auto moved = request.transitionTo(RequestState::Cancelled,
+                                          RequestEventText::reason(RequestEventText::kCancelled), m_clock.utcNow());
         !moved.ok())
         return moved.error();
     auto written = m_store->update(request, expected);
@@ -298,8 +310,8 @@ std::optional<Error> ProvisioningService::retryNow(const QUuid& id)
     const RequestState expected = request.state();
     const QDateTime now = m_clock.utcNow();
     if (expected == RequestState::Failed) {
-        if (auto moved =
-                request.transitionTo(RequestState::QueuedForProvisioning, tr("retry requested by the operator"), now);
+        if (auto moved = request.transitionTo(RequestState::QueuedForProvisioning,
+                                              RequestEventText::reason(RequestEventText::kRetryRequested), now);
             !moved.ok())
             return moved.error();
     } else if (expected != RequestState::QueuedForProvisioning) {
@@ -388,8 +400,8 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
     qCInfo(lcService) << "breaker" << toString(transition.from) << "->" << toString(transition.to) << ":"
                       << transition.reason;
     const BreakerSnapshot snapshot = m_breaker.snapshot();
-    if (m_store) {
-        if (auto stored = m_store->appendBreakerEvent(transition, snapshot, owner()); !stored.ok())
+    if (m_breakerLog) {
+        if (auto stored = m_breakerLog->appendBreakerEvent(transition, snapshot, owner()); !stored.ok())
             m_drainer->reportStorageError(stored.error());
     }
     Q_EMIT breakerTransitioned(transition);

@@ -12,6 +12,7 @@
 #include "domain/Inventory.h"
 #include "domain/ProvisioningRequest.h"
 #include "domain/RetryPolicy.h"
+#include "domain/ports/BreakerLogPort.h"
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/CredentialStorePort.h"
 #include "domain/ports/HypervisorPort.h"
@@ -51,6 +52,7 @@ public:
     using HypervisorFactory = std::function<std::unique_ptr<HypervisorPort>()>;
     using StoreFactory = std::function<Result<std::unique_ptr<RequestStorePort>>()>;
     using CredentialFactory = std::function<std::unique_ptr<CredentialStorePort>()>;
+    using BreakerLogFactory = std::function<Result<std::unique_ptr<BreakerLogPort>>()>;
 
     // The factories run in initialize(), on the service thread: the adapter's network manager and the
     // store's database connection are born there. `clock` must outlive the service.
@@ -60,7 +62,11 @@ public:
 
     // Optional, before initialize(): where passwords are kept (the OS keychain in production).
     void setCredentialStoreFactory(CredentialFactory factory) { m_credentialFactory = std::move(factory); }
-    // "<user>@<host>": the keychain key for a server and user.
+    // Optional, before initialize(): where breaker transitions are recorded (for `dcmctl breaker` and
+    // the admin view). Without one they are only logged; if it cannot be opened, storageFailed says so
+    // and the service runs on without it.
+    void setBreakerLogFactory(BreakerLogFactory factory) { m_breakerLogFactory = std::move(factory); }
+    // "<user>@<host>:<port>": the keychain key for a server and user.
     static QString credentialKey(const QUrl& server, const QString& user);
 
     const ServiceConfig& config() const { return m_config; }
@@ -142,6 +148,8 @@ private:
     std::unique_ptr<HypervisorPort> m_hypervisor;
     std::unique_ptr<RequestStorePort> m_store;
     CredentialFactory m_credentialFactory;
+    BreakerLogFactory m_breakerLogFactory;
+    std::unique_ptr<BreakerLogPort> m_breakerLog;
     QTimer* m_timer = nullptr;
     bool m_shuttingDown = false;
 

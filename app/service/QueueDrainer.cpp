@@ -1,5 +1,7 @@
 #include "app/service/QueueDrainer.h"
 
+#include "domain/RequestEventText.h"
+
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcDrain, "dcm.app.drain", QtInfoMsg)
@@ -10,6 +12,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Step = OutcomeDecision::Step;
+namespace Why = RequestEventText;
 
 bool wasSentBefore(const ProvisioningRequest& request)
 {
@@ -123,7 +126,7 @@ void QueueDrainer::release(const QUuid& id)
 void QueueDrainer::dispatch(ProvisioningRequest request, const BreakerPermit& permit)
 {
     const RequestState expected = request.state();
-    if (auto moved = request.transitionTo(RequestState::Provisioning, tr("sent to the hypervisor"), m_clock.utcNow());
+    if (auto moved = request.transitionTo(RequestState::Provisioning, Why::reason(Why::kSent), m_clock.utcNow());
         !moved.ok()) {
         m_breaker.onFailure(permit, moved.error());
         return;
@@ -150,7 +153,7 @@ void QueueDrainer::dispatch(ProvisioningRequest request, const BreakerPermit& pe
         it->call = call;
 }
 
-void QueueDrainer::queue(ProvisioningRequest request, RequestState expected, const QString& reason,
+void QueueDrainer::queue(ProvisioningRequest request, RequestState expected, const EventReason& reason,
                          std::optional<Error> cause, std::chrono::milliseconds delay)
 {
     const QDateTime now = m_clock.utcNow();
@@ -163,10 +166,12 @@ void QueueDrainer::queue(ProvisioningRequest request, RequestState expected, con
     request.setNextAttemptAt(now.addMSecs(delay.count()));
     store(request, expected);
     release(request.id());
-    notifyIfIdle();
+    // Its slot is free: fill it now rather than on the next tick (and tell an idle waiter).
+    scheduleDrain();
 }
 
-void QueueDrainer::fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause)
+void QueueDrainer::fail(ProvisioningRequest request, RequestState expected, const EventReason& reason,
+                        const Error& cause)
 {
     if (auto moved = request.transitionTo(RequestState::Failed, reason, m_clock.utcNow(), cause); !moved.ok()) {
         qCWarning(lcDrain) << "cannot fail" << request.id() << moved.error().message;
@@ -205,8 +210,8 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
         request.setInstanceUuid(outcome.vm.instanceUuid);
         request.setTaskRef(outcome.taskRef);
         request.setLastError(std::nullopt);
-        const QString reason = outcome.poweredOn ? tr("created %1 and powered it on").arg(outcome.vm.ref)
-                                                 : tr("created %1").arg(outcome.vm.ref);
+        const EventReason reason =
+            Why::reason(outcome.poweredOn ? Why::kCreatedPoweredOn : Why::kCreated, {outcome.vm.ref});
         if (request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok() &&
             store(request, RequestState::Provisioning))
             Q_EMIT requestSettled(request);
@@ -219,16 +224,16 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
     const OutcomeDecision decision = m_policy.afterSendFailed(e, request.attempts());
     switch (decision.step) {
     case Step::Requeue:
-        queue(request, RequestState::Provisioning, tr("transient failure: %1").arg(describe(e)), e, decision.delay);
-        scheduleDrain();
+        queue(request, RequestState::Provisioning, Why::reason(Why::kTransientFailure, {describe(e)}), e,
+              decision.delay);
         return;
     case Step::WaitForOperator:
         // Not the request's fault: it waits for the operator to fix trust or credentials (the connection
         // has stopped). If it was sent, the next drain looks it up by its key first.
         queue(request, RequestState::Provisioning,
               e.details.value(QStringLiteral("outcomePending")).toBool()
-                  ? tr("sent; outcome pending until the operator fixes the connection: %1").arg(describe(e))
-                  : tr("waiting for the operator: %1").arg(describe(e)),
+                  ? Why::reason(Why::kOutcomePending, {describe(e)})
+                  : Why::reason(Why::kWaitingForOperator, {describe(e)}),
               e, std::chrono::milliseconds(0));
         return;
     case Step::Reconcile: {
@@ -236,8 +241,7 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
         it->reconciling = true;
         if (duplicate)
             it->duplicateName = e;
-        const QString why = duplicate ? tr("name already taken; looking for our VM")
-                                      : tr("no answer after sending: %1").arg(describe(e));
+        const EventReason why = duplicate ? Why::reason(Why::kNameTaken) : Why::reason(Why::kNoAnswer, {describe(e)});
         if (request.transitionTo(RequestState::Reconciling, why, m_clock.utcNow(), e).ok() &&
             store(request, RequestState::Provisioning)) {
             it->request = request;
@@ -253,10 +257,12 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
         notifyIfIdle();
         return;
     case Step::Fail:
-        fail(request, RequestState::Provisioning, failureReason(*decision.failure), *decision.failure);
+        fail(request, RequestState::Provisioning, Why::reason(Why::kFailed, {failureReason(*decision.failure)}),
+             *decision.failure);
         return;
     case Step::Resend: // not an answer to a failed send; keep it queued rather than guess
-        queue(request, RequestState::Provisioning, tr("transient failure: %1").arg(describe(e)), e, decision.delay);
+        queue(request, RequestState::Provisioning, Why::reason(Why::kTransientFailure, {describe(e)}), e,
+              decision.delay);
         return;
     }
 }
@@ -271,8 +277,7 @@ void QueueDrainer::reconcile(ProvisioningRequest request)
     it->request = request;
 
     if (m_connection.needsOperator()) {
-        queue(request, RequestState::Reconciling,
-              tr("waiting for the operator; the VM will be looked for before anything is sent again"), std::nullopt,
+        queue(request, RequestState::Reconciling, Why::reason(Why::kOperatorWillLook), std::nullopt,
               std::chrono::milliseconds(0));
         return;
     }
@@ -280,8 +285,7 @@ void QueueDrainer::reconcile(ProvisioningRequest request)
     if (!permit.isAllowed() || permit.isScout()) {
         if (permit.isScout())
             m_connection.scout(permit);
-        queue(request, RequestState::Reconciling,
-              tr("hypervisor offline; the VM will be looked for before anything is sent again"), std::nullopt,
+        queue(request, RequestState::Reconciling, Why::reason(Why::kOfflineWillLook), std::nullopt,
               std::chrono::milliseconds(0));
         return;
     }
@@ -305,9 +309,8 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
         const Error& e = result.error();
         const OutcomeDecision decision = m_policy.afterLookupFailed(e, request.attempts());
         if (decision.step == Step::Fail)
-            return fail(request, RequestState::Reconciling, describe(e), e);
-        queue(request, RequestState::Reconciling, tr("could not look the VM up: %1").arg(describe(e)), e,
-              decision.delay);
+            return fail(request, RequestState::Reconciling, Why::reason(Why::kFailed, {describe(e)}), e);
+        queue(request, RequestState::Reconciling, Why::reason(Why::kLookupFailed, {describe(e)}), e, decision.delay);
         return;
     }
 
@@ -315,9 +318,7 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
         request.setVmRef(vm->ref);
         request.setInstanceUuid(vm->instanceUuid);
         request.setLastError(std::nullopt);
-        if (request
-                .transitionTo(RequestState::Provisioned,
-                              tr("adopted %1, which already carries this request's key").arg(vm->ref), m_clock.utcNow())
+        if (request.transitionTo(RequestState::Provisioned, Why::reason(Why::kAdopted, {vm->ref}), m_clock.utcNow())
                 .ok() &&
             store(request, RequestState::Reconciling))
             Q_EMIT requestSettled(request);
@@ -328,7 +329,8 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
     // No VM carries the key: nothing was created, so sending again is safe.
     const OutcomeDecision decision = m_policy.afterNothingFound(request.attempts(), duplicate, request.lastError());
     if (decision.step == Step::Fail)
-        return fail(request, RequestState::Reconciling, failureReason(*decision.failure), *decision.failure);
+        return fail(request, RequestState::Reconciling, Why::reason(Why::kFailed, {failureReason(*decision.failure)}),
+                    *decision.failure);
     const BreakerPermit next = m_breaker.tryAcquire();
     if (next.isAllowed() && !next.isScout() && !m_paused) {
         it->reconciling = false;
@@ -338,8 +340,8 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
     }
     if (next.isScout())
         m_connection.scout(next);
-    queue(request, RequestState::Reconciling, tr("no VM found; it will be sent when the hypervisor is online"),
-          std::nullopt, std::chrono::milliseconds(0));
+    queue(request, RequestState::Reconciling, Why::reason(Why::kNothingFoundWillSend), std::nullopt,
+          std::chrono::milliseconds(0));
 }
 
 // ---- the timer's turns ----
@@ -374,10 +376,7 @@ void QueueDrainer::takeOverOrphans()
                         << "by a service that stopped";
         if (request.state() == RequestState::Provisioning) {
             const RequestState expected = request.state();
-            if (!request
-                     .transitionTo(RequestState::Reconciling,
-                                   tr("taken over from a service that stopped while provisioning"), m_clock.utcNow())
-                     .ok() ||
+            if (!request.transitionTo(RequestState::Reconciling, Why::reason(Why::kTakenOver), m_clock.utcNow()).ok() ||
                 !store(request, expected))
                 continue;
         }
@@ -432,16 +431,13 @@ void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)
         }
         if (const auto vanished = m_inventory.vanishedPlacement(request.spec())) {
             const Error e = Error::make(ErrorKind::Business, QStringLiteral("placement-vanished"), *vanished);
-            fail(request, state, tr("checked against fresh inventory: %1").arg(*vanished), e);
+            fail(request, state, Why::reason(Why::kPlacementVanished, {*vanished}), e);
             continue;
         }
         if (wasSentBefore(request)) {
             // Sent before (even before an operator's retry reset the attempts): look for the VM first,
             // whatever the last answer was.
-            if (request
-                    .transitionTo(RequestState::Reconciling, tr("sent before; looking for the VM first"),
-                                  m_clock.utcNow())
-                    .ok() &&
+            if (request.transitionTo(RequestState::Reconciling, Why::reason(Why::kSentBefore), m_clock.utcNow()).ok() &&
                 store(request, state))
                 reconcile(request);
             else

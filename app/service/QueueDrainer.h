@@ -58,8 +58,8 @@ public:
 
     // A request just stored as SUBMITTED: send it now with `permit`, or queue it for `reason`.
     void dispatch(ProvisioningRequest request, const BreakerPermit& permit);
-    void queue(ProvisioningRequest request, RequestState expected, const QString& reason, std::optional<Error> cause,
-               std::chrono::milliseconds delay);
+    void queue(ProvisioningRequest request, RequestState expected, const EventReason& reason,
+               std::optional<Error> cause, std::chrono::milliseconds delay);
 
     // Writes the request if it is still in `expected` (publishing it); a conflict keeps the stored one.
     bool store(ProvisioningRequest& request, RequestState expected);
@@ -88,7 +88,7 @@ private:
     void reconcile(ProvisioningRequest request);
     void onReconciled(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
                       Result<std::optional<VmRef>> result);
-    void fail(ProvisioningRequest request, RequestState expected, const QString& reason, const Error& cause);
+    void fail(ProvisioningRequest request, RequestState expected, const EventReason& reason, const Error& cause);
     void settle(const QUuid& id);
     void release(const QUuid& id);
     void dispatchClaimed(QList<ProvisioningRequest> claimed);

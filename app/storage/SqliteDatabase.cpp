@@ -9,6 +9,10 @@
 #include <QRegularExpression>
 #include <QSqlQuery>
 
+#include "app/storage/SqliteErrors.h"
+#include "app/storage/SqliteFiles.h"
+#include "app/storage/SqliteMigrations.h"
+
 Q_LOGGING_CATEGORY(lcSqlite, "dcm.app.sqlite", QtInfoMsg)
 
 namespace dcm {
@@ -16,13 +20,6 @@ namespace dcm {
 namespace {
 
 QAtomicInteger<quint64> s_connectionCounter;
-
-// SQLite primary result codes. Qt's driver turns extended result codes on (SQLITE_BUSY_SNAPSHOT is
-// 517, SQLITE_CONSTRAINT_PRIMARYKEY 1555, ...): the primary code is the low byte.
-constexpr int sqliteBusy = 5;
-constexpr int sqliteLocked = 6;
-constexpr int sqliteCorrupt = 11;
-constexpr int sqliteNotADatabase = 26;
 
 // FULL as PRAGMA synchronous reports it.
 constexpr int synchronousFull = 2;
@@ -50,14 +47,14 @@ QString connectOptions(std::chrono::milliseconds busyTimeout, bool readOnly)
     return options;
 }
 
-Result<QVariant> scalar(const QSqlDatabase& db, const QString& sql)
+Result<QVariant> scalar(const QSqlDatabase& db, const QString& sql, const QString& path)
 {
     QSqlQuery q(db);
     if (!q.exec(sql)) {
-        return SqliteDatabase::sqlError(sql, q.lastError());
+        return SqliteErrors::fromSql(sql, q.lastError(), path);
     }
     if (!q.next()) {
-        return storageError(QStringLiteral("storage"), QStringLiteral("%1 returned nothing").arg(sql));
+        return storageError(QStringLiteral("storage"), QStringLiteral("%1 returned nothing").arg(sql), path);
     }
     return q.value(0);
 }
@@ -69,71 +66,104 @@ Error damaged(const QString& path, const QString& why)
         QStringLiteral("the request database %1 is damaged (%2); the file was left untouched").arg(path, why), path);
 }
 
+// A connection of its own for one job, closed and removed when it goes.
+class ScratchConnection final
+{
+public:
+    ScratchConnection(const QString& path, const QString& options) : m_name(nextConnectionName())
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(options);
+        m_open = db.open();
+        if (!m_open) {
+            m_openError = db.lastError();
+        }
+    }
+    ~ScratchConnection()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    ScratchConnection(const ScratchConnection&) = delete;
+    ScratchConnection& operator=(const ScratchConnection&) = delete;
+
+    bool isOpen() const { return m_open; }
+    QSqlError openError() const { return m_openError; }
+    QSqlDatabase db() const { return QSqlDatabase::database(m_name, false); }
+
+private:
+    QString m_name;
+    bool m_open = false;
+    QSqlError m_openError;
+};
+
 // Checks an existing file through a read-only connection before anything may write to it: SQLite
 // writes the header when switching to WAL, and a read-write connection checkpoints on close, so a
 // damaged file would not stay byte-identical otherwise.
 Result<void> checkIntegrity(const QString& path, std::chrono::milliseconds busyTimeout)
 {
-    const QString name = nextConnectionName();
-    Result<void> result;
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(connectOptions(busyTimeout, true));
-        if (!db.open()) {
-            result = SqliteDatabase::sqlError(QStringLiteral("open"), db.lastError());
-        } else {
-            QSqlQuery q(db);
-            q.setForwardOnly(true);
-            if (!q.exec(QStringLiteral("PRAGMA quick_check(5)"))) {
-                result = SqliteDatabase::sqlError(QStringLiteral("quick_check"), q.lastError());
-                if (result.error().is(ErrorCode::DatabaseDamaged)) {
-                    result = damaged(path, q.lastError().databaseText());
-                }
-            } else {
-                QStringList problems;
-                while (q.next()) {
-                    problems.append(q.value(0).toString());
-                }
-                if (problems != QStringList{QStringLiteral("ok")}) {
-                    result = damaged(path, problems.join(QStringLiteral("; ")));
-                }
-            }
-        }
-        db.close();
+    ScratchConnection connection(path, connectOptions(busyTimeout, true));
+    if (!connection.isOpen()) {
+        return SqliteErrors::fromSql(QStringLiteral("open"), connection.openError(), path);
     }
-    QSqlDatabase::removeDatabase(name);
-    return result;
+    QSqlQuery q(connection.db());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("PRAGMA quick_check(5)"))) {
+        const Error error = SqliteErrors::fromSql(QStringLiteral("quick_check"), q.lastError(), path);
+        return error.is(ErrorCode::DatabaseDamaged) ? damaged(path, q.lastError().databaseText()) : error;
+    }
+    QStringList problems;
+    while (q.next()) {
+        problems.append(q.value(0).toString());
+    }
+    if (problems != QStringList{QStringLiteral("ok")}) {
+        return damaged(path, problems.join(QStringLiteral("; ")));
+    }
+    return {};
+}
+
+// Counts the stored requests of a database whose disk is too full for SQLite to create its -shm, which
+// every WAL reader needs: in EXCLUSIVE locking mode SQLite keeps that index in its own memory instead.
+// Only when the -wal is empty: then closing has nothing to checkpoint, so nothing is written (a file
+// not yet checked for damage stays byte for byte). The exclusive lock is taken without waiting and
+// held for one query.
+std::optional<qint64> countWithoutSharedMemory(const QString& path, const QString& countSql)
+{
+    if (countSql.isEmpty() || QFileInfo(path + QStringLiteral("-wal")).size() > 0) {
+        return std::nullopt;
+    }
+    std::optional<qint64> count;
+    ScratchConnection connection(path, connectOptions(std::chrono::milliseconds(0), false));
+    if (connection.isOpen()) {
+        QSqlQuery q(connection.db());
+        if (q.exec(QStringLiteral("PRAGMA locking_mode=EXCLUSIVE")) && q.exec(countSql) && q.next()) {
+            count = q.value(0).toLongLong();
+        }
+    }
+    return count;
+}
+
+// The operator's sentence for a disk that filled up before the database could be opened.
+Error openedOnFullDisk(const Error& error, const QString& path, const QString& countSql)
+{
+    if (!error.is(ErrorCode::DiskFull)) {
+        return error;
+    }
+    Error full = SqliteErrors::diskFull(path, countWithoutSharedMemory(path, countSql));
+    if (error.details.contains(QStringLiteral("sqliteCode"))) {
+        full.details.insert(QStringLiteral("sqliteCode"), error.details.value(QStringLiteral("sqliteCode")));
+    }
+    return full;
 }
 
 } // namespace
 
-Error SqliteDatabase::sqlError(const QString& what, const QSqlError& error)
-{
-    bool numeric = false;
-    const int native = error.nativeErrorCode().toInt(&numeric);
-    const int primary = numeric ? (native & 0xff) : -1;
-    Error result;
-    if (primary == sqliteBusy || primary == sqliteLocked) {
-        result = storageError(QStringLiteral("database-locked"),
-                              QStringLiteral("the request database is locked by another process (%1: %2)")
-                                  .arg(what, error.databaseText()));
-    } else if (primary == sqliteCorrupt || primary == sqliteNotADatabase) {
-        result =
-            storageError(QStringLiteral("database-damaged"),
-                         QStringLiteral("the request database is damaged (%1: %2)").arg(what, error.databaseText()));
-    } else {
-        result =
-            storageError(QStringLiteral("storage"), QStringLiteral("database error in %1: %2").arg(what, error.text()));
-    }
-    if (numeric) {
-        result.details.insert(QStringLiteral("sqliteCode"), native);
-    }
-    return result;
-}
-
-SqliteDatabase::SqliteDatabase(QString connectionName, QString path)
-    : m_connectionName(std::move(connectionName)), m_path(std::move(path))
+SqliteDatabase::SqliteDatabase(QString connectionName, QString path, QString countStored)
+    : m_connectionName(std::move(connectionName)), m_path(std::move(path)), m_countStored(std::move(countStored))
 {}
 
 SqliteDatabase::~SqliteDatabase()
@@ -147,41 +177,49 @@ SqliteDatabase::~SqliteDatabase()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString& path, const QList<Migration>& migrations,
-                                                             std::chrono::milliseconds busyTimeout)
+Error SqliteDatabase::sqlError(const QString& what, const QSqlError& error) const
 {
-    const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath())) {
-        return storageError(QStringLiteral("database-unwritable"),
-                            QStringLiteral("cannot create the folder %1").arg(info.absolutePath()), path);
-    }
+    return SqliteErrors::fromSql(what, error, m_path);
+}
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString& path, const QList<Migration>& migrations,
+                                                             std::chrono::milliseconds busyTimeout,
+                                                             const QString& countStored)
+{
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
         return storageError(QStringLiteral("sqlite-driver-missing"),
                             QStringLiteral("Qt's SQLite driver is not installed (package libqt6sql6-sqlite)"));
     }
+    const QFileInfo info(path);
     const QString absolutePath = info.absoluteFilePath();
+    if (auto prepared = SqliteFiles::prepare(absolutePath); !prepared) {
+        qCWarning(lcSqlite) << "not opening" << absolutePath << ":" << prepared.error().message;
+        return prepared.error();
+    }
     // An empty file is an empty database to SQLite: nothing to check, nothing to lose.
-    if (info.exists() && info.size() > 0) {
+    if (QFileInfo(absolutePath).size() > 0) {
         if (auto checked = checkIntegrity(absolutePath, busyTimeout); !checked) {
-            qCWarning(lcSqlite) << "not opening" << absolutePath << ":" << checked.error().message;
-            return checked.error();
+            const Error error = openedOnFullDisk(checked.error(), absolutePath, countStored);
+            qCWarning(lcSqlite) << "not opening" << absolutePath << ":" << error.message;
+            return error;
         }
     }
 
-    std::unique_ptr<SqliteDatabase> self(new SqliteDatabase(nextConnectionName(), absolutePath));
+    std::unique_ptr<SqliteDatabase> self(new SqliteDatabase(nextConnectionName(), absolutePath, countStored));
+    const auto failed = [&](const Error& error) { return openedOnFullDisk(error, absolutePath, countStored); };
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), self->m_connectionName);
         db.setDatabaseName(absolutePath);
         db.setConnectOptions(connectOptions(busyTimeout, false));
         if (!db.open()) {
-            return sqlError(QStringLiteral("open"), db.lastError());
+            return failed(SqliteErrors::fromSql(QStringLiteral("open"), db.lastError(), absolutePath));
         }
 
         // WAL persists in the file once set, but a file made by another tool may still be in rollback
         // mode, and SQLite answers with the mode it actually uses.
-        auto mode = scalar(db, QStringLiteral("PRAGMA journal_mode=WAL"));
+        auto mode = scalar(db, QStringLiteral("PRAGMA journal_mode=WAL"), absolutePath);
         if (!mode) {
-            return mode.error();
+            return failed(mode.error());
         }
         if (mode.value().toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0) {
             return storageError(QStringLiteral("database-journal"),
@@ -189,17 +227,21 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString& path
                                     .arg(absolutePath, mode.value().toString()),
                                 absolutePath);
         }
-        // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
+        // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss. The WAL is
+        // bounded: checkpointed every walAutocheckpointPages and cut back after a checkpoint, so that
+        // the space a burst took is given back to a disk that may be filling up.
         for (const QString& pragma :
-             {QStringLiteral("PRAGMA synchronous=FULL"), QStringLiteral("PRAGMA foreign_keys=ON")}) {
+             {QStringLiteral("PRAGMA synchronous=FULL"), QStringLiteral("PRAGMA foreign_keys=ON"),
+              QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(walAutocheckpointPages),
+              QStringLiteral("PRAGMA journal_size_limit=%1").arg(walSizeLimitBytes)}) {
             QSqlQuery q(db);
             if (!q.exec(pragma)) {
-                return sqlError(pragma, q.lastError());
+                return failed(SqliteErrors::fromSql(pragma, q.lastError(), absolutePath));
             }
         }
-        auto synchronous = scalar(db, QStringLiteral("PRAGMA synchronous"));
+        auto synchronous = scalar(db, QStringLiteral("PRAGMA synchronous"), absolutePath);
         if (!synchronous) {
-            return synchronous.error();
+            return failed(synchronous.error());
         }
         if (synchronous.value().toInt() != synchronousFull) {
             return storageError(QStringLiteral("database-journal"),
@@ -207,52 +249,12 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString& path
                                     .arg(synchronous.value().toString(), absolutePath),
                                 absolutePath);
         }
-
-        auto version = scalar(db, QStringLiteral("PRAGMA user_version"));
-        if (!version) {
-            return version.error();
-        }
-        self->m_schemaVersion = version.value().toInt();
     }
-    const int latest = int(migrations.size());
-    if (self->m_schemaVersion > latest) {
-        return storageError(QStringLiteral("database-too-new"),
-                            QStringLiteral("the request database %1 has schema version %2, newer than this program "
-                                           "understands (%3)")
-                                .arg(absolutePath)
-                                .arg(self->m_schemaVersion)
-                                .arg(latest),
-                            absolutePath);
+    auto version = SqliteMigrations::apply(*self, migrations);
+    if (!version) {
+        return version.error();
     }
-    if (self->m_schemaVersion < latest) {
-        const int from = self->m_schemaVersion;
-        auto migrated = self->transaction([&]() -> Result<void> {
-            const QSqlDatabase db = self->database();
-            // Read again under the write lock: another process may have migrated since we looked.
-            auto current = scalar(db, QStringLiteral("PRAGMA user_version"));
-            if (!current) {
-                return current.error();
-            }
-            for (int step = current.value().toInt(); step < latest; ++step) {
-                for (const QString& statement : migrations.at(step)) {
-                    QSqlQuery q(db);
-                    if (!q.exec(statement)) {
-                        return sqlError(QStringLiteral("migration to version %1").arg(step + 1), q.lastError());
-                    }
-                }
-            }
-            QSqlQuery q(db);
-            if (!q.exec(QStringLiteral("PRAGMA user_version=%1").arg(latest))) {
-                return sqlError(QStringLiteral("user_version"), q.lastError());
-            }
-            return {};
-        });
-        if (!migrated) {
-            return migrated.error();
-        }
-        qCInfo(lcSqlite) << "migrated" << absolutePath << "from schema" << from << "to" << latest;
-        self->m_schemaVersion = latest;
-    }
+    self->m_schemaVersion = version.value();
     return self;
 }
 
@@ -263,7 +265,7 @@ Result<QVariant> SqliteDatabase::pragma(const QString& name) const
         return Error::make(ErrorKind::Internal, QStringLiteral("invalid-argument"),
                            QStringLiteral("not a pragma name: %1").arg(name));
     }
-    return scalar(database(), QStringLiteral("PRAGMA ") + name);
+    return scalar(database(), QStringLiteral("PRAGMA ") + name, m_path);
 }
 
 Result<void> SqliteDatabase::transaction(const std::function<Result<void>()>& work)
@@ -278,11 +280,14 @@ Result<void> SqliteDatabase::readTransaction(const std::function<Result<void>()>
 
 Result<void> SqliteDatabase::runTransaction(const QString& begin, const std::function<Result<void>()>& work)
 {
+    if (m_checkpointDue) {
+        checkpoint();
+    }
     const QSqlDatabase db = database();
     {
         QSqlQuery q(db);
         if (!q.exec(begin)) {
-            return sqlError(QStringLiteral("begin"), q.lastError());
+            return settle(sqlError(QStringLiteral("begin"), q.lastError()));
         }
     }
     const Result<void> result = work();
@@ -290,14 +295,62 @@ Result<void> SqliteDatabase::runTransaction(const QString& begin, const std::fun
     if (!result) {
         // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); then this fails harmlessly.
         end.exec(QStringLiteral("ROLLBACK"));
-        return result;
+        return settle(result.error());
     }
     if (!end.exec(QStringLiteral("COMMIT"))) {
         const Error error = sqlError(QStringLiteral("commit"), end.lastError());
         QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
-        return error;
+        return settle(error);
     }
     return {};
+}
+
+Error SqliteDatabase::settle(const Error& error)
+{
+    if (!error.is(ErrorCode::DiskFull)) {
+        return error;
+    }
+    // Rolled back, so every request that was stored before is still there: count them for the operator.
+    Error full = SqliteErrors::diskFull(m_path, countStored());
+    if (error.details.contains(QStringLiteral("sqliteCode"))) {
+        full.details.insert(QStringLiteral("sqliteCode"), error.details.value(QStringLiteral("sqliteCode")));
+    }
+    qCWarning(lcSqlite) << full.message;
+    // A WAL that could not grow may still hold committed pages that a checkpoint would fold into the
+    // database, after which the WAL restarts from its beginning and is cut back to walSizeLimitBytes.
+    // While the disk stays full the checkpoint fails too; it is then owed and tried again before every
+    // transaction until it succeeds.
+    m_checkpointDue = true;
+    checkpoint();
+    return full;
+}
+
+std::optional<qint64> SqliteDatabase::countStored() const
+{
+    if (m_countStored.isEmpty()) {
+        return std::nullopt;
+    }
+    QSqlQuery q(database());
+    if (!q.exec(m_countStored) || !q.next()) {
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
+void SqliteDatabase::checkpoint()
+{
+    // PASSIVE: never waits for other connections' readers, so a busy console does not stall this one.
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) || !q.next()) {
+        qCDebug(lcSqlite) << "checkpoint of" << m_path << "still failing:" << q.lastError().text();
+        return;
+    }
+    // (busy, frames in the WAL, frames checkpointed): done when nothing was left behind.
+    const bool complete = q.value(0).toInt() == 0 && q.value(1).toInt() == q.value(2).toInt();
+    if (complete) {
+        qCInfo(lcSqlite) << "checkpoint of" << m_path << "succeeded again";
+        m_checkpointDue = false;
+    }
 }
 
 Result<QString> SqliteDatabase::setAside(const QString& path)

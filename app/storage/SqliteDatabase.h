@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <QList>
 #include <QSqlDatabase>
@@ -17,25 +18,38 @@ namespace dcm {
 
 // One named QtSql SQLite connection, opened for durability: WAL with synchronous=FULL (a commit is
 // on disk before we tell anyone it happened), a busy timeout for other processes on the same file,
-// an integrity check, and cumulative `user_version` migrations applied in one transaction.
+// an integrity check, and cumulative `user_version` migrations (SqliteMigrations).
 // A damaged file is reported and never written to; setAside() moves it out of the way on request.
 // Create and use it on one thread only (QtSql connections are per thread).
 //
+// The files: see SqliteFiles (owner-only folders and database, opening problems named with path and
+// reason). A full disk: see SqliteErrors; the WAL is bounded (wal_autocheckpoint, journal_size_limit),
+// and after a transaction failed for lack of space the connection checkpoints again before its next
+// write until that succeeds, so a running store works again by itself once space is freed.
+//
 // Error codes (ErrorKind::Storage): "database-damaged", "database-locked" (another process kept the
-// write lock past the busy timeout), "database-too-new", "database-unwritable", "sqlite-driver-missing",
-// "database-journal", and "storage" for anything else the database said.
+// write lock past the busy timeout), "database-too-new", "database-unwritable", "disk-full",
+// "sqlite-driver-missing", "database-journal", and "storage" for anything else the database said.
 class SqliteDatabase final
 {
 public:
     // One migration step brings the schema from version i to i+1. Steps are never edited once shipped.
     using Migration = QStringList;
 
+    // The WAL is checkpointed into the database every this many pages (SQLite's default, made explicit)
+    // and cut back to walSizeLimitBytes after a checkpoint, so a burst does not keep its disk space.
+    static constexpr int walAutocheckpointPages = 1000;
+    static constexpr qint64 walSizeLimitBytes = 4 * 1024 * 1024;
+
     ~SqliteDatabase();
     SqliteDatabase(const SqliteDatabase&) = delete;
     SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
+    // `countStored` is a query of one number — how many requests the file holds — for the disk-full
+    // sentence ("N requests are safe"); empty: not counted.
     static Result<std::unique_ptr<SqliteDatabase>> open(const QString& path, const QList<Migration>& migrations,
-                                                        std::chrono::milliseconds busyTimeout);
+                                                        std::chrono::milliseconds busyTimeout,
+                                                        const QString& countStored = {});
     // Renames a damaged database (and its -wal/-shm) to "<path>.damaged-<UTC time>"; returns the new name.
     static Result<QString> setAside(const QString& path);
 
@@ -54,16 +68,28 @@ public:
     // it neither waits for writers nor blocks them.
     Result<void> readTransaction(const std::function<Result<void>()>& work);
 
-    static Error sqlError(const QString& what, const QSqlError& error);
+    // SQLite's error as ours, naming this database (see SqliteErrors).
+    Error sqlError(const QString& what, const QSqlError& error) const;
+
+    // True while a checkpoint is owed: a transaction failed for lack of space and no checkpoint has
+    // succeeded since. The next transaction tries again first.
+    bool isCheckpointDue() const { return m_checkpointDue; }
 
 private:
-    SqliteDatabase(QString connectionName, QString path);
+    SqliteDatabase(QString connectionName, QString path, QString countStored);
 
     Result<void> runTransaction(const QString& begin, const std::function<Result<void>()>& work);
+    // Turns a "disk-full" error into the operator's sentence with the number of requests stored, and
+    // owes a checkpoint; other errors pass unchanged.
+    Error settle(const Error& error);
+    std::optional<qint64> countStored() const;
+    void checkpoint();
 
     QString m_connectionName;
     QString m_path;
+    QString m_countStored;
     int m_schemaVersion = 0;
+    bool m_checkpointDue = false;
 };
 
 } // namespace dcm

@@ -12,15 +12,21 @@
 namespace dcm {
 
 class SqliteDatabase;
+class SqliteLeases;
 
 // RequestStorePort on one SQLite file (QtSql), shared safely by several processes: every write takes
-// the write lock up front (BEGIN IMMEDIATE), claims are one UPDATE … RETURNING, and a lease is live
-// while now < leaseUntil. Times are stored as UTC epoch milliseconds so that SQL compares them.
-// Create it on the service thread and use it only there (it owns that thread's QtSql connection).
+// the write lock up front (BEGIN IMMEDIATE), claims are one UPDATE … RETURNING (SqliteLeases), and
+// times are stored as UTC epoch milliseconds so that SQL compares them. Create it on the service
+// thread and use it only there (it owns that thread's QtSql connection).
+//
+// Its parts: the file and its connection (SqliteDatabase, SqliteFiles, SqliteErrors), the schema and
+// its migrations (SqliteRequestSchema, SqliteMigrations), row <-> request (SqliteRequestRows,
+// SqliteQuarantine), claims and leases (SqliteLeases). The breaker's log is SqliteBreakerLog, on a
+// connection of its own to the same file.
 //
 // Besides the port's codes: "database-damaged", "database-locked" (another process kept the write
-// lock past the busy timeout; nothing was written), "database-too-new" (from open), and "not-found"
-// when update() names a request that is not stored.
+// lock past the busy timeout; nothing was written), "database-too-new" and "database-unwritable"
+// (from open).
 class SqliteRequestStore final : public RequestStorePort
 {
 public:
@@ -30,10 +36,6 @@ public:
     // "database-damaged" and left byte for byte as it was; SqliteDatabase::setAside() moves it away.
     static Result<std::unique_ptr<SqliteRequestStore>> open(const QString& path,
                                                             std::chrono::milliseconds busyTimeout = defaultBusyTimeout);
-
-    // The schema, one entry per `user_version` step (exposed so that tests can build a database at
-    // any earlier version).
-    static QList<QStringList> schemaSteps();
 
     ~SqliteRequestStore() override;
     SqliteRequestStore(const SqliteRequestStore&) = delete;
@@ -50,10 +52,6 @@ public:
     Result<void> releaseClaim(const QUuid& id, const QString& owner) override;
     Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                        const QDateTime& now) override;
-    Result<void> appendBreakerEvent(const BreakerTransition& transition, const BreakerSnapshot& snapshot,
-                                    const QString& owner) override;
-    Result<std::optional<BreakerRecord>> lastBreakerState() override;
-    Result<QList<BreakerTransition>> breakerHistory(int limit) override;
 
     // The connection underneath, for pragma read-back in tests and bulk loading in benchmarks.
     SqliteDatabase& database() { return *m_db; }
@@ -62,6 +60,7 @@ private:
     explicit SqliteRequestStore(std::unique_ptr<SqliteDatabase> db);
 
     std::unique_ptr<SqliteDatabase> m_db;
+    std::unique_ptr<SqliteLeases> m_leases;
 };
 
 } // namespace dcm

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "domain/BreakerSnapshot.h"
-#include "domain/BreakerTransition.h"
 #include "domain/ProvisioningRequest.h"
 #include "domain/RequestState.h"
 #include "domain/Result.h"
@@ -23,14 +21,6 @@ struct RequestFilter
     int limit = 0;              // at most this many, newest first (by createdAt); 0: no limit
 };
 
-// The breaker as last recorded by any service on this database: what `dcmctl breaker` prints.
-struct BreakerRecord
-{
-    BreakerTransition transition; // the last transition
-    BreakerSnapshot snapshot;     // the breaker right after it
-    QString owner;                // the service that recorded it
-};
-
 // Where requests live. Synchronous: it runs on the service thread (SQLite now; PostgreSQL when several
 // consoles share a queue), never on the GUI thread. Every method returns at once with a Result; no
 // exception crosses it.
@@ -42,9 +32,21 @@ struct BreakerRecord
 // is taken atomically, so two services on one database never drive the same request; a service that
 // dies lets its leases expire, and another takes its requests over.
 //
+// A stored request that cannot be read back (its spec or history damaged) never blocks the others: it
+// is quarantined — listed and got as FAILED (one already PROVISIONED or CANCELLED keeps that state),
+// its last error "stored spec unreadable: …" (or "stored request unreadable: …"), its stored content
+// and history kept as they are — and never handed out. The first list, get, claim or take-over that
+// meets it records it FAILED (from then on it is counted so too); a claim hands over the healthy rest
+// of its batch. update() refuses to overwrite it.
+//
 // Errors: ErrorKind::Storage, code "storage" for the database itself, "conflict" when an optimistic
 // update lost ("the request moved meanwhile"), "not-claimed" when a lease is not held by the caller,
-// "duplicate-id" on insert.
+// "duplicate-id" on insert, "not-found" when update() names a request that is not stored,
+// "stored-request-unreadable" when update() names a quarantined one, and "disk-full" (ErrorCode::DiskFull)
+// when the disk holding the queue has no space left: nothing was written, nothing acknowledged is lost,
+// and the store works again by itself once space is freed.
+//
+// The breaker's transitions are kept by BreakerLogPort, not here.
 class RequestStorePort
 {
 public:
@@ -79,13 +81,6 @@ public:
     // before anything is sent again. Claiming in the same step keeps two survivors from both taking over.
     virtual Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                const QDateTime& now) = 0;
-
-    // The breaker's transitions, kept for the admin view and `dcmctl breaker`.
-    virtual Result<void> appendBreakerEvent(const BreakerTransition& transition, const BreakerSnapshot& snapshot,
-                                            const QString& owner) = 0;
-    virtual Result<std::optional<BreakerRecord>> lastBreakerState() = 0;
-    // Newest first.
-    virtual Result<QList<BreakerTransition>> breakerHistory(int limit) = 0;
 };
 
 } // namespace dcm

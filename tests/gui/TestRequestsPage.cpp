@@ -7,6 +7,7 @@
 
 #include "app/cli/CtlOutput.h"
 #include "domain/FaultSentence.h"
+#include "domain/RequestEventText.h"
 #include "domain/RetryPolicy.h"
 #include "ui/MainWindow.h"
 #include "ui/NotificationCenter.h"
@@ -260,20 +261,21 @@ private Q_SLOTS:
             Error::make(ErrorKind::Transient, ErrorCode::ConnectionRefused, QStringLiteral("Connection refused"));
         ProvisioningRequest r(QUuid::createUuid(), validSpec(QStringLiteral("flaky")), t0);
         int s = 0;
-        const auto step = [&](RequestState to, const QString& reason, const std::optional<Error>& cause = {}) {
+        const auto step = [&](RequestState to, const auto& reason, const std::optional<Error>& cause = {}) {
             const auto ok = cause ? r.transitionTo(to, reason, t0.addSecs(++s), *cause)
                                   : r.transitionTo(to, reason, t0.addSecs(++s));
             QVERIFY(ok.ok());
         };
-        // As the service words these steps: the reason ends with the error as it came.
-        for (int attempt = 0; attempt < 3; ++attempt) {
-            step(RequestState::Provisioning, QStringLiteral("sent to the hypervisor"));
-            if (attempt < 2)
-                step(RequestState::QueuedForProvisioning, QStringLiteral("transient failure: Connection refused"),
-                     refused);
-        }
+        namespace Why = RequestEventText;
+        // As the service records these steps: a code whose argument is the error as it came. The first
+        // failure as a step stored before codes existed: free text that ends with the error.
+        step(RequestState::Provisioning, Why::reason(Why::kSent));
+        step(RequestState::QueuedForProvisioning, QStringLiteral("transient failure: Connection refused"), refused);
+        step(RequestState::Provisioning, Why::reason(Why::kSent));
+        step(RequestState::QueuedForProvisioning, Why::reason(Why::kTransientFailure, {refused.message}), refused);
+        step(RequestState::Provisioning, Why::reason(Why::kSent));
         const Error gaveUp = RetryPolicy::gaveUpError(3, refused);
-        step(RequestState::Failed, gaveUp.message, gaveUp);
+        step(RequestState::Failed, Why::reason(Why::kFailed, {gaveUp.message}), gaveUp);
         model()->setRequests({r});
         m_page->selectRequest(r.id());
         RequestDetailsPane* details = m_page->details();

@@ -130,25 +130,3 @@ Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QStri
     }
     return out;
 }
-
-Result<void> FakeRequestStore::appendBreakerEvent(const BreakerTransition& transition, const BreakerSnapshot& snapshot,
-                                                  const QString& owner)
-{
-    m_breaker.append({BreakerRecord{transition, snapshot, owner}, 0});
-    return {};
-}
-
-Result<std::optional<BreakerRecord>> FakeRequestStore::lastBreakerState()
-{
-    if (m_breaker.isEmpty())
-        return std::optional<BreakerRecord>{};
-    return std::optional<BreakerRecord>{m_breaker.last().first};
-}
-
-Result<QList<BreakerTransition>> FakeRequestStore::breakerHistory(int limit)
-{
-    QList<BreakerTransition> out;
-    for (auto it = m_breaker.crbegin(); it != m_breaker.crend() && (limit <= 0 || out.size() < limit); ++it)
-        out.append(it->first.transition);
-    return out;
-}

@@ -22,10 +22,6 @@ public:
     dcm::Result<void> releaseClaim(const QUuid& id, const QString& owner) override;
     dcm::Result<QList<dcm::ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                  const QDateTime& now) override;
-    dcm::Result<void> appendBreakerEvent(const dcm::BreakerTransition& transition, const dcm::BreakerSnapshot& snapshot,
-                                         const QString& owner) override;
-    dcm::Result<std::optional<dcm::BreakerRecord>> lastBreakerState() override;
-    dcm::Result<QList<dcm::BreakerTransition>> breakerHistory(int limit) override;
 
     // Every write fails with a Storage error while set (reads still work).
     void setFailWrites(bool fail) { m_failWrites = fail; }
@@ -43,7 +39,6 @@ private:
     dcm::Error writeError() const;
 
     QHash<QUuid, Row> m_rows;
-    QList<std::pair<dcm::BreakerRecord, int>> m_breaker;
     qint64 m_nextOrder = 0;
     bool m_failWrites = false;
 };

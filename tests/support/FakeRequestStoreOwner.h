@@ -37,13 +37,6 @@ public:
     {
         return m_s->takeOverExpired(o, l, n);
     }
-    dcm::Result<void> appendBreakerEvent(const dcm::BreakerTransition& t, const dcm::BreakerSnapshot& s,
-                                         const QString& o) override
-    {
-        return m_s->appendBreakerEvent(t, s, o);
-    }
-    dcm::Result<std::optional<dcm::BreakerRecord>> lastBreakerState() override { return m_s->lastBreakerState(); }
-    dcm::Result<QList<dcm::BreakerTransition>> breakerHistory(int l) override { return m_s->breakerHistory(l); }
 
 private:
     std::shared_ptr<FakeRequestStore> m_s;

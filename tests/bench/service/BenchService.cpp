@@ -4,83 +4,28 @@
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim bench_service [--requests N] [--concurrency 1,4,8]
 // Prints one JSON object per line.
 #include "ManualClock.h"
+#include "ServiceBench.h"
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
 
-#include "app/service/ProvisioningService.h"
-#include "app/storage/SqliteRequestStore.h"
-#include "hypervisor/vsphere/VsphereHypervisor.h"
-
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <cstdio>
 
 using namespace dcm;
+using namespace dcm::bench;
 using namespace std::chrono_literals;
 
 namespace {
 
-void emitLine(const QJsonObject& o)
-{
-    std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
-    std::fflush(stdout);
-}
-
 VmSpec spec(const QString& name)
 {
     return simulatorSpec(name);
-}
-
-ConnectionSettings settingsFor(const VcsimProcess& sim)
-{
-    ConnectionSettings s;
-    s.server = sim.sdkUrl();
-    s.user = sim.username();
-    s.password = sim.password();
-    s.thumbprint = sim.thumbprint();
-    return s;
-}
-
-std::unique_ptr<ProvisioningService> makeService(const ClockPort& clock, const QString& db, ServiceConfig config)
-{
-    return std::make_unique<ProvisioningService>([] { return std::make_unique<VsphereHypervisor>(); },
-                                                 [db]() -> Result<std::unique_ptr<RequestStorePort>> {
-                                                     auto store = SqliteRequestStore::open(db);
-                                                     if (!store.ok())
-                                                         return store.error();
-                                                     return std::unique_ptr<RequestStorePort>(std::move(store.value()));
-                                                 },
-                                                 clock, config);
-}
-
-bool waitFor(const std::function<bool()>& done, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > timeoutMs)
-            return false;
-        QEventLoop loop;
-        QTimer::singleShot(5, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    return true;
-}
-
-// Runs the event loop for `ms` of real time: lets the network send and answer whatever is pending.
-void runEventLoop(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
 }
 
 void drain(VcsimProcess& sim, const QString& dir, int requests, int concurrency)

@@ -67,7 +67,10 @@ private:
         return n;
     }
 
-    QString account() const { return m_sim.username() + QLatin1Char('@') + m_sim.sdkUrl().host(); }
+    QString account() const
+    {
+        return QStringLiteral("%1@%2:%3").arg(m_sim.username(), m_sim.sdkUrl().host()).arg(m_sim.sdkUrl().port());
+    }
 
     QByteArray refusedSentence() const
     {

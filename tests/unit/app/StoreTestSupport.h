@@ -1,85 +1,16 @@
 #pragma once
 
-// Helpers for the SQLite tests: sample requests, a second raw connection to the same file (the
-// "other process" of the locking tests, and an observer that bypasses the store), file bytes.
+// Helpers for the SQLite tests: the sample requests (StoreSamples.h), and a second raw connection to
+// the same file (the "other process" of the locking tests, and an observer that bypasses the store).
 
 #include <QAtomicInteger>
-#include <QCryptographicHash>
-#include <QDateTime>
-#include <QFile>
-#include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTest>
-#include <QUuid>
 
-#include "domain/ProvisioningRequest.h"
+#include "StoreSamples.h"
 
 namespace storetest {
-
-inline QDateTime t0()
-{
-    return QDateTime(QDate(2026, 1, 1), QTime(8, 0), Qt::UTC);
-}
-
-inline dcm::VmSpec sampleSpec(const QString& name)
-{
-    dcm::VmSpec spec;
-    spec.name = name;
-    spec.cpus = 4;
-    spec.coresPerSocket = 2;
-    spec.memoryMiB = 8192;
-    spec.disks = {dcm::DiskSpec{40960, true}, dcm::DiskSpec{102400, false}};
-    spec.network = QStringLiteral("VM Network");
-    spec.datastore = QStringLiteral("datastore1");
-    spec.folder = QStringLiteral("/DC0/vm/web");
-    spec.datacenter = QStringLiteral("DC0");
-    spec.cluster = QStringLiteral("DC0_C0");
-    spec.host = QStringLiteral("DC0_C0_H1");
-    spec.guestId = QStringLiteral("ubuntu64Guest");
-    spec.annotation = QStringLiteral("ticket 42\nsecond line, \"quoted\", ünïcødé");
-    spec.powerOn = true;
-    return spec;
-}
-
-// A request created at `createdAt` that went through `path` (one second per step).
-inline dcm::ProvisioningRequest makeRequest(const QString& name, const QDateTime& createdAt,
-                                            const QList<dcm::RequestState>& path = {})
-{
-    dcm::ProvisioningRequest request(QUuid::createUuid(), sampleSpec(name), createdAt);
-    QDateTime at = createdAt;
-    for (dcm::RequestState to : path) {
-        at = at.addSecs(1);
-        if (auto moved = request.transitionTo(to, QStringLiteral("test step"), at); !moved) {
-            qFatal("makeRequest: %s", qPrintable(moved.error().message));
-        }
-    }
-    return request;
-}
-
-inline QByteArray sha256(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return {};
-    }
-    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
-}
-
-inline QString jsonText(const dcm::ProvisioningRequest& request)
-{
-    return QString::fromUtf8(QJsonDocument(request.toJson()).toJson(QJsonDocument::Indented));
-}
-
-inline QStringList names(const QList<dcm::ProvisioningRequest>& requests)
-{
-    QStringList result;
-    for (const auto& request : requests) {
-        result.append(request.spec().name);
-    }
-    return result;
-}
 
 // A connection of its own to the database file, as another process would have.
 class RawConnection final

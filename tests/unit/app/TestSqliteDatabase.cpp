@@ -8,16 +8,11 @@
 
 #include "StoreTestSupport.h"
 #include "app/storage/SqliteDatabase.h"
+#include "app/storage/SqliteErrors.h"
 
 using namespace dcm;
 using namespace storetest;
 using namespace std::chrono_literals;
-
-#define VERIFY_OK(result)                                                                                              \
-    do {                                                                                                               \
-        const auto& r_ = (result);                                                                                     \
-        QVERIFY2(r_.ok(), r_.ok() ? "" : qPrintable(r_.error().code + QStringLiteral(": ") + r_.error().message));     \
-    } while (false)
 
 class TestSqliteDatabase final : public QObject
 {
@@ -252,18 +247,48 @@ private Q_SLOTS:
         QTest::newRow("SQLITE_NOTADB") << QStringLiteral("26") << QStringLiteral("database-damaged");
         QTest::newRow("SQLITE_CONSTRAINT_UNIQUE") << QStringLiteral("2067") << QStringLiteral("storage");
         QTest::newRow("no native code (Qt's own)") << QString() << QStringLiteral("storage");
+        QTest::newRow("SQLITE_FULL") << QStringLiteral("13") << QStringLiteral("disk-full");
+        // An I/O error is a full disk only when the disk says so: this one has room (the tmpfs tests
+        // check a full one).
+        QTest::newRow("SQLITE_IOERR_SHMSIZE, room on the disk") << QStringLiteral("4874") << QStringLiteral("storage");
+        QTest::newRow("SQLITE_IOERR_WRITE, room on the disk") << QStringLiteral("778") << QStringLiteral("storage");
+        QTest::newRow("SQLITE_CANTOPEN, room on the disk") << QStringLiteral("14") << QStringLiteral("storage");
     }
 
-    // Pins: the mapping from SQLite's (extended) result codes to the store's error codes.
+    // Pins: the mapping from SQLite's (extended) result codes to the store's error codes, with and
+    // without a database to name; the SQLite code is kept in the details.
     void sqlErrorsBecomeOurCodes()
     {
         QFETCH(QString, native);
         QFETCH(QString, code);
-        const Error error =
-            SqliteDatabase::sqlError(QStringLiteral("test"), QSqlError(QStringLiteral("driver"), QStringLiteral("db"),
-                                                                       QSqlError::StatementError, native));
+        const QSqlError sqlError(QStringLiteral("driver"), QStringLiteral("db"), QSqlError::StatementError, native);
+        const Error error = SqliteErrors::fromSql(QStringLiteral("test"), sqlError);
         QCOMPARE(error.code, code);
         QCOMPARE(toString(error.kind), toString(ErrorKind::Storage));
+        const Error named = SqliteErrors::fromSql(QStringLiteral("test"), sqlError, m_path);
+        QCOMPARE(named.code, code);
+        QCOMPARE(named.details.value(QStringLiteral("path")).toString(), m_path);
+        QVERIFY2(named.message.contains(m_path), qPrintable(named.message));
+        if (!native.isEmpty()) {
+            QCOMPARE(named.details.value(QStringLiteral("sqliteCode")).toInt(), native.toInt());
+        }
+    }
+
+    // Pins the operator's sentence for a full disk, with the number of requests that stay stored.
+    void diskFullSaysHowManyRequestsAreSafe()
+    {
+        const Error many = SqliteErrors::diskFull(QStringLiteral("/data/requests.db"), 42);
+        QVERIFY(many.is(ErrorCode::DiskFull));
+        QCOMPARE(toString(many.kind), toString(ErrorKind::Storage));
+        QCOMPARE(many.message, QStringLiteral("the disk holding /data/requests.db is full: 42 requests are safe; free "
+                                              "space to continue"));
+        QCOMPARE(many.details.value(QStringLiteral("safeRequests")).toLongLong(), 42);
+        QCOMPARE(SqliteErrors::diskFull(QStringLiteral("/d/r.db"), 1).message,
+                 QStringLiteral("the disk holding /d/r.db is full: 1 request is safe; free space to continue"));
+        const Error uncounted = SqliteErrors::diskFull(QStringLiteral("/d/r.db"), std::nullopt);
+        QCOMPARE(uncounted.message, QStringLiteral("the disk holding /d/r.db is full: every request already stored "
+                                                   "is safe; free space to continue"));
+        QVERIFY(!uncounted.details.contains(QStringLiteral("safeRequests")));
     }
 };
 

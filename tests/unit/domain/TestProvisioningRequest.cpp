@@ -320,7 +320,7 @@ private slots:
         QTest::addColumn<S>("state");
         QTest::addColumn<QList<RequestEvent>>("history");
         QTest::addColumn<QString>("message");
-        const auto ev = [](S from, S to) { return RequestEvent{t0, from, to, QStringLiteral("x"), 0, {}}; };
+        const auto ev = [](S from, S to) { return RequestEvent{t0, from, to, QStringLiteral("x"), 0, {}, {}, {}}; };
         QTest::newRow("null id") << QUuid() << S::Submitted << QList<RequestEvent>{} << QStringLiteral("no id");
         QTest::newRow("state without history") << requestId << S::Provisioned << QList<RequestEvent>{}
                                                << QStringLiteral("its state is PROVISIONED but its history ends at "

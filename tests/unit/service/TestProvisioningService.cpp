@@ -1,6 +1,7 @@
 // ProvisioningService against a scriptable fake hypervisor, an in-memory store and a manual clock:
 // every path of the resilience rules (breaker, durable queue, reconcile before resend), with no sleeps and no network.
 #include "DomainQCompare.h"
+#include "FakeBreakerLog.h"
 #include "FakeHypervisor.h"
 #include "FakeHypervisorOwner.h"
 #include "FakeRequestStore.h"
@@ -62,6 +63,7 @@ private:
     ManualClock m_clock;
     FakeHypervisor* m_hv = nullptr; // owned by the service
     FakeRequestStore* m_store = nullptr;
+    std::shared_ptr<FakeBreakerLog> m_breakerLog;
     std::unique_ptr<ProvisioningService> m_service;
 
     void makeService(ServiceConfig config = {})
@@ -81,6 +83,10 @@ private:
                 return std::unique_ptr<RequestStorePort>(new FakeRequestStoreOwner(store));
             },
             m_clock, config);
+        m_breakerLog = std::make_shared<FakeBreakerLog>();
+        m_service->setBreakerLogFactory([log = m_breakerLog]() -> Result<std::unique_ptr<BreakerLogPort>> {
+            return std::unique_ptr<BreakerLogPort>(new FakeBreakerLogOwner(log));
+        });
         m_service->initialize();
         QVERIFY(m_service->isInitialized());
     }
@@ -196,7 +202,61 @@ private Q_SLOTS:
         QCOMPARE(stateOf(queued.id), RequestState::QueuedForProvisioning);
         m_service->tick();
         QCOMPARE(m_hv->totalCalls(), callsBefore); // no I/O while open, not even a scout before the cooldown
-        QVERIFY(m_store->lastBreakerState().value().has_value()); // the transition was recorded
+        QVERIFY(m_breakerLog->lastBreakerState().value().has_value()); // the transition was recorded
+    }
+
+    // Pins: a transition goes to the breaker log (not the request store), with the snapshot right after
+    // it and this service as its owner; a log that refuses an append is reported, and the breaker still
+    // moves.
+    void breakerTransitionsAreRecordedInTheBreakerLog()
+    {
+        connectService();
+        QSignalSpy storage(m_service.get(), &ProvisioningService::storageFailed);
+        tripBreakerWithFailedSubmissions(5);
+        QCOMPARE(m_breakerLog->records().size(), 1);
+        const BreakerRecord& opened = m_breakerLog->records().first();
+        QCOMPARE(opened.transition.from, BreakerState::Closed);
+        QCOMPARE(opened.transition.to, BreakerState::Open);
+        QCOMPARE(opened.snapshot.state, BreakerState::Open);
+        QCOMPARE(opened.snapshot.consecutiveFailures, 5);
+        QCOMPARE(opened.owner, QStringLiteral("test-owner"));
+        QCOMPARE(storage.count(), 0);
+
+        m_breakerLog->setFailAppends(true);
+        m_service->resetBreaker(QStringLiteral("admin"));
+        QCOMPARE(m_service->breakerSnapshot().state, BreakerState::Closed);
+        QCOMPARE(storage.count(), 1);
+        QCOMPARE(m_breakerLog->records().size(), 1);
+    }
+
+    // Pins: a breaker log that cannot be opened does not stop the service: it is reported once, and
+    // requests are accepted as before.
+    void aBreakerLogThatCannotOpenIsReportedAndTheServiceRuns()
+    {
+        m_service.reset();
+        ServiceConfig config;
+        config.tickInterval = 0ms;
+        config.owner = QStringLiteral("test-owner");
+        auto store = std::make_shared<FakeRequestStore>();
+        m_store = store.get();
+        m_service = std::make_unique<ProvisioningService>(
+            [] { return std::unique_ptr<HypervisorPort>(new FakeHypervisor()); },
+            [store]() -> Result<std::unique_ptr<RequestStorePort>> {
+                return std::unique_ptr<RequestStorePort>(new FakeRequestStoreOwner(store));
+            },
+            m_clock, config);
+        const Error refused =
+            Error::make(ErrorKind::Storage, QStringLiteral("database-unwritable"), QStringLiteral("cannot open"));
+        m_service->setBreakerLogFactory([refused]() -> Result<std::unique_ptr<BreakerLogPort>> { return refused; });
+        QSignalSpy initialized(m_service.get(), &ProvisioningService::initialized);
+        QSignalSpy storage(m_service.get(), &ProvisioningService::storageFailed);
+        m_service->initialize();
+        QVERIFY(m_service->isInitialized());
+        QCOMPARE(initialized.count(), 1);
+        QVERIFY(!initialized.at(0).at(0).value<std::optional<Error>>().has_value());
+        QCOMPARE(storage.count(), 1);
+        QCOMPARE(storage.at(0).at(0).value<Error>(), refused);
+        QVERIFY(m_service->submit(validSpec()).accepted());
     }
 
     void oneScoutAfterTheCooldownThenTheDrainProvisionsEveryQueuedRequestOnce()

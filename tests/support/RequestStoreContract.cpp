@@ -1,0 +1,566 @@
+#include "RequestStoreContract.h"
+
+#include "DomainQCompare.h"
+#include "StoreSamples.h"
+
+#include <QTest>
+
+using namespace dcm;
+using namespace storetest;
+
+namespace {
+
+// What damage on disk or a bad hand edit leaves: not JSON at all.
+const QByteArray s_brokenSpec = QByteArrayLiteral("{\"name\": \"broken\", \"cpus\": 4, \"disks\": [");
+
+// The quarantined view's last error.
+bool isSpecUnreadable(const std::optional<Error>& error)
+{
+    return error && error->code == QLatin1String("stored-spec-unreadable") &&
+           error->message.startsWith(QLatin1String("stored spec unreadable: "));
+}
+
+} // namespace
+
+RequestStoreContract::RequestStoreContract(BackendFactory makeBackend, QObject* parent)
+    : QObject(parent), m_makeBackend(std::move(makeBackend))
+{}
+
+RequestStoreContract::~RequestStoreContract() = default;
+
+QString RequestStoreContract::leaseOwner(const QUuid& id)
+{
+    const auto lease = m_backend->lease(id);
+    return lease ? lease->owner : QString();
+}
+
+QDateTime RequestStoreContract::leaseUntil(const QUuid& id)
+{
+    const auto lease = m_backend->lease(id);
+    return lease ? lease->until : QDateTime();
+}
+
+void RequestStoreContract::init()
+{
+    m_backend = m_makeBackend();
+    QVERIFY(m_backend);
+    auto opened = m_backend->open();
+    VERIFY_OK(opened);
+    m_store = std::move(opened).value();
+}
+
+void RequestStoreContract::cleanup()
+{
+    m_store.reset();
+    m_backend.reset();
+}
+
+// Pins: every field and every history event (with causes) survives insert -> get/list, and a fresh
+// connection reads the same request back.
+void RequestStoreContract::roundTripKeepsEveryFieldAndTheHistory()
+{
+    const ProvisioningRequest done = eventfulRequest();
+    ProvisioningRequest queued = makeRequest(QStringLiteral("db-01"), t0().addSecs(1), {RequestState::Provisioning});
+    QVERIFY(queued
+                .transitionTo(RequestState::QueuedForProvisioning, QStringLiteral("breaker open"), t0().addSecs(5),
+                              Error::make(ErrorKind::Transient, QStringLiteral("http-503"),
+                                          QStringLiteral("Service Unavailable")))
+                .ok());
+    queued.setNextAttemptAt(t0().addSecs(65).addMSecs(250));
+
+    VERIFY_OK(m_store->insert(done, QStringLiteral("svc-a"), t0().addSecs(10)));
+    VERIFY_OK(m_store->insert(queued, {}, {}));
+
+    auto got = m_store->get(done.id());
+    VERIFY_OK(got);
+    QVERIFY(got.value().has_value());
+    QCOMPARE(jsonText(*got.value()), jsonText(done));
+    QVERIFY(*got.value() == done);
+    QCOMPARE(got.value()->history().size(), 5);
+
+    auto listed = m_store->list({});
+    VERIFY_OK(listed);
+    QCOMPARE(listed.value().size(), 2);
+    QCOMPARE(jsonText(listed.value().at(0)), jsonText(queued)); // newest first
+    QVERIFY(listed.value().at(0) == queued);
+    QVERIFY(listed.value().at(1) == done);
+
+    m_store.reset();
+    auto reopened = m_backend->open();
+    VERIFY_OK(reopened);
+    auto again = reopened.value()->get(queued.id());
+    VERIFY_OK(again);
+    QVERIFY(again.value().has_value());
+    QVERIFY(*again.value() == queued);
+}
+
+// Pins: an unknown id is an empty answer, not an error.
+void RequestStoreContract::getUnknownIdIsEmpty()
+{
+    auto got = m_store->get(QUuid::createUuid());
+    VERIFY_OK(got);
+    QVERIFY(!got.value().has_value());
+}
+
+// Pins: insert is committed when it returns (another connection sees it at once) and the request is
+// born leased to its submitter, or unleased when no owner is given.
+void RequestStoreContract::insertIsCommittedAndLeasedToItsSubmitter()
+{
+    const ProvisioningRequest mine = makeRequest(QStringLiteral("mine"), t0());
+    const ProvisioningRequest anyones = makeRequest(QStringLiteral("anyones"), t0());
+    VERIFY_OK(m_store->insert(mine, QStringLiteral("console-1"), t0().addSecs(30)));
+    VERIFY_OK(m_store->insert(anyones, {}, {}));
+
+    auto observer = m_backend->open();
+    VERIFY_OK(observer);
+    auto seen = observer.value()->list({});
+    VERIFY_OK(seen);
+    QCOMPARE(seen.value().size(), 2);
+    QCOMPARE(leaseOwner(mine.id()), QStringLiteral("console-1"));
+    QCOMPARE(leaseUntil(mine.id()), t0().addSecs(30));
+    QVERIFY(leaseOwner(anyones.id()).isEmpty());
+    QVERIFY(!leaseUntil(anyones.id()).isValid());
+}
+
+// Pins: a second insert with the same id is "duplicate-id" and leaves the stored one alone.
+void RequestStoreContract::insertWithDuplicateIdIsRefused()
+{
+    const ProvisioningRequest original = makeRequest(QStringLiteral("first"), t0());
+    VERIFY_OK(m_store->insert(original, {}, {}));
+    ProvisioningRequest impostor = original;
+    QVERIFY(impostor.transitionTo(RequestState::Cancelled, QStringLiteral("x"), t0().addSecs(1)).ok());
+    VERIFY_ERROR(m_store->insert(impostor, {}, {}), "duplicate-id");
+
+    auto got = m_store->get(original.id());
+    VERIFY_OK(got);
+    QVERIFY(*got.value() == original);
+}
+
+// Pins: update writes the whole request and appends only the events the store has not seen.
+void RequestStoreContract::updateAppendsOnlyTheNewEvents()
+{
+    ProvisioningRequest request = makeRequest(QStringLiteral("grow"), t0());
+    VERIFY_OK(m_store->insert(request, {}, {}));
+    QVERIFY(request.transitionTo(RequestState::Provisioning, QStringLiteral("go"), t0().addSecs(1)).ok());
+    request.setTaskRef(QStringLiteral("task-1"));
+    VERIFY_OK(m_store->update(request, RequestState::Submitted));
+    QVERIFY(request
+                .transitionTo(RequestState::QueuedForProvisioning, QStringLiteral("transient"), t0().addSecs(2),
+                              Error::make(ErrorKind::Transient, QStringLiteral("timeout"), QStringLiteral("t")))
+                .ok());
+    QVERIFY(request.transitionTo(RequestState::Provisioning, QStringLiteral("due"), t0().addSecs(3)).ok());
+    VERIFY_OK(m_store->update(request, RequestState::Provisioning));
+
+    auto got = m_store->get(request.id());
+    VERIFY_OK(got);
+    QCOMPARE(got.value()->history().size(), 3);
+    QCOMPARE(jsonText(*got.value()), jsonText(request));
+    QVERIFY(*got.value() == request);
+    QCOMPARE(got.value()->attempts(), 2);
+}
+
+// Pins: the compare-and-set. An operator's cancel and the drain's dispatch race from one stored
+// SUBMITTED request: exactly one wins, the loser gets "conflict" and changes nothing.
+void RequestStoreContract::updateConflictsWhenTheStateMoved()
+{
+    const ProvisioningRequest stored = makeRequest(QStringLiteral("race"), t0());
+    VERIFY_OK(m_store->insert(stored, {}, {}));
+    ProvisioningRequest cancel = stored;
+    ProvisioningRequest dispatch = stored;
+    QVERIFY(cancel.transitionTo(RequestState::Cancelled, QStringLiteral("operator"), t0().addSecs(1)).ok());
+    QVERIFY(dispatch.transitionTo(RequestState::Provisioning, QStringLiteral("drain"), t0().addSecs(1)).ok());
+
+    VERIFY_OK(m_store->update(cancel, RequestState::Submitted));
+    VERIFY_ERROR(m_store->update(dispatch, RequestState::Submitted), "conflict");
+
+    auto got = m_store->get(stored.id());
+    VERIFY_OK(got);
+    QVERIFY(*got.value() == cancel);
+}
+
+// Pins: a copy that is behind (the request went QUEUED -> PROVISIONING -> QUEUED meanwhile) is a
+// conflict even though the state matches, whether its history is shorter or merely different.
+void RequestStoreContract::updateConflictsWhenTheHistoryMovedOnUnderTheSameState()
+{
+    const ProvisioningRequest base = queuedRequest(QStringLiteral("aba"), t0(), t0());
+    VERIFY_OK(m_store->insert(base, {}, {}));
+    ProvisioningRequest fresh = base;
+    QVERIFY(fresh.transitionTo(RequestState::Provisioning, QStringLiteral("due"), t0().addSecs(10)).ok());
+    VERIFY_OK(m_store->update(fresh, RequestState::QueuedForProvisioning));
+    QVERIFY(fresh.transitionTo(RequestState::QueuedForProvisioning, QStringLiteral("refused"), t0().addSecs(11)).ok());
+    VERIFY_OK(m_store->update(fresh, RequestState::Provisioning));
+
+    ProvisioningRequest shorter = base;
+    QVERIFY(shorter.transitionTo(RequestState::Cancelled, QStringLiteral("operator"), t0().addSecs(12)).ok());
+    VERIFY_ERROR(m_store->update(shorter, RequestState::QueuedForProvisioning), "conflict");
+
+    ProvisioningRequest different = base;
+    QVERIFY(different.transitionTo(RequestState::Provisioning, QStringLiteral("due"), t0().addSecs(20)).ok());
+    QVERIFY(different.transitionTo(RequestState::QueuedForProvisioning, QStringLiteral("x"), t0().addSecs(21)).ok());
+    QVERIFY(different.transitionTo(RequestState::Cancelled, QStringLiteral("operator"), t0().addSecs(22)).ok());
+    VERIFY_ERROR(m_store->update(different, RequestState::QueuedForProvisioning), "conflict");
+
+    auto got = m_store->get(base.id());
+    VERIFY_OK(got);
+    QVERIFY(*got.value() == fresh);
+}
+
+// Pins: updating a request that was never stored is "not-found", not a silent insert.
+void RequestStoreContract::updateOfAnUnknownRequestIsNotFound()
+{
+    ProvisioningRequest ghost = makeRequest(QStringLiteral("ghost"), t0(), {RequestState::Cancelled});
+    VERIFY_ERROR(m_store->update(ghost, RequestState::Submitted), "not-found");
+    auto got = m_store->get(ghost.id());
+    VERIFY_OK(got);
+    QVERIFY(!got.value().has_value());
+}
+
+void RequestStoreContract::listFilters_data()
+{
+    QTest::addColumn<QStringList>("states");
+    QTest::addColumn<QString>("nameContains");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<QStringList>("expected");
+
+    const QStringList all{QStringLiteral("100%_done"), QStringLiteral("Ärger-web"), QStringLiteral("db-01"),
+                          QStringLiteral("WEB-02"), QStringLiteral("web-01")};
+    QTest::newRow("everything, newest first") << QStringList() << QString() << 0 << all;
+    QTest::newRow("states") << QStringList{QStringLiteral("QUEUED_FOR_PROVISIONING"), QStringLiteral("FAILED")}
+                            << QString() << 0 << QStringList{all[1], all[3]};
+    QTest::newRow("name, any case") << QStringList() << QStringLiteral("WEB") << 0
+                                    << QStringList{all[1], all[3], all[4]};
+    QTest::newRow("name, non-ASCII case") << QStringList() << QStringLiteral("äRGER") << 0 << QStringList{all[1]};
+    QTest::newRow("percent is not a wildcard") << QStringList() << QStringLiteral("%") << 0 << QStringList{all[0]};
+    QTest::newRow("underscore is not a wildcard") << QStringList() << QStringLiteral("_") << 0 << QStringList{all[0]};
+    QTest::newRow("limit keeps the newest") << QStringList() << QString() << 2 << QStringList{all[0], all[1]};
+    QTest::newRow("all three") << QStringList{QStringLiteral("SUBMITTED")} << QStringLiteral("web") << 1
+                               << QStringList{all[4]};
+    QTest::newRow("nothing matches") << QStringList{QStringLiteral("RECONCILING")} << QString() << 0 << QStringList();
+}
+
+// Pins: list filters by state and by a case-insensitive (Unicode) part of the name, literally, newest
+// first, and the limit keeps the newest.
+void RequestStoreContract::listFilters()
+{
+    QFETCH(QStringList, states);
+    QFETCH(QString, nameContains);
+    QFETCH(int, limit);
+    QFETCH(QStringList, expected);
+
+    VERIFY_OK(m_store->insert(makeRequest(QStringLiteral("web-01"), t0().addSecs(1)), {}, {}));
+    VERIFY_OK(m_store->insert(
+        makeRequest(QStringLiteral("WEB-02"), t0().addSecs(2), {RequestState::QueuedForProvisioning}), {}, {}));
+    VERIFY_OK(m_store->insert(
+        makeRequest(QStringLiteral("db-01"), t0().addSecs(3), {RequestState::Provisioning, RequestState::Provisioned}),
+        {}, {}));
+    VERIFY_OK(
+        m_store->insert(makeRequest(QStringLiteral("Ärger-web"), t0().addSecs(4), {RequestState::Failed}), {}, {}));
+    VERIFY_OK(
+        m_store->insert(makeRequest(QStringLiteral("100%_done"), t0().addSecs(5), {RequestState::Cancelled}), {}, {}));
+
+    RequestFilter filter;
+    for (const QString& name : states) {
+        filter.states.append(requestStateFromString(name).value());
+    }
+    filter.nameContains = nameContains;
+    filter.limit = limit;
+    auto listed = m_store->list(filter);
+    VERIFY_OK(listed);
+    QCOMPARE(names(listed.value()), expected);
+}
+
+// Pins: every state is counted, absent ones as 0.
+void RequestStoreContract::countByStateCountsEveryState()
+{
+    VERIFY_OK(m_store->insert(makeRequest(QStringLiteral("a"), t0()), {}, {}));
+    VERIFY_OK(m_store->insert(makeRequest(QStringLiteral("b"), t0()), {}, {}));
+    VERIFY_OK(m_store->insert(makeRequest(QStringLiteral("c"), t0(), {RequestState::Failed}), {}, {}));
+    auto counts = m_store->countByState();
+    VERIFY_OK(counts);
+    QCOMPARE(counts.value().size(), qsizetype(allRequestStates.size()));
+    QCOMPARE(counts.value().value(RequestState::Submitted), 2);
+    QCOMPARE(counts.value().value(RequestState::Failed), 1);
+    QCOMPARE(counts.value().value(RequestState::Provisioned), 0);
+}
+
+// Pins: claimNext takes exactly the due requests — QUEUED with nextAttemptAt <= now or none, and
+// SUBMITTED with no live lease — oldest first, leaves their state alone, and records the lease.
+void RequestStoreContract::claimTakesDueRequestsOldestFirst()
+{
+    const QDateTime now = t0().addSecs(3600);
+    const auto a = queuedRequest(QStringLiteral("a-due"), t0().addSecs(1), now.addSecs(-60));
+    const auto b = queuedRequest(QStringLiteral("b-not-due"), t0(), now.addSecs(60));
+    const auto c = queuedRequest(QStringLiteral("c-no-time"), t0().addSecs(3), {});
+    const auto d = makeRequest(QStringLiteral("d-submitted-unleased"), t0().addSecs(2));
+    const auto e = makeRequest(QStringLiteral("e-submitted-leased"), t0().addMSecs(500));
+    const auto f = makeRequest(QStringLiteral("f-in-flight"), t0().addMSecs(100), {RequestState::Provisioning});
+    const auto g = queuedRequest(QStringLiteral("g-due-now"), t0().addSecs(4), now);
+    const auto h = makeRequest(QStringLiteral("h-failed"), t0().addSecs(5), {RequestState::Failed});
+    for (const auto* r : {&a, &b, &c, &d, &f, &g, &h}) {
+        VERIFY_OK(m_store->insert(*r, {}, {}));
+    }
+    VERIFY_OK(m_store->insert(e, QStringLiteral("console"), now.addSecs(30)));
+
+    const QDateTime until = now.addSecs(30);
+    auto claimed = m_store->claimNext(QStringLiteral("drain-a"), until, now, 100);
+    VERIFY_OK(claimed);
+    QCOMPARE(names(claimed.value()), (QStringList{a.spec().name, d.spec().name, c.spec().name, g.spec().name}));
+    QVERIFY(claimed.value().at(0) == a);
+    QVERIFY(claimed.value().at(1) == d);
+    for (const auto* r : {&a, &c, &d, &g}) {
+        QCOMPARE(leaseOwner(r->id()), QStringLiteral("drain-a"));
+        QCOMPARE(leaseUntil(r->id()), until);
+    }
+    QCOMPARE(leaseOwner(e.id()), QStringLiteral("console"));
+    QVERIFY(leaseOwner(b.id()).isEmpty());
+
+    auto more = m_store->claimNext(QStringLiteral("drain-b"), until, now, 100);
+    VERIFY_OK(more);
+    QVERIFY(more.value().isEmpty());
+}
+
+// Pins: maxCount bounds a claim, and the next claim continues with the next oldest.
+void RequestStoreContract::claimTakesAtMostMaxCount()
+{
+    QList<ProvisioningRequest> queued;
+    for (int i = 0; i < 5; ++i) {
+        queued.append(queuedRequest(QStringLiteral("q%1").arg(i), t0().addSecs(i), t0()));
+        VERIFY_OK(m_store->insert(queued.last(), {}, {}));
+    }
+    const QDateTime now = t0().addSecs(60);
+    auto first = m_store->claimNext(QStringLiteral("d"), now.addSecs(30), now, 2);
+    VERIFY_OK(first);
+    QCOMPARE(names(first.value()), (QStringList{QStringLiteral("q0"), QStringLiteral("q1")}));
+    auto second = m_store->claimNext(QStringLiteral("d"), now.addSecs(30), now, 2);
+    VERIFY_OK(second);
+    QCOMPARE(names(second.value()), (QStringList{QStringLiteral("q2"), QStringLiteral("q3")}));
+    auto none = m_store->claimNext(QStringLiteral("d"), now.addSecs(30), now, 0);
+    VERIFY_OK(none);
+    QVERIFY(none.value().isEmpty());
+}
+
+// Pins: a lease is exclusive while now < leaseUntil and reclaimable from that instant on; the loser of
+// an expired lease cannot renew it, and its release does not drop the new holder's.
+void RequestStoreContract::leasesAreExclusiveUntilTheyExpire()
+{
+    const auto request = queuedRequest(QStringLiteral("x"), t0(), t0());
+    VERIFY_OK(m_store->insert(request, {}, {}));
+    const QDateTime now = t0().addSecs(60);
+    const QDateTime until = now.addSecs(10);
+
+    auto a = m_store->claimNext(QStringLiteral("A"), until, now, 10);
+    VERIFY_OK(a);
+    QCOMPARE(a.value().size(), 1);
+    auto b = m_store->claimNext(QStringLiteral("B"), until.addSecs(10), until.addMSecs(-1), 10);
+    VERIFY_OK(b);
+    QVERIFY(b.value().isEmpty());
+    b = m_store->claimNext(QStringLiteral("B"), until.addSecs(10), until, 10);
+    VERIFY_OK(b);
+    QCOMPARE(ids(b.value()), ids(a.value()));
+
+    VERIFY_ERROR(m_store->renewLease(request.id(), QStringLiteral("A"), until.addSecs(60)), "not-claimed");
+    VERIFY_OK(m_store->releaseClaim(request.id(), QStringLiteral("A")));
+    QCOMPARE(leaseOwner(request.id()), QStringLiteral("B"));
+    VERIFY_OK(m_store->renewLease(request.id(), QStringLiteral("B"), until.addSecs(60)));
+}
+
+// Pins: a SUBMITTED request is its submitter's until the submitter's lease lapses; then the drain may
+// take it.
+void RequestStoreContract::submittedRequestWithALapsedLeaseIsClaimable()
+{
+    const auto request = makeRequest(QStringLiteral("orphan"), t0());
+    VERIFY_OK(m_store->insert(request, QStringLiteral("console"), t0().addSecs(10)));
+    auto early = m_store->claimNext(QStringLiteral("drain"), t0().addSecs(40), t0().addSecs(9), 10);
+    VERIFY_OK(early);
+    QVERIFY(early.value().isEmpty());
+    auto late = m_store->claimNext(QStringLiteral("drain"), t0().addSecs(40), t0().addSecs(10), 10);
+    VERIFY_OK(late);
+    QCOMPARE(names(late.value()), QStringList{QStringLiteral("orphan")});
+}
+
+// Pins: renewing extends the caller's lease (others keep out longer); releasing frees the request at
+// once; releasing a lease one does not hold is harmless.
+void RequestStoreContract::renewExtendsAndReleaseFrees()
+{
+    const auto request = queuedRequest(QStringLiteral("r"), t0(), t0());
+    VERIFY_OK(m_store->insert(request, {}, {}));
+    VERIFY_OK(m_store->claimNext(QStringLiteral("A"), t0().addSecs(10), t0(), 1));
+    VERIFY_OK(m_store->renewLease(request.id(), QStringLiteral("A"), t0().addSecs(60)));
+    auto blocked = m_store->claimNext(QStringLiteral("B"), t0().addSecs(90), t0().addSecs(30), 1);
+    VERIFY_OK(blocked);
+    QVERIFY(blocked.value().isEmpty());
+
+    VERIFY_OK(m_store->releaseClaim(request.id(), QStringLiteral("B")));
+    QCOMPARE(leaseOwner(request.id()), QStringLiteral("A"));
+    VERIFY_OK(m_store->releaseClaim(request.id(), QStringLiteral("A")));
+    QVERIFY(leaseOwner(request.id()).isEmpty());
+    auto taken = m_store->claimNext(QStringLiteral("B"), t0().addSecs(90), t0().addSecs(30), 1);
+    VERIFY_OK(taken);
+    QCOMPARE(taken.value().size(), 1);
+    VERIFY_ERROR(m_store->renewLease(QUuid::createUuid(), QStringLiteral("B"), t0().addSecs(90)), "not-claimed");
+}
+
+// Pins: takeOverExpired claims the in-flight requests (PROVISIONING, RECONCILING) whose driver's lease
+// ran out or was given up, and nothing else; a second survivor gets none of them.
+void RequestStoreContract::takeOverClaimsInFlightRequestsWithExpiredLeases()
+{
+    const QDateTime now = t0().addSecs(600);
+    const auto p1 = makeRequest(QStringLiteral("p1-expired"), t0().addSecs(2), {RequestState::Provisioning});
+    const auto r1 = makeRequest(QStringLiteral("r1-expired"), t0().addSecs(1),
+                                {RequestState::Provisioning, RequestState::Reconciling});
+    const auto p2 = makeRequest(QStringLiteral("p2-alive"), t0(), {RequestState::Provisioning});
+    const auto p3 = makeRequest(QStringLiteral("p3-released"), t0().addSecs(3), {RequestState::Provisioning});
+    const auto q1 = queuedRequest(QStringLiteral("q1-queued"), t0(), t0());
+    VERIFY_OK(m_store->insert(p1, QStringLiteral("dead"), now.addSecs(-1)));
+    VERIFY_OK(m_store->insert(r1, QStringLiteral("dead"), now));
+    VERIFY_OK(m_store->insert(p2, QStringLiteral("alive"), now.addMSecs(1)));
+    VERIFY_OK(m_store->insert(p3, {}, {}));
+    VERIFY_OK(m_store->insert(q1, QStringLiteral("dead"), now.addSecs(-1)));
+
+    auto taken = m_store->takeOverExpired(QStringLiteral("survivor-1"), now.addSecs(30), now);
+    VERIFY_OK(taken);
+    QCOMPARE(names(taken.value()), (QStringList{r1.spec().name, p1.spec().name, p3.spec().name}));
+    QVERIFY(taken.value().at(0) == r1);
+    for (const auto* r : {&p1, &r1, &p3}) {
+        QCOMPARE(leaseOwner(r->id()), QStringLiteral("survivor-1"));
+    }
+    QCOMPARE(leaseOwner(p2.id()), QStringLiteral("alive"));
+    QCOMPARE(leaseOwner(q1.id()), QStringLiteral("dead"));
+
+    auto second = m_store->takeOverExpired(QStringLiteral("survivor-2"), now.addSecs(30), now);
+    VERIFY_OK(second);
+    QVERIFY(second.value().isEmpty());
+}
+
+// Pins: a request whose stored spec cannot be read is listed (and got) as FAILED with "stored spec
+// unreadable", its history as stored plus that step, and counted as FAILED; the requests around it
+// read as they were; its stored spec is left exactly as it was.
+void RequestStoreContract::anUnreadableSpecIsListedAsFailedAndKept()
+{
+    const auto before = queuedRequest(QStringLiteral("before"), t0(), t0());
+    const auto broken = queuedRequest(QStringLiteral("broken"), t0().addSecs(1), t0());
+    const auto after = makeRequest(QStringLiteral("after"), t0().addSecs(2));
+    for (const auto* r : {&before, &broken, &after}) {
+        VERIFY_OK(m_store->insert(*r, {}, {}));
+    }
+    if (!m_backend->damageSpec(broken.id(), s_brokenSpec)) {
+        QSKIP("this adapter's test cannot damage a stored spec");
+    }
+
+    auto listed = m_store->list({});
+    VERIFY_OK(listed);
+    QCOMPARE(names(listed.value()),
+             (QStringList{QStringLiteral("after"), QStringLiteral("broken"), QStringLiteral("before")}));
+    QVERIFY(listed.value().at(0) == after);
+    QVERIFY(listed.value().at(2) == before);
+    const ProvisioningRequest& shown = listed.value().at(1);
+    QCOMPARE(shown.id(), broken.id());
+    QCOMPARE(shown.state(), RequestState::Failed);
+    QVERIFY2(isSpecUnreadable(shown.lastError()), qPrintable(shown.lastError().value_or(Error{}).message));
+    QCOMPARE(shown.history().size(), broken.history().size() + 1);
+    QVERIFY(shown.history().mid(0, broken.history().size()) == broken.history());
+    QCOMPARE(shown.history().last().from, RequestState::QueuedForProvisioning);
+    QCOMPARE(shown.history().last().to, RequestState::Failed);
+
+    auto got = m_store->get(broken.id());
+    VERIFY_OK(got);
+    QVERIFY(got.value().has_value());
+    QCOMPARE(got.value()->state(), RequestState::Failed);
+    QVERIFY(isSpecUnreadable(got.value()->lastError()));
+    QCOMPARE(got.value()->history().size(), broken.history().size() + 1);
+
+    auto counts = m_store->countByState();
+    VERIFY_OK(counts);
+    QCOMPARE(counts.value().value(RequestState::Failed), 1);
+    QCOMPARE(counts.value().value(RequestState::QueuedForProvisioning), 1);
+    QCOMPARE(counts.value().value(RequestState::Submitted), 1);
+
+    auto filtered = m_store->list(RequestFilter{{RequestState::Failed}, {}, 0});
+    VERIFY_OK(filtered);
+    QCOMPARE(names(filtered.value()), QStringList{QStringLiteral("broken")});
+    QCOMPARE(m_backend->rawSpec(broken.id()), s_brokenSpec);
+}
+
+// Pins: a claim whose batch meets an unreadable request hands over every healthy one (leased to the
+// caller) and never that one: it ends FAILED with no lease, its stored spec kept; nothing is left
+// claimed but undriven, and the next claim finds nothing more.
+void RequestStoreContract::aClaimNeverLeavesHealthyRequestsStuckBehindAnUnreadableOne()
+{
+    const auto a = queuedRequest(QStringLiteral("a"), t0(), t0());
+    const auto broken = queuedRequest(QStringLiteral("broken"), t0().addSecs(1), t0());
+    const auto c = makeRequest(QStringLiteral("c"), t0().addSecs(2));
+    for (const auto* r : {&a, &broken, &c}) {
+        VERIFY_OK(m_store->insert(*r, {}, {}));
+    }
+    if (!m_backend->damageSpec(broken.id(), s_brokenSpec)) {
+        QSKIP("this adapter's test cannot damage a stored spec");
+    }
+
+    const QDateTime now = t0().addSecs(60);
+    auto claimed = m_store->claimNext(QStringLiteral("drain"), now.addSecs(30), now, 10);
+    VERIFY_OK(claimed);
+    QCOMPARE(names(claimed.value()), (QStringList{QStringLiteral("a"), QStringLiteral("c")}));
+    QVERIFY(claimed.value().at(0) == a);
+    QVERIFY(claimed.value().at(1) == c);
+    QCOMPARE(leaseOwner(a.id()), QStringLiteral("drain"));
+    QCOMPARE(leaseOwner(c.id()), QStringLiteral("drain"));
+    QVERIFY(leaseOwner(broken.id()).isEmpty());
+
+    auto got = m_store->get(broken.id());
+    VERIFY_OK(got);
+    QCOMPARE(got.value()->state(), RequestState::Failed);
+    QVERIFY(isSpecUnreadable(got.value()->lastError()));
+    QCOMPARE(got.value()->history().last().at, now);
+    QCOMPARE(m_backend->rawSpec(broken.id()), s_brokenSpec);
+
+    auto again = m_store->claimNext(QStringLiteral("other"), now.addSecs(90), now.addSecs(60), 10);
+    VERIFY_OK(again);
+    QCOMPARE(names(again.value()), (QStringList{QStringLiteral("a"), QStringLiteral("c")}));
+    QVERIFY(leaseOwner(broken.id()).isEmpty());
+}
+
+// Pins: a take-over hands over the healthy in-flight requests and fails the unreadable one instead of
+// leaving it claimed.
+void RequestStoreContract::aTakeOverSkipsAnUnreadableRequest()
+{
+    const QDateTime now = t0().addSecs(600);
+    const auto healthy = makeRequest(QStringLiteral("healthy"), t0(), {RequestState::Provisioning});
+    const auto broken = makeRequest(QStringLiteral("broken"), t0().addSecs(1), {RequestState::Provisioning});
+    VERIFY_OK(m_store->insert(healthy, QStringLiteral("dead"), now.addSecs(-1)));
+    VERIFY_OK(m_store->insert(broken, QStringLiteral("dead"), now.addSecs(-1)));
+    if (!m_backend->damageSpec(broken.id(), s_brokenSpec)) {
+        QSKIP("this adapter's test cannot damage a stored spec");
+    }
+    auto taken = m_store->takeOverExpired(QStringLiteral("survivor"), now.addSecs(30), now);
+    VERIFY_OK(taken);
+    QCOMPARE(names(taken.value()), QStringList{QStringLiteral("healthy")});
+    QCOMPARE(leaseOwner(healthy.id()), QStringLiteral("survivor"));
+    QVERIFY(leaseOwner(broken.id()).isEmpty());
+    auto got = m_store->get(broken.id());
+    VERIFY_OK(got);
+    QCOMPARE(got.value()->state(), RequestState::Failed);
+    QCOMPARE(got.value()->history().last().from, RequestState::Provisioning);
+}
+
+// Pins: an operator's retry of a quarantined request is refused ("stored-request-unreadable") rather
+// than writing the partial spec it is shown with over the stored one.
+void RequestStoreContract::anUnreadableRequestIsNeverOverwritten()
+{
+    const auto broken = makeRequest(QStringLiteral("broken"), t0(), {RequestState::Failed});
+    VERIFY_OK(m_store->insert(broken, {}, {}));
+    if (!m_backend->damageSpec(broken.id(), s_brokenSpec)) {
+        QSKIP("this adapter's test cannot damage a stored spec");
+    }
+    auto got = m_store->get(broken.id());
+    VERIFY_OK(got);
+    ProvisioningRequest retried = *got.value();
+    QCOMPARE(retried.state(), RequestState::Failed);
+    QVERIFY(retried.history() == broken.history());
+    QVERIFY(retried.transitionTo(RequestState::QueuedForProvisioning, QStringLiteral("operator retry"), t0().addSecs(5))
+                .ok());
+    VERIFY_ERROR(m_store->update(retried, RequestState::Failed), "stored-request-unreadable");
+    QCOMPARE(m_backend->rawSpec(broken.id()), s_brokenSpec);
+    auto still = m_store->get(broken.id());
+    VERIFY_OK(still);
+    QCOMPARE(still.value()->state(), RequestState::Failed);
+}
