@@ -229,6 +229,10 @@ void MainWindow::buildStatusBar()
 void MainWindow::setClock(const ClockPort& clock)
 {
     m_clock = &clock;
+    // The views read ages and due times against the same clock.
+    m_requests->setClock(clock);
+    m_form->setClock(clock);
+    m_dashboard->setClock(clock);
     refreshStatus();
 }
 
