@@ -232,8 +232,8 @@ QString FaultSentence::of(const Error& e, const FaultContext& c)
         return sentences({e.message, QStringLiteral("The request may have reached vCenter: the VM is looked for by "
                                                     "the request's key before anything is sent again")});
     // vCenter's or the service's own words; a first word that is all lower case starts the sentence.
-    QString text = e.message.trimmed().isEmpty() ? firstOf(e.vimFault, firstOf(e.code, toString(e.kind)))
-                                                 : e.message.trimmed();
+    QString text =
+        e.message.trimmed().isEmpty() ? firstOf(e.vimFault, firstOf(e.code, toString(e.kind))) : e.message.trimmed();
     const QString firstWord = text.section(QLatin1Char(' '), 0, 0);
     if (firstWord == firstWord.toLower())
         text[0] = text[0].toUpper();
