@@ -1041,7 +1041,7 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
     }
     revalidate();
 
-    // What the inventory no longer offers was replaced by the cascade's choice: say so.
+    // What the inventory (or this vCenter's guest OS list) does not offer was replaced: say so.
     const VmSpec now = this->spec();
     QStringList changed;
     const auto compare = [&](const QString& what, const QString& was, const QString& is) {
@@ -1049,6 +1049,7 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
             changed
                 << tr("%1 %2 (was %3)").arg(what, is.isEmpty() ? tr("(none)") : is, was.isEmpty() ? tr("(none)") : was);
     };
+    compare(tr("guest OS"), spec.guestId.isEmpty() ? GuestOsCatalog::defaultId() : spec.guestId, now.guestId);
     compare(tr("datacenter"), spec.datacenter, now.datacenter);
     compare(tr("cluster or pool"), spec.cluster.isEmpty() ? spec.resourcePool : spec.cluster,
             now.cluster.isEmpty() ? now.resourcePool : now.cluster);
