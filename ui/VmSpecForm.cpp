@@ -1063,7 +1063,7 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
     note += QLatin1Char(' ') + tr("Submitting makes a new request; the old one stays as it is.");
     if (!changed.isEmpty())
         note += QLatin1Char(' ') +
-                tr("Not in the inventory any more, so chosen anew: %1.").arg(changed.join(QStringLiteral("; ")));
+                tr("Not offered here any more, so chosen anew: %1.").arg(changed.join(QStringLiteral("; ")));
     m_feedback->showMessage(changed.isEmpty() ? StateStyle::Notice::Info : StateStyle::Notice::Warning, note);
     m_name->setFocus();
     m_name->selectAll();
