@@ -26,6 +26,8 @@ HostFit CapacityAdvisor::hosts(const VmSpec& spec, const QList<const HostInfo*>&
         fit.totalCpuMhz = h.cpuMhzTotal;
         fit.freeCpuMhz = std::max<qint64>(0, h.cpuMhzTotal - h.cpuMhzUsed);
         fit.cores = h.cpuCores;
+        fit.largestMemoryHost = h.name;
+        fit.largestCoresHost = h.name;
     } else {
         fit.scope = HostFit::Scope::BestOfHosts;
         for (const HostInfo* h : hosts) {
@@ -35,12 +37,20 @@ HostFit CapacityAdvisor::hosts(const VmSpec& spec, const QList<const HostInfo*>&
                 fit.freeMemoryMiB = freeMiB;
                 fit.hostName = h->name;
             }
-            fit.cores = std::max(fit.cores, h->cpuCores);
+            if (h->memoryBytes / bytesPerMiB > fit.totalMemoryMiB) {
+                fit.totalMemoryMiB = h->memoryBytes / bytesPerMiB;
+                fit.largestMemoryHost = h->name;
+            }
+            if (h->cpuCores > fit.cores) {
+                fit.cores = h->cpuCores;
+                fit.largestCoresHost = h->name;
+            }
         }
     }
     // A host that reported no memory size (an inventory fetched without host details) says nothing
     // about fit, as a host without a core count does not.
     fit.memoryShort = fit.memoryKnown && spec.memoryMiB > fit.freeMemoryMiB;
+    fit.memoryExceedsHost = fit.memoryKnown && spec.memoryMiB > fit.totalMemoryMiB;
     fit.coresShort = fit.cores > 0 && spec.cpus > fit.cores;
     return fit;
 }

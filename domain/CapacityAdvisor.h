@@ -8,9 +8,11 @@
 
 namespace dcm {
 
-// Whether a VM fits where it is placed, from the inventory's capacity figures. Advice for the operator,
-// never a refusal: vCenter decides at power-on (DRS may move other VMs away, thin disks may never grow),
-// so the form shows these as warnings and Submit stays possible.
+// Whether a VM fits where it is placed, from the inventory's capacity figures. Two verdicts are certain
+// and the form shows them as errors: more vCPUs than the largest candidate host has physical cores, and
+// more memory than the largest candidate host has at all (vSphere powers such a VM on nowhere there).
+// The rest is advice, shown as warnings: vCenter decides at power-on (DRS may move other VMs away, thin
+// disks may never grow).
 
 // The hosts the VM may run on: the chosen host, or every host of the chosen cluster or pool.
 struct HostFit
@@ -25,14 +27,18 @@ struct HostFit
     int hostCount = 0;
     QString hostName;          // the one host, or the host with the most memory free
     bool memoryKnown = false;  // false when no host reported its memory size
-    qint64 totalMemoryMiB = 0; // OneHost: the host's memory
+    qint64 totalMemoryMiB = 0; // OneHost: the host's memory; BestOfHosts: the most memory of any host
+    QString largestMemoryHost; // the host with the most memory (OneHost: that host)
     qint64 freeMemoryMiB = 0;  // OneHost: its memory not in use; BestOfHosts: the most any host has free
     qint64 totalCpuMhz = 0;    // OneHost only
     qint64 freeCpuMhz = 0;     // OneHost only
     int cores = 0;             // physical cores of the host, or the most of any host; 0 when unknown
-    // The VM needs more memory than is free: it may not power on, or it will swap.
+    QString largestCoresHost;  // the host with the most cores (OneHost: that host)
+    // The VM needs more memory than is free: it may not power on, or it will swap. A warning.
     bool memoryShort = false;
-    // More vCPUs than physical cores: vSphere will not power the VM on there.
+    // The VM needs more memory than the largest host has in all: it can run on none of them. An error.
+    bool memoryExceedsHost = false;
+    // More vCPUs than the largest host's physical cores: vSphere will not power the VM on there. An error.
     bool coresShort = false;
 };
 

@@ -43,6 +43,9 @@ enum class ErrorCode
     ThumbprintMismatch, // "thumbprint-mismatch": the certificate is not the pinned one
     DuplicateName,      // "duplicate-name": vCenter's DuplicateName (vimFault keeps vCenter's name)
     StoreClosed,        // "store-closed"
+    ConnectionRefused,  // "connection-refused": nothing listens at vCenter's address (down, restarting, firewall)
+    Timeout,            // "timeout": no complete reply within the call's deadline
+    GaveUp,             // "gave-up": the attempts ran out; details "lastCode" and "attempts" say on what
 };
 
 // The text of a listed code, and back (Unlisted for any other text).

@@ -100,6 +100,9 @@ inline constexpr InventoryKinds allInventoryKinds()
 struct InventorySnapshot
 {
     QDateTime fetchedAt;
+    // When the VM list was read: a read of the placement only keeps the VMs of an earlier read, so the
+    // VMs can be older than fetchedAt. Invalid: as old as fetchedAt.
+    QDateTime vmsFetchedAt;
     QList<DatacenterInfo> datacenters;
     QList<ClusterInfo> clusters;
     QList<ResourcePoolInfo> resourcePools;

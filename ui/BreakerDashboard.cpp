@@ -1,5 +1,6 @@
 #include "ui/BreakerDashboard.h"
 
+#include "ui/FieldNote.h"
 #include "ui/LatencyChart.h"
 #include "ui/PageScrollArea.h"
 #include "ui/ServiceClient.h"
@@ -7,6 +8,7 @@
 #include "ui/UiFormat.h"
 
 #include <QAction>
+#include <QDir>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -19,6 +21,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStyle>
+#include <QSysInfo>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -30,6 +33,23 @@ namespace {
 
 constexpr int maxTransitions = 500;
 
+QString kindText(AdminAction::Kind kind)
+{
+    switch (kind) {
+    case AdminAction::Kind::Hold:
+        return BreakerDashboard::tr("Hold (force open)");
+    case AdminAction::Kind::Release:
+        return BreakerDashboard::tr("Release");
+    case AdminAction::Kind::Probe:
+        return BreakerDashboard::tr("Probe now");
+    case AdminAction::Kind::Pause:
+        return BreakerDashboard::tr("Pause queue");
+    case AdminAction::Kind::Resume:
+        return BreakerDashboard::tr("Resume queue");
+    }
+    return QString();
+}
+
 QFont scaled(QFont font, double factor, bool bold)
 {
     font.setPointSizeF(font.pointSizeF() * factor);
@@ -40,8 +60,9 @@ QFont scaled(QFont font, double factor, bool bold)
 } // namespace
 
 BreakerDashboard::BreakerDashboard(ServiceClient* client, QAction* adminMode, QWidget* parent)
-    : QWidget(parent), m_client(client), m_adminMode(adminMode)
+    : QWidget(parent), m_client(client), m_adminMode(adminMode), m_clock(&UiFormat::systemClock())
 {
+    qRegisterMetaType<AdminAction>();
     setObjectName(QStringLiteral("breakerDashboard"));
 
     // The state, large: icon, words, what it means, and the countdown.
@@ -136,8 +157,28 @@ BreakerDashboard::BreakerDashboard(ServiceClient* client, QAction* adminMode, QW
     m_adminHint->setForegroundRole(QPalette::PlaceholderText);
     m_reason = new QLineEdit;
     m_reason->setObjectName(QStringLiteral("adminReason"));
-    m_reason->setPlaceholderText(tr("Reason, recorded with the transition (e.g. vCenter patching, change 4711)"));
-    m_reason->setAccessibleName(tr("Reason for the admin action"));
+    m_reason->setPlaceholderText(tr("Why (required), e.g. vCenter patching, change 4711"));
+    m_reason->setAccessibleName(tr("Reason for the admin action (required)"));
+    m_reason->setClearButtonEnabled(true);
+    m_reasonNote = new FieldNote(FieldNote::Kind::Problem, m_reason);
+    m_reasonNote->setObjectName(QStringLiteral("adminReasonNote"));
+    connect(m_reason, &QLineEdit::textChanged, this, [this] {
+        if (!m_reason->text().trimmed().isEmpty())
+            m_reasonNote->clear();
+    });
+    m_adminLog = new QTreeWidget;
+    m_adminLog->setObjectName(QStringLiteral("adminLog"));
+    m_adminLog->setAccessibleName(tr("Admin actions of this session"));
+    m_adminLog->setHeaderLabels({tr("Time"), tr("Action"), tr("Reason"), tr("By")});
+    m_adminLog->setRootIsDecorated(false);
+    m_adminLog->setAlternatingRowColors(true);
+    m_adminLog->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_adminLog->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_adminLog->header()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_adminLog->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    m_adminLog->header()->setStretchLastSection(false);
+    m_adminLog->setMaximumHeight(m_adminLog->fontMetrics().height() * 7);
+    m_adminLog->hide(); // until the first action
     m_hold = new QPushButton(StateStyle::breakerIcon(BreakerState::ForcedOpen), tr("&Hold (force open)"));
     m_hold->setObjectName(QStringLiteral("holdBreaker"));
     m_hold->setToolTip(tr("Maintenance hold: stop every call to the hypervisor and queue new requests"));
@@ -164,9 +205,16 @@ BreakerDashboard::BreakerDashboard(ServiceClient* client, QAction* adminMode, QW
     auto* reasonRow = new QFormLayout;
     auto* reasonLabel = new QLabel(tr("Rea&son:"));
     reasonLabel->setBuddy(m_reason);
-    reasonRow->addRow(reasonLabel, m_reason);
+    auto* reasonField = new QWidget;
+    auto* reasonFieldLayout = new QVBoxLayout(reasonField);
+    reasonFieldLayout->setContentsMargins(0, 0, 0, 0);
+    reasonFieldLayout->setSpacing(3);
+    reasonFieldLayout->addWidget(m_reason);
+    reasonFieldLayout->addWidget(m_reasonNote);
+    reasonRow->addRow(reasonLabel, reasonField);
     adminLayout->addLayout(reasonRow);
     adminLayout->addLayout(adminButtons);
+    adminLayout->addWidget(m_adminLog);
 
     auto* content = new QWidget;
     auto* layout = new QVBoxLayout(content);
@@ -187,16 +235,17 @@ BreakerDashboard::BreakerDashboard(ServiceClient* client, QAction* adminMode, QW
     setTabOrder(m_release, m_probe);
     setTabOrder(m_probe, m_pause);
 
+    // The time in the state counts on, in every state (the snapshot comes only when something changes).
     m_tick = new QTimer(this);
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, &BreakerDashboard::updateCountdown);
+    m_tick->start();
 
-    connect(m_hold, &QPushButton::clicked, this,
-            [this] { m_client->forceBreakerOpen(reason(tr("maintenance hold by an administrator"))); });
-    connect(m_release, &QPushButton::clicked, this,
-            [this] { m_client->resetBreaker(reason(tr("released by an administrator"))); });
-    connect(m_probe, &QPushButton::clicked, this, [this] { m_client->probeNow(); });
-    connect(m_pause, &QPushButton::clicked, this, [this] { m_client->setQueuePaused(!m_paused); });
+    connect(m_hold, &QPushButton::clicked, this, [this] { performAdminAction(AdminAction::Kind::Hold); });
+    connect(m_release, &QPushButton::clicked, this, [this] { performAdminAction(AdminAction::Kind::Release); });
+    connect(m_probe, &QPushButton::clicked, this, [this] { performAdminAction(AdminAction::Kind::Probe); });
+    connect(m_pause, &QPushButton::clicked, this,
+            [this] { performAdminAction(m_paused ? AdminAction::Kind::Resume : AdminAction::Kind::Pause); });
     connect(adminMode, &QAction::toggled, this, &BreakerDashboard::updateAdmin);
 
     connect(client, &ServiceClient::breakerChanged, this, &BreakerDashboard::applySnapshot);
@@ -240,16 +289,92 @@ QFrame* BreakerDashboard::tile(const QString& title, QLabel* value, QWidget* ext
     return frame;
 }
 
-QString BreakerDashboard::reason(const QString& fallback) const
+void BreakerDashboard::setClock(const ClockPort& clock)
 {
-    const QString typed = m_reason->text().trimmed();
-    return typed.isEmpty() ? fallback : typed;
+    m_clock = &clock;
+    m_snapshotArrived = m_clock->monotonicNow();
+    updateCountdown();
+}
+
+QString BreakerDashboard::currentActor()
+{
+    QString user;
+    for (const char* name : {"USER", "LOGNAME", "USERNAME"}) // Unix shells and sessions set the first two
+        if (user.isEmpty())
+            user = qEnvironmentVariable(name);
+    if (user.isEmpty())
+        user = QDir::home().dirName(); // a service account's home is named after it
+    if (user.isEmpty())
+        user = tr("unknown user");
+    return QStringLiteral("%1@%2").arg(user, QSysInfo::machineHostName());
+}
+
+std::chrono::milliseconds BreakerDashboard::sinceSnapshot() const
+{
+    return std::max(std::chrono::milliseconds(0),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(m_clock->monotonicNow() - m_snapshotArrived));
+}
+
+bool BreakerDashboard::performAdminAction(AdminAction::Kind kind)
+{
+    if (!m_adminMode->isChecked())
+        return false;
+    const QString reason = m_reason->text().trimmed();
+    if (reason.isEmpty()) {
+        m_reasonNote->setMessage(
+            tr("Say why before you %1: the reason is recorded with the action.").arg(kindText(kind).toLower()));
+        m_reason->setFocus();
+        return false;
+    }
+    const AdminAction action{kind, reason, currentActor(), m_clock->utcNow()};
+    switch (kind) {
+    case AdminAction::Kind::Hold:
+        m_client->forceBreakerOpen(reason);
+        break;
+    case AdminAction::Kind::Release:
+        m_client->resetBreaker(reason);
+        break;
+    case AdminAction::Kind::Probe:
+        m_client->probeNow();
+        break;
+    case AdminAction::Kind::Pause:
+        m_client->setQueuePaused(true);
+        break;
+    case AdminAction::Kind::Resume:
+        m_client->setQueuePaused(false);
+        break;
+    }
+    // One reason per action: the next one is asked for again.
+    m_reason->clear();
+    m_reasonNote->clear();
+    auto* item = new QTreeWidgetItem;
+    item->setText(0, UiFormat::localTime(action.at));
+    item->setToolTip(0, UiFormat::localDateTime(action.at));
+    item->setText(1, kindText(kind));
+    item->setText(2, action.reason);
+    item->setToolTip(2, action.reason);
+    item->setText(3, action.actor);
+    m_adminLog->insertTopLevelItem(0, item);
+    m_adminLog->show();
+    Q_EMIT adminActionTaken(action);
+    return true;
+}
+
+int BreakerDashboard::adminActionCount() const
+{
+    return m_adminLog->topLevelItemCount();
+}
+
+QString BreakerDashboard::adminActionText(int row) const
+{
+    const QTreeWidgetItem* item = m_adminLog->topLevelItem(row);
+    return item ? QStringLiteral("%1: %2 (%3)").arg(item->text(1), item->text(2), item->text(3)) : QString();
 }
 
 void BreakerDashboard::applySnapshot(const BreakerSnapshot& s)
 {
     m_snapshot = s;
-    m_snapshotAge.start();
+    m_snapshotArrived = m_clock->monotonicNow();
     // Remaining time by the service's own clock, counted down here from the moment it arrived: this
     // stays right when the two clocks disagree.
     m_probeInMsAtSnapshot = -1;
@@ -306,46 +431,43 @@ void BreakerDashboard::applySnapshot(const BreakerSnapshot& s)
     for (const ServiceClient::LatencySample& sample : m_client->latencySince(m_latencyCursor))
         m_chart->addPoint(sample.p50, sample.p90, sample.p99);
 
-    if (s.state == BreakerState::Closed)
-        m_tick->stop();
-    else if (!m_tick->isActive())
-        m_tick->start();
     updateCountdown();
     updateAdmin();
 }
 
 void BreakerDashboard::updateCountdown()
 {
-    if (!m_snapshot) {
-        m_countdown->clear();
-        return;
-    }
-    const BreakerSnapshot& s = *m_snapshot;
-    const qint64 elapsed = m_snapshotAge.isValid() ? m_snapshotAge.elapsed() : 0;
-    switch (s.state) {
-    case BreakerState::Closed:
-        m_countdown->setText(
-            tr("closed for %1").arg(UiFormat::countdown(s.timeInState + std::chrono::milliseconds(elapsed))));
-        break;
-    case BreakerState::Open:
-        if (m_probeInMsAtSnapshot >= 0) {
-            const qint64 left = m_probeInMsAtSnapshot - elapsed;
-            m_countdown->setText(left > 0
-                                     ? tr("next scout in %1").arg(UiFormat::countdown(std::chrono::milliseconds(left)))
-                                     : tr("scout due now"));
-        } else {
-            m_countdown->setText(tr("scout pending"));
+    QString text;
+    if (m_snapshot) {
+        const BreakerSnapshot& s = *m_snapshot;
+        const std::chrono::milliseconds elapsed = sinceSnapshot();
+        const QString inState = UiFormat::countdown(s.timeInState + elapsed);
+        switch (s.state) {
+        case BreakerState::Closed:
+            text = tr("closed for %1").arg(inState);
+            break;
+        case BreakerState::Open:
+            if (m_probeInMsAtSnapshot >= 0) {
+                const qint64 left = m_probeInMsAtSnapshot - elapsed.count();
+                text = left > 0 ? tr("next scout in %1 · open for %2")
+                                      .arg(UiFormat::countdown(std::chrono::milliseconds(left)), inState)
+                                : tr("scout due now · open for %1").arg(inState);
+            } else {
+                text = tr("scout pending · open for %1").arg(inState);
+            }
+            break;
+        case BreakerState::HalfOpen:
+            text = tr("scout out for %1").arg(inState);
+            break;
+        case BreakerState::ForcedOpen:
+            text = tr("held for %1").arg(inState);
+            break;
         }
-        break;
-    case BreakerState::HalfOpen:
-        m_countdown->setText(
-            tr("scout out for %1").arg(UiFormat::countdown(s.timeInState + std::chrono::milliseconds(elapsed))));
-        break;
-    case BreakerState::ForcedOpen:
-        m_countdown->setText(
-            tr("held for %1").arg(UiFormat::countdown(s.timeInState + std::chrono::milliseconds(elapsed))));
-        break;
     }
+    if (text == m_countdown->text())
+        return;
+    m_countdown->setText(text);
+    Q_EMIT countdownChanged(text);
 }
 
 void BreakerDashboard::updateQueue()

@@ -113,6 +113,10 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     };
     connect(m_form, &VmSpecForm::showRequestRequested, this, showRequest);
     connect(m_notifications, &NotificationCenter::showRequestRequested, this, showRequest);
+    connect(m_requests, &RequestsPage::editRequested, this, [this](const VmSpec& spec, const QUuid& from) {
+        m_form->loadSpec(spec, from);
+        showView(View::NewVm);
+    });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == int(View::NewVm))
             m_form->focusFirstField();
@@ -225,6 +229,10 @@ void MainWindow::buildStatusBar()
 void MainWindow::setClock(const ClockPort& clock)
 {
     m_clock = &clock;
+    // The views read ages and due times against the same clock.
+    m_requests->setClock(clock);
+    m_form->setClock(clock);
+    m_dashboard->setClock(clock);
     refreshStatus();
 }
 

@@ -1,5 +1,6 @@
 #include "ui/RequestDetailsPane.h"
 
+#include "domain/FaultSentence.h"
 #include "domain/GuestOsCatalog.h"
 #include "domain/RequestEventText.h"
 #include "ui/RequestTableModel.h"
@@ -12,6 +13,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -20,27 +25,85 @@ namespace dcm {
 
 namespace {
 
-QString describe(const Error& e)
-{
-    QString text = toString(e.kind);
-    if (!e.vimFault.isEmpty())
-        text += QStringLiteral(" · ") + e.vimFault;
-    else if (!e.code.isEmpty())
-        text += QStringLiteral(" · ") + e.code;
-    return text + QStringLiteral(": ") + e.message;
-}
-
 QString html(const QString& text)
 {
     return text.toHtmlEscaped();
 }
 
+// The service's reasons often carry the error in its own words ("transient failure: Connection refused");
+// the timeline shows the error once, as a sentence, so those words are left out of the reason. A coded
+// reason is described without the argument that is the error; free text loses the error at its end.
+QString reasonWithoutCause(const RequestEvent& event, const Error& cause, const Error& base)
+{
+    const auto described = [](const Error& e) {
+        return e.vimFault.isEmpty() ? e.message : QStringLiteral("%1: %2").arg(e.vimFault, e.message);
+    };
+    QStringList said;
+    for (const QString& s : {described(cause), cause.message, described(base), base.message})
+        if (!s.isEmpty())
+            said << s;
+    if (!event.code.isEmpty()) {
+        static const QString cut = QStringLiteral("\u0001");
+        QStringList args = event.args;
+        bool removed = false;
+        for (QString& arg : args)
+            if (said.contains(arg)) {
+                arg = cut;
+                removed = true;
+            }
+        if (!removed)
+            return RequestEventText::describe(event);
+        QString text = RequestEventText::describe(event.code, args);
+        text.remove(cut);
+        text = text.trimmed();
+        while (text.endsWith(QLatin1Char(':')))
+            text.chop(1);
+        return text.trimmed();
+    }
+    QString reason = event.reason;
+    for (const QString& s : std::as_const(said)) {
+        if (reason == s)
+            return QString();
+        if (reason.endsWith(QStringLiteral(": ") + s)) {
+            reason.chop(s.size() + 2);
+            return reason.trimmed();
+        }
+    }
+    return reason;
+}
+
+// QTreeView measures a row without telling the delegate how wide its columns are, so wrapped text would
+// get the height of one unwrapped line per line break: the wrapping column is measured at its width.
+// The other columns size themselves to their contents and are measured unwrapped.
+class WrappingDelegate final : public QStyledItemDelegate
+{
+public:
+    WrappingDelegate(QTreeView* view, int wrappingColumn)
+        : QStyledItemDelegate(view), m_view(view), m_column(wrappingColumn)
+    {}
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        if (index.column() != m_column)
+            return QStyledItemDelegate::sizeHint(option, index);
+        QStyleOptionViewItem opt = option;
+        opt.rect =
+            QRect(0, 0, std::max(1, m_view->header()->sectionSize(m_column)), std::max(1, opt.fontMetrics.height()));
+        return QStyledItemDelegate::sizeHint(opt, index);
+    }
+
+private:
+    QTreeView* m_view;
+    int m_column;
+};
+
 } // namespace
 
 RequestDetailsPane::RequestDetailsPane(RequestTableModel* model, QWidget* parent)
     : QWidget(parent), m_model(model), m_title(new QLabel), m_state(new QLabel), m_stateIcon(new QLabel),
-      m_idLabel(new QLabel), m_summary(new QLabel), m_error(new QLabel), m_placeholder(new QLabel), m_body(new QWidget),
-      m_timeline(new QTreeWidget), m_buttons(new QWidget)
+      m_idLabel(new QLabel), m_summary(new QLabel), m_errorBox(new QWidget), m_error(new QLabel),
+      m_showRaw(new QToolButton), m_rawError(new QLabel), m_placeholder(new QLabel), m_body(new QWidget),
+      m_columns(new QSplitter(Qt::Horizontal)), m_timeline(new QTreeWidget), m_buttons(new QWidget)
 {
     setObjectName(QStringLiteral("requestDetails"));
     setAccessibleName(tr("Request details"));
@@ -75,30 +138,87 @@ RequestDetailsPane::RequestDetailsPane(RequestTableModel* model, QWidget* parent
     m_idLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_idLabel->setForegroundRole(QPalette::PlaceholderText);
     body->addWidget(m_idLabel);
+
+    // Left: what was asked for, and the last error.
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 8, 0);
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::RichText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    body->addWidget(m_summary);
+    leftLayout->addWidget(m_summary);
+    m_errorBox->setObjectName(QStringLiteral("errorBox"));
+    auto* errorLayout = new QVBoxLayout(m_errorBox);
+    errorLayout->setContentsMargins(0, 4, 0, 0);
+    errorLayout->setSpacing(4);
+    m_error->setObjectName(QStringLiteral("errorSentence"));
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    body->addWidget(m_error);
+    m_showRaw->setObjectName(QStringLiteral("showErrorDetails"));
+    m_showRaw->setCheckable(true);
+    m_showRaw->setText(tr("Show details"));
+    m_showRaw->setToolTip(tr("vCenter's fault as it came: kind, code, fault name, message and details"));
+    m_showRaw->setAutoRaise(true);
+    m_rawError->setObjectName(QStringLiteral("errorDetails"));
+    m_rawError->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_rawError->setTextFormat(Qt::PlainText);
+    m_rawError->setWordWrap(true);
+    m_rawError->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_rawError->setAccessibleName(tr("Raw error"));
+    m_rawError->hide();
+    errorLayout->addWidget(m_error);
+    errorLayout->addWidget(m_showRaw, 0, Qt::AlignLeft);
+    errorLayout->addWidget(m_rawError);
+    leftLayout->addWidget(m_errorBox);
+    leftLayout->addStretch(1);
+    connect(m_showRaw, &QToolButton::toggled, this, [this](bool on) {
+        m_rawError->setVisible(on);
+        m_showRaw->setText(on ? tr("Hide details") : tr("Show details"));
+    });
+    auto* leftScroll = new QScrollArea;
+    leftScroll->setWidget(left);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
 
+    // Right: the timeline.
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(8, 0, 0, 0);
     m_timeline->setObjectName(QStringLiteral("timeline"));
     m_timeline->setAccessibleName(tr("Request timeline"));
     m_timeline->setHeaderLabels({tr("Time"), tr("Step"), tr("Details")});
-    m_timeline->setRootIsDecorated(false);
     m_timeline->setUniformRowHeights(false);
     m_timeline->setWordWrap(true);
+    m_timeline->setItemDelegate(new WrappingDelegate(m_timeline, 2));
     m_timeline->setAlternatingRowColors(true);
+    m_timeline->setIndentation(m_timeline->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 3 / 2);
     m_timeline->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_timeline->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_timeline->header()->setStretchLastSection(true);
+    // Rows are measured for the width their columns have when they are filled; when the pane is first
+    // shown or resized that width changes, and wrapped details would be cut off: measure them again, once
+    // the resizing is over.
+    auto* relayout = new QTimer(this);
+    relayout->setSingleShot(true);
+    relayout->setInterval(0);
+    connect(relayout, &QTimer::timeout, m_timeline, &QTreeWidget::doItemsLayout);
+    connect(m_timeline->header(), &QHeaderView::sectionResized, relayout, qOverload<>(&QTimer::start));
     auto* timelineLabel = new QLabel(tr("Timeline"));
     QFont bold = timelineLabel->font();
     bold.setBold(true);
     timelineLabel->setFont(bold);
-    body->addWidget(timelineLabel);
-    body->addWidget(m_timeline, 1);
+    rightLayout->addWidget(timelineLabel);
+    rightLayout->addWidget(m_timeline, 1);
+
+    m_columns->setObjectName(QStringLiteral("detailsColumns"));
+    m_columns->addWidget(leftScroll);
+    m_columns->addWidget(right);
+    m_columns->setStretchFactor(0, 2);
+    m_columns->setStretchFactor(1, 3);
+    m_columns->setSizes({400, 600}); // two fifths for the request, three for its timeline
+    m_columns->setChildrenCollapsible(false);
+    body->addWidget(m_columns, 1);
     layout->addWidget(m_body, 1);
     m_body->hide();
 
@@ -121,6 +241,8 @@ void RequestDetailsPane::setActions(const QList<QAction*>& actions)
 
 void RequestDetailsPane::showRequest(const QUuid& id)
 {
+    if (id != m_id)
+        m_showRaw->setChecked(false); // another request: its error in words first
     m_id = id;
     refresh();
 }
@@ -133,6 +255,7 @@ void RequestDetailsPane::refresh()
     if (!r)
         return;
     const VmSpec& s = r->spec();
+    const FaultContext context = m_model->faultContext(*r);
     m_title->setText(s.name);
     m_stateIcon->setPixmap(StateStyle::requestIcon(r->state()).pixmap(QSize(20, 20), devicePixelRatioF()));
     m_state->setText(StateStyle::requestText(r->state()));
@@ -164,22 +287,26 @@ void RequestDetailsPane::refresh()
     row(tr("Power on"), s.powerOn ? tr("yes") : tr("no"));
     row(tr("Annotation"), s.annotation);
     row(tr("Attempts"), QString::number(r->attempts()));
-    if (r->state() == RequestState::QueuedForProvisioning && r->nextAttemptAt().isValid())
-        row(tr("Next attempt"), UiFormat::localDateTime(r->nextAttemptAt()));
+    if (r->state() == RequestState::QueuedForProvisioning)
+        row(tr("Next attempt"), r->nextAttemptAt().isValid() && r->nextAttemptAt() > m_model->now()
+                                    ? UiFormat::localDateTime(r->nextAttemptAt())
+                                    : tr("waiting for vCenter"));
+    row(tr("vCenter task"), m_model->taskOf(r->id()));
     row(tr("VM"), r->vmRef().isEmpty() ? QString() : tr("%1 (instance UUID %2)").arg(r->vmRef(), r->instanceUuid()));
     row(tr("Created"), UiFormat::localDateTime(r->createdAt()));
+    row(tr("Started"), UiFormat::localDateTime(UiFormat::startedAt(*r)));
+    row(tr("Finished"), UiFormat::localDateTime(UiFormat::finishedAt(*r)));
     row(tr("Updated"), UiFormat::localDateTime(r->updatedAt()));
     m_summary->setText(QStringLiteral("<table>%1</table>").arg(rows));
 
-    if (r->lastError() && !r->isTerminal()) {
-        m_error->setText(tr("Last error: %1").arg(describe(*r->lastError())));
-        m_error->show();
-    } else if (r->lastError() && r->state() == RequestState::Failed) {
-        m_error->setText(tr("vCenter said: %1").arg(describe(*r->lastError())));
-        m_error->show();
-    } else {
-        m_error->hide();
+    const bool showError = r->lastError() && (!r->isTerminal() || r->state() == RequestState::Failed);
+    if (showError) {
+        const QString line = UiFormat::errorLine(*r->lastError(), context);
+        m_error->setText(r->state() == RequestState::Failed ? tr("Failed: %1").arg(line)
+                                                            : tr("Last error: %1").arg(line));
+        m_rawError->setText(FaultSentence::raw(*r->lastError()));
     }
+    m_errorBox->setVisible(showError);
     QPalette errorPalette = m_error->palette();
     errorPalette.setColor(QPalette::WindowText, StateStyle::accent(StateStyle::Notice::Error, palette()));
     m_error->setPalette(errorPalette);
@@ -193,21 +320,47 @@ void RequestDetailsPane::refresh()
     born->setText(1, tr("Submitted"));
     born->setText(2, tr("stored durably; the request will not be lost"));
     items.append(born);
+    int attempt = 0;
+    std::optional<Error> shown; // the fault the timeline last put in words
     for (const RequestEvent& e : r->history()) {
         auto* item = new QTreeWidgetItem;
         item->setText(0, UiFormat::localDateTime(e.at));
         QString step = StateStyle::requestText(e.to);
+        // Numbered over the whole history: an operator's retry starts a new budget of attempts, but the
+        // timeline keeps counting what was sent.
         if (e.to == RequestState::Provisioning)
-            step = tr("Attempt %1").arg(e.attempts);
+            step = tr("Attempt %1").arg(++attempt);
         else if (e.from == e.to && e.to == RequestState::Submitted)
             step = tr("Submitted");
         item->setIcon(1, StateStyle::requestIcon(e.to));
         item->setText(1, step);
         QString details = RequestEventText::describe(e);
-        if (e.cause)
-            details += (details.isEmpty() ? QString() : QStringLiteral("\n")) + describe(*e.cause);
+        if (e.cause) {
+            const Error base = FaultSentence::underlying(*e.cause);
+            details = reasonWithoutCause(e, *e.cause, base);
+            QString said;
+            if (shown && FaultSentence::sameFault(*shown, base)) {
+                const int attempts = e.cause->details.value(QStringLiteral("attempts")).toInt();
+                if (!e.cause->is(ErrorCode::GaveUp))
+                    said = tr("The same error as above.");
+                else if (attempts == 1)
+                    said = tr("Gave up after 1 attempt; the same error as above.");
+                else
+                    said = tr("Gave up after %1 attempts; the same error as above.").arg(attempts);
+            } else {
+                said = UiFormat::errorLine(*e.cause, context);
+                shown = base;
+                auto* raw = new QTreeWidgetItem(item);
+                raw->setText(1, tr("Raw error"));
+                raw->setText(2, FaultSentence::raw(*e.cause));
+                raw->setFont(2, QFontDatabase::systemFont(QFontDatabase::FixedFont));
+                item->setToolTip(2, FaultSentence::raw(*e.cause));
+            }
+            details = details.isEmpty() ? said : details + QLatin1Char('\n') + said;
+        }
         item->setText(2, details);
-        item->setToolTip(2, details);
+        if (item->toolTip(2).isEmpty())
+            item->setToolTip(2, details);
         items.append(item);
     }
     if (r->state() == RequestState::Provisioning) {
@@ -216,8 +369,9 @@ void RequestDetailsPane::refresh()
         item->setText(0, tr("now"));
         item->setIcon(1, StateStyle::requestIcon(RequestState::Provisioning));
         item->setText(1, tr("vCenter task"));
-        item->setText(2, percent >= 0 ? tr("%1 %2% %3").arg(r->taskRef()).arg(percent).arg(stage).simplified()
-                                      : tr("waiting for vCenter's task to report"));
+        item->setText(2, percent >= 0
+                             ? tr("%1 %2% %3").arg(m_model->taskOf(r->id())).arg(percent).arg(stage).simplified()
+                             : tr("waiting for vCenter's task to report"));
         items.append(item);
     }
     m_timeline->addTopLevelItems(items);
@@ -232,6 +386,16 @@ QString RequestDetailsPane::timelineText(int row) const
 {
     const QTreeWidgetItem* item = m_timeline->topLevelItem(row);
     return item ? item->text(1) + QStringLiteral(": ") + item->text(2) : QString();
+}
+
+QString RequestDetailsPane::errorText() const
+{
+    return m_errorBox->isHidden() ? QString() : m_error->text();
+}
+
+QString RequestDetailsPane::rawErrorText() const
+{
+    return m_rawError->isHidden() ? QString() : m_rawError->text();
 }
 
 } // namespace dcm

@@ -3,18 +3,23 @@
 #include <QUuid>
 #include <QWidget>
 
-class QFormLayout;
+class QAction;
 class QLabel;
+class QSplitter;
 class QToolButton;
 class QTreeWidget;
-class QAction;
 
 namespace dcm {
 
 class RequestTableModel;
 
 // The selected request in full: what was asked for, where it stands, and its timeline (submitted,
-// queued and why, each attempt, the running task, the result or vCenter's error).
+// queued and why, each attempt numbered, the running task, the result). An error reads as a sentence
+// (FaultSentence), with vCenter's raw fault one click away: "Show details" under the last error, and
+// the expandable row of each error in the timeline. Each error appears once in the timeline: a step
+// whose cause is the fault shown before says so instead of repeating it.
+// Laid out side by side (the request on the left, the timeline on the right), so that the timeline
+// keeps its height when the pane is low, as it is below the table at the window's default size.
 class RequestDetailsPane final : public QWidget
 {
     Q_OBJECT
@@ -29,7 +34,13 @@ public:
     // The actions shown as buttons in the pane's header.
     void setActions(const QList<QAction*>& actions);
     int timelineCount() const;
+    // "Step: details" of a row of the timeline.
     QString timelineText(int row) const;
+    QTreeWidget* timeline() const { return m_timeline; }
+    // The error under the summary, as a sentence, and vCenter's fault as it came ("Show details").
+    QString errorText() const;
+    QString rawErrorText() const;
+    QToolButton* showErrorDetailsButton() const { return m_showRaw; }
 
 private:
     void refresh();
@@ -41,9 +52,13 @@ private:
     QLabel* m_stateIcon;
     QLabel* m_idLabel;
     QLabel* m_summary;
+    QWidget* m_errorBox;
     QLabel* m_error;
+    QToolButton* m_showRaw;
+    QLabel* m_rawError;
     QLabel* m_placeholder;
     QWidget* m_body;
+    QSplitter* m_columns;
     QTreeWidget* m_timeline;
     QWidget* m_buttons;
 };

@@ -19,28 +19,43 @@ QString placementOf(const VmSpec& spec)
     return QStringLiteral("%1 › %2 · %3").arg(spec.datacenter, compute, UiFormat::leafName(spec.datastore));
 }
 
-QString errorLine(const std::optional<Error>& error)
-{
-    if (!error)
-        return QString();
-    return error->vimFault.isEmpty() ? error->message : QStringLiteral("%1: %2").arg(error->vimFault, error->message);
-}
-
 } // namespace
 
-RequestTableModel::RequestTableModel(QObject* parent) : QAbstractTableModel(parent)
+RequestTableModel::RequestTableModel(QObject* parent) : QAbstractTableModel(parent), m_clock(&UiFormat::systemClock())
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(coalesceIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &RequestTableModel::flush);
-    // Ages ("5 min ago") move on by themselves.
+    // Ages ("5 min ago") move on by themselves, and a next attempt that falls due turns into "waiting for
+    // vCenter". Not the sort role: nothing moves, and the proxy does not sort again.
     m_ageTimer.setInterval(30000);
     connect(&m_ageTimer, &QTimer::timeout, this, [this] {
-        if (!m_rows.isEmpty())
-            Q_EMIT dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, AgeColumn),
-                               {Qt::DisplayRole, Qt::ToolTipRole}); // not the sort role: nothing moves
+        if (m_rows.isEmpty())
+            return;
+        const int last = int(m_rows.size()) - 1;
+        Q_EMIT dataChanged(index(0, AgeColumn), index(last, AgeColumn), {Qt::DisplayRole, Qt::ToolTipRole});
+        Q_EMIT dataChanged(index(0, ProgressColumn), index(last, ProgressColumn), {Qt::DisplayRole, Qt::ToolTipRole});
     });
     m_ageTimer.start();
+}
+
+void RequestTableModel::setClock(const ClockPort& clock)
+{
+    m_clock = &clock;
+}
+
+void RequestTableModel::setAccount(const QString& user, const QString& server)
+{
+    m_user = user;
+    m_server = server;
+}
+
+FaultContext RequestTableModel::faultContext(const ProvisioningRequest& request) const
+{
+    FaultContext c = FaultContext::of(request.spec());
+    c.user = m_user;
+    c.server = m_server;
+    return c;
 }
 
 int RequestTableModel::rowCount(const QModelIndex& parent) const
@@ -67,10 +82,16 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Progress");
         case AttemptsColumn:
             return tr("Attempts");
+        case TaskColumn:
+            return tr("vCenter task");
         case PlacementColumn:
             return tr("Placement");
         case LastErrorColumn:
             return tr("Last error");
+        case StartedColumn:
+            return tr("Started");
+        case FinishedColumn:
+            return tr("Finished");
         case AgeColumn:
             return tr("Age");
         default:
@@ -83,8 +104,14 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("The running vCenter task, or when the next attempt is due");
         case AttemptsColumn:
             return tr("Times the request was sent to vCenter");
+        case TaskColumn:
+            return tr("The vCenter task that created the VM, is running, or failed (find it in the vSphere Client)");
         case PlacementColumn:
             return tr("Datacenter › cluster or pool (/ host) · datastore");
+        case StartedColumn:
+            return tr("When the request was first sent to vCenter");
+        case FinishedColumn:
+            return tr("When the request was provisioned, failed or cancelled");
         default:
             return {};
         }
@@ -105,8 +132,13 @@ QVariant RequestTableModel::displayData(const Row& row, int column) const
             const int percent = std::max(0, row.percent);
             return row.stage.isEmpty() ? tr("%1%").arg(percent) : tr("%1% · %2").arg(percent).arg(row.stage);
         }
-        if (r.state() == RequestState::QueuedForProvisioning && r.nextAttemptAt().isValid())
-            return tr("next attempt %1").arg(UiFormat::localTime(r.nextAttemptAt()));
+        if (r.state() == RequestState::QueuedForProvisioning) {
+            // A next attempt already due waits for vCenter (the breaker, the connection, a paused queue),
+            // not for a time in the past.
+            if (r.nextAttemptAt().isValid() && r.nextAttemptAt() > now())
+                return tr("next attempt %1").arg(UiFormat::localTime(r.nextAttemptAt()));
+            return tr("waiting for vCenter");
+        }
         if (r.state() == RequestState::Reconciling)
             return tr("looking for the VM");
         if (r.state() == RequestState::Provisioned)
@@ -114,15 +146,40 @@ QVariant RequestTableModel::displayData(const Row& row, int column) const
         return QString();
     case AttemptsColumn:
         return r.attempts();
+    case TaskColumn:
+        return taskOf(row);
     case PlacementColumn:
         return placementOf(r.spec());
     case LastErrorColumn:
-        return errorLine(r.lastError());
+        return r.lastError() ? UiFormat::errorLine(*r.lastError(), faultContext(r)) : QString();
+    case StartedColumn:
+        return UiFormat::localTime(UiFormat::startedAt(r));
+    case FinishedColumn:
+        return UiFormat::localTime(UiFormat::finishedAt(r));
     case AgeColumn:
-        return UiFormat::age(r.createdAt());
+        return UiFormat::age(r.createdAt(), now());
     default:
         return {};
     }
+}
+
+QString RequestTableModel::taskOf(const Row& row) const
+{
+    const ProvisioningRequest& r = row.request;
+    if (!r.taskRef().isEmpty())
+        return r.taskRef();
+    if (r.state() == RequestState::Provisioning && !row.runningTask.isEmpty())
+        return row.runningTask;
+    // A task that failed: the adapter names it in the error it reports.
+    if (r.lastError())
+        return r.lastError()->details.value(QStringLiteral("createTaskRef")).toString();
+    return QString();
+}
+
+QString RequestTableModel::taskOf(const QUuid& id) const
+{
+    const int row = m_rowById.value(id, -1);
+    return row < 0 ? QString() : taskOf(m_rows.at(row));
 }
 
 QVariant RequestTableModel::sortData(const Row& row, int column) const
@@ -135,6 +192,10 @@ QVariant RequestTableModel::sortData(const Row& row, int column) const
         return row.percent;
     case AttemptsColumn:
         return r.attempts();
+    case StartedColumn:
+        return UiFormat::startedAt(r);
+    case FinishedColumn:
+        return UiFormat::finishedAt(r);
     case AgeColumn:
         return r.createdAt();
     default:
@@ -159,8 +220,20 @@ QVariant RequestTableModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case StateColumn:
             return StateStyle::requestDescription(r.state());
+        case ProgressColumn:
+            if (r.state() == RequestState::QueuedForProvisioning && r.nextAttemptAt().isValid())
+                return r.nextAttemptAt() > now()
+                           ? tr("Next attempt at %1").arg(UiFormat::localDateTime(r.nextAttemptAt()))
+                           : tr("The next attempt was due at %1; it is sent as soon as vCenter is reachable and "
+                                "the queue is not paused")
+                                 .arg(UiFormat::localDateTime(r.nextAttemptAt()));
+            return {};
         case LastErrorColumn:
-            return errorLine(r.lastError());
+            return r.lastError() ? UiFormat::errorReport(*r.lastError(), faultContext(r)) : QString();
+        case StartedColumn:
+            return UiFormat::localDateTime(UiFormat::startedAt(r));
+        case FinishedColumn:
+            return UiFormat::localDateTime(UiFormat::finishedAt(r));
         case AgeColumn:
             return UiFormat::localDateTime(r.createdAt());
         case PlacementColumn:
@@ -181,7 +254,8 @@ QVariant RequestTableModel::data(const QModelIndex& index, int role) const
     case StateRole:
         return int(r.state());
     case ProgressRole:
-        return r.state() == RequestState::Provisioning ? std::max(0, row.percent) : -1;
+        return index.column() == ProgressColumn && r.state() == RequestState::Provisioning ? std::max(0, row.percent)
+                                                                                           : -1;
     case SortRole:
         return sortData(row, index.column());
     default:
@@ -194,10 +268,10 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
     // Everything received before this list was emitted before it, so the list already includes it.
     m_pendingChanges.clear();
     m_pendingOrder.clear();
-    QHash<QUuid, std::pair<int, QString>> progress;
+    QHash<QUuid, Row> progress;
     for (const Row& row : std::as_const(m_rows))
         if (row.percent >= 0)
-            progress.insert(row.request.id(), {row.percent, row.stage});
+            progress.insert(row.request.id(), row);
 
     beginResetModel();
     m_rows.clear();
@@ -206,10 +280,11 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
     m_rowById.reserve(requests.size());
     // The service lists newest first; rows are kept oldest first so that new ones are appended.
     for (auto it = requests.crbegin(); it != requests.crend(); ++it) {
-        Row row{*it, -1, QString()};
+        Row row{*it, -1, QString(), QString()};
         if (auto p = progress.find(it->id()); p != progress.end() && it->state() == RequestState::Provisioning) {
-            row.percent = p->first;
-            row.stage = p->second;
+            row.percent = p->percent;
+            row.stage = p->stage;
+            row.runningTask = p->runningTask;
         }
         m_rowById.insert(it->id(), int(m_rows.size()));
         m_rows.append(std::move(row));
@@ -254,10 +329,11 @@ void RequestTableModel::flush()
             if (request.state() != RequestState::Provisioning) {
                 existing.percent = -1;
                 existing.stage.clear();
+                existing.runningTask.clear();
             }
             changedRows.append(row);
         } else {
-            added.append(Row{request, -1, QString()});
+            added.append(Row{request, -1, QString(), QString()});
         }
     }
     m_pendingChanges.clear();
@@ -279,6 +355,8 @@ void RequestTableModel::flush()
             continue; // a late report for a task that has finished
         m_rows[row].percent = std::clamp(it->percent, 0, 100);
         m_rows[row].stage = it->stage;
+        if (!it->taskRef.isEmpty())
+            m_rows[row].runningTask = it->taskRef;
         changedRows.append(row);
         updatedIds.append(it.key());
     }

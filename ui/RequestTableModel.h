@@ -1,7 +1,9 @@
 #pragma once
 
 #include "app/service/ServiceTypes.h"
+#include "domain/FaultSentence.h"
 #include "domain/ProvisioningRequest.h"
+#include "domain/ports/ClockPort.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -13,7 +15,8 @@ namespace dcm {
 // Every request, as the service reports it: fed only by requestsLoaded, requestChanged and
 // requestProgress (never by the database). Bursts (a queue of 1,000 draining) are coalesced: changes
 // are collected and applied at most every `coalesceInterval`, as one insert and per-row updates, so
-// that the GUI thread never spends long in one go.
+// that the GUI thread never spends long in one go. Times that depend on "now" (ages, a next attempt
+// that is already due) are read from the clock given with setClock (the system clock by default).
 class RequestTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -25,8 +28,11 @@ public:
         StateColumn,
         ProgressColumn,
         AttemptsColumn,
+        TaskColumn, // vCenter's task (its moref, e.g. task-71)
         PlacementColumn,
         LastErrorColumn,
+        StartedColumn,  // the first attempt
+        FinishedColumn, // settled
         AgeColumn,
         ColumnCount,
     };
@@ -34,7 +40,7 @@ public:
     {
         IdRole = Qt::UserRole + 1, // QUuid
         StateRole,                 // int(RequestState)
-        ProgressRole,              // int percent 0..100 while a task runs, else -1
+        ProgressRole,              // ProgressColumn: int percent 0..100 while a task runs, else -1
         SortRole,                  // what the column sorts by
     };
     // Ten table updates a second at most: enough for the eye, and a drain of 1,000 requests does not
@@ -48,6 +54,12 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    void setClock(const ClockPort& clock);
+    QDateTime now() const { return m_clock->utcNow(); }
+    // The account the service talks to vCenter with, for the error sentences.
+    void setAccount(const QString& user, const QString& server);
+    FaultContext faultContext(const ProvisioningRequest& request) const;
+
     void setRequests(const QList<ProvisioningRequest>& requests);
     void applyChange(const ProvisioningRequest& request);
     void applyProgress(const RequestProgress& progress);
@@ -59,6 +71,9 @@ public:
     int rowOf(const QUuid& id) const { return m_rowById.value(id, -1); }
     // Live task progress (percent, stage) of a provisioning request; percent -1 when there is none.
     std::pair<int, QString> progressOf(const QUuid& id) const;
+    // vCenter's task of the request: the one that created the VM, the one running, or the one whose
+    // failure the last error reports; empty when none is known.
+    QString taskOf(const QUuid& id) const;
 
 Q_SIGNALS:
     // A request's data changed (the details pane follows it).
@@ -70,7 +85,9 @@ private:
         ProvisioningRequest request;
         int percent = -1;
         QString stage;
+        QString runningTask; // from the progress reports of the running task
     };
+    QString taskOf(const Row& row) const;
     QVariant displayData(const Row& row, int column) const;
     QVariant sortData(const Row& row, int column) const;
     void scheduleFlush();
@@ -83,6 +100,9 @@ private:
     QHash<QUuid, RequestProgress> m_pendingProgress;
     QTimer m_flushTimer;
     QTimer m_ageTimer;
+    const ClockPort* m_clock;
+    QString m_user;
+    QString m_server;
 };
 
 } // namespace dcm

@@ -1,5 +1,6 @@
 #include "ui/RequestsPage.h"
 
+#include "domain/FaultSentence.h"
 #include "ui/Banner.h"
 #include "ui/ProgressDelegate.h"
 #include "ui/RequestDetailsPane.h"
@@ -7,6 +8,7 @@
 #include "ui/RequestTableModel.h"
 #include "ui/ServiceClient.h"
 #include "ui/StateStyle.h"
+#include "ui/UiFormat.h"
 #include "ui/UiSettings.h"
 
 #include <QAction>
@@ -15,12 +17,16 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace dcm {
@@ -91,7 +97,8 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_table->setObjectName(QStringLiteral("requestsTable"));
     m_table->setAccessibleName(tr("Requests"));
     m_table->setModel(m_proxy);
-    m_table->setItemDelegateForColumn(RequestTableModel::ProgressColumn, new ProgressDelegate(m_table));
+    // Progress bars, and the full text of a cut-off cell as its tooltip, in every column.
+    m_table->setItemDelegate(new ProgressDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
@@ -109,12 +116,16 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(RequestTableModel::LastErrorColumn, QHeaderView::Stretch);
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    m_table->setColumnWidth(RequestTableModel::NameColumn, em * 14);
-    m_table->setColumnWidth(RequestTableModel::StateColumn, em * 11);
+    m_table->setColumnWidth(RequestTableModel::NameColumn, em * 12);
+    m_table->setColumnWidth(RequestTableModel::StateColumn, em * 10);
     m_table->setColumnWidth(RequestTableModel::ProgressColumn, em * 11);
-    m_table->setColumnWidth(RequestTableModel::AttemptsColumn, em * 6);
-    m_table->setColumnWidth(RequestTableModel::PlacementColumn, em * 19);
-    m_table->setColumnWidth(RequestTableModel::AgeColumn, em * 8);
+    m_table->setColumnWidth(RequestTableModel::AttemptsColumn, em * 7);
+    m_table->setColumnWidth(RequestTableModel::TaskColumn, em * 8);
+    m_table->setColumnWidth(RequestTableModel::PlacementColumn, em * 14);
+    // "14:03:12" today, "2026-01-02 14:03" before: the time of day fits, a date shows in the tooltip.
+    m_table->setColumnWidth(RequestTableModel::StartedColumn, em * 7);
+    m_table->setColumnWidth(RequestTableModel::FinishedColumn, em * 7);
+    m_table->setColumnWidth(RequestTableModel::AgeColumn, em * 7);
     m_table->sortByColumn(RequestTableModel::AgeColumn, Qt::DescendingOrder);
 
     m_details = new RequestDetailsPane(m_model);
@@ -128,7 +139,7 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
     if (!m_splitter->restoreState(settings->splitterState(QStringLiteral("requests"))))
-        m_splitter->setSizes({520, 300});
+        m_splitter->setSizes({360, 460}); // the details get room for a timeline of a dozen steps
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
@@ -137,7 +148,7 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     layout->addWidget(m_splitter, 1);
 
     // Actions.
-    m_cancel = new QAction(StateStyle::requestIcon(RequestState::Cancelled), tr("&Cancel request"), this);
+    m_cancel = new QAction(StateStyle::requestIcon(RequestState::Cancelled), tr("&Cancel request…"), this);
     m_cancel->setObjectName(QStringLiteral("cancelRequest"));
     m_cancel->setShortcut(QKeySequence::Delete);
     m_cancel->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -146,29 +157,60 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_retry->setObjectName(QStringLiteral("retryRequest"));
     m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_retry->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_retry->setToolTip(tr("Send a failed or queued request again as soon as the hypervisor allows (Ctrl+R)"));
+    m_edit = new QAction(style()->standardIcon(QStyle::SP_FileDialogNewFolder), tr("&Edit and resubmit…"), this);
+    m_edit->setObjectName(QStringLiteral("editAndResubmit"));
+    m_edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_edit->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_edit->setToolTip(tr("Open the New VM form with this request's spec; submitting makes a new request and "
+                          "leaves this one as it is (Ctrl+E)"));
+    m_copy = new QAction(tr("&Copy"), this);
+    m_copy->setObjectName(QStringLiteral("copySelection"));
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_copy->setShortcutContext(Qt::WidgetShortcut); // the search field and the details keep their own Ctrl+C
+    m_copy->setToolTip(tr("Copy the selected cell: its full text, the whole error in the error column (Ctrl+C)"));
+    m_copyError = new QAction(tr("Copy e&rror"), this);
+    m_copyError->setObjectName(QStringLiteral("copyError"));
+    m_copyError->setToolTip(tr("Copy the last error: the sentence and vCenter's fault as it came"));
     m_copyId = new QAction(tr("Copy request &id"), this);
     m_copyId->setObjectName(QStringLiteral("copyRequestId"));
-    m_copyId->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), QKeySequence::Copy});
+    m_copyId->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_copyId->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_copyId->setToolTip(tr("Copy the request's id, e.g. for dcmctl requests --id (Ctrl+C)"));
-    for (QAction* a : {m_cancel, m_retry, m_copyId}) {
-        addAction(a);
-        m_table->addAction(a);
-    }
-    m_details->setActions({m_cancel, m_retry, m_copyId});
-    connect(m_cancel, &QAction::triggered, this, &RequestsPage::cancelSelected);
+    m_copyId->setToolTip(tr("Copy the request's id, e.g. for dcmctl requests --id (Ctrl+Shift+C)"));
+    m_copyJson = new QAction(tr("Copy as &JSON"), this);
+    m_copyJson->setObjectName(QStringLiteral("copyJson"));
+    m_copyJson->setToolTip(tr("Copy the request as dcmctl requests --id ID --json prints it"));
+    const auto separator = [this] {
+        auto* s = new QAction(this);
+        s->setSeparator(true);
+        return s;
+    };
+    // The table's context menu, in this order; the page takes the shortcuts of the ones that act on the
+    // selected request wherever the focus is on the page.
+    m_table->addActions({m_cancel, m_retry, m_edit, separator(), m_copy, m_copyError, m_copyId, m_copyJson});
+    addActions({m_cancel, m_retry, m_edit, m_copyId});
+    m_details->setActions({m_cancel, m_retry, m_edit, m_copyId});
+    connect(m_cancel, &QAction::triggered, this, &RequestsPage::askToCancelSelected);
     connect(m_retry, &QAction::triggered, this, &RequestsPage::retrySelected);
+    connect(m_edit, &QAction::triggered, this, &RequestsPage::editSelected);
+    connect(m_copy, &QAction::triggered, this, &RequestsPage::copySelection);
+    connect(m_copyError, &QAction::triggered, this, &RequestsPage::copySelectedError);
     connect(m_copyId, &QAction::triggered, this, &RequestsPage::copySelectedId);
+    connect(m_copyJson, &QAction::triggered, this, &RequestsPage::copySelectedJson);
 
     // Feeding: only the service's signals.
     connect(client, &ServiceClient::requestsLoaded, m_model, &RequestTableModel::setRequests);
     connect(client, &ServiceClient::requestChanged, m_model, &RequestTableModel::applyChange);
     connect(client, &ServiceClient::requestProgress, m_model, &RequestTableModel::applyProgress);
+    const auto account = [this](const ConnectionStatus& status) {
+        const QUrl url(status.server);
+        m_model->setAccount(status.user, url.host().isEmpty() ? status.server : url.host());
+    };
+    account(client->connection());
+    connect(client, &ServiceClient::connectionChanged, this, account);
 
     connect(m_stateFilter, &QComboBox::currentIndexChanged, this, &RequestsPage::applyStateFilter);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &RequestFilterProxy::setNameFilter);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
         m_details->showRequest(selectedId());
         updateActions();
     });
@@ -245,22 +287,69 @@ void RequestsPage::focusSearch()
     m_search->selectAll();
 }
 
+void RequestsPage::setClock(const ClockPort& clock)
+{
+    m_model->setClock(clock);
+}
+
 void RequestsPage::updateActions()
 {
     const ProvisioningRequest* r = m_model->request(selectedId());
     const RequestState state = r ? r->state() : RequestState::Provisioned;
     m_cancel->setEnabled(r && (state == RequestState::Submitted || state == RequestState::QueuedForProvisioning));
-    m_retry->setEnabled(r && (state == RequestState::Failed || state == RequestState::QueuedForProvisioning));
+    // A failure that the same spec would meet again is not retried: the operator edits it instead.
+    const std::optional<QString> repeats = r && state == RequestState::Failed && r->lastError()
+                                               ? FaultSentence::whyRetryRepeats(*r->lastError())
+                                               : std::nullopt;
+    m_retry->setEnabled(r && !repeats &&
+                        (state == RequestState::Failed || state == RequestState::QueuedForProvisioning));
+    const QString retryTip =
+        repeats ? *repeats : tr("Send a failed or queued request again as soon as the hypervisor allows (Ctrl+R)");
+    m_retry->setToolTip(retryTip);
+    m_retry->setStatusTip(retryTip);
+    m_edit->setEnabled(r != nullptr);
+    m_copy->setEnabled(r != nullptr);
+    m_copyError->setEnabled(r && r->lastError());
     m_copyId->setEnabled(r != nullptr);
+    m_copyJson->setEnabled(r != nullptr);
 }
 
-void RequestsPage::cancelSelected()
+QMessageBox* RequestsPage::cancelQuestion() const
+{
+    return findChild<QMessageBox*>(QStringLiteral("confirmCancel"));
+}
+
+void RequestsPage::askToCancelSelected()
 {
     const QUuid id = selectedId();
     const ProvisioningRequest* r = m_model->request(id);
-    if (!r)
+    if (!r || cancelQuestion())
         return;
     const QString name = r->spec().name;
+    // Asked without blocking: the table keeps following the service while the question is open, and a
+    // request sent meanwhile answers the cancel with the service's reason.
+    auto* question = new QMessageBox(QMessageBox::Question, tr("Cancel request"),
+                                     tr("Cancel the request for “%1”?").arg(name), QMessageBox::NoButton, this);
+    question->setObjectName(QStringLiteral("confirmCancel"));
+    question->setInformativeText(tr("It has not been sent to vCenter: cancelling withdraws it for good. A new "
+                                    "request is needed to create the VM later."));
+    QPushButton* confirm = question->addButton(tr("Cancel request"), QMessageBox::DestructiveRole);
+    confirm->setObjectName(QStringLiteral("confirmCancelButton"));
+    QPushButton* keep = question->addButton(tr("Keep it"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepRequestButton"));
+    question->setDefaultButton(keep);
+    question->setEscapeButton(keep);
+    question->setAttribute(Qt::WA_DeleteOnClose);
+    connect(question, &QMessageBox::finished, this, [this, question, confirm, id, name] {
+        question->setObjectName(QString()); // answered: no longer the open question
+        if (question->clickedButton() == confirm)
+            cancel(id, name);
+    });
+    question->open();
+}
+
+void RequestsPage::cancel(const QUuid& id, const QString& name)
+{
     m_cancel->setEnabled(false);
     m_client->cancel(id, [this, name](const std::optional<Error>& error) {
         if (error)
@@ -276,7 +365,7 @@ void RequestsPage::retrySelected()
 {
     const QUuid id = selectedId();
     const ProvisioningRequest* r = m_model->request(id);
-    if (!r)
+    if (!r || !m_retry->isEnabled())
         return;
     const QString name = r->spec().name;
     m_retry->setEnabled(false);
@@ -291,14 +380,62 @@ void RequestsPage::retrySelected()
     });
 }
 
+void RequestsPage::editSelected()
+{
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    if (!r)
+        return;
+    Q_EMIT editRequested(r->spec(), r->id());
+}
+
+void RequestsPage::copied(const QString& text, const QString& what)
+{
+    QApplication::clipboard()->setText(text);
+    m_banner->showMessage(StateStyle::Notice::Info, what, {}, 4000);
+}
+
+void RequestsPage::copySelection()
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    if (!current.isValid() || !r)
+        return;
+    if (current.column() == RequestTableModel::LastErrorColumn) {
+        if (r->lastError())
+            copied(UiFormat::errorReport(*r->lastError(), m_model->faultContext(*r)),
+                   tr("Copied the error of “%1”.").arg(r->spec().name));
+        return;
+    }
+    const QString text = current.data(Qt::DisplayRole).toString();
+    if (text.isEmpty())
+        return;
+    copied(text, tr("Copied “%1”.").arg(text));
+}
+
+void RequestsPage::copySelectedError()
+{
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    if (!r || !r->lastError())
+        return;
+    copied(UiFormat::errorReport(*r->lastError(), m_model->faultContext(*r)),
+           tr("Copied the error of “%1”.").arg(r->spec().name));
+}
+
 void RequestsPage::copySelectedId()
 {
     const QUuid id = selectedId();
     if (id.isNull())
         return;
-    QApplication::clipboard()->setText(id.toString(QUuid::WithoutBraces));
-    m_banner->showMessage(StateStyle::Notice::Info, tr("Copied request id %1.").arg(id.toString(QUuid::WithoutBraces)),
-                          {}, 4000);
+    copied(id.toString(QUuid::WithoutBraces), tr("Copied request id %1.").arg(id.toString(QUuid::WithoutBraces)));
+}
+
+void RequestsPage::copySelectedJson()
+{
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    if (!r)
+        return;
+    copied(QString::fromUtf8(QJsonDocument(UiFormat::requestJson(*r)).toJson(QJsonDocument::Indented)),
+           tr("Copied “%1” as JSON.").arg(r->spec().name));
 }
 
 void RequestsPage::saveState()

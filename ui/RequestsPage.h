@@ -9,12 +9,14 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMessageBox;
 class QSplitter;
 class QTableView;
 
 namespace dcm {
 
 class Banner;
+class ClockPort;
 class RequestDetailsPane;
 class RequestFilterProxy;
 class RequestTableModel;
@@ -22,7 +24,10 @@ class ServiceClient;
 class UiSettings;
 
 // Every request with its live state: a filterable, searchable table, the selected request's details
-// and timeline, and the operator's actions (cancel, retry now, copy id).
+// and timeline, and the operator's actions: cancel (after a question naming the VM), retry now (not
+// for a failure that would only repeat: then "edit and resubmit", with the reason as tooltip), edit and
+// resubmit (the form, prefilled; a new request), and copy — the selected cell (Ctrl+C), the error, the
+// id, or the request as `dcmctl requests --json` prints it. The actions are the table's context menu.
 class RequestsPage final : public QWidget
 {
     Q_OBJECT
@@ -30,29 +35,49 @@ class RequestsPage final : public QWidget
 public:
     RequestsPage(ServiceClient* client, UiSettings* settings, QWidget* parent = nullptr);
 
+    // "Now" for ages and due times (the system clock unless a test gives its own).
+    void setClock(const ClockPort& clock);
+
     RequestTableModel* model() const { return m_model; }
     RequestFilterProxy* proxy() const { return m_proxy; }
     QTableView* table() const { return m_table; }
     RequestDetailsPane* details() const { return m_details; }
     QAction* cancelAction() const { return m_cancel; }
     QAction* retryAction() const { return m_retry; }
+    QAction* editAction() const { return m_edit; }
+    QAction* copyAction() const { return m_copy; }
+    QAction* copyErrorAction() const { return m_copyError; }
     QAction* copyIdAction() const { return m_copyId; }
+    QAction* copyJsonAction() const { return m_copyJson; }
     QLineEdit* searchField() const { return m_search; }
     QComboBox* stateFilter() const { return m_stateFilter; }
     Banner* banner() const { return m_banner; }
+    // The question Cancel asks while it waits for an answer, else null.
+    QMessageBox* cancelQuestion() const;
 
     QUuid selectedId() const;
     void selectRequest(const QUuid& id);
     void focusSearch();
     void saveState();
 
+Q_SIGNALS:
+    // "Edit and resubmit": the form is to be filled with this spec, for a new request; `from` is the
+    // request it was copied from (which stays as it is).
+    void editRequested(const dcm::VmSpec& spec, const QUuid& from);
+
 private:
     void applyStateFilter();
     void updateActions();
     void updateCount();
-    void cancelSelected();
+    void askToCancelSelected();
+    void cancel(const QUuid& id, const QString& name);
     void retrySelected();
+    void copySelection();
+    void copySelectedError();
     void copySelectedId();
+    void copySelectedJson();
+    void editSelected();
+    void copied(const QString& text, const QString& what);
 
     ServiceClient* m_client;
     UiSettings* m_settings;
@@ -67,7 +92,11 @@ private:
     Banner* m_banner;
     QAction* m_cancel;
     QAction* m_retry;
+    QAction* m_edit;
+    QAction* m_copy;
+    QAction* m_copyError;
     QAction* m_copyId;
+    QAction* m_copyJson;
     QUuid m_pendingSelection;
 };
 

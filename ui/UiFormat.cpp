@@ -3,7 +3,11 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "domain/ErrorJson.h"
+#include "domain/RequestEventText.h"
+
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QLocale>
 #include <QStringList>
 
@@ -16,7 +20,18 @@ QString trUi(const char* text, int n = -1)
     return QCoreApplication::translate("dcm::UiFormat", text, nullptr, n);
 }
 
+QString isoTime(const QDateTime& t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
 } // namespace
+
+const ClockPort& systemClock()
+{
+    static const SystemClock s_clock;
+    return s_clock;
+}
 
 QString bytes(qint64 value)
 {
@@ -118,6 +133,69 @@ QString leafName(const QString& path)
 {
     const qsizetype slash = path.lastIndexOf(QLatin1Char('/'));
     return slash < 0 ? path : path.mid(slash + 1);
+}
+
+QString errorLine(const Error& error, const FaultContext& context)
+{
+    const QString sentence = FaultSentence::of(error, context);
+    return error.vimFault.isEmpty() ? sentence : QStringLiteral("%1 (%2)").arg(sentence, error.vimFault);
+}
+
+QString errorReport(const Error& error, const FaultContext& context)
+{
+    return errorLine(error, context) + QStringLiteral("\n\n") + FaultSentence::raw(error);
+}
+
+QDateTime startedAt(const ProvisioningRequest& request)
+{
+    for (const RequestEvent& e : request.history())
+        if (e.to == RequestState::Provisioning)
+            return e.at;
+    return {};
+}
+
+QDateTime finishedAt(const ProvisioningRequest& request)
+{
+    // A settled request's last step is the one that settled it (a retry leaves FAILED again).
+    if (!request.isSettled() || request.history().isEmpty())
+        return {};
+    return request.history().back().at;
+}
+
+QJsonObject requestJson(const ProvisioningRequest& r)
+{
+    // The keys and shapes of dcmctl's requests --json (app/cli/CtlOutput.cpp, requestJson with history):
+    // the console cannot link dcmctl's code, and a GUI test compares the two documents.
+    QJsonObject o{{QStringLiteral("id"), r.id().toString(QUuid::WithoutBraces)},
+                  {QStringLiteral("name"), r.spec().name},
+                  {QStringLiteral("state"), toString(r.state())},
+                  {QStringLiteral("attempts"), r.attempts()},
+                  {QStringLiteral("lastError"),
+                   r.lastError() ? QJsonValue(ErrorJson::toJson(*r.lastError())) : QJsonValue(QJsonValue::Null)},
+                  {QStringLiteral("vmMoref"), r.vmRef()},
+                  {QStringLiteral("instanceUuid"), r.instanceUuid()},
+                  {QStringLiteral("createdAt"), isoTime(r.createdAt())},
+                  {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
+    if (r.state() == RequestState::QueuedForProvisioning)
+        o.insert(QStringLiteral("nextAttemptAt"), isoTime(r.nextAttemptAt()));
+    QJsonArray history;
+    for (const RequestEvent& e : r.history()) {
+        QJsonObject h{{QStringLiteral("at"), isoTime(e.at)},
+                      {QStringLiteral("from"), toString(e.from)},
+                      {QStringLiteral("to"), toString(e.to)},
+                      {QStringLiteral("reason"), RequestEventText::describe(e)},
+                      {QStringLiteral("attempts"), e.attempts}};
+        if (!e.code.isEmpty()) {
+            h.insert(QStringLiteral("reasonCode"), e.code);
+            h.insert(QStringLiteral("reasonArgs"), QJsonArray::fromStringList(e.args));
+        }
+        if (e.cause)
+            h.insert(QStringLiteral("cause"), ErrorJson::toJson(*e.cause));
+        history.append(h);
+    }
+    o.insert(QStringLiteral("spec"), r.spec().toJson());
+    o.insert(QStringLiteral("history"), history);
+    return o;
 }
 
 } // namespace dcm::UiFormat

@@ -1,11 +1,20 @@
 #pragma once
 
+#include "domain/Error.h"
+#include "domain/FaultSentence.h"
+#include "domain/ProvisioningRequest.h"
+#include "domain/ports/ClockPort.h"
+
 #include <QDateTime>
+#include <QJsonObject>
 #include <QString>
 
 #include <chrono>
 
 namespace dcm::UiFormat {
+
+// The wall clock the views read "now" from when none is given to them (tests give a ManualClock).
+const ClockPort& systemClock();
 
 // "512 MiB", "1.5 GiB", "2.0 TiB": binary units, as vSphere shows capacities.
 QString bytes(qint64 bytes);
@@ -26,5 +35,22 @@ QString thumbprintForDisplay(const QString& thumbprint);
 QString latency(std::chrono::microseconds value);
 // The last part of an inventory path ("/DC0/host/C0" -> "C0").
 QString leafName(const QString& path);
+
+// An error for a table cell or a heading: its sentence (FaultSentence), then vCenter's fault name in
+// parentheses, so that it can be looked up: "A VM named app-01 already exists in folder vm. Choose …
+// (DuplicateName)".
+QString errorLine(const Error& error, const FaultContext& context = {});
+// The error line, a blank line and the raw fault (FaultSentence::raw): what "Copy error" puts on the
+// clipboard and the error cell's tooltip.
+QString errorReport(const Error& error, const FaultContext& context = {});
+
+// When a request was first sent to vCenter and when it settled (PROVISIONED, FAILED or CANCELLED), from
+// its history; invalid when it has not (yet).
+QDateTime startedAt(const ProvisioningRequest& request);
+QDateTime finishedAt(const ProvisioningRequest& request);
+
+// The request with the keys and shapes `dcmctl requests --id ID --json` prints for it (spec and history
+// included), so that what an operator copies from the console reads like dcmctl's output.
+QJsonObject requestJson(const ProvisioningRequest& request);
 
 } // namespace dcm::UiFormat

@@ -57,7 +57,7 @@ const QRegularExpression& diskField()
 } // namespace
 
 VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* parent)
-    : QWidget(parent), m_client(client), m_settings(settings)
+    : QWidget(parent), m_client(client), m_settings(settings), m_clock(&UiFormat::systemClock())
 {
     setObjectName(QStringLiteral("newVmForm"));
 
@@ -151,9 +151,14 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
     for (size_t i = 0; i + 1 < std::size(placement); ++i)
         setTabOrder(placement[i], placement[i + 1]);
 
+    // The inventory's age moves on: its status line, and a taken name that turns from an error into a
+    // warning once the VM list is no longer fresh.
     m_ageTimer = new QTimer(this);
     m_ageTimer->setInterval(10000);
-    connect(m_ageTimer, &QTimer::timeout, this, &VmSpecForm::updateInventoryStatus);
+    connect(m_ageTimer, &QTimer::timeout, this, [this] {
+        updateInventoryStatus();
+        revalidate();
+    });
     m_ageTimer->start();
 
     connect(client, &ServiceClient::inventoryChanged, this, &VmSpecForm::setInventory);
@@ -177,11 +182,17 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
     if (client->inventory())
         setInventory(*client->inventory());
     updateInventoryStatus();
-    updateHints();
     revalidate();
 }
 
 VmSpecForm::~VmSpecForm() = default;
+
+void VmSpecForm::setClock(const ClockPort& clock)
+{
+    m_clock = &clock;
+    updateInventoryStatus();
+    revalidate();
+}
 
 QWidget* VmSpecForm::withNote(QWidget* field, FieldNote* note, FieldNote* second, QWidget* extra)
 {
@@ -223,10 +234,7 @@ QWidget* VmSpecForm::buildIdentity()
     nameLabel->setBuddy(m_name);
     form->addRow(nameLabel, withNote(m_name, m_notes.value(QStringLiteral("name")), m_nameWarning));
     connect(m_name, &QLineEdit::textEdited, this, [this] { m_nameTouched = true; });
-    connect(m_name, &QLineEdit::textChanged, this, [this] {
-        updateHints();
-        revalidate();
-    });
+    connect(m_name, &QLineEdit::textChanged, this, [this] { revalidate(); });
 
     m_guestOs = new QComboBox;
     m_guestOs->setObjectName(QStringLiteral("guestOs"));
@@ -313,7 +321,6 @@ QWidget* VmSpecForm::buildHardware()
         const qint64 cores = qint64(m_cores->value().value_or(0));
         m_socketsHint->setText(cpus > 0 && cores > 0 && cpus % cores == 0 ? tr("sockets: %1").arg(cpus / cores)
                                                                           : QString());
-        updateHints();
         revalidate();
     };
     connect(m_cpus, &NumberField::valueChanged, this, cpuChanged);
@@ -344,20 +351,14 @@ QWidget* VmSpecForm::buildHardware()
     auto* memoryLabel = new QLabel(tr("&Memory:"));
     memoryLabel->setBuddy(m_memory);
     form->addRow(memoryLabel, withNote(memoryRow, m_notes.value(QStringLiteral("memoryMiB"))));
-    connect(m_memory, &NumberField::valueChanged, this, [this] {
-        updateHints();
-        revalidate();
-    });
+    connect(m_memory, &NumberField::valueChanged, this, [this] { revalidate(); });
     connect(m_memoryUnit, &QComboBox::currentIndexChanged, this, &VmSpecForm::onMemoryUnitChanged);
 
     m_disks = new DiskListEditor;
     m_disks->setObjectName(QStringLiteral("disks"));
     auto* disksLabel = new QLabel(tr("Disks:"));
     form->addRow(disksLabel, m_disks);
-    connect(m_disks, &DiskListEditor::changed, this, [this] {
-        updateHints();
-        revalidate();
-    });
+    connect(m_disks, &DiskListEditor::changed, this, [this] { revalidate(); });
     m_disks->setDisks({DiskSpec{40 * 1024, true}});
     return group;
 }
@@ -381,7 +382,6 @@ QComboBox* VmSpecForm::makePicker(Picker picker, const QString& objectName)
     connect(combo, &QComboBox::editTextChanged, this, [this] {
         if (m_filling)
             return;
-        updateHints();
         revalidate();
     });
     m_models[at(picker)] = model;
@@ -422,7 +422,7 @@ QWidget* VmSpecForm::buildPlacement()
     outer->addLayout(form);
     const auto addPicker = [&](Picker picker, const QString& field, const QString& objectName, const QString& label,
                                const QString& accessible, const QString& tip, QWidget* hint = nullptr,
-                               FieldNote* warning = nullptr) {
+                               QWidget* warning = nullptr) {
         QComboBox* combo = makePicker(picker, objectName);
         combo->setAccessibleName(accessible);
         combo->setToolTip(tip);
@@ -455,6 +455,21 @@ QWidget* VmSpecForm::buildPlacement()
     m_datastoreHint->setForegroundRole(QPalette::PlaceholderText);
     m_datastoreWarning = new FieldNote(FieldNote::Kind::Warning, nullptr);
     m_datastoreWarning->setObjectName(QStringLiteral("datastoreWarning"));
+    m_submitAnyway = new QCheckBox(tr("Submit &anyway: I expect it to fit"));
+    m_submitAnyway->setObjectName(QStringLiteral("submitAnyway"));
+    m_submitAnyway->setToolTip(tr("Thin disks, or space freed before vCenter creates the VM, may make it fit. "
+                                  "Ticking this enables Submit for this datastore."));
+    m_submitAnyway->hide();
+    connect(m_submitAnyway, &QCheckBox::toggled, this, [this](bool on) {
+        m_fitConfirmedFor = on ? spec().datastore : QString();
+        revalidate();
+    });
+    auto* datastoreNotes = new QWidget;
+    auto* datastoreNotesLayout = new QVBoxLayout(datastoreNotes);
+    datastoreNotesLayout->setContentsMargins(0, 0, 0, 0);
+    datastoreNotesLayout->setSpacing(3);
+    datastoreNotesLayout->addWidget(m_datastoreWarning);
+    datastoreNotesLayout->addWidget(m_submitAnyway);
 
     addPicker(Picker::Datacenter, QStringLiteral("datacenter"), QStringLiteral("datacenter"), tr("&Datacenter:"),
               tr("Datacenter"), tr("The datacenter the VM belongs to"));
@@ -466,7 +481,7 @@ QWidget* VmSpecForm::buildPlacement()
               tr("Datastore"),
               tr("Where the VM's files and disks are stored; only datastores the chosen hosts "
                  "reach are listed"),
-              m_datastoreHint, m_datastoreWarning);
+              m_datastoreHint, datastoreNotes);
     addPicker(Picker::Network, QStringLiteral("network"), QStringLiteral("network"), tr("Net&work:"), tr("Network"),
               tr("The network of the VM's first adapter; only networks the chosen hosts reach are listed"));
     addPicker(Picker::Folder, QStringLiteral("folder"), QStringLiteral("folder"), tr("&Folder:"), tr("VM folder"),
@@ -587,7 +602,6 @@ void VmSpecForm::onMemoryUnitChanged()
     // more than it takes); text that is no number stays as it is, with its problem shown.
     if (mib)
         m_memory->setValue(unit == unitGiB ? *mib / 1024.0 : *mib);
-    updateHints();
     revalidate();
 }
 
@@ -626,7 +640,6 @@ void VmSpecForm::applyInventory(const InventoryIndex& index)
     for (Picker p : PlacementCascade::levels)
         showChoices(p);
     updateInventoryStatus();
-    updateHints();
     revalidate();
 }
 
@@ -665,7 +678,6 @@ void VmSpecForm::onPicked(Picker picker, int row)
     // the picker goes back to what the cascade holds.
     if (m_cascade.current(picker) != row)
         showChoices(picker);
-    updateHints();
     revalidate();
 }
 
@@ -720,20 +732,26 @@ VmSpec VmSpecForm::spec() const
 
 bool VmSpecForm::canSubmit() const
 {
-    return m_problems.isEmpty() && m_pendingToken == 0;
+    return m_problems.isEmpty() && !m_fitUnconfirmed && m_pendingToken == 0;
 }
 
 void VmSpecForm::revalidate()
 {
     if (m_filling || !m_ready)
         return;
+    updateHints();
     // The fields' own problems first; the domain's problem with a field that has one of its own would
-    // be about the placeholder 0, not about what was typed.
+    // be about the placeholder 0, not about what was typed. Then what the placement cannot run.
     m_problems = numberProblems();
     QSet<QString> ownProblem;
     for (const FieldProblem& p : std::as_const(m_problems))
         ownProblem.insert(p.field);
     for (const FieldProblem& p : spec().validate())
+        if (!ownProblem.contains(p.field)) {
+            m_problems.append(p);
+            ownProblem.insert(p.field);
+        }
+    for (const FieldProblem& p : std::as_const(m_capacityProblems))
         if (!ownProblem.contains(p.field))
             m_problems.append(p);
     QHash<QString, QStringList> byField;
@@ -761,9 +779,12 @@ void VmSpecForm::revalidate()
     m_generalNote->setMessages(unplaced);
 
     const bool valid = m_problems.isEmpty();
-    m_submit->setEnabled(valid && m_pendingToken == 0);
+    m_submit->setEnabled(valid && !m_fitUnconfirmed && m_pendingToken == 0);
     if (m_pendingToken != 0) {
         m_summary->setText(tr("Submitting…"));
+    } else if (valid && m_fitUnconfirmed) {
+        m_summary->setText(tr("The VM may not fit on the datastore: tick “Submit anyway” under it, or choose "
+                              "another datastore."));
     } else if (valid) {
         m_summary->setText(m_client->connection().state == ConnectionStatus::State::Connected
                                ? tr("Ready to submit.")
@@ -773,7 +794,7 @@ void VmSpecForm::revalidate()
     } else {
         m_summary->setText(tr("Problems to fix: %1 (marked next to their fields).").arg(m_problems.size()));
     }
-    m_submit->setToolTip(valid ? tr("Submit the request (Ctrl+Return)") : m_summary->text());
+    m_submit->setToolTip(valid && !m_fitUnconfirmed ? tr("Submit the request (Ctrl+Return)") : m_summary->text());
     if (valid != m_lastValid) {
         m_lastValid = valid;
         Q_EMIT specValidityChanged(valid);
@@ -786,18 +807,51 @@ void VmSpecForm::updateHints()
         return;
     const VmSpec s = spec();
     const InventoryIndex& index = m_cascade.index();
+    m_capacityProblems.clear();
 
-    // Name already taken in the target folder: vCenter would answer DuplicateName.
+    // Name already taken in the target folder: vCenter would answer DuplicateName. Certain while the
+    // VM list is fresh; after that, the list may be out of date, and the operator is told how old it is.
     const QString folderRef = m_cascade.folderRef();
-    if (!s.name.isEmpty() && !folderRef.isEmpty() && index.isVmNameTaken(folderRef, s.name))
-        m_nameWarning->setMessage(
-            tr("A VM named \"%1\" already exists in this folder; vCenter will refuse a second one.").arg(s.name));
-    else
-        m_nameWarning->clear();
+    m_nameWarning->clear();
+    if (!s.name.isEmpty() && !folderRef.isEmpty() && index.isVmNameTaken(folderRef, s.name)) {
+        const InventorySnapshot& snapshot = index.snapshot();
+        const QDateTime listedAt = snapshot.vmsFetchedAt.isValid() ? snapshot.vmsFetchedAt : snapshot.fetchedAt;
+        const QDateTime now = m_clock->utcNow();
+        const bool fresh =
+            listedAt.isValid() &&
+            listedAt.secsTo(now) <= std::chrono::duration_cast<std::chrono::seconds>(nameCheckFreshFor).count();
+        if (fresh)
+            m_capacityProblems << FieldProblem{
+                QStringLiteral("name"),
+                tr("A VM named %1 already exists in this folder (inventory read %2): vCenter refuses a second one.")
+                    .arg(s.name, UiFormat::age(listedAt, now))};
+        else
+            m_nameWarning->setMessage(
+                tr("The inventory read %1 lists a VM named %2 in this folder: vCenter refuses a second one if it "
+                   "is still there. Refresh the inventory to be sure.")
+                    .arg(listedAt.isValid() ? UiFormat::age(listedAt, now) : tr("at an unknown time"), s.name));
+    }
 
-    // Host capacity.
+    // Host capacity: what no candidate host can run is a problem; what may not fit now is a warning.
     const HostFit host = CapacityAdvisor::hosts(s, m_cascade.candidateHosts());
     QStringList hostWarnings;
+    // Short: the note sits under a narrow field; the summary line repeats a single problem.
+    if (host.coresShort)
+        m_capacityProblems << FieldProblem{
+            QStringLiteral("cpus"),
+            host.scope == HostFit::Scope::OneHost
+                ? tr("At most %1 vCPUs: host %2 has %1 cores.").arg(host.cores).arg(host.largestCoresHost)
+                : tr("At most %1 vCPUs: the largest host, %2, has %1 cores.")
+                      .arg(host.cores)
+                      .arg(host.largestCoresHost)};
+    if (host.memoryExceedsHost)
+        m_capacityProblems << FieldProblem{
+            QStringLiteral("memoryMiB"),
+            host.scope == HostFit::Scope::OneHost
+                ? tr("At most %1: all the memory host %2 has.")
+                      .arg(UiFormat::mebibytes(host.totalMemoryMiB), host.largestMemoryHost)
+                : tr("At most %1: all the memory of the largest host, %2.")
+                      .arg(UiFormat::mebibytes(host.totalMemoryMiB), host.largestMemoryHost)};
     switch (host.scope) {
     case HostFit::Scope::NoHosts:
         m_hostHint->clear();
@@ -810,14 +864,10 @@ void VmSpecForm::updateHints()
                                      UiFormat::megahertz(host.totalCpuMhz))
                                 .arg(host.cores));
         m_hostHint->show();
-        if (host.memoryShort)
+        if (host.memoryShort && !host.memoryExceedsHost)
             hostWarnings << tr("This VM needs %1 of memory; the host has %2 free. It may not power on, or it will "
                                "swap.")
                                 .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(host.freeMemoryMiB));
-        if (host.coresShort)
-            hostWarnings << tr("%1 vCPUs exceed the host's %2 physical cores: vSphere will not power it on there.")
-                                .arg(s.cpus)
-                                .arg(host.cores);
         break;
     case HostFit::Scope::BestOfHosts:
         m_hostHint->setText(tr("Hosts: %1 · most memory free: %2 on %3 · up to %4 cores per host")
@@ -825,28 +875,32 @@ void VmSpecForm::updateHints()
                                 .arg(UiFormat::mebibytes(host.freeMemoryMiB), host.hostName)
                                 .arg(host.cores));
         m_hostHint->show();
-        if (host.memoryShort)
+        if (host.memoryShort && !host.memoryExceedsHost)
             hostWarnings << tr("This VM needs %1 of memory; no host has more than %2 free. It will not fit without "
                                "swapping.")
                                 .arg(UiFormat::mebibytes(s.memoryMiB), UiFormat::mebibytes(host.freeMemoryMiB));
-        if (host.coresShort)
-            hostWarnings << tr("%1 vCPUs exceed the %2 physical cores of the largest host: vSphere will not power "
-                               "it on.")
-                                .arg(s.cpus)
-                                .arg(host.cores);
         break;
     }
     m_hostWarning->setMessages(hostWarnings);
 
     // Datastore space.
     const DatastoreInfo* ds = index.datastoreByPath(s.datastore);
+    const DatastoreFit fit = ds ? CapacityAdvisor::datastore(s, *ds) : DatastoreFit{};
+    const bool willNotFit = ds && fit.verdict == DatastoreFit::Verdict::WillNotFit;
+    // "Submit anyway" holds for the datastore it was ticked for, while the verdict stands.
+    if (m_submitAnyway->isChecked() && (!willNotFit || s.datastore != m_fitConfirmedFor)) {
+        const QSignalBlocker block(m_submitAnyway);
+        m_submitAnyway->setChecked(false);
+        m_fitConfirmedFor.clear();
+    }
+    m_submitAnyway->setVisible(willNotFit);
+    m_fitUnconfirmed = willNotFit && !m_submitAnyway->isChecked();
     if (!ds) {
         m_datastoreHint->clear();
         m_datastoreHint->hide();
         m_datastoreWarning->clear();
         return;
     }
-    const DatastoreFit fit = CapacityAdvisor::datastore(s, *ds);
     m_datastoreHint->setText(tr("%1 (%2): %3 free of %4 · this VM's disks: %5")
                                  .arg(ds->name, ds->type, UiFormat::mebibytes(fit.freeMiB),
                                       UiFormat::bytes(ds->capacityBytes), UiFormat::mebibytes(fit.disksMiB)));
@@ -890,7 +944,7 @@ void VmSpecForm::updateInventoryStatus()
     const InventorySnapshot& s = m_cascade.index().snapshot();
     const QLocale locale;
     m_inventoryStatus->setText(tr("Inventory from %1 (%2) · %3 hosts · %4 datastores · %5 VMs")
-                                   .arg(UiFormat::localTime(s.fetchedAt), UiFormat::age(s.fetchedAt),
+                                   .arg(UiFormat::localTime(s.fetchedAt), UiFormat::age(s.fetchedAt, m_clock->utcNow()),
                                         locale.toString(s.hosts.size()), locale.toString(s.datastores.size()),
                                         locale.toString(s.vms.size())));
     m_inventoryStatus->setToolTip(UiFormat::localDateTime(s.fetchedAt));
@@ -937,12 +991,82 @@ void VmSpecForm::onAnswer(const SubmitAnswer& answer)
     }
     if (answer.accepted()) {
         saveChoices();
+        // The next VM takes more space: whether it fits is asked again.
+        m_submitAnyway->setChecked(false);
         // The next VM needs its own name (vCenter refuses duplicates); everything else stays.
         m_name->clear();
         m_nameTouched = false;
         m_name->setFocus();
     }
     revalidate();
+}
+
+void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
+{
+    m_feedback->dismiss();
+    m_name->setText(spec.name);
+    m_nameTouched = true;
+    if (const int i = m_guestOs->findData(spec.guestId.isEmpty() ? GuestOsCatalog::defaultId() : spec.guestId); i >= 0)
+        m_guestOs->setCurrentIndex(i);
+    m_annotation->setPlainText(spec.annotation);
+    m_powerOn->setChecked(spec.powerOn);
+    m_cpus->setValue(spec.cpus);
+    m_cores->setValue(spec.coresPerSocket);
+    // Whole GiB in GiB, anything else in MiB: the number is shown exactly as the request has it.
+    m_memoryUnit->setCurrentIndex(spec.memoryMiB % 1024 == 0 ? unitGiB : unitMiB);
+    m_memory->setValue(m_memoryUnit->currentIndex() == unitGiB ? double(spec.memoryMiB) / 1024.0
+                                                               : double(spec.memoryMiB));
+    m_disks->setDisks(spec.disks);
+
+    const std::array<std::pair<Picker, QString>, PlacementCascade::levelCount> placement{{
+        {Picker::Datacenter, spec.datacenter},
+        {Picker::Compute, spec.cluster.isEmpty() ? spec.resourcePool : spec.cluster},
+        {Picker::Host, spec.host},
+        {Picker::Datastore, spec.datastore},
+        {Picker::Network, spec.network},
+        {Picker::Folder, spec.folder},
+    }};
+    for (const auto& [level, value] : placement)
+        m_cascade.setPreferred(level, value);
+    if (m_cascade.hasInventory()) {
+        // Refilled from the top with the request's choices preferred at every level.
+        m_cascade.setIndex(InventoryIndex(m_cascade.index()));
+        for (Picker p : PlacementCascade::levels)
+            showChoices(p);
+    } else {
+        m_filling = true;
+        for (const auto& [level, value] : placement)
+            m_pickers[at(level)]->setEditText(value);
+        m_filling = false;
+    }
+    revalidate();
+
+    // What the inventory (or this vCenter's guest OS list) does not offer was replaced: say so.
+    const VmSpec now = this->spec();
+    QStringList changed;
+    const auto compare = [&](const QString& what, const QString& was, const QString& is) {
+        if (was != is)
+            changed
+                << tr("%1 %2 (was %3)").arg(what, is.isEmpty() ? tr("(none)") : is, was.isEmpty() ? tr("(none)") : was);
+    };
+    compare(tr("guest OS"), spec.guestId.isEmpty() ? GuestOsCatalog::defaultId() : spec.guestId, now.guestId);
+    compare(tr("datacenter"), spec.datacenter, now.datacenter);
+    compare(tr("cluster or pool"), spec.cluster.isEmpty() ? spec.resourcePool : spec.cluster,
+            now.cluster.isEmpty() ? now.resourcePool : now.cluster);
+    compare(tr("host"), spec.host, now.host);
+    compare(tr("datastore"), spec.datastore, now.datastore);
+    compare(tr("network"), spec.network, now.network);
+    compare(tr("folder"), spec.folder, now.folder);
+    QString note = from.isNull()
+                       ? tr("Editing a copy of the request for %1.").arg(spec.name)
+                       : tr("Editing a copy of request %1 (%2).").arg(from.toString(QUuid::WithoutBraces), spec.name);
+    note += QLatin1Char(' ') + tr("Submitting makes a new request; the old one stays as it is.");
+    if (!changed.isEmpty())
+        note += QLatin1Char(' ') +
+                tr("Not offered here any more, so chosen anew: %1.").arg(changed.join(QStringLiteral("; ")));
+    m_feedback->showMessage(changed.isEmpty() ? StateStyle::Notice::Info : StateStyle::Notice::Warning, note);
+    m_name->setFocus();
+    m_name->selectAll();
 }
 
 QString VmSpecForm::fieldNoteText(const QString& field) const

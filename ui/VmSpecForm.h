@@ -3,9 +3,11 @@
 #include "app/service/SubmitAnswer.h"
 #include "domain/Inventory.h"
 #include "domain/VmSpec.h"
+#include "domain/ports/ClockPort.h"
 #include "ui/PlacementCascade.h"
 
 #include <array>
+#include <chrono>
 #include <optional>
 
 #include <QHash>
@@ -39,17 +41,33 @@ class UiSettings;
 // keep what was typed (NumberField): a value out of range is shown with its problem, never clamped.
 // After Submit, the service's answer in words. The form decides nothing about placement or capacity
 // itself: it shows what those two say.
+//
+// What cannot work is an error (Submit disabled): more vCPUs than the largest candidate host has cores,
+// more memory than it has at all, and a VM name the folder already holds while the inventory's VM list is
+// fresh (`nameCheckFreshFor`). An older list makes the taken name a warning that says the list's age.
+// A datastore the thick disks and swap file will not fit is a warning that needs "Submit anyway" ticked
+// (thin disks, or space freed meanwhile, may make it fit); other hints are plain warnings.
 class VmSpecForm final : public QWidget
 {
     Q_OBJECT
 
 public:
+    // Within this age the inventory's VM list is taken as the truth about taken names: someone may create
+    // a VM in vCenter at any time, but minutes after a read a name the list holds is very likely still
+    // taken, and an operator whose VM was deleted since can refresh.
+    static constexpr std::chrono::minutes nameCheckFreshFor{5};
+
     VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* parent = nullptr);
     ~VmSpecForm() override;
+
+    // "Now", for the inventory's age (the system clock unless a test gives its own).
+    void setClock(const ClockPort& clock);
 
     VmSpec spec() const;
     const QList<FieldProblem>& problems() const { return m_problems; }
     bool canSubmit() const;
+    // The datastore will not take the thick disks and swap file, and "Submit anyway" is not ticked.
+    bool needsFitConfirmation() const { return m_fitUnconfirmed; }
     bool hasInventory() const { return m_cascade.hasInventory(); }
     const InventoryIndex& inventoryIndex() const { return m_cascade.index(); }
     QString fieldNoteText(const QString& field) const;
@@ -60,6 +78,9 @@ public:
     void submit();
     void refreshInventory();
     void focusFirstField();
+    // "Edit and resubmit": every field from `spec` (placement as far as the inventory still has it); a
+    // submit makes a new request. `from` is the request it was copied from, named in the form's note.
+    void loadSpec(const VmSpec& spec, const QUuid& from = {});
 
 Q_SIGNALS:
     void showRequestRequested(const QUuid& id);
@@ -106,6 +127,10 @@ private:
     bool m_filling = false;
     quint64 m_inventoryGeneration = 0;
     bool m_ready = false; // set once every widget exists
+    const ClockPort* m_clock;
+    QList<FieldProblem> m_capacityProblems; // what the placement cannot run, by field
+    bool m_fitUnconfirmed = false;
+    QString m_fitConfirmedFor; // the datastore "Submit anyway" was ticked for
 
     QLineEdit* m_name;
     QComboBox* m_guestOs;
@@ -129,6 +154,7 @@ private:
     FieldNote* m_nameWarning;
     FieldNote* m_hostWarning;
     FieldNote* m_datastoreWarning;
+    QCheckBox* m_submitAnyway;
     FieldNote* m_generalNote;
     FieldNote* m_inventoryNote;
     Banner* m_feedback;

@@ -50,8 +50,14 @@ void InventoryCache::fetch(InventoryKinds kinds, Done done)
 void InventoryCache::merge(InventoryKinds kinds, InventorySnapshot fresh)
 {
     m_readAt = m_clock.monotonicNow();
-    if (m_snapshot && !kinds.testFlag(InventoryKind::Vms))
+    // The service's clock stamps the snapshot, as it stamps requests: the console shows ages against it.
+    fresh.fetchedAt = m_clock.utcNow();
+    if (m_snapshot && !kinds.testFlag(InventoryKind::Vms)) {
         fresh.vms = std::move(m_snapshot->vms);
+        fresh.vmsFetchedAt = m_snapshot->vmsFetchedAt;
+    } else {
+        fresh.vmsFetchedAt = fresh.fetchedAt;
+    }
     m_snapshot = std::move(fresh);
 }
 

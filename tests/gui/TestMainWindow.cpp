@@ -22,6 +22,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -215,7 +216,8 @@ private Q_SLOTS:
         QTRY_VERIFY(dashboard->chart()->pointCount() > 0);
     }
 
-    // Admin actions are disabled until admin mode is on; then each reaches the service.
+    // Admin actions are disabled until admin mode is on; then each reaches the service, each with its
+    // own reason (the field is cleared after every action).
     void adminActionsReachTheService()
     {
         m_w->showView(MainWindow::View::Dashboard);
@@ -235,21 +237,26 @@ private Q_SLOTS:
         QCOMPARE(m_h->service->breakerSnapshot().lastReason, QStringLiteral("patching vCenter"));
         QTRY_COMPARE(m_w->dashboard()->stateText(), QStringLiteral("FORCED_OPEN"));
         QVERIFY(!probe->isEnabled()); // a hold never scouts
+        QCOMPARE(child<QLineEdit>("adminReason")->text(), QString());
 
         QTRY_VERIFY(release->isEnabled());
+        QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("patch done"));
         QTest::mouseClick(release, Qt::LeftButton);
         QTRY_COMPARE(m_h->service->breakerSnapshot().state, BreakerState::Closed);
 
+        QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("storage migration"));
         QTest::mouseClick(pause, Qt::LeftButton);
         QTRY_VERIFY(m_h->service->isQueuePaused());
         QTRY_VERIFY(m_w->statusBarText().contains(QStringLiteral("(paused)")));
         QCOMPARE(pause->text(), QStringLiteral("Res&ume queue"));
+        QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("migration done"));
         QTest::mouseClick(pause, Qt::LeftButton);
         QTRY_VERIFY(!m_h->service->isQueuePaused());
 
         tripBreaker();
         QTRY_VERIFY(probe->isEnabled());
         const int probes = m_h->hypervisor->calls(FakeHypervisor::Method::Probe);
+        QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("vCenter is back"));
         QTest::mouseClick(probe, Qt::LeftButton);
         QTRY_VERIFY(m_h->hypervisor->calls(FakeHypervisor::Method::Probe) > probes);
 
@@ -269,6 +276,10 @@ private Q_SLOTS:
         page->selectRequest(queued);
         QVERIFY(page->cancelAction()->isEnabled());
         page->cancelAction()->trigger();
+        QTRY_VERIFY(page->cancelQuestion()); // it asks first, naming the VM
+        QVERIFY(page->cancelQuestion()->text().contains(QStringLiteral("to-cancel")));
+        QTest::mouseClick(page->cancelQuestion()->findChild<QPushButton*>(QStringLiteral("confirmCancelButton")),
+                          Qt::LeftButton);
         QTRY_COMPARE(stateOf(QStringLiteral("to-cancel")), toString(RequestState::Cancelled));
         QTRY_VERIFY(!page->cancelAction()->isEnabled());
 

@@ -1,16 +1,19 @@
 // The request table's model and proxy: fed by snapshots, bursts coalesced into few model signals, live
-// progress only while a task runs, and the proxy's state filter and name search. Every test runs both
-// under QAbstractItemModelTester, which checks each signal and answer against the model contract.
+// progress only while a task runs, the task, started and finished columns, queued rows against the
+// clock, errors as sentences, and the proxy's state filter and name search. Every test runs both under
+// QAbstractItemModelTester, which checks each signal and answer against the model contract.
 #include "GuiHarness.h"
 
 #include "ui/RequestFilterProxy.h"
 #include "ui/RequestTableModel.h"
+#include "ui/UiFormat.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace dcm;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -20,11 +23,24 @@ ProvisioningRequest request(const QString& name, int minute)
                                QDateTime(QDate(2026, 1, 1), QTime(8, minute), Qt::UTC));
 }
 
-ProvisioningRequest moved(ProvisioningRequest r, RequestState to)
+ProvisioningRequest moved(ProvisioningRequest r, RequestState to, int afterSeconds = 1)
 {
-    const Result<void> ok = r.transitionTo(to, QStringLiteral("test"), r.createdAt().addSecs(1));
+    const Result<void> ok = r.transitionTo(to, QStringLiteral("test"), r.createdAt().addSecs(afterSeconds));
     Q_ASSERT(ok.ok());
     return r;
+}
+
+ProvisioningRequest failed(ProvisioningRequest r, const Error& cause)
+{
+    r = moved(r, RequestState::Provisioning, 1);
+    const Result<void> ok = r.transitionTo(RequestState::Failed, cause.message, r.createdAt().addSecs(2), cause);
+    Q_ASSERT(ok.ok());
+    return r;
+}
+
+QVariant cell(const RequestTableModel& model, int row, int column, int role = Qt::DisplayRole)
+{
+    return model.index(row, column).data(role);
 }
 
 // Fails the running test at the first breach of the item model contract.
@@ -107,6 +123,104 @@ private Q_SLOTS:
         model.flush();
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.requestAt(0)->spec().name, QStringLiteral("fresh"));
+    }
+
+    // The task of the request: the one that created it, the one running (from its progress), or the one
+    // whose failure the error reports. Started is the first attempt, finished the step that settled it.
+    void taskStartedAndFinishedColumns()
+    {
+        RequestTableModel model;
+        const auto modelTester = tested(&model);
+        ProvisioningRequest done = moved(moved(request(QStringLiteral("done"), 1), RequestState::Provisioning, 5),
+                                         RequestState::Provisioned, 65);
+        done.setTaskRef(QStringLiteral("task-71"));
+        const ProvisioningRequest running = moved(request(QStringLiteral("running"), 2), RequestState::Provisioning, 7);
+        Error fault = Error::make(ErrorKind::Business, QStringLiteral("vim-fault"), QStringLiteral("no room"),
+                                  QStringLiteral("InsufficientResourcesFault"));
+        fault.details.insert(QStringLiteral("createTaskRef"), QStringLiteral("task-80"));
+        const ProvisioningRequest broken = failed(request(QStringLiteral("broken"), 3), fault);
+        const ProvisioningRequest waiting = request(QStringLiteral("waiting"), 4);
+        model.setRequests({waiting, broken, running, done}); // newest first, as the service lists them
+        const int d = model.rowOf(done.id()), r = model.rowOf(running.id()), b = model.rowOf(broken.id()),
+                  w = model.rowOf(waiting.id());
+
+        QCOMPARE(cell(model, d, RequestTableModel::TaskColumn).toString(), QStringLiteral("task-71"));
+        QCOMPARE(cell(model, b, RequestTableModel::TaskColumn).toString(), QStringLiteral("task-80"));
+        QCOMPARE(cell(model, r, RequestTableModel::TaskColumn).toString(), QString());
+        model.applyProgress(RequestProgress{running.id(), 10, QStringLiteral("creating"), QStringLiteral("task-90")});
+        model.flush();
+        QCOMPARE(cell(model, r, RequestTableModel::TaskColumn).toString(), QStringLiteral("task-90"));
+        QCOMPARE(model.taskOf(running.id()), QStringLiteral("task-90"));
+
+        const auto at = [](const ProvisioningRequest& req, int seconds) { return req.createdAt().addSecs(seconds); };
+        QCOMPARE(cell(model, d, RequestTableModel::StartedColumn, RequestTableModel::SortRole).toDateTime(),
+                 at(done, 5));
+        QCOMPARE(cell(model, d, RequestTableModel::FinishedColumn, RequestTableModel::SortRole).toDateTime(),
+                 at(done, 65));
+        QCOMPARE(cell(model, d, RequestTableModel::FinishedColumn).toString(), UiFormat::localTime(at(done, 65)));
+        QCOMPARE(cell(model, r, RequestTableModel::StartedColumn, RequestTableModel::SortRole).toDateTime(),
+                 at(running, 7));
+        QVERIFY(cell(model, r, RequestTableModel::FinishedColumn).toString().isEmpty()); // still running
+        QCOMPARE(cell(model, b, RequestTableModel::FinishedColumn, RequestTableModel::SortRole).toDateTime(),
+                 at(broken, 2));
+        QVERIFY(cell(model, w, RequestTableModel::StartedColumn).toString().isEmpty()); // never sent
+        QVERIFY(cell(model, w, RequestTableModel::FinishedColumn).toString().isEmpty());
+    }
+
+    // A queued row shows its next attempt while it lies ahead, and "waiting for vCenter" once it is due
+    // (or when the service set none), by the model's clock.
+    void queuedRowsWaitForVCenterOnceTheNextAttemptIsDue()
+    {
+        ManualClock clock;
+        RequestTableModel model;
+        model.setClock(clock);
+        const auto modelTester = tested(&model);
+        ProvisioningRequest later = moved(request(QStringLiteral("later"), 1), RequestState::QueuedForProvisioning);
+        later.setNextAttemptAt(clock.utcNow().addSecs(30));
+        const ProvisioningRequest unset =
+            moved(request(QStringLiteral("unset"), 2), RequestState::QueuedForProvisioning);
+        model.setRequests({unset, later});
+        const int l = model.rowOf(later.id());
+        QCOMPARE(cell(model, l, RequestTableModel::ProgressColumn).toString(),
+                 QStringLiteral("next attempt %1").arg(UiFormat::localTime(later.nextAttemptAt())));
+        QCOMPARE(cell(model, model.rowOf(unset.id()), RequestTableModel::ProgressColumn).toString(),
+                 QStringLiteral("waiting for vCenter"));
+        clock.advance(31s);
+        QCOMPARE(cell(model, l, RequestTableModel::ProgressColumn).toString(), QStringLiteral("waiting for vCenter"));
+        QVERIFY(cell(model, l, RequestTableModel::ProgressColumn, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QStringLiteral("The next attempt was due at")));
+        // The age is read by the same clock.
+        QCOMPARE(cell(model, l, RequestTableModel::AgeColumn).toString(),
+                 UiFormat::age(later.createdAt(), clock.utcNow()));
+    }
+
+    // The error column reads as a sentence with vCenter's fault name after it; its tooltip adds the raw
+    // fault.
+    void errorsReadAsSentences()
+    {
+        RequestTableModel model;
+        model.setAccount(QStringLiteral("operator"), QStringLiteral("vc.test"));
+        const auto modelTester = tested(&model);
+        Error duplicate =
+            Error::make(ErrorKind::Business, ErrorCode::DuplicateName,
+                        QStringLiteral("The name 'app-01' already exists."), QStringLiteral("DuplicateName"));
+        duplicate.details.insert(QStringLiteral("name"), QStringLiteral("app-01"));
+        const ProvisioningRequest dup = failed(request(QStringLiteral("app-01"), 1), duplicate);
+        const ProvisioningRequest refused =
+            failed(request(QStringLiteral("r"), 2),
+                   Error::make(ErrorKind::Business, QStringLiteral("placement-vanished"),
+                               QStringLiteral("datastore '/DC0/datastore/ds9' no longer exists")));
+        model.setRequests({refused, dup});
+        const int d = model.rowOf(dup.id());
+        QCOMPARE(cell(model, d, RequestTableModel::LastErrorColumn).toString(),
+                 QStringLiteral("A VM named app-01 already exists in folder vm. Choose another name or folder. "
+                                "(DuplicateName)"));
+        const QString tip = cell(model, d, RequestTableModel::LastErrorColumn, Qt::ToolTipRole).toString();
+        QVERIFY(tip.startsWith(cell(model, d, RequestTableModel::LastErrorColumn).toString() + QStringLiteral("\n\n")));
+        QVERIFY(tip.contains(QStringLiteral("code: duplicate-name\nvimFault: DuplicateName")));
+        QCOMPARE(cell(model, model.rowOf(refused.id()), RequestTableModel::LastErrorColumn).toString(),
+                 QStringLiteral("Datastore '/DC0/datastore/ds9' no longer exists."));
     }
 
     void proxyFiltersByStateAndName()

@@ -1,5 +1,8 @@
 // The New VM form against the real service: inline validation with the domain's words, Submit only for
-// a valid spec, the cascading pickers and their capacity hints, and the service's answer in words.
+// a valid spec, the cascading pickers and their capacity hints (errors for what cannot run, warnings for
+// what may not fit, a confirmation for a datastore too small), a taken name (an error while the inventory
+// is fresh, a warning saying its age after), the service's answer in words, and a spec loaded for "edit
+// and resubmit".
 #include "GuiHarness.h"
 
 #include "ui/DiskListEditor.h"
@@ -9,6 +12,7 @@
 #include "ui/UiSettings.h"
 #include "ui/VmSpecForm.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -18,6 +22,7 @@
 #include <QToolButton>
 
 using namespace dcm;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -25,6 +30,7 @@ namespace {
 InventorySnapshot twoHostInventory()
 {
     InventorySnapshot s = FakeHypervisor::sampleInventory();
+    s.folders.front().parentRef = s.datacenters.front().ref; // the datacenter's root VM folder, as vCenter has it
     HostInfo h2 = s.hosts.front();
     h2.ref = QStringLiteral("host-22");
     h2.name = QStringLiteral("DC0_C0_H1");
@@ -105,9 +111,13 @@ private Q_SLOTS:
     {
         m_h = std::make_unique<GuiHarness>();
         m_h->hypervisor->setInventory(twoHostInventory());
-        m_settings = std::make_unique<UiSettings>();
+        // Each test starts from no remembered choices (a submit remembers them).
+        m_settings = std::make_unique<UiSettings>(std::make_unique<QSettings>(
+            QStringLiteral("%1/%2.ini").arg(m_settingsDir.path(), QLatin1String(QTest::currentTestFunction())),
+            QSettings::IniFormat));
         m_client = m_h->client();
         m_form = std::make_unique<VmSpecForm>(m_client.get(), m_settings.get());
+        m_form->setClock(m_h->clock); // the service's clock: the inventory's age is read against it
         m_form->resize(1100, 800);
         m_form->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_form.get()));
@@ -360,8 +370,9 @@ private Q_SLOTS:
         QCOMPARE(field<QComboBox>("datastore")->count(), 1); // what DC0_C0_H0 reaches
     }
 
-    // Live hints: host memory and cores, datastore space, a name already taken in the folder.
-    void capacityHintsWarnWhenTheSpecWillNotFit()
+    // What no host of the placement can run is an error naming the limit; memory that is not free now
+    // is a warning.
+    void whatNoHostCanRunIsAnError()
     {
         fillValid();
         auto* host = field<QComboBox>("host");
@@ -371,27 +382,161 @@ private Q_SLOTS:
         field<NumberField>("memory")->setValue(2);
         QVERIFY(hostWarning->isHidden());
         QVERIFY(field<QLabel>("hostHint")->text().contains(QStringLiteral("3.00 GiB of 4.00 GiB memory free")));
-        field<NumberField>("memory")->setValue(8);
+        // More than is free, less than the host has: it may not power on now, which is advice.
+        field<NumberField>("memory")->setValue(3.5);
         QVERIFY(!hostWarning->isHidden());
-        field<NumberField>("cpus")->setValue(4);
-        QVERIFY(hostWarning->text().contains(QStringLiteral("4 vCPUs exceed the host's 2 physical cores")));
-        QVERIFY(submitButton()->isEnabled()); // a warning, not a problem
-
-        auto* dsWarning = field<FieldNote>("datastoreWarning");
+        QVERIFY(hostWarning->text().contains(QStringLiteral("the host has 3.00 GiB free")));
+        QVERIFY(submitButton()->isEnabled());
+        // More than the host has at all: never.
+        field<NumberField>("memory")->setValue(8);
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("memoryMiB")),
+                 QStringLiteral("At most 4.00 GiB: all the memory host DC0_C0_H0 has."));
+        QVERIFY(hostWarning->isHidden());
+        QVERIFY(!submitButton()->isEnabled());
         field<NumberField>("memory")->setValue(1);
+        QVERIFY(submitButton()->isEnabled());
+        field<NumberField>("cpus")->setValue(4);
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("cpus")),
+                 QStringLiteral("At most 2 vCPUs: host DC0_C0_H0 has 2 cores."));
+        QVERIFY(!submitButton()->isEnabled());
+        // Any host of the cluster: the largest host sets the limits.
+        host->setCurrentIndex(0);
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("cpus")), QString());
+        QVERIFY(submitButton()->isEnabled());
+        field<NumberField>("cpus")->setValue(9);
+        QVERIFY2(m_form->fieldNoteText(QStringLiteral("cpus"))
+                     .startsWith(QStringLiteral("At most 8 vCPUs: the largest host, DC0_C0_H1, has 8 cores.")),
+                 qPrintable(m_form->fieldNoteText(QStringLiteral("cpus"))));
         field<NumberField>("cpus")->setValue(1);
+        field<NumberField>("memory")->setValue(17);
+        QVERIFY(m_form->fieldNoteText(QStringLiteral("memoryMiB"))
+                    .contains(QStringLiteral("At most 16.0 GiB: all the memory of the largest host, DC0_C0_H1.")));
+        QVERIFY(!submitButton()->isEnabled());
+        QVERIFY(!m_form->canSubmit());
+    }
+
+    // A datastore the thick disks and the swap file will not fit: a warning, and Submit only once
+    // "Submit anyway" is ticked — for that datastore, while it will not fit.
+    void aDatastoreThatWillNotFitNeedsSubmitAnyway()
+    {
+        fillValid();
+        field<NumberField>("memory")->setValue(1);
+        auto* host = field<QComboBox>("host");
         host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1"))); // ds2: 20 GiB free
+        auto* dsWarning = field<FieldNote>("datastoreWarning");
+        auto* anyway = field<QCheckBox>("submitAnyway");
         auto* disks = field<DiskListEditor>("disks");
         disks->setDisks({DiskSpec{qint64(30) * 1024, false}});
         QVERIFY(!dsWarning->isHidden());
-        disks->setDisks({DiskSpec{qint64(5) * 1024, false}});
-        QVERIFY(dsWarning->isHidden());
+        QVERIFY(dsWarning->text().contains(QStringLiteral("It will not fit")));
+        QVERIFY(anyway->isVisibleTo(m_form.get()));
+        QVERIFY(m_form->needsFitConfirmation());
+        QVERIFY(!submitButton()->isEnabled());
+        QVERIFY(field<QLabel>("problemSummary")->text().contains(QStringLiteral("Submit anyway")));
+        QVERIFY(m_form->problems().isEmpty()); // not a problem of the spec: a question to the operator
+        QTest::mouseClick(anyway, Qt::LeftButton);
+        QVERIFY(anyway->isChecked());
+        QVERIFY(submitButton()->isEnabled());
 
-        field<QLineEdit>("name")->setText(QStringLiteral("taken"));
+        // Another datastore asks again (the first host reaches ds1, which has room; back on ds2 it does not).
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H0")));
+        QVERIFY(!anyway->isVisibleTo(m_form.get()));
+        QVERIFY(submitButton()->isEnabled());
+        host->setCurrentIndex(host->findText(QStringLiteral("DC0_C0_H1")));
+        QVERIFY(anyway->isVisibleTo(m_form.get()));
+        QVERIFY(!anyway->isChecked());
+        QVERIFY(!submitButton()->isEnabled());
+
+        // Submitted anyway: the next VM is asked about again.
+        anyway->setChecked(true);
+        QSignalSpy answered(m_client.get(), &ServiceClient::submitAnswered);
+        QTest::mouseClick(submitButton(), Qt::LeftButton);
+        QTRY_COMPARE(answered.count(), 1);
+        QVERIFY(!anyway->isChecked());
+        QTest::keyClicks(field<QLineEdit>("name"), QStringLiteral("web-02"));
+        QVERIFY(!submitButton()->isEnabled());
+
+        // Thin disks that may fill it up are a warning only.
+        disks->setDisks({DiskSpec{qint64(30) * 1024, true}});
+        QVERIFY(!dsWarning->isHidden());
+        QVERIFY(dsWarning->text().contains(QStringLiteral("could fill up")));
+        QVERIFY(!anyway->isVisibleTo(m_form.get()));
+        QVERIFY(submitButton()->isEnabled());
+    }
+
+    // A name the folder holds: an error while the inventory's VM list is fresh, a warning that says the
+    // list's age once it is older; a refresh makes it certain again.
+    void aTakenNameIsAnErrorWhileTheInventoryIsFresh()
+    {
+        fillValid();
+        auto* name = field<QLineEdit>("name");
+        name->setText(QStringLiteral("taken"));
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("name")),
+                 QStringLiteral("A VM named taken already exists in this folder (inventory read just now): vCenter "
+                                "refuses a second one."));
+        QVERIFY(!submitButton()->isEnabled());
+
+        m_h->clock.advance(VmSpecForm::nameCheckFreshFor + 1min);
+        name->setText(QStringLiteral("taken")); // unchanged text: nothing to check again
+        QTest::keyClick(name, Qt::Key_Backspace);
+        QTest::keyClicks(name, QStringLiteral("n"));
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("name")), QString());
         const QList<FieldNote*> notes = m_form->findChildren<FieldNote*>();
-        QVERIFY(std::any_of(notes.cbegin(), notes.cend(), [](const FieldNote* n) {
-            return !n->isHidden() && n->text().contains(QStringLiteral("already exists in this folder"));
-        }));
+        const auto warning = std::find_if(notes.cbegin(), notes.cend(), [](const FieldNote* n) {
+            return !n->isHidden() && n->kind() == FieldNote::Kind::Warning &&
+                   n->text().contains(QStringLiteral("lists a VM named taken"));
+        });
+        QVERIFY(warning != notes.cend());
+        QCOMPARE((*warning)->text(), QStringLiteral("The inventory read 6 min ago lists a VM named taken in this "
+                                                    "folder: vCenter refuses a second one if it is still there. "
+                                                    "Refresh the inventory to be sure."));
+        QVERIFY(submitButton()->isEnabled());
+
+        QSignalSpy inventory(m_client.get(), &ServiceClient::inventoryChanged);
+        m_form->refreshInventory();
+        QTRY_COMPARE(inventory.count(), 1);
+        QTRY_VERIFY(!m_form->fieldNoteText(QStringLiteral("name")).isEmpty());
+        QVERIFY(m_form->fieldNoteText(QStringLiteral("name")).contains(QStringLiteral("already exists")));
+        QVERIFY(!submitButton()->isEnabled());
+    }
+
+    // "Edit and resubmit": every field from the request's spec; Submit makes a new request.
+    void aLoadedSpecFillsEveryFieldAndSubmitsANewRequest()
+    {
+        QTRY_VERIFY(m_form->hasInventory());
+        VmSpec copy = validSpec(QStringLiteral("copy-01"));
+        copy.cpus = 4;
+        copy.coresPerSocket = 2;
+        copy.memoryMiB = 1536; // not whole GiB: shown in MiB
+        copy.disks = {DiskSpec{10240, true}, DiskSpec{2048, false}};
+        copy.host = QStringLiteral("/DC0/host/C0/DC0_C0_H1");
+        copy.datastore = QStringLiteral("/DC0/datastore/ds2");
+        copy.network = QStringLiteral("/DC0/network/Backend");
+        copy.annotation = QStringLiteral("owner: web team");
+        copy.powerOn = true;
+        const QUuid from = QUuid::createUuid();
+        m_form->loadSpec(copy, from);
+        QCOMPARE(m_form->spec().toJson(), copy.toJson());
+        QCOMPARE(field<QComboBox>("memoryUnit")->currentIndex(), 0);
+        QVERIFY(m_form->feedbackText().contains(from.toString(QUuid::WithoutBraces)));
+        QVERIFY(m_form->feedbackText().contains(QStringLiteral("makes a new request")));
+        QVERIFY(submitButton()->isEnabled());
+        QSignalSpy answered(m_client.get(), &ServiceClient::submitAnswered);
+        QTest::mouseClick(submitButton(), Qt::LeftButton);
+        QTRY_COMPARE(answered.count(), 1);
+        const auto answer = answered.at(0).at(0).value<SubmitAnswer>();
+        QVERIFY(answer.accepted());
+        QVERIFY(answer.id != from);
+        QCOMPARE(m_h->store->get(answer.id).value()->spec(), copy);
+
+        // A datastore the inventory no longer has: the cascade's choice, and the form says so.
+        VmSpec gone = copy;
+        gone.datastore = QStringLiteral("/DC0/datastore/removed");
+        m_form->loadSpec(gone);
+        QCOMPARE(m_form->spec().datastore, QStringLiteral("/DC0/datastore/ds2"));
+        QVERIFY2(m_form->feedbackText().contains(QStringLiteral("datastore /DC0/datastore/ds2 (was "
+                                                                "/DC0/datastore/removed)")),
+                 qPrintable(m_form->feedbackText()));
     }
 
     // After Submit: the service's own sentence, the form ready for the next VM, and the choices kept.

@@ -1,6 +1,7 @@
 // Pins the New VM form's capacity advice without widgets: one host's free memory, CPU and cores; the best
 // of several hosts; a VM that needs more memory or vCPUs than a host has; a datastore that cannot take
 // the thick disks and the swap file, or could fill up when thin disks grow; unknown figures say nothing.
+// Memory beyond the largest host's size and vCPUs beyond its cores are what the form refuses.
 #include "domain/CapacityAdvisor.h"
 
 #include <QTest>
@@ -120,6 +121,36 @@ private Q_SLOTS:
         QVERIFY(CapacityAdvisor::hosts(spec(1024, 17), {&small, &big, &busy}).coresShort);
     }
 
+    // What no candidate host can ever run, against what may not fit now: memory beyond the largest host's
+    // size (not its free memory), and the host that sets each limit.
+    void theLargestHostSetsTheLimits()
+    {
+        const HostInfo h = host(QStringLiteral("esx-1"), 4, 1024, 2);
+        HostFit one = CapacityAdvisor::hosts(spec(3076, 2), {&h});
+        QVERIFY(one.memoryShort);        // more than the 3 GiB free ...
+        QVERIFY(!one.memoryExceedsHost); // ... but less than the host's 4 GiB
+        QCOMPARE(one.largestMemoryHost, QStringLiteral("esx-1"));
+        QCOMPARE(one.largestCoresHost, QStringLiteral("esx-1"));
+        one = CapacityAdvisor::hosts(spec(4100, 2), {&h});
+        QVERIFY(one.memoryExceedsHost);
+        QVERIFY(!CapacityAdvisor::hosts(spec(4096, 2), {&h}).memoryExceedsHost); // exactly the host's size
+
+        const HostInfo small = host(QStringLiteral("small"), 4, 0, 2);
+        const HostInfo wide = host(QStringLiteral("wide"), 8, 7 * 1024, 32);    // most cores, 1 GiB free
+        const HostInfo large = host(QStringLiteral("large"), 64, 62 * 1024, 8); // most memory, 2 GiB free
+        const HostFit several = CapacityAdvisor::hosts(spec(16 * 1024, 16), {&small, &wide, &large});
+        QCOMPARE(several.totalMemoryMiB, qint64(64 * 1024));
+        QCOMPARE(several.largestMemoryHost, QStringLiteral("large"));
+        QCOMPARE(several.cores, 32);
+        QCOMPARE(several.largestCoresHost, QStringLiteral("wide"));
+        QCOMPARE(several.hostName, QStringLiteral("small")); // the most memory free
+        QVERIFY(several.memoryShort);
+        QVERIFY(!several.memoryExceedsHost);
+        QVERIFY(!several.coresShort);
+        QVERIFY(CapacityAdvisor::hosts(spec(65 * 1024, 1), {&small, &wide, &large}).memoryExceedsHost);
+        QVERIFY(CapacityAdvisor::hosts(spec(1024, 33), {&small, &wide, &large}).coresShort);
+    }
+
     // An inventory fetched without host details: no memory size, no core count, no verdict.
     void unknownFiguresGiveNoWarning()
     {
@@ -127,10 +158,12 @@ private Q_SLOTS:
         const HostFit one = CapacityAdvisor::hosts(spec(1 << 20, 700), {&h});
         QVERIFY(!one.memoryKnown);
         QVERIFY(!one.memoryShort);
+        QVERIFY(!one.memoryExceedsHost);
         QVERIFY(!one.coresShort);
         const HostInfo h2 = host(QStringLiteral("bare-2"), 0, 0, 0);
         const HostFit several = CapacityAdvisor::hosts(spec(1 << 20, 700), {&h, &h2});
         QVERIFY(!several.memoryShort);
+        QVERIFY(!several.memoryExceedsHost);
         QVERIFY(!several.coresShort);
     }
 

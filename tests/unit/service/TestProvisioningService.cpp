@@ -572,6 +572,9 @@ private Q_SLOTS:
         m_service->refreshInventory();
         QTRY_COMPARE(changed.count(), 1);
         QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vms.size(), 3);
+        const QDateTime fullRead = m_clock.utcNow();
+        QCOMPARE(changed.last().at(0).value<InventorySnapshot>().fetchedAt, fullRead);
+        QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vmsFetchedAt, fullRead);
 
         m_service->setQueuePaused(true);
         const QUuid id = m_service->submit(validSpec()).id;
@@ -581,6 +584,9 @@ private Q_SLOTS:
         QTRY_COMPARE(stateOf(id), RequestState::Provisioned);
         QCOMPARE(changed.count(), 2);
         QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vms.size(), 3);
+        // The VMs are as old as the read they came from, whatever the placement's age.
+        QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vmsFetchedAt, fullRead);
+        QVERIFY(changed.last().at(0).value<InventorySnapshot>().fetchedAt > fullRead);
         QCOMPARE(m_hv->calls(FakeHypervisor::Method::Inventory), 2);
     }
 
