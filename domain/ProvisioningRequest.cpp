@@ -198,6 +198,7 @@ QJsonObject ProvisioningRequest::toJson() const
         {QStringLiteral("taskRef"), m_taskRef},
         {QStringLiteral("vmRef"), m_vmRef},
         {QStringLiteral("instanceUuid"), m_instanceUuid},
+        {QStringLiteral("requestedBy"), m_requestedBy},
         {QStringLiteral("createdAt"), dateToJson(m_createdAt)},
         {QStringLiteral("updatedAt"), dateToJson(m_updatedAt)},
         {QStringLiteral("history"), history},
@@ -207,11 +208,11 @@ QJsonObject ProvisioningRequest::toJson() const
 Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& json)
 {
     JsonReader reader;
-    reader.rejectUnknownKeys(json,
-                             {QStringLiteral("id"), QStringLiteral("spec"), QStringLiteral("state"),
-                              QStringLiteral("attempts"), QStringLiteral("nextAttemptAt"), QStringLiteral("lastError"),
-                              QStringLiteral("taskRef"), QStringLiteral("vmRef"), QStringLiteral("instanceUuid"),
-                              QStringLiteral("createdAt"), QStringLiteral("updatedAt"), QStringLiteral("history")});
+    reader.rejectUnknownKeys(
+        json, {QStringLiteral("id"), QStringLiteral("spec"), QStringLiteral("state"), QStringLiteral("attempts"),
+               QStringLiteral("nextAttemptAt"), QStringLiteral("lastError"), QStringLiteral("taskRef"),
+               QStringLiteral("vmRef"), QStringLiteral("instanceUuid"), QStringLiteral("requestedBy"),
+               QStringLiteral("createdAt"), QStringLiteral("updatedAt"), QStringLiteral("history")});
     QString idText;
     reader.readString(json, QStringLiteral("id"), idText);
     const QUuid id = QUuid::fromString(idText);
@@ -254,6 +255,8 @@ Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& jso
     reader.readString(json, QStringLiteral("taskRef"), taskRef);
     reader.readString(json, QStringLiteral("vmRef"), vmRef);
     reader.readString(json, QStringLiteral("instanceUuid"), instanceUuid);
+    QString requestedBy;
+    reader.readString(json, QStringLiteral("requestedBy"), requestedBy);
     QDateTime createdAt;
     QDateTime updatedAt;
     reader.readDateTime(json, QStringLiteral("createdAt"), createdAt);
@@ -321,6 +324,7 @@ Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& jso
     request.m_taskRef = taskRef;
     request.m_vmRef = vmRef;
     request.m_instanceUuid = instanceUuid;
+    request.m_requestedBy = requestedBy;
     if (updatedAt.isValid()) {
         request.m_updatedAt = updatedAt;
     }

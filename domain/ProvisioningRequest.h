@@ -47,6 +47,8 @@ public:
     const QString& taskRef() const { return m_taskRef; }
     const QString& vmRef() const { return m_vmRef; }
     const QString& instanceUuid() const { return m_instanceUuid; }
+    // Who asked for it: the OS account and host of the console or dcmctl that submitted it ("user@host").
+    const QString& requestedBy() const { return m_requestedBy; }
     const QDateTime& createdAt() const { return m_createdAt; }
     const QDateTime& updatedAt() const { return m_updatedAt; }
     const QList<RequestEvent>& history() const { return m_history; }
@@ -70,6 +72,7 @@ public:
     void setTaskRef(const QString& taskRef) { m_taskRef = taskRef; }
     void setVmRef(const QString& vmRef) { m_vmRef = vmRef; }
     void setInstanceUuid(const QString& instanceUuid) { m_instanceUuid = instanceUuid; }
+    void setRequestedBy(const QString& who) { m_requestedBy = who; }
     // Setters above leave updatedAt alone (they carry no time); a store that stamps writes uses this.
     void setUpdatedAt(const QDateTime& at) { m_updatedAt = at; }
 
@@ -92,6 +95,7 @@ private:
     QString m_taskRef;
     QString m_vmRef;
     QString m_instanceUuid;
+    QString m_requestedBy;
     QDateTime m_createdAt;
     QDateTime m_updatedAt;
     QList<RequestEvent> m_history;

@@ -335,13 +335,13 @@ bool BreakerDashboard::performAdminAction(AdminAction::Kind kind)
         m_client->resetBreaker(reason);
         break;
     case AdminAction::Kind::Probe:
-        m_client->probeNow();
+        m_client->probeNow(reason);
         break;
     case AdminAction::Kind::Pause:
-        m_client->setQueuePaused(true);
+        m_client->setQueuePaused(true, reason);
         break;
     case AdminAction::Kind::Resume:
-        m_client->setQueuePaused(false);
+        m_client->setQueuePaused(false, reason);
         break;
     }
     // One reason per action: the next one is asked for again.

@@ -92,6 +92,8 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Started");
         case FinishedColumn:
             return tr("Finished");
+        case RequestedByColumn:
+            return tr("Requested by");
         case AgeColumn:
             return tr("Age");
         default:
@@ -112,6 +114,8 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("When the request was first sent to vCenter");
         case FinishedColumn:
             return tr("When the request was provisioned, failed or cancelled");
+        case RequestedByColumn:
+            return tr("The OS account and host of the console or dcmctl that submitted it");
         default:
             return {};
         }
@@ -156,6 +160,8 @@ QVariant RequestTableModel::displayData(const Row& row, int column) const
         return UiFormat::localTime(UiFormat::startedAt(r));
     case FinishedColumn:
         return UiFormat::localTime(UiFormat::finishedAt(r));
+    case RequestedByColumn:
+        return r.requestedBy();
     case AgeColumn:
         return UiFormat::age(r.createdAt(), now());
     default:

@@ -31,8 +31,9 @@ public:
         TaskColumn, // vCenter's task (its moref, e.g. task-71)
         PlacementColumn,
         LastErrorColumn,
-        StartedColumn,  // the first attempt
-        FinishedColumn, // settled
+        StartedColumn,     // the first attempt
+        FinishedColumn,    // settled
+        RequestedByColumn, // user@host of the console or dcmctl that submitted it
         AgeColumn,
         ColumnCount,
     };

@@ -149,9 +149,9 @@ void ServiceClient::retryNow(const QUuid& id, Reply reply)
     postWithReply([id](ProvisioningService* s) { return s->retryNow(id); }, std::move(reply));
 }
 
-void ServiceClient::setQueuePaused(bool paused)
+void ServiceClient::setQueuePaused(bool paused, const QString& reason)
 {
-    post([paused](ProvisioningService* s) { s->setQueuePaused(paused); });
+    post([paused, reason](ProvisioningService* s) { s->setQueuePaused(paused, reason); });
 }
 
 void ServiceClient::forceBreakerOpen(const QString& reason)
@@ -164,9 +164,9 @@ void ServiceClient::resetBreaker(const QString& reason)
     post([reason](ProvisioningService* s) { s->resetBreaker(reason); });
 }
 
-void ServiceClient::probeNow()
+void ServiceClient::probeNow(const QString& reason)
 {
-    post([](ProvisioningService* s) { s->probeNow(); });
+    post([reason](ProvisioningService* s) { s->probeNow(reason); });
 }
 
 void ServiceClient::refreshInventory()

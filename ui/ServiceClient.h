@@ -61,10 +61,10 @@ public:
     quint64 submit(const VmSpec& spec);
     void cancel(const QUuid& id, Reply reply = {});
     void retryNow(const QUuid& id, Reply reply = {});
-    void setQueuePaused(bool paused);
+    void setQueuePaused(bool paused, const QString& reason = {});
     void forceBreakerOpen(const QString& reason);
     void resetBreaker(const QString& reason);
-    void probeNow();
+    void probeNow(const QString& reason = {});
     void refreshInventory();
     void loadRequests();
 

@@ -174,6 +174,7 @@ QJsonObject requestJson(const ProvisioningRequest& r)
                    r.lastError() ? QJsonValue(ErrorJson::toJson(*r.lastError())) : QJsonValue(QJsonValue::Null)},
                   {QStringLiteral("vmMoref"), r.vmRef()},
                   {QStringLiteral("instanceUuid"), r.instanceUuid()},
+                  {QStringLiteral("requestedBy"), r.requestedBy()},
                   {QStringLiteral("createdAt"), isoTime(r.createdAt())},
                   {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
     if (r.state() == RequestState::QueuedForProvisioning)

@@ -58,6 +58,7 @@ QJsonObject requestJson(const ProvisioningRequest& r, bool withHistory)
                   {QStringLiteral("lastError"), errorJson(r.lastError())},
                   {QStringLiteral("vmMoref"), r.vmRef()},
                   {QStringLiteral("instanceUuid"), r.instanceUuid()},
+                  {QStringLiteral("requestedBy"), r.requestedBy()},
                   {QStringLiteral("createdAt"), isoTime(r.createdAt())},
                   {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
     if (r.state() == RequestState::QueuedForProvisioning)

@@ -1,5 +1,6 @@
 #include "SubmitCommand.h"
 
+#include "domain/LocalActor.h"
 #include "domain/RequestEventText.h"
 
 #include <QJsonArray>
@@ -53,6 +54,7 @@ void SubmitCommand::store()
     if (!store.ok())
         return (void)fail(store.error());
     ProvisioningRequest request(QUuid::createUuid(), options().spec, connection().clock().utcNow());
+    request.setRequestedBy(localActor());
     QString message = QStringLiteral("Request accepted. It waits in the queue for a service to provision it.");
     if (auto log = connection().openBreakerLog(); log.ok() && log.value()) {
         auto last = log.value()->lastBreakerState();

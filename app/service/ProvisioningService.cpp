@@ -1,5 +1,6 @@
 #include "app/service/ProvisioningService.h"
 
+#include "domain/LocalActor.h"
 #include "domain/Redaction.h"
 #include "domain/RequestEventText.h"
 
@@ -224,6 +225,7 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
     }
 
     ProvisioningRequest request(QUuid::createUuid(), spec, m_clock.utcNow());
+    request.setRequestedBy(localActor());
     if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
         answer.outcome = SubmitAnswer::Outcome::Failed;
         answer.error = inserted.error();
@@ -385,29 +387,51 @@ void ProvisioningService::sendScout()
     m_connection->scout(permit);
 }
 
-void ProvisioningService::setQueuePaused(bool paused)
+QString ProvisioningService::byWhom(const QString& what, const QString& reason)
+{
+    return reason.trimmed().isEmpty() ? QStringLiteral("%1 by %2").arg(what, localActor())
+                                      : QStringLiteral("%1 by %2: %3").arg(what, localActor(), reason.trimmed());
+}
+
+void ProvisioningService::recordAdminAction(const QString& what, const QString& reason)
+{
+    BreakerTransition action;
+    action.at = m_clock.utcNow();
+    action.from = action.to = m_breaker.state();
+    action.reason = byWhom(what, reason);
+    qCInfo(lcService).noquote() << "admin:" << action.reason;
+    if (m_breakerLog) {
+        if (auto stored = m_breakerLog->appendBreakerEvent(action, m_breaker.snapshot(), owner()); !stored.ok())
+            m_drainer->reportStorageError(stored.error());
+    }
+    Q_EMIT breakerTransitioned(action);
+}
+
+void ProvisioningService::setQueuePaused(bool paused, const QString& reason)
 {
     if (!m_drainer->setPaused(paused))
         return;
-    qCInfo(lcService) << (paused ? "queue paused" : "queue resumed");
+    recordAdminAction(paused ? QStringLiteral("queue paused") : QStringLiteral("queue resumed"), reason);
     Q_EMIT queuePausedChanged(paused);
 }
 
 void ProvisioningService::forceBreakerOpen(const QString& reason)
 {
-    m_breaker.forceOpen(reason);
+    m_breaker.forceOpen(byWhom(QStringLiteral("held open"), reason));
     publishBreaker();
 }
 
 void ProvisioningService::resetBreaker(const QString& reason)
 {
-    m_breaker.reset(reason);
+    m_breaker.reset(byWhom(QStringLiteral("released"), reason));
     publishBreaker();
     m_drainer->scheduleDrain();
 }
 
-void ProvisioningService::probeNow()
+void ProvisioningService::probeNow(const QString& reason)
 {
+    if (!reason.trimmed().isEmpty())
+        recordAdminAction(QStringLiteral("probe requested"), reason);
     // Waiting for the operator after a refused login, an administrator's probe tries once more.
     if (m_connection->retryRefusedCredentials())
         return;

@@ -102,10 +102,12 @@ public Q_SLOTS:
     std::optional<dcm::Error> cancel(const QUuid& id);
     // FAILED -> QUEUED, due now; a QUEUED request becomes due now.
     std::optional<dcm::Error> retryNow(const QUuid& id);
-    void setQueuePaused(bool paused);
+    // Admin actions: each is recorded in the breaker's history with the reason and who took it
+    // (localActor(): the OS user@host running this service's front).
+    void setQueuePaused(bool paused, const QString& reason = {});
     void forceBreakerOpen(const QString& reason);
     void resetBreaker(const QString& reason);
-    void probeNow();
+    void probeNow(const QString& reason = {});
     void refreshInventory();
     // Emits requestsLoaded with every request (newest first), for a view that starts up.
     void loadRequests();
@@ -136,6 +138,9 @@ Q_SIGNALS:
 private:
     void sendScout();
     void followOtherWriters();
+    // Records an admin action that moves no state (pause, resume, probe) in the breaker's history.
+    void recordAdminAction(const QString& what, const QString& reason);
+    static QString byWhom(const QString& what, const QString& reason);
     void onBreakerTransition(const BreakerTransition& transition);
     void publishBreaker();
 

@@ -18,7 +18,7 @@ namespace {
 const QString s_columns =
     QStringLiteral("id, rowid, name, state, created_at, updated_at, next_attempt_at, task_ref, vm_ref, instance_uuid,"
                    " last_error_kind, last_error_code, last_error_message, last_error_vim_fault, last_error_details,"
-                   " CAST(spec AS BLOB)");
+                   " CAST(spec AS BLOB), requested_by");
 
 const QStringList s_contentColumns{
     QStringLiteral("name"),
@@ -36,6 +36,7 @@ const QStringList s_contentColumns{
     QStringLiteral("vm_ref"),
     QStringLiteral("instance_uuid"),
     QStringLiteral("spec"),
+    QStringLiteral("requested_by"),
 };
 
 SqliteRequestRow readRow(const QSqlQuery& q)
@@ -57,6 +58,7 @@ SqliteRequestRow readRow(const QSqlQuery& q)
     row.errorVimFault = q.value(13).toString();
     row.errorDetails = q.value(14).toString();
     row.spec = q.value(15).toByteArray();
+    row.requestedBy = q.value(16).toString();
     return row;
 }
 
@@ -108,6 +110,7 @@ void setReferences(ProvisioningRequest& request, const SqliteRequestRow& row)
     request.setTaskRef(row.taskRef);
     request.setVmRef(row.vmRef);
     request.setInstanceUuid(row.instanceUuid);
+    request.setRequestedBy(row.requestedBy);
 }
 
 // See SqliteMappedRequest. `spec` is what could be read of it.
@@ -189,6 +192,7 @@ QVariantList SqliteRequestRows::contentValues(const ProvisioningRequest& request
         textOrNull(request.vmRef()),
         textOrNull(request.instanceUuid()),
         jsonText(request.spec().toJson()),
+        textOrNull(request.requestedBy()),
     };
 }
 

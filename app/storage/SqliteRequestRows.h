@@ -31,6 +31,7 @@ struct SqliteRequestRow
     QString taskRef;
     QString vmRef;
     QString instanceUuid;
+    QString requestedBy;
     QString errorKind; // empty: no last error
     QString errorCode;
     QString errorMessage;

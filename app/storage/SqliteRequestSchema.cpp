@@ -108,6 +108,8 @@ const QStringList s_schemaV4{
     QStringLiteral("ALTER TABLE request_events ADD COLUMN reason_args TEXT"),
     // Following others' writes asks for the requests written since a watermark.
     QStringLiteral("CREATE INDEX requests_updated ON requests (updated_at)"),
+    // Who asked: "user@host" of the console or dcmctl that submitted it.
+    QStringLiteral("ALTER TABLE requests ADD COLUMN requested_by TEXT"),
 };
 
 } // namespace

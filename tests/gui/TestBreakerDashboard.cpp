@@ -2,6 +2,7 @@
 // from the manual clock, observed through countdownChanged, no sleeps), and admin actions need a reason,
 // clear it once used, reach the service and are listed with who did them.
 #include "GuiHarness.h"
+#include "domain/LocalActor.h"
 
 #include "ui/BreakerDashboard.h"
 #include "ui/FieldNote.h"
@@ -125,7 +126,8 @@ private Q_SLOTS:
         QCOMPARE(action.at, m_h->clock.utcNow());
         QCOMPARE(reason->text(), QString());
         QTRY_COMPARE(m_h->service->breakerSnapshot().state, BreakerState::ForcedOpen);
-        QCOMPARE(m_h->service->breakerSnapshot().lastReason, QStringLiteral("patching vCenter, change 4711"));
+        QCOMPARE(m_h->service->breakerSnapshot().lastReason,
+                 QStringLiteral("held open by %1: patching vCenter, change 4711").arg(localActor()));
         QCOMPARE(m_dashboard->adminActionCount(), 1);
         QCOMPARE(m_dashboard->adminActionText(0),
                  QStringLiteral("Hold (force open): patching vCenter, change 4711 (%1)")

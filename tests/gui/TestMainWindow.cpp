@@ -3,6 +3,7 @@
 // transitions on the dashboard and in the status bar, admin actions reaching the service, the operator's
 // request actions, and the in-window notification when a queued request settles.
 #include "GuiHarness.h"
+#include "domain/LocalActor.h"
 
 #include "ui/Banner.h"
 #include "ui/BreakerDashboard.h"
@@ -234,7 +235,9 @@ private Q_SLOTS:
         QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("patching vCenter"));
         QTest::mouseClick(hold, Qt::LeftButton);
         QTRY_COMPARE(m_h->service->breakerSnapshot().state, BreakerState::ForcedOpen);
-        QCOMPARE(m_h->service->breakerSnapshot().lastReason, QStringLiteral("patching vCenter"));
+        // Recorded with who held it (the OS user@host running the console).
+        QCOMPARE(m_h->service->breakerSnapshot().lastReason,
+                 QStringLiteral("held open by %1: patching vCenter").arg(localActor()));
         QTRY_COMPARE(m_w->dashboard()->stateText(), QStringLiteral("FORCED_OPEN"));
         QVERIFY(!probe->isEnabled()); // a hold never scouts
         QCOMPARE(child<QLineEdit>("adminReason")->text(), QString());
@@ -244,9 +247,14 @@ private Q_SLOTS:
         QTest::mouseClick(release, Qt::LeftButton);
         QTRY_COMPARE(m_h->service->breakerSnapshot().state, BreakerState::Closed);
 
+        QSignalSpy recorded(m_h->service.get(), &ProvisioningService::breakerTransitioned);
         QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("storage migration"));
         QTest::mouseClick(pause, Qt::LeftButton);
         QTRY_VERIFY(m_h->service->isQueuePaused());
+        // A pause moves no breaker state, yet it is recorded in its history with who and why.
+        QTRY_COMPARE(recorded.size(), 1);
+        QCOMPARE(recorded.first().at(0).value<BreakerTransition>().reason,
+                 QStringLiteral("queue paused by %1: storage migration").arg(localActor()));
         QTRY_VERIFY(m_w->statusBarText().contains(QStringLiteral("(paused)")));
         QCOMPARE(pause->text(), QStringLiteral("Res&ume queue"));
         QTest::keyClicks(child<QLineEdit>("adminReason"), QStringLiteral("migration done"));
