@@ -5,6 +5,7 @@
 
 #include "domain/ErrorJson.h"
 #include "domain/RequestEventText.h"
+#include "domain/RequestView.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -18,11 +19,6 @@ namespace {
 QString trUi(const char* text, int n = -1)
 {
     return QCoreApplication::translate("dcm::UiFormat", text, nullptr, n);
-}
-
-QString isoTime(const QDateTime& t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
 } // namespace
@@ -164,39 +160,8 @@ QDateTime finishedAt(const ProvisioningRequest& request)
 
 QJsonObject requestJson(const ProvisioningRequest& r)
 {
-    // The keys and shapes of dcmctl's requests --json (app/cli/CtlOutput.cpp, requestJson with history):
-    // the console cannot link dcmctl's code, and a GUI test compares the two documents.
-    QJsonObject o{{QStringLiteral("id"), r.id().toString(QUuid::WithoutBraces)},
-                  {QStringLiteral("name"), r.spec().name},
-                  {QStringLiteral("state"), toString(r.state())},
-                  {QStringLiteral("attempts"), r.attempts()},
-                  {QStringLiteral("lastError"),
-                   r.lastError() ? QJsonValue(ErrorJson::toJson(*r.lastError())) : QJsonValue(QJsonValue::Null)},
-                  {QStringLiteral("vmMoref"), r.vmRef()},
-                  {QStringLiteral("instanceUuid"), r.instanceUuid()},
-                  {QStringLiteral("requestedBy"), r.requestedBy()},
-                  {QStringLiteral("createdAt"), isoTime(r.createdAt())},
-                  {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
-    if (r.state() == RequestState::QueuedForProvisioning)
-        o.insert(QStringLiteral("nextAttemptAt"), isoTime(r.nextAttemptAt()));
-    QJsonArray history;
-    for (const RequestEvent& e : r.history()) {
-        QJsonObject h{{QStringLiteral("at"), isoTime(e.at)},
-                      {QStringLiteral("from"), toString(e.from)},
-                      {QStringLiteral("to"), toString(e.to)},
-                      {QStringLiteral("reason"), RequestEventText::describe(e)},
-                      {QStringLiteral("attempts"), e.attempts}};
-        if (!e.code.isEmpty()) {
-            h.insert(QStringLiteral("reasonCode"), e.code);
-            h.insert(QStringLiteral("reasonArgs"), QJsonArray::fromStringList(e.args));
-        }
-        if (e.cause)
-            h.insert(QStringLiteral("cause"), ErrorJson::toJson(*e.cause));
-        history.append(h);
-    }
-    o.insert(QStringLiteral("spec"), r.spec().toJson());
-    o.insert(QStringLiteral("history"), history);
-    return o;
+    // The very document `dcmctl requests --id ID --json` prints for it.
+    return RequestView::toJson(r, true);
 }
 
 } // namespace dcm::UiFormat

@@ -2,7 +2,7 @@
 
 #include "domain/ErrorJson.h"
 #include "domain/Redaction.h"
-#include "domain/RequestEventText.h"
+#include "domain/RequestView.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -51,38 +51,7 @@ QJsonValue errorJson(const std::optional<Error>& e)
 
 QJsonObject requestJson(const ProvisioningRequest& r, bool withHistory)
 {
-    QJsonObject o{{QStringLiteral("id"), r.id().toString(QUuid::WithoutBraces)},
-                  {QStringLiteral("name"), r.spec().name},
-                  {QStringLiteral("state"), toString(r.state())},
-                  {QStringLiteral("attempts"), r.attempts()},
-                  {QStringLiteral("lastError"), errorJson(r.lastError())},
-                  {QStringLiteral("vmMoref"), r.vmRef()},
-                  {QStringLiteral("instanceUuid"), r.instanceUuid()},
-                  {QStringLiteral("requestedBy"), r.requestedBy()},
-                  {QStringLiteral("createdAt"), isoTime(r.createdAt())},
-                  {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
-    if (r.state() == RequestState::QueuedForProvisioning)
-        o.insert(QStringLiteral("nextAttemptAt"), isoTime(r.nextAttemptAt()));
-    if (withHistory) {
-        QJsonArray history;
-        for (const RequestEvent& e : r.history()) {
-            QJsonObject h{{QStringLiteral("at"), isoTime(e.at)},
-                          {QStringLiteral("from"), toString(e.from)},
-                          {QStringLiteral("to"), toString(e.to)},
-                          {QStringLiteral("reason"), RequestEventText::describe(e)},
-                          {QStringLiteral("attempts"), e.attempts}};
-            if (!e.code.isEmpty()) {
-                h.insert(QStringLiteral("reasonCode"), e.code);
-                h.insert(QStringLiteral("reasonArgs"), QJsonArray::fromStringList(e.args));
-            }
-            if (e.cause)
-                h.insert(QStringLiteral("cause"), ErrorJson::toJson(*e.cause));
-            history.append(h);
-        }
-        o.insert(QStringLiteral("spec"), r.spec().toJson());
-        o.insert(QStringLiteral("history"), history);
-    }
-    return o;
+    return RequestView::toJson(r, withHistory);
 }
 
 QString requestLine(const ProvisioningRequest& r)

@@ -96,6 +96,21 @@ QJsonArray VcsimProcess::vms()
     return QJsonDocument::fromJson(request("GET", QStringLiteral("/vms"), {})).array();
 }
 
+QHash<QString, int> VcsimProcess::vmsPerRequestKey()
+{
+    QHash<QString, int> counts;
+    for (const QJsonValue& v : vms()) {
+        const QString key = v.toObject()
+                                .value(QStringLiteral("extraConfig"))
+                                .toObject()
+                                .value(QStringLiteral("dcm.requestId"))
+                                .toString();
+        if (!key.isEmpty())
+            counts[key] += 1;
+    }
+    return counts;
+}
+
 QJsonObject VcsimProcess::stats()
 {
     return QJsonDocument::fromJson(request("GET", QStringLiteral("/stats"), {})).object();

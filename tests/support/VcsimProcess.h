@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
@@ -31,6 +32,9 @@ public:
     // Control API (blocking, for tests): POST/GET a path, JSON in and out. Fails the call on HTTP errors.
     QJsonObject post(const QString& path, const QJsonObject& body = {});
     QJsonArray vms();
+    // How many of the simulator's VMs carry each request key (extraConfig dcm.requestId): the proof
+    // of "exactly once".
+    QHash<QString, int> vmsPerRequestKey();
     QJsonObject stats();
     int callCount(const QString& method);
     void reset() { post(QStringLiteral("/reset")); }

@@ -83,21 +83,6 @@ private:
             .toString();
     }
 
-    QHash<QString, int> vmsPerRequestKey()
-    {
-        QHash<QString, int> counts;
-        for (const QJsonValue& v : m_sim.vms()) {
-            const QString key = v.toObject()
-                                    .value(QStringLiteral("extraConfig"))
-                                    .toObject()
-                                    .value(QStringLiteral("dcm.requestId"))
-                                    .toString();
-            if (!key.isEmpty())
-                counts[key] += 1;
-        }
-        return counts;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
@@ -146,7 +131,7 @@ private Q_SLOTS:
 
         m_sim.post(QStringLiteral("/door/up"));
         QTRY_VERIFY_WITH_TIMEOUT(allIn(ids, QStringLiteral("PROVISIONED")), 120000);
-        const auto counts = vmsPerRequestKey();
+        const auto counts = m_sim.vmsPerRequestKey();
         for (const QString& id : std::as_const(ids))
             QCOMPARE(counts.value(id), 1);
 

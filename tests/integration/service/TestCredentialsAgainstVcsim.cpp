@@ -89,21 +89,6 @@ private:
         return std::all_of(ids.cbegin(), ids.cend(), [&](const QUuid& id) { return stateOf(id) == state; });
     }
 
-    QHash<QString, int> vmsPerRequestKey()
-    {
-        QHash<QString, int> counts;
-        for (const QJsonValue& v : m_sim.vms()) {
-            const QString key = v.toObject()
-                                    .value(QStringLiteral("extraConfig"))
-                                    .toObject()
-                                    .value(QStringLiteral("dcm.requestId"))
-                                    .toString();
-            if (!key.isEmpty())
-                counts[key] += 1;
-        }
-        return counts;
-    }
-
     // The service's timer, by hand: `seconds` ticks, one simulated second apart, each followed by a turn
     // of the event loop so that replies in flight are handled.
     void runFor(int seconds)
@@ -149,7 +134,7 @@ private:
         QDeadlineTimer deadline(60000);
         while (!allIn(ids, RequestState::Provisioned) && !deadline.hasExpired())
             runFor(1);
-        const auto counts = vmsPerRequestKey();
+        const auto counts = m_sim.vmsPerRequestKey();
         for (const QUuid& id : ids) {
             QCOMPARE(stateOf(id), RequestState::Provisioned);
             QCOMPARE(counts.value(id.toString(QUuid::WithoutBraces)), 1);
@@ -295,7 +280,7 @@ private Q_SLOTS:
         QDeadlineTimer deadline(60000);
         while (!allIn(ids, RequestState::Provisioned) && !deadline.hasExpired())
             runFor(1);
-        const auto counts = vmsPerRequestKey();
+        const auto counts = m_sim.vmsPerRequestKey();
         for (const QUuid& id : std::as_const(ids)) {
             QCOMPARE(stateOf(id), RequestState::Provisioned);
             QCOMPARE(counts.value(id.toString(QUuid::WithoutBraces)), 1);

@@ -63,22 +63,6 @@ private:
 
     VmSpec spec(const QString& name) const { return simulatorSpec(name, 2, 512); }
 
-    // VMs in the simulator carrying each request key: the proof of "exactly once".
-    QHash<QString, int> vmsPerRequestKey()
-    {
-        QHash<QString, int> counts;
-        for (const QJsonValue& v : m_sim.vms()) {
-            const QString key = v.toObject()
-                                    .value(QStringLiteral("extraConfig"))
-                                    .toObject()
-                                    .value(QStringLiteral("dcm.requestId"))
-                                    .toString();
-            if (!key.isEmpty())
-                counts[key] += 1;
-        }
-        return counts;
-    }
-
     RequestState stateOf(const QUuid& id)
     {
         RequestState state = RequestState::Submitted;
@@ -128,7 +112,7 @@ private Q_SLOTS:
         const SubmitAnswer a = m_service->submit(spec(QStringLiteral("svc-e2e")));
         QCOMPARE(int(a.outcome), int(SubmitAnswer::Outcome::Started));
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(a.id), RequestState::Provisioned, 30000);
-        QCOMPARE(vmsPerRequestKey().value(a.id.toString(QUuid::WithoutBraces)), 1);
+        QCOMPARE(m_sim.vmsPerRequestKey().value(a.id.toString(QUuid::WithoutBraces)), 1);
     }
 
     void outageOpensTheBreakerQueuesWithoutIoAndOneScoutDrainsEverythingOnce()
@@ -169,7 +153,7 @@ private Q_SLOTS:
             return std::all_of(ids.cbegin(), ids.cend(),
                                [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
         });
-        const auto counts = vmsPerRequestKey();
+        const auto counts = m_sim.vmsPerRequestKey();
         for (const QUuid& id : std::as_const(ids)) {
             QCOMPARE(stateOf(id), RequestState::Provisioned);
             QCOMPARE(counts.value(id.toString(QUuid::WithoutBraces)), 1);
@@ -196,7 +180,7 @@ private Q_SLOTS:
             return std::all_of(ids.cbegin(), ids.cend(),
                                [&](const QUuid& id) { return stateOf(id) == RequestState::Provisioned; });
         });
-        const auto counts = vmsPerRequestKey();
+        const auto counts = m_sim.vmsPerRequestKey();
         for (const QUuid& id : std::as_const(ids)) {
             QCOMPARE(stateOf(id), RequestState::Provisioned);
             QCOMPARE(counts.value(id.toString(QUuid::WithoutBraces)), 1);
@@ -218,7 +202,7 @@ private Q_SLOTS:
             return stateOf(id) == RequestState::Provisioned;
         });
         QCOMPARE(stateOf(id), RequestState::Provisioned);
-        QCOMPARE(vmsPerRequestKey().value(id.toString(QUuid::WithoutBraces)), 1);
+        QCOMPARE(m_sim.vmsPerRequestKey().value(id.toString(QUuid::WithoutBraces)), 1);
     }
 
     void lostCreateVmReplyIsAdoptedNotRecreated()
@@ -228,7 +212,7 @@ private Q_SLOTS:
         const QUuid id = m_service->submit(spec(QStringLiteral("svc-lost-reply"))).id;
         tickUntil([&] { return stateOf(id) == RequestState::Provisioned; });
         QCOMPARE(stateOf(id), RequestState::Provisioned);
-        QCOMPARE(vmsPerRequestKey().value(id.toString(QUuid::WithoutBraces)), 1);
+        QCOMPARE(m_sim.vmsPerRequestKey().value(id.toString(QUuid::WithoutBraces)), 1);
         QCOMPARE(m_sim.callCount(QStringLiteral("CreateVM_Task")) >= 1, true);
         bool reconciled = false;
         for (const ProvisioningRequest& r : std::as_const(m_seen))
