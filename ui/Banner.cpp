@@ -7,9 +7,22 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+
+#include <algorithm>
 #include <QVBoxLayout>
 
 namespace dcm {
+
+void Banner::keepSpace()
+{
+    QSizePolicy policy = sizePolicy();
+    policy.setRetainSizeWhenHidden(true);
+    setSizePolicy(policy);
+    const QMargins margins = layout()->contentsMargins();
+    const int textHeight = 2 * m_text->fontMetrics().lineSpacing();
+    setFixedHeight(std::max(textHeight, m_close->sizeHint().height()) + margins.top() + margins.bottom() +
+                   2 * frameWidth());
+}
 
 Banner::Banner(QWidget* parent)
     : QFrame(parent), m_icon(new QLabel(this)), m_text(new QLabel(this)), m_action(new QPushButton(this)),
@@ -47,6 +60,7 @@ void Banner::showMessage(StateStyle::Notice notice, const QString& text, const Q
     m_notice = notice;
     m_icon->setPixmap(StateStyle::noticeIcon(notice).pixmap(QSize(20, 20), devicePixelRatioF()));
     m_text->setText(text);
+    m_text->setToolTip(text);
     m_action->setText(actionText);
     m_action->setVisible(!actionText.isEmpty());
     setAccessibleDescription(text);

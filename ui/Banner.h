@@ -31,6 +31,10 @@ public:
     void showMessage(StateStyle::Notice notice, const QString& text, const QString& actionText = {},
                      int autoHideMs = 0);
     void dismiss();
+    // For a banner inside a page's layout: it keeps its place (two lines high) while hidden, and a longer
+    // message is cut with its whole text as tooltip — a message coming or going never moves the content
+    // under the pointer.
+    void keepSpace();
     QString text() const;
     StateStyle::Notice notice() const { return m_notice; }
     QPushButton* actionButton() const { return m_action; }

@@ -130,6 +130,7 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
 
     m_details = new RequestDetailsPane(m_model);
     m_banner = new Banner;
+    m_banner->keepSpace();
 
     m_splitter = new QSplitter(Qt::Vertical);
     m_splitter->setObjectName(QStringLiteral("requestsSplitter"));

@@ -80,6 +80,7 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
 
     m_feedback = new Banner(this);
     m_feedback->setObjectName(QStringLiteral("submitFeedback"));
+    m_feedback->keepSpace();
     m_generalNote = new FieldNote(FieldNote::Kind::Problem, nullptr, this);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("problemSummary"));

@@ -15,6 +15,7 @@
 #include "ui/RequestDetailsPane.h"
 #include "ui/RequestFilterProxy.h"
 #include "ui/RequestTableModel.h"
+#include "ui/Banner.h"
 #include "ui/RequestsPage.h"
 #include "ui/UiSettings.h"
 #include "ui/VmSpecForm.h"
@@ -115,6 +116,22 @@ private Q_SLOTS:
         m_client.reset();
         m_settings.reset();
         m_h.reset();
+    }
+
+    // A message coming or going never moves the table under the pointer: the banner keeps its place.
+    void theBannerNeverMovesTheTable()
+    {
+        QTRY_VERIFY(m_page->table()->isVisible());
+        const QRect before = m_page->table()->geometry();
+        m_page->banner()->showMessage(StateStyle::Notice::Warning,
+                                      QStringLiteral("a long message that would wrap over several lines if it "
+                                                     "were allowed to grow, pushing the table down while the "
+                                                     "operator is about to click a row in it, which it must not"));
+        QCoreApplication::processEvents();
+        QCOMPARE(m_page->table()->geometry(), before);
+        m_page->banner()->dismiss();
+        QCoreApplication::processEvents();
+        QCOMPARE(m_page->table()->geometry(), before);
     }
 
     // Delete asks, naming the VM; "Keep it" keeps it; confirming cancels it.
