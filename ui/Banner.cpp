@@ -8,8 +8,8 @@
 #include <QTimer>
 #include <QToolButton>
 
-#include <algorithm>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace dcm {
 
