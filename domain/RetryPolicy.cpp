@@ -53,7 +53,7 @@ QString RetryPolicy::gaveUpMessage(int attempts, const Error& lastCause)
 Error RetryPolicy::gaveUpError(int attempts, const Error& lastCause)
 {
     Error error = lastCause;
-    error.code = QStringLiteral("gave-up");
+    error.code = toString(ErrorCode::GaveUp);
     error.message = gaveUpMessage(attempts, lastCause);
     error.details.insert(QStringLiteral("attempts"), attempts);
     error.details.insert(QStringLiteral("lastCode"), lastCause.code);

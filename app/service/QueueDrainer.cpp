@@ -29,7 +29,7 @@ QString describe(const Error& e)
 // The history's words for a failure: a give-up already says what it gave up on.
 QString failureReason(const Error& e)
 {
-    return e.code == QLatin1String("gave-up") ? e.message : describe(e);
+    return e.is(ErrorCode::GaveUp) ? e.message : describe(e);
 }
 
 } // namespace
