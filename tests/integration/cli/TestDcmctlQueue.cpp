@@ -22,28 +22,10 @@ private:
 
     QProcessEnvironment env(bool withPassword = true) const
     {
-        QProcessEnvironment e;
-        e.insert(QStringLiteral("DCM_SERVER"), m_sim.sdkUrl().toString());
-        e.insert(QStringLiteral("DCM_USER"), m_sim.username());
-        e.insert(QStringLiteral("DCM_THUMBPRINT"), m_sim.thumbprint());
-        e.insert(QStringLiteral("DCM_DB"), m_db);
-        if (withPassword)
-            e.insert(QStringLiteral("DCM_PASSWORD"), m_sim.password());
-        e.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("dcm.*.debug=false;dcm.*.info=false"));
-        return e;
+        return simulatorEnv(m_sim, m_db, withPassword ? m_sim.password() : QString());
     }
 
-    static QStringList spec(const QString& name)
-    {
-        return {QStringLiteral("--name"),       name,
-                QStringLiteral("--cpus"),       QStringLiteral("2"),
-                QStringLiteral("--memory-mib"), QStringLiteral("1024"),
-                QStringLiteral("--disk-gib"),   QStringLiteral("4"),
-                QStringLiteral("--datacenter"), QStringLiteral("DC0"),
-                QStringLiteral("--cluster"),    QStringLiteral("DC0_C0"),
-                QStringLiteral("--datastore"),  QStringLiteral("LocalDS_0"),
-                QStringLiteral("--network"),    QStringLiteral("VM Network")};
-    }
+    static QStringList spec(const QString& name) { return simulatorSpecArgs(name, 2, 1024, 4); }
 
     int vmsNamed(const QString& name)
     {

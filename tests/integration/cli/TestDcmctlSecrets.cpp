@@ -23,27 +23,10 @@ private:
 
     QProcessEnvironment env(const QString& password = QString()) const
     {
-        QProcessEnvironment e;
-        e.insert(QStringLiteral("DCM_SERVER"), m_sim.sdkUrl().toString());
-        e.insert(QStringLiteral("DCM_USER"), m_sim.username());
-        e.insert(QStringLiteral("DCM_THUMBPRINT"), m_sim.thumbprint());
-        e.insert(QStringLiteral("DCM_DB"), m_db);
-        if (!password.isEmpty())
-            e.insert(QStringLiteral("DCM_PASSWORD"), password);
-        return e;
+        return simulatorEnv(m_sim, m_db, password, false);
     }
 
-    static QStringList spec(const QString& name)
-    {
-        return {QStringLiteral("--name"),       name,
-                QStringLiteral("--cpus"),       QStringLiteral("1"),
-                QStringLiteral("--memory-mib"), QStringLiteral("256"),
-                QStringLiteral("--disk-gib"),   QStringLiteral("1"),
-                QStringLiteral("--datacenter"), QStringLiteral("DC0"),
-                QStringLiteral("--cluster"),    QStringLiteral("DC0_C0"),
-                QStringLiteral("--datastore"),  QStringLiteral("LocalDS_0"),
-                QStringLiteral("--network"),    QStringLiteral("VM Network")};
-    }
+    static QStringList spec(const QString& name) { return simulatorSpecArgs(name); }
 
     QString submitQueued(const QString& name) const
     {
