@@ -70,12 +70,36 @@ struct FolderInfo : InventoryItem
 
 struct VmInfo : InventoryItem
 {
+    bool isTemplate = false; // config.template
     QString powerState;
     int cpus = 0;
     qint64 memoryMiB = 0;
     QString guestId;
     QString instanceUuid;
     QString requestId; // extraConfig "dcm.requestId", empty when not ours
+};
+
+// What a clone starts from: a template (or, optionally, an existing VM) with what the form shows.
+struct TemplateInfo : InventoryItem
+{
+    bool isTemplate = true; // false: an ordinary VM offered as a clone source
+    QString guestId;
+    QString guestFullName;
+    int cpus = 0;
+    qint64 memoryMiB = 0;
+    QList<qint64> diskSizesMiB; // the template's virtual disks, in device order
+    QStringList nicNetworks;    // the networks of the template's NICs, in device order (names)
+    QString datacenterRef;
+};
+
+// A guest customization specification saved in vCenter (CustomizationSpecManager.info). Only its
+// name and kind are read here; its content, Windows passwords included, stays inside vCenter.
+struct CustomizationSpecInfo
+{
+    QString name;
+    QString type; // "Linux" or "Windows"
+    QString description;
+    QDateTime lastUpdated;
 };
 
 enum class InventoryKind
@@ -88,13 +112,15 @@ enum class InventoryKind
     Networks = 0x20,
     Folders = 0x40,
     Vms = 0x80,
+    Templates = 0x100,
+    CustomizationSpecs = 0x200,
 };
 Q_DECLARE_FLAGS(InventoryKinds, InventoryKind)
 Q_DECLARE_OPERATORS_FOR_FLAGS(InventoryKinds)
 
 inline constexpr InventoryKinds allInventoryKinds()
 {
-    return InventoryKinds(0xff);
+    return InventoryKinds(0x3ff);
 }
 
 struct InventorySnapshot
@@ -111,6 +137,8 @@ struct InventorySnapshot
     QList<NetworkInfo> networks;
     QList<FolderInfo> folders;
     QList<VmInfo> vms;
+    QList<TemplateInfo> templates;
+    QList<CustomizationSpecInfo> customizationSpecs;
 };
 
 } // namespace dcm

@@ -119,6 +119,9 @@ void checkName(const QString& name, ProblemList& problems)
 
 void checkCpus(const VmSpec& spec, ProblemList& problems)
 {
+    if (spec.isClone() && spec.cpus == 0) {
+        return; // as the template
+    }
     const bool cpusValid = spec.cpus >= 1 && spec.cpus <= VmSpec::maxCpus;
     if (!cpusValid) {
         problems.add(
@@ -137,8 +140,12 @@ void checkCpus(const VmSpec& spec, ProblemList& problems)
     }
 }
 
-void checkMemory(qint64 memoryMiB, ProblemList& problems)
+void checkMemory(const VmSpec& spec, ProblemList& problems)
 {
+    const qint64 memoryMiB = spec.memoryMiB;
+    if (spec.isClone() && memoryMiB == 0) {
+        return; // as the template
+    }
     const QString field = QStringLiteral("memoryMiB");
     if (memoryMiB < VmSpec::minMemoryMiB) {
         problems.add(field, QStringLiteral("Memory must be at least %1 MiB.").arg(VmSpec::minMemoryMiB));
@@ -153,9 +160,10 @@ void checkMemory(qint64 memoryMiB, ProblemList& problems)
     }
 }
 
-void checkDisks(const QList<DiskSpec>& disks, ProblemList& problems)
+void checkDisks(const VmSpec& spec, ProblemList& problems)
 {
-    if (disks.isEmpty()) {
+    const QList<DiskSpec>& disks = spec.disks;
+    if (disks.isEmpty() && !spec.isClone()) {
         problems.add(QStringLiteral("disks"), QStringLiteral("Add at least one disk."));
         return;
     }
@@ -269,6 +277,52 @@ void checkFolder(const QString& folder, ProblemList& problems)
     }
 }
 
+void checkNics(const VmSpec& spec, ProblemList& problems)
+{
+    if (spec.nics.isEmpty()) {
+        problems.add(QStringLiteral("nics"), QStringLiteral("Add a network adapter and choose its network."));
+        return;
+    }
+    if (spec.nics.size() > VmSpec::maxNics) {
+        problems.add(QStringLiteral("nics"), QStringLiteral("A VM can have at most %1 network adapters here; this one "
+                                                            "has %2.")
+                                                 .arg(VmSpec::maxNics)
+                                                 .arg(spec.nics.size()));
+    }
+    for (qsizetype i = 0; i < spec.nics.size(); ++i) {
+        const NicSpec& nic = spec.nics[i];
+        checkPlacement(QStringLiteral("nics[%1].network").arg(i),
+                       spec.nics.size() == 1 ? QStringLiteral("network")
+                                             : QStringLiteral("network for NIC %1").arg(i + 1),
+                       nic.network, true, problems);
+        if (nic.adapterType != NicSpec::vmxnet3 && nic.adapterType != NicSpec::e1000e) {
+            problems.add(QStringLiteral("nics[%1].adapterType").arg(i),
+                         QStringLiteral("Unknown adapter type \"%1\"; choose vmxnet3 or e1000e.").arg(nic.adapterType));
+        }
+    }
+}
+
+void checkCloneOptions(const VmSpec& spec, ProblemList& problems)
+{
+    if (spec.isClone()) {
+        checkPlacement(QStringLiteral("templateName"), QStringLiteral("template"), spec.templateName, true, problems);
+    } else {
+        if (!spec.cloneDiskFormat.isEmpty()) {
+            problems.add(QStringLiteral("cloneDiskFormat"),
+                         QStringLiteral("A disk format for the clone needs a template to clone."));
+        }
+        if (!spec.customization.isNone()) {
+            problems.add(QStringLiteral("customization"),
+                         QStringLiteral("Guest customization needs a template to clone: a blank VM has no guest yet."));
+        }
+    }
+    if (!spec.cloneDiskFormat.isEmpty() && spec.cloneDiskFormat != QLatin1String("thin") &&
+        spec.cloneDiskFormat != QLatin1String("thick")) {
+        problems.add(QStringLiteral("cloneDiskFormat"),
+                     QStringLiteral("Choose \"thin\" or \"thick\" for the clone's disks, or keep the template's."));
+    }
+}
+
 void checkGuestId(const QString& guestId, ProblemList& problems)
 {
     if (guestId.isEmpty() || GuestOsCatalog::isKnown(guestId)) {
@@ -311,13 +365,14 @@ QList<FieldProblem> VmSpec::validate() const
     ProblemList problems;
     checkName(name, problems);
     checkCpus(*this, problems);
-    checkMemory(memoryMiB, problems);
-    checkDisks(disks, problems);
+    checkMemory(*this, problems);
+    checkDisks(*this, problems);
     checkPlacement(QStringLiteral("datacenter"), QStringLiteral("datacenter"), datacenter, true, problems);
     checkComputePlacement(*this, problems);
     checkPlacement(QStringLiteral("host"), QStringLiteral("host"), host, false, problems);
     checkPlacement(QStringLiteral("datastore"), QStringLiteral("datastore"), datastore, true, problems);
-    checkPlacement(QStringLiteral("network"), QStringLiteral("network"), network, true, problems);
+    checkNics(*this, problems);
+    checkCloneOptions(*this, problems);
     checkFolder(folder, problems);
     checkGuestId(guestId, problems);
     checkAnnotation(annotation, problems);
@@ -330,13 +385,20 @@ QJsonObject VmSpec::toJson() const
     for (const DiskSpec& disk : disks) {
         diskArray.append(QJsonObject{{QStringLiteral("sizeMiB"), disk.sizeMiB}, {QStringLiteral("thin"), disk.thin}});
     }
+    QJsonArray nicArray;
+    for (const NicSpec& nic : nics) {
+        nicArray.append(
+            QJsonObject{{QStringLiteral("network"), nic.network}, {QStringLiteral("adapterType"), nic.adapterType}});
+    }
     return QJsonObject{
         {QStringLiteral("name"), name},
+        {QStringLiteral("templateName"), templateName},
+        {QStringLiteral("cloneDiskFormat"), cloneDiskFormat},
         {QStringLiteral("cpus"), cpus},
         {QStringLiteral("coresPerSocket"), coresPerSocket},
         {QStringLiteral("memoryMiB"), memoryMiB},
         {QStringLiteral("disks"), diskArray},
-        {QStringLiteral("network"), network},
+        {QStringLiteral("nics"), nicArray},
         {QStringLiteral("datastore"), datastore},
         {QStringLiteral("folder"), folder},
         {QStringLiteral("datacenter"), datacenter},
@@ -346,6 +408,7 @@ QJsonObject VmSpec::toJson() const
         {QStringLiteral("guestId"), guestId},
         {QStringLiteral("annotation"), annotation},
         {QStringLiteral("powerOn"), powerOn},
+        {QStringLiteral("customization"), customization.toJson()},
     };
 }
 
@@ -353,17 +416,21 @@ Result<VmSpec> VmSpec::fromJson(const QJsonObject& json)
 {
     VmSpec spec;
     JsonReader reader;
-    reader.rejectUnknownKeys(json,
-                             {QStringLiteral("name"), QStringLiteral("cpus"), QStringLiteral("coresPerSocket"),
-                              QStringLiteral("memoryMiB"), QStringLiteral("disks"), QStringLiteral("network"),
-                              QStringLiteral("datastore"), QStringLiteral("folder"), QStringLiteral("datacenter"),
-                              QStringLiteral("cluster"), QStringLiteral("resourcePool"), QStringLiteral("host"),
-                              QStringLiteral("guestId"), QStringLiteral("annotation"), QStringLiteral("powerOn")});
+    reader.rejectUnknownKeys(json, {QStringLiteral("name"), QStringLiteral("cpus"), QStringLiteral("coresPerSocket"),
+                                    QStringLiteral("memoryMiB"), QStringLiteral("disks"), QStringLiteral("network"),
+                                    QStringLiteral("datastore"), QStringLiteral("folder"), QStringLiteral("datacenter"),
+                                    QStringLiteral("cluster"), QStringLiteral("resourcePool"), QStringLiteral("host"),
+                                    QStringLiteral("guestId"), QStringLiteral("annotation"), QStringLiteral("powerOn"),
+                                    QStringLiteral("templateName"), QStringLiteral("cloneDiskFormat"),
+                                    QStringLiteral("nics"), QStringLiteral("customization")});
     reader.readString(json, QStringLiteral("name"), spec.name);
     reader.readInt(json, QStringLiteral("cpus"), spec.cpus);
     reader.readInt(json, QStringLiteral("coresPerSocket"), spec.coresPerSocket);
     reader.readInt64(json, QStringLiteral("memoryMiB"), spec.memoryMiB);
-    reader.readString(json, QStringLiteral("network"), spec.network);
+    reader.readString(json, QStringLiteral("templateName"), spec.templateName);
+    reader.readString(json, QStringLiteral("cloneDiskFormat"), spec.cloneDiskFormat);
+    QString legacyNetwork;
+    reader.readString(json, QStringLiteral("network"), legacyNetwork);
     reader.readString(json, QStringLiteral("datastore"), spec.datastore);
     reader.readString(json, QStringLiteral("folder"), spec.folder);
     reader.readString(json, QStringLiteral("datacenter"), spec.datacenter);
@@ -397,6 +464,56 @@ Result<VmSpec> VmSpec::fromJson(const QJsonObject& json)
     } else if (!disks.isUndefined() && !disks.isNull()) {
         reader.fail(QStringLiteral("disks"),
                     QStringLiteral("expected a list of disks, got %1").arg(JsonReader::describe(disks)));
+    }
+
+    const QJsonValue nics = json.value(QStringLiteral("nics"));
+    if (nics.isArray()) {
+        const QJsonArray array = nics.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (!array[i].isObject()) {
+                reader.fail(QStringLiteral("nics[%1]").arg(i),
+                            QStringLiteral("expected an object like {\"network\": \"VM Network\"}, got %1")
+                                .arg(JsonReader::describe(array[i])));
+                continue;
+            }
+            const QJsonObject nicJson = array[i].toObject();
+            JsonReader nicReader(QStringLiteral("nics[%1].").arg(i));
+            nicReader.rejectUnknownKeys(nicJson, {QStringLiteral("network"), QStringLiteral("adapterType")});
+            NicSpec nic;
+            nicReader.readString(nicJson, QStringLiteral("network"), nic.network);
+            nicReader.readString(nicJson, QStringLiteral("adapterType"), nic.adapterType);
+            reader.merge(nicReader);
+            spec.nics.append(nic);
+        }
+    } else if (!nics.isUndefined() && !nics.isNull()) {
+        reader.fail(QStringLiteral("nics"),
+                    QStringLiteral("expected a list of network adapters, got %1").arg(JsonReader::describe(nics)));
+    }
+    if (!legacyNetwork.isEmpty()) {
+        if (spec.nics.isEmpty()) {
+            spec.nics.append(NicSpec{legacyNetwork});
+        } else {
+            reader.fail(QStringLiteral("network"), QStringLiteral("give the network in \"nics\" only"));
+        }
+    }
+
+    const QJsonValue customization = json.value(QStringLiteral("customization"));
+    if (customization.isObject()) {
+        Result<GuestCustomization> c =
+            GuestCustomization::fromJson(customization.toObject(), QStringLiteral("customization."));
+        if (c) {
+            spec.customization = c.value();
+        } else {
+            const QVariantList list = c.error().details.value(QStringLiteral("problems")).toList();
+            for (const QVariant& v : list) {
+                const QVariantMap m = v.toMap();
+                reader.fail(m.value(QStringLiteral("field")).toString(), m.value(QStringLiteral("message")).toString());
+            }
+        }
+    } else if (!customization.isUndefined() && !customization.isNull()) {
+        reader.fail(QStringLiteral("customization"),
+                    QStringLiteral("expected an object like {\"mode\": \"none\"}, got %1")
+                        .arg(JsonReader::describe(customization)));
     }
 
     if (!reader.ok()) {

@@ -282,7 +282,7 @@ void RequestDetailsPane::refresh()
                              .join(QStringLiteral(" › "))
                              .remove(QRegularExpression(QStringLiteral("( › )+$"))));
     row(tr("Storage"), s.datastore);
-    row(tr("Network"), s.network);
+    row(tr("Network"), s.primaryNetwork());
     row(tr("Folder"), s.folder.isEmpty() ? tr("(top level)") : s.folder);
     row(tr("Power on"), s.powerOn ? tr("yes") : tr("no"));
     row(tr("Annotation"), s.annotation);

@@ -245,7 +245,7 @@ QVariant RequestTableModel::data(const QModelIndex& index, int role) const
         case PlacementColumn:
             return QStringList{r.spec().datacenter,
                                r.spec().cluster.isEmpty() ? r.spec().resourcePool : r.spec().cluster, r.spec().host,
-                               r.spec().datastore, r.spec().network}
+                               r.spec().datastore, r.spec().primaryNetwork()}
                 .join(QLatin1Char('\n'))
                 .trimmed();
         default:

@@ -483,7 +483,8 @@ QWidget* VmSpecForm::buildPlacement()
               tr("Where the VM's files and disks are stored; only datastores the chosen hosts "
                  "reach are listed"),
               m_datastoreHint, datastoreNotes);
-    addPicker(Picker::Network, QStringLiteral("network"), QStringLiteral("network"), tr("Net&work:"), tr("Network"),
+    addPicker(Picker::Network, QStringLiteral("nics[0].network"), QStringLiteral("network"), tr("Net&work:"),
+              tr("Network"),
               tr("The network of the VM's first adapter; only networks the chosen hosts reach are listed"));
     addPicker(Picker::Folder, QStringLiteral("folder"), QStringLiteral("folder"), tr("&Folder:"), tr("VM folder"),
               tr("The VM folder it is created in"));
@@ -726,7 +727,7 @@ VmSpec VmSpecForm::spec() const
         s.resourcePool = compute;
     s.host = pickerValue(Picker::Host);
     s.datastore = pickerValue(Picker::Datastore);
-    s.network = pickerValue(Picker::Network);
+    s.nics = {NicSpec{pickerValue(Picker::Network)}};
     s.folder = pickerValue(Picker::Folder);
     return s;
 }
@@ -1024,7 +1025,7 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
         {Picker::Compute, spec.cluster.isEmpty() ? spec.resourcePool : spec.cluster},
         {Picker::Host, spec.host},
         {Picker::Datastore, spec.datastore},
-        {Picker::Network, spec.network},
+        {Picker::Network, spec.primaryNetwork()},
         {Picker::Folder, spec.folder},
     }};
     for (const auto& [level, value] : placement)
@@ -1056,7 +1057,7 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
             now.cluster.isEmpty() ? now.resourcePool : now.cluster);
     compare(tr("host"), spec.host, now.host);
     compare(tr("datastore"), spec.datastore, now.datastore);
-    compare(tr("network"), spec.network, now.network);
+    compare(tr("network"), spec.primaryNetwork(), now.primaryNetwork());
     compare(tr("folder"), spec.folder, now.folder);
     QString note = from.isNull()
                        ? tr("Editing a copy of the request for %1.").arg(spec.name)

@@ -227,7 +227,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     s.resourcePool = p.value(QStringLiteral("pool"));
     s.host = p.value(QStringLiteral("host"));
     s.datastore = p.value(QStringLiteral("datastore"));
-    s.network = p.value(QStringLiteral("network"));
+    s.nics = {NicSpec{p.value(QStringLiteral("network"))}};
     s.folder = p.value(QStringLiteral("folder"));
     s.guestId =
         p.isSet(QStringLiteral("guest-id")) ? p.value(QStringLiteral("guest-id")) : QStringLiteral("otherLinux64Guest");

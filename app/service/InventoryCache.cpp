@@ -78,8 +78,9 @@ std::optional<QString> InventoryCache::vanishedPlacement(const VmSpec& spec) con
     for (const DatastoreInfo& ds : m_snapshot->datastores)
         if (ds.name == spec.datastore && !ds.accessible)
             return tr("datastore '%1' is not accessible").arg(spec.datastore);
-    if (!has(m_snapshot->networks, spec.network))
-        return tr("network '%1' no longer exists").arg(spec.network);
+    for (const NicSpec& nic : spec.nics)
+        if (!has(m_snapshot->networks, nic.network))
+            return tr("network '%1' no longer exists").arg(nic.network);
     return std::nullopt;
 }
 

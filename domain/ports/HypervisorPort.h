@@ -47,14 +47,38 @@ struct VmRef
     QString ref; // moref, e.g. "vm-42"
     QString name;
     QString instanceUuid;
-    QString powerState;
+    QString powerState; // "poweredOn", "poweredOff", "suspended"
+};
+
+// A VM as the service reads it to know which steps of a provisioning or a lifecycle operation are
+// done, so that after a lost reply or a crash it continues instead of repeating one.
+struct VmState
+{
+    VmRef vm;
+    QString requestId;            // extraConfig "dcm.requestId"; empty when not ours
+    bool isTemplate = false;      // config.template
+    QString pendingCustomization; // config.tools.pendingCustomization: a customization waits for the next boot
+    QString toolsRunningStatus;   // guest.toolsRunningStatus ("guestToolsRunning", ...)
+    QString guestHostName;        // guest.hostName, once the guest reports it
+    QString ipAddress;            // guest.ipAddress, once the guest reports it
+};
+
+// Power and decommission, each one vCenter task (or, for the guest operations, one call).
+enum class VmOperation
+{
+    PowerOn,       // PowerOnVM_Task
+    PowerOff,      // PowerOffVM_Task (hard)
+    ShutdownGuest, // ShutdownGuest (needs VMware Tools; returns before the guest is off)
+    RebootGuest,   // RebootGuest (needs VMware Tools)
+    Reset,         // ResetVM_Task (hard)
+    Destroy,       // Destroy_Task
 };
 
 struct ProvisionProgress
 {
     QString taskRef;
     int percent = 0; // 0..100
-    QString stage;   // "creating", "powering-on"
+    QString stage;   // "creating", "cloning", "customizing", "powering-on"
 };
 
 struct ProvisionOutcome
@@ -99,6 +123,18 @@ public:
     virtual CallId provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done) = 0;
     // At most one VM carries a request key; nullopt when none does.
     virtual CallId findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done) = 0;
+
+    // Clones order.spec.templateName into a powered-off VM that carries the request key like a created
+    // one (instance UUID and extraConfig), with the spec's CPUs, memory, extra disks and NICs, no
+    // customization and no power-on: those are steps of their own (customize, operate PowerOn), so
+    // that each can be checked and resumed by itself.
+    virtual CallId clone(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done) = 0;
+    // CustomizeVM_Task on a powered-off VM: applied by the guest at its next boot.
+    virtual CallId customize(const QString& vmRef, const VmSpec& spec, Done<void> done) = 0;
+    virtual CallId operate(const QString& vmRef, VmOperation operation, Done<void> done) = 0;
+    // The VM's step-relevant state by request key or by moref; nullopt when no such VM exists (any more).
+    virtual CallId readStateByKey(const QUuid& requestId, Done<std::optional<VmState>> done) = 0;
+    virtual CallId readState(const QString& vmRef, Done<std::optional<VmState>> done) = 0;
     // Best effort; the call's `done` then reports ErrorKind::Cancelled (or its real outcome if too late).
     virtual void cancel(CallId call) = 0;
     // See CallGate. Without a gate an adapter follows tasks on its own judgement.

@@ -136,7 +136,7 @@ Result<Placement> PlacementResolver::resolve(const VmSpec& spec, const Inventory
     p.datastore = MoRef{QStringLiteral("Datastore"), ds.value().ref};
     p.datastoreName = ds.value().name;
 
-    Result<NetworkInfo> net = pick(inv.networks, dcPath, "network", QStringLiteral("network"), spec.network);
+    Result<NetworkInfo> net = pick(inv.networks, dcPath, "network", QStringLiteral("network"), spec.primaryNetwork());
     if (!net)
         return net.error();
     const NetworkInfo& n = net.value();
@@ -146,7 +146,7 @@ Result<Placement> PlacementResolver::resolve(const VmSpec& spec, const Inventory
     p.dvsUuid = n.dvsUuid;
     p.portgroupKey = n.portgroupKey;
     if (n.distributed && (n.dvsUuid.isEmpty() || n.portgroupKey.isEmpty()))
-        return notFound(QStringLiteral("network"), spec.network,
+        return notFound(QStringLiteral("network"), spec.primaryNetwork(),
                         QStringLiteral("is a distributed portgroup whose switch could not be read"));
     return p;
 }

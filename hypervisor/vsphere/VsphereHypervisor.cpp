@@ -115,6 +115,46 @@ CallId VsphereHypervisor::findByRequestKey(const QUuid& requestId, Done<std::opt
         id, std::make_unique<FindVmOperation>(*m_session, m_options, requestId, deliverLater(id, std::move(done))));
 }
 
+namespace {
+// Placeholder answers for the clone and lifecycle calls until their operations exist.
+template <class T> CallId notYet(QObject* context, CallId id, HypervisorPort::Done<T> done)
+{
+    QMetaObject::invokeMethod(
+        context,
+        [done = std::move(done)] {
+            done(Error::make(ErrorKind::Internal, QStringLiteral("not-implemented"),
+                             QStringLiteral("This vCenter call is not implemented yet.")));
+        },
+        Qt::QueuedConnection);
+    return id;
+}
+} // namespace
+
+CallId VsphereHypervisor::clone(const ProvisionOrder&, ProgressFn, Done<ProvisionOutcome> done)
+{
+    return notYet(this, m_nextId++, std::move(done));
+}
+
+CallId VsphereHypervisor::customize(const QString&, const VmSpec&, Done<void> done)
+{
+    return notYet(this, m_nextId++, std::move(done));
+}
+
+CallId VsphereHypervisor::operate(const QString&, VmOperation, Done<void> done)
+{
+    return notYet(this, m_nextId++, std::move(done));
+}
+
+CallId VsphereHypervisor::readStateByKey(const QUuid&, Done<std::optional<VmState>> done)
+{
+    return notYet(this, m_nextId++, std::move(done));
+}
+
+CallId VsphereHypervisor::readState(const QString&, Done<std::optional<VmState>> done)
+{
+    return notYet(this, m_nextId++, std::move(done));
+}
+
 void VsphereHypervisor::setCallGate(CallGate gate)
 {
     m_session->setCallGate(std::move(gate));

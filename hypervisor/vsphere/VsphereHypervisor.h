@@ -41,6 +41,11 @@ public:
     CallId inventory(InventoryKinds kinds, Done<InventorySnapshot> done) override;
     CallId provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done) override;
     CallId findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done) override;
+    CallId clone(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done) override;
+    CallId customize(const QString& vmRef, const VmSpec& spec, Done<void> done) override;
+    CallId operate(const QString& vmRef, VmOperation operation, Done<void> done) override;
+    CallId readStateByKey(const QUuid& requestId, Done<std::optional<VmState>> done) override;
+    CallId readState(const QString& vmRef, Done<std::optional<VmState>> done) override;
     void cancel(CallId call) override;
     void setCallGate(CallGate gate) override;
 

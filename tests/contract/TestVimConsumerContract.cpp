@@ -473,7 +473,7 @@ private:
         spec.datacenter = n.datacenter;
         spec.cluster = n.cluster;
         spec.datastore = n.datastore;
-        spec.network = n.network;
+        spec.nics = {dcm::NicSpec{n.network}};
         spec.powerOn = powerOn;
         return ProvisionOrder{QUuid(VimContract::kRequestId), spec};
     }

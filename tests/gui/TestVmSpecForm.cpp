@@ -511,7 +511,7 @@ private Q_SLOTS:
         copy.disks = {DiskSpec{10240, true}, DiskSpec{2048, false}};
         copy.host = QStringLiteral("/DC0/host/C0/DC0_C0_H1");
         copy.datastore = QStringLiteral("/DC0/datastore/ds2");
-        copy.network = QStringLiteral("/DC0/network/Backend");
+        copy.nics = {dcm::NicSpec{QStringLiteral("/DC0/network/Backend")}};
         copy.annotation = QStringLiteral("owner: web team");
         copy.powerOn = true;
         const QUuid from = QUuid::createUuid();

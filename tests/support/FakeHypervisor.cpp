@@ -268,6 +268,39 @@ CallId FakeHypervisor::findByRequestKey(const QUuid& requestId, Done<std::option
     });
 }
 
+namespace {
+dcm::Error notScripted()
+{
+    return dcm::Error::make(dcm::ErrorKind::Internal, QStringLiteral("not-implemented"),
+                            QStringLiteral("FakeHypervisor does not script this call yet."));
+}
+} // namespace
+
+CallId FakeHypervisor::clone(const ProvisionOrder&, ProgressFn, Done<ProvisionOutcome> done)
+{
+    return dispatch(Method::Provision, [done = std::move(done)] { done(notScripted()); });
+}
+
+CallId FakeHypervisor::customize(const QString&, const VmSpec&, Done<void> done)
+{
+    return dispatch(Method::Provision, [done = std::move(done)] { done(notScripted()); });
+}
+
+CallId FakeHypervisor::operate(const QString&, VmOperation, Done<void> done)
+{
+    return dispatch(Method::Provision, [done = std::move(done)] { done(notScripted()); });
+}
+
+CallId FakeHypervisor::readStateByKey(const QUuid&, Done<std::optional<VmState>> done)
+{
+    return dispatch(Method::FindByRequestKey, [done = std::move(done)] { done(notScripted()); });
+}
+
+CallId FakeHypervisor::readState(const QString&, Done<std::optional<VmState>> done)
+{
+    return dispatch(Method::FindByRequestKey, [done = std::move(done)] { done(notScripted()); });
+}
+
 void FakeHypervisor::cancel(CallId call)
 {
     m_cancelled.append(call);

@@ -52,6 +52,11 @@ public:
     dcm::CallId provision(const dcm::ProvisionOrder& order, ProgressFn progress,
                           Done<dcm::ProvisionOutcome> done) override;
     dcm::CallId findByRequestKey(const QUuid& requestId, Done<std::optional<dcm::VmRef>> done) override;
+    dcm::CallId clone(const dcm::ProvisionOrder& order, ProgressFn progress, Done<dcm::ProvisionOutcome> done) override;
+    dcm::CallId customize(const QString& vmRef, const dcm::VmSpec& spec, Done<void> done) override;
+    dcm::CallId operate(const QString& vmRef, dcm::VmOperation operation, Done<void> done) override;
+    dcm::CallId readStateByKey(const QUuid& requestId, Done<std::optional<dcm::VmState>> done) override;
+    dcm::CallId readState(const QString& vmRef, Done<std::optional<dcm::VmState>> done) override;
     void cancel(dcm::CallId call) override;
 
     // --- scripting

@@ -30,7 +30,28 @@ public:
     {
         return m_hv->findByRequestKey(id, std::move(d));
     }
+    dcm::CallId clone(const dcm::ProvisionOrder& o, ProgressFn p, Done<dcm::ProvisionOutcome> d) override
+    {
+        return m_hv->clone(o, std::move(p), std::move(d));
+    }
+    dcm::CallId customize(const QString& vm, const dcm::VmSpec& s, Done<void> d) override
+    {
+        return m_hv->customize(vm, s, std::move(d));
+    }
+    dcm::CallId operate(const QString& vm, dcm::VmOperation op, Done<void> d) override
+    {
+        return m_hv->operate(vm, op, std::move(d));
+    }
+    dcm::CallId readStateByKey(const QUuid& id, Done<std::optional<dcm::VmState>> d) override
+    {
+        return m_hv->readStateByKey(id, std::move(d));
+    }
+    dcm::CallId readState(const QString& vm, Done<std::optional<dcm::VmState>> d) override
+    {
+        return m_hv->readState(vm, std::move(d));
+    }
     void cancel(dcm::CallId c) override { m_hv->cancel(c); }
+    void setCallGate(dcm::CallGate gate) override { m_hv->setCallGate(std::move(gate)); }
 
 private:
     std::shared_ptr<FakeHypervisor> m_hv;

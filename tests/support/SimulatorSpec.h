@@ -14,7 +14,7 @@ inline dcm::VmSpec simulatorSpec(const QString& name, int cpus = 1, qint64 memor
     s.datacenter = QStringLiteral("DC0");
     s.cluster = QStringLiteral("DC0_C0");
     s.datastore = QStringLiteral("LocalDS_0");
-    s.network = QStringLiteral("VM Network");
+    s.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     s.guestId = QStringLiteral("otherLinux64Guest");
     return s;
 }

@@ -45,7 +45,7 @@ inline dcm::VmSpec sampleSpec(const QString& name)
     spec.coresPerSocket = 2;
     spec.memoryMiB = 8192;
     spec.disks = {dcm::DiskSpec{40960, true}, dcm::DiskSpec{102400, false}};
-    spec.network = QStringLiteral("VM Network");
+    spec.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     spec.datastore = QStringLiteral("datastore1");
     spec.folder = QStringLiteral("/DC0/vm/web");
     spec.datacenter = QStringLiteral("DC0");

@@ -36,7 +36,7 @@ VmSpec spec(int i)
     spec.coresPerSocket = 2;
     spec.memoryMiB = 8192;
     spec.disks = {DiskSpec{40960, true}, DiskSpec{102400, false}};
-    spec.network = QStringLiteral("VM Network");
+    spec.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     spec.datastore = QStringLiteral("datastore1");
     spec.folder = QStringLiteral("/DC0/vm/web");
     spec.datacenter = QStringLiteral("DC0");

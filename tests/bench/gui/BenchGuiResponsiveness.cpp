@@ -217,7 +217,7 @@ VmSpec benchSpec(const QString& name)
     s.datacenter = QStringLiteral("DC0");
     s.cluster = QStringLiteral("/DC0/host/cluster-00");
     s.datastore = QStringLiteral("/DC0/datastore/ds-000");
-    s.network = QStringLiteral("/DC0/network/vlan-100");
+    s.nics = {dcm::NicSpec{QStringLiteral("/DC0/network/vlan-100")}};
     s.guestId = QStringLiteral("otherLinux64Guest");
     return s;
 }

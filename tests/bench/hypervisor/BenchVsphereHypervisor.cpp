@@ -147,7 +147,7 @@ private:
         s.datacenter = QStringLiteral("DC0");
         s.cluster = QStringLiteral("DC0_C0");
         s.datastore = QStringLiteral("LocalDS_0");
-        s.network = m_network;
+        s.nics = {dcm::NicSpec{m_network}};
         return s;
     }
 

@@ -76,7 +76,7 @@ private Q_SLOTS:
         for (const QJsonValue& p :
              r.json().object().value(QStringLiteral("error")).toObject().value(QStringLiteral("problems")).toArray())
             fields << p.toObject().value(QStringLiteral("field")).toString();
-        for (const char* f : {"name", "cpus", "memoryMiB", "disks", "datastore", "network"})
+        for (const char* f : {"name", "cpus", "memoryMiB", "disks", "datastore", "nics[0].network"})
             QVERIFY2(fields.contains(QLatin1String(f)), qPrintable(fields.join(QLatin1Char(','))));
         QVERIFY(r.err.contains("name:"));
         const DcmctlRun list = runDcmctl({QStringLiteral("requests"), QStringLiteral("--json")}, env(false));

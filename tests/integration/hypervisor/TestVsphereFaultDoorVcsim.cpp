@@ -29,7 +29,7 @@ class TestVsphereFaultDoorVcsim : public QObject
         s.datacenter = QStringLiteral("DC0");
         s.cluster = QStringLiteral("DC0_C0");
         s.datastore = QStringLiteral("LocalDS_0");
-        s.network = QStringLiteral("DC0_DVPG0");
+        s.nics = {dcm::NicSpec{QStringLiteral("DC0_DVPG0")}};
         return s;
     }
 

@@ -27,7 +27,7 @@ class TestVsphereProvisioningVcsim : public QObject
         s.datacenter = QStringLiteral("DC0");
         s.cluster = QStringLiteral("DC0_C0");
         s.datastore = QStringLiteral("LocalDS_0");
-        s.network = QStringLiteral("VM Network");
+        s.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
         return s;
     }
 
@@ -62,7 +62,7 @@ private slots:
         s.coresPerSocket = 2;
         s.memoryMiB = 3072;
         s.disks = {DiskSpec{10240, true}, DiskSpec{2048, false}};
-        s.network = QStringLiteral("DC0_DVPG0");
+        s.nics = {dcm::NicSpec{QStringLiteral("DC0_DVPG0")}};
         s.guestId = QStringLiteral("rhel9_64Guest");
         s.annotation = QStringLiteral("owner: team <a> & b\nticket 42");
         s.powerOn = true;

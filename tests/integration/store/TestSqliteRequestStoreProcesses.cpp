@@ -41,7 +41,7 @@ VmSpec spec(int i)
     spec.datacenter = QStringLiteral("DC0");
     spec.cluster = QStringLiteral("DC0_C0");
     spec.datastore = QStringLiteral("datastore1");
-    spec.network = QStringLiteral("VM Network");
+    spec.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     return spec;
 }
 

@@ -24,7 +24,7 @@ VmSpec validSpec()
     spec.coresPerSocket = 2;
     spec.memoryMiB = 8192;
     spec.disks = {DiskSpec{40960, true}};
-    spec.network = QStringLiteral("VM Network");
+    spec.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     spec.datastore = QStringLiteral("datastore1");
     spec.datacenter = QStringLiteral("DC0");
     spec.cluster = QStringLiteral("DC0_C0");
@@ -217,7 +217,8 @@ private slots:
             "datastore: line break", [](VmSpec& s) { s.datastore = QStringLiteral("ds\n1"); }, "datastore",
             QStringLiteral("control characters"));
         bad(
-            "network: missing", [](VmSpec& s) { s.network.clear(); }, "network", QStringLiteral("Choose a network"));
+            "network: missing", [](VmSpec& s) { s.nics[0].network.clear(); }, "nics[0].network",
+            QStringLiteral("Choose a network"));
         ok("host: given", [](VmSpec& s) { s.host = QStringLiteral("esx-01.example.com"); });
         bad(
             "host: blanks only", [](VmSpec& s) { s.host = QStringLiteral(" "); }, "host",
@@ -298,7 +299,7 @@ private slots:
                  (QStringList{QStringLiteral("name"), QStringLiteral("cpus"), QStringLiteral("coresPerSocket"),
                               QStringLiteral("memoryMiB"), QStringLiteral("disks[1].sizeMiB"),
                               QStringLiteral("datacenter"), QStringLiteral("cluster"), QStringLiteral("host"),
-                              QStringLiteral("datastore"), QStringLiteral("network"), QStringLiteral("folder"),
+                              QStringLiteral("datastore"), QStringLiteral("nics"), QStringLiteral("folder"),
                               QStringLiteral("guestId"), QStringLiteral("annotation")}));
     }
 
@@ -367,12 +368,13 @@ private slots:
     void jsonUsesTheDocumentedKeys()
     {
         const QStringList keys = validSpec().toJson().keys();
-        QCOMPARE(keys,
-                 (QStringList{QStringLiteral("annotation"), QStringLiteral("cluster"), QStringLiteral("coresPerSocket"),
-                              QStringLiteral("cpus"), QStringLiteral("datacenter"), QStringLiteral("datastore"),
-                              QStringLiteral("disks"), QStringLiteral("folder"), QStringLiteral("guestId"),
-                              QStringLiteral("host"), QStringLiteral("memoryMiB"), QStringLiteral("name"),
-                              QStringLiteral("network"), QStringLiteral("powerOn"), QStringLiteral("resourcePool")}));
+        QCOMPARE(keys, (QStringList{QStringLiteral("annotation"), QStringLiteral("cloneDiskFormat"),
+                                    QStringLiteral("cluster"), QStringLiteral("coresPerSocket"), QStringLiteral("cpus"),
+                                    QStringLiteral("customization"), QStringLiteral("datacenter"),
+                                    QStringLiteral("datastore"), QStringLiteral("disks"), QStringLiteral("folder"),
+                                    QStringLiteral("guestId"), QStringLiteral("host"), QStringLiteral("memoryMiB"),
+                                    QStringLiteral("name"), QStringLiteral("nics"), QStringLiteral("powerOn"),
+                                    QStringLiteral("resourcePool"), QStringLiteral("templateName")}));
         const QJsonObject disk = validSpec().toJson().value(QStringLiteral("disks")).toArray().at(0).toObject();
         QCOMPARE(disk.value(QStringLiteral("sizeMiB")).toInteger(), 40960);
         QCOMPARE(disk.value(QStringLiteral("thin")).toBool(), true);

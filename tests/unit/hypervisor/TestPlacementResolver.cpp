@@ -16,7 +16,7 @@ VmSpec baseSpec()
     s.datacenter = QStringLiteral("DC0");
     s.cluster = QStringLiteral("DC0_C0");
     s.datastore = QStringLiteral("LocalDS_0");
-    s.network = QStringLiteral("VM Network");
+    s.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     return s;
 }
 } // namespace
@@ -78,7 +78,7 @@ private slots:
         } else if (field == QLatin1String("datastore")) {
             s.datastore = value;
         } else {
-            s.network = value;
+            s.nics = {dcm::NicSpec{value}};
         }
         const Result<Placement> p = PlacementResolver::resolve(s, m_inv);
         QVERIFY2(p.ok(), qPrintable(p.ok() ? QString() : p.error().message));
@@ -88,7 +88,7 @@ private slots:
     void distributedPortgroupCarriesItsSwitch()
     {
         VmSpec s = baseSpec();
-        s.network = QStringLiteral("DC0_DVPG0");
+        s.nics = {dcm::NicSpec{QStringLiteral("DC0_DVPG0")}};
         const Result<Placement> p = PlacementResolver::resolve(s, m_inv);
         QVERIFY(p.ok());
         QVERIFY(p.value().distributed);
@@ -136,7 +136,7 @@ private slots:
         else if (field == QLatin1String("datastore"))
             s.datastore = value;
         else if (field == QLatin1String("network"))
-            s.network = value;
+            s.nics = {dcm::NicSpec{value}};
         else if (field == QLatin1String("folder"))
             s.folder = value;
         else

@@ -25,7 +25,7 @@ VmSpec specForDc0()
     s.datacenter = QStringLiteral("DC0");
     s.cluster = QStringLiteral("DC0_C0");
     s.datastore = QStringLiteral("LocalDS_0");
-    s.network = QStringLiteral("VM Network");
+    s.nics = {dcm::NicSpec{QStringLiteral("VM Network")}};
     s.powerOn = false;
     return s;
 }
