@@ -436,6 +436,213 @@ private slots:
         writePact(mock);
     }
 
+    // Templates: which VMs are templates (the networks are read to name portgroups), then the details
+    // of the templates alone.
+    void inventoryOfTemplates()
+    {
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        QVERIFY(VimContract::connectSequence(pact) && VimContract::inventoryRead(pact, InventoryView::Templates) &&
+                VimContract::templateDetails(pact));
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        const Result<InventorySnapshot> r =
+            run<InventorySnapshot>([&](auto done) { hv.inventory(InventoryKind::Templates, done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        QCOMPARE(r.value().templates.size(), 1);
+        const TemplateInfo& t = r.value().templates.front();
+        QCOMPARE(t.ref, VimContract::kTemplateVm);
+        QCOMPARE(t.name, VimContract::kTemplateName);
+        QVERIFY(t.isTemplate);
+        QCOMPARE(t.guestId, QStringLiteral("ubuntu64Guest"));
+        QCOMPARE(t.guestFullName, QStringLiteral("Ubuntu Linux (64-bit)"));
+        QCOMPARE(t.cpus, 2);
+        QCOMPARE(t.memoryMiB, qint64(2048));
+        QCOMPARE(t.diskSizesMiB, QList<qint64>{1024});
+        QCOMPARE(t.nicNetworks, QStringList{QStringLiteral("VM Network")});
+        QVERIFY(r.value().vms.isEmpty());
+        writePact(mock);
+    }
+
+    // Saved customization specifications: CustomizationSpecManager.info, after the datacenters and
+    // folders every inventory reads.
+    void inventoryOfCustomizationSpecs()
+    {
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        QVERIFY(VimContract::connectSequence(pact) &&
+                VimContract::inventoryRead(pact, InventoryView::DatacentersAndFolders) &&
+                VimContract::customizationSpecInfo(pact));
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        const Result<InventorySnapshot> r =
+            run<InventorySnapshot>([&](auto done) { hv.inventory(InventoryKind::CustomizationSpecs, done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        QCOMPARE(r.value().customizationSpecs.size(), 1);
+        const CustomizationSpecInfo& c = r.value().customizationSpecs.front();
+        QCOMPARE(c.name, VimContract::kSavedSpecName);
+        QCOMPARE(c.type, QStringLiteral("Linux"));
+        QCOMPARE(c.description, QStringLiteral("static address, host name from a prefix"));
+        QCOMPARE(c.lastUpdated, QDateTime(QDate(2026, 2, 1), QTime(10, 15), QTimeZone::utc()));
+        writePact(mock);
+    }
+
+    // clone(): the placement read, the source found by name among the datacenter's VMs, its devices
+    // read, CloneVM_Task (CPUs, memory, the template's NIC reconnected, a NIC and a disk added, the
+    // template's disk kept thin, the request key), its task followed, the clone read back.
+    void cloneFromATemplate()
+    {
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        QVERIFY(VimContract::connectSequence(pact) && VimContract::inventoryRead(pact, InventoryView::Placement) &&
+                VimContract::createContainerView(pact, InventoryView::TemplateSource) &&
+                VimContract::retrieveThroughView(pact, InventoryView::TemplateSource) &&
+                VimContract::templateDevices(pact) && VimContract::cloneVm(pact) &&
+                VimContract::cloneTaskSucceeded(pact) && VimContract::readClone(pact));
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        QList<ProvisionProgress> progress;
+        const Result<ProvisionOutcome> r = run<ProvisionOutcome>([&](auto done) {
+            hv.clone(
+                cloneOrder(), [&](const ProvisionProgress& p) { progress.append(p); }, done);
+        });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        QCOMPARE(r.value().taskRef, VimContract::kCloneTask);
+        QCOMPARE(r.value().vm.ref, VimContract::kCloneVm);
+        QCOMPARE(r.value().vm.name, VimContract::kCloneName);
+        QCOMPARE(r.value().vm.instanceUuid, VimContract::kCloneRequestId);
+        QCOMPARE(r.value().vm.powerState, QStringLiteral("poweredOff"));
+        QVERIFY(!r.value().poweredOn);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.back().stage, QStringLiteral("cloning"));
+        QCOMPARE(progress.back().percent, 100);
+        writePact(mock);
+    }
+
+    // customize() with typed Linux settings: one CustomizeVM_Task, its task followed.
+    void customizeWithLinuxSettings()
+    {
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        QVERIFY(VimContract::connectSequence(pact) && VimContract::customizeLinux(pact) &&
+                VimContract::customizeTaskSucceeded(pact));
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        const VimContract::LinuxCustomization c;
+        VmSpec spec = cloneOrder().spec;
+        spec.nics = {NicSpec{VimContract::newVm().network}};
+        spec.customization.mode = GuestCustomization::Mode::Linux;
+        spec.customization.hostName = c.hostName;
+        spec.customization.domain = c.domain;
+        spec.customization.timeZone = c.timeZone;
+        spec.customization.nics = {NicAddress{false, c.address, c.prefixLength, c.gateway}};
+        spec.customization.dnsServers = {c.dnsServer};
+        spec.customization.dnsSuffixes = {c.dnsSuffix};
+        const Result<void> r = run<void>([&](auto done) { hv.customize(VimContract::kCloneVm, spec, done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        writePact(mock);
+    }
+
+    // customize() with a saved specification: read by name, sent back in CustomizeVM_Task as it came.
+    void customizeWithASavedSpecification()
+    {
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        QVERIFY(VimContract::connectSequence(pact) && VimContract::getCustomizationSpec(pact) &&
+                VimContract::customizeSaved(pact) && VimContract::customizeTaskSucceeded(pact));
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        VmSpec spec = cloneOrder().spec;
+        spec.customization.mode = GuestCustomization::Mode::SavedSpec;
+        spec.customization.specName = VimContract::kSavedSpecName;
+        const Result<void> r = run<void>([&](auto done) { hv.customize(VimContract::kCloneVm, spec, done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        writePact(mock);
+    }
+
+    // operate(): each operation is one call on the VM; those that return a task have it followed.
+    void operateSendsOneCallAndFollowsItsTask_data()
+    {
+        QTest::addColumn<int>("operation");
+        QTest::newRow("power-on") << int(VmOperation::PowerOn);
+        QTest::newRow("power-off") << int(VmOperation::PowerOff);
+        QTest::newRow("shutdown-guest") << int(VmOperation::ShutdownGuest);
+        QTest::newRow("reset") << int(VmOperation::Reset);
+        QTest::newRow("destroy") << int(VmOperation::Destroy);
+    }
+    void operateSendsOneCallAndFollowsItsTask()
+    {
+        QFETCH(int, operation);
+        const auto op = VmOperation(operation);
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        bool defined = VimContract::connectSequence(pact);
+        switch (op) {
+        case VmOperation::PowerOn:
+            defined = defined && VimContract::powerOnVm(pact) && VimContract::powerOnTaskSucceeded(pact);
+            break;
+        case VmOperation::PowerOff:
+            defined = defined && VimContract::powerOffVm(pact) && VimContract::powerOffTaskSucceeded(pact);
+            break;
+        case VmOperation::ShutdownGuest:
+            defined = defined && VimContract::shutdownGuest(pact);
+            break;
+        case VmOperation::Reset:
+            defined = defined && VimContract::resetVm(pact) && VimContract::resetTaskSucceeded(pact);
+            break;
+        case VmOperation::Destroy:
+            defined = defined && VimContract::destroyVm(pact) && VimContract::destroyTaskSucceeded(pact);
+            break;
+        case VmOperation::RebootGuest:
+            QFAIL("RebootGuest has no interaction: the simulator does not implement it");
+        }
+        QVERIFY(defined);
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        const Result<void> r = run<void>([&](auto done) { hv.operate(VimContract::kNewVm, op, done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        writePact(mock);
+    }
+
+    // readState(): what the service decides on after a clone or a lost reply.
+    void readStateOfACloneWithAPendingCustomization()
+    {
+        PactMockServer mock;
+        QVERIFY(VimContract::connectSequence(mock.pact()) && VimContract::readVmState(mock.pact()));
+        start(mock);
+        VsphereHypervisor hv;
+        connectAdapter(hv, mock);
+        const Result<std::optional<VmState>> r =
+            run<std::optional<VmState>>([&](auto done) { hv.readState(VimContract::kCloneVm, done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        QVERIFY(r.value().has_value());
+        const VmState& s = *r.value();
+        QCOMPARE(s.vm.ref, VimContract::kCloneVm);
+        QCOMPARE(s.vm.name, VimContract::kCloneName);
+        QCOMPARE(s.vm.powerState, QStringLiteral("poweredOff"));
+        QCOMPARE(s.vm.instanceUuid, VimContract::kCloneRequestId);
+        QCOMPARE(s.requestId, VimContract::kCloneRequestId);
+        QVERIFY(!s.isTemplate);
+        QVERIFY(!s.pendingCustomization.isEmpty());
+        QCOMPARE(s.toolsRunningStatus, QStringLiteral("guestToolsNotRunning"));
+        QVERIFY(s.guestHostName.isEmpty());
+        QVERIFY(s.ipAddress.isEmpty());
+        writePact(mock);
+    }
+
     // The net holds: the same scenario as findByRequestKeyAsksFindByUuidFirst() with an expectation that
     // lacks one element the adapter sends (<instanceUuid> of FindByUuid) fails: the mock server refuses
     // the adapter's request. Nothing is written.
@@ -477,6 +684,26 @@ private:
         spec.nics = {dcm::NicSpec{n.network}};
         spec.powerOn = powerOn;
         return ProvisionOrder{QUuid(VimContract::kRequestId), spec};
+    }
+
+    static ProvisionOrder cloneOrder()
+    {
+        const VimContract::NewVm n = VimContract::newVm();
+        const VimContract::CloneOrder c;
+        VmSpec spec;
+        spec.name = VimContract::kCloneName;
+        spec.templateName = VimContract::kTemplateName;
+        spec.cpus = c.cpus;
+        spec.coresPerSocket = c.coresPerSocket;
+        spec.memoryMiB = c.memoryMiB;
+        spec.disks = {DiskSpec{c.dataDiskMiB, true}};
+        spec.cloneDiskFormat = c.cloneDiskFormat;
+        spec.datacenter = n.datacenter;
+        spec.cluster = n.cluster;
+        spec.datastore = n.datastore;
+        spec.nics = {NicSpec{n.network}, NicSpec{n.network, c.secondNicAdapter}};
+        spec.powerOn = false;
+        return ProvisionOrder{QUuid(VimContract::kCloneRequestId), spec};
     }
 };
 

@@ -165,8 +165,10 @@ XmlPattern retrieveObject(const QString& type, const QString& value, const QStri
     for (const XmlPattern& s : specs)
         specSet.add(s);
     XmlPattern objectSet = vim(QStringLiteral("objectSet"));
-    objectSet.add(fromState(moref(QStringLiteral("obj"), type, value), expression))
-        .add(vim(QStringLiteral("skip"), QStringLiteral("false")));
+    XmlPattern obj = moref(QStringLiteral("obj"), type, value);
+    if (!expression.isEmpty()) // else a service object, the same on every vCenter
+        obj.textFromProviderState(expression);
+    objectSet.add(std::move(obj)).add(vim(QStringLiteral("skip"), QStringLiteral("false")));
     specSet.add(std::move(objectSet));
     XmlPattern e = call(QStringLiteral("RetrievePropertiesEx"), QStringLiteral("PropertyCollector"),
                         QStringLiteral("propertyCollector"));
@@ -399,6 +401,15 @@ XmlPattern otherVmObject()
          prop(QStringLiteral("config.extraConfig"), extraConfigVal(QStringLiteral("dcm.requestId"), kRequestId))});
 }
 
+// A template as the views list it: name, parent and the template flag.
+XmlPattern templateObject()
+{
+    return object(QStringLiteral("VirtualMachine"), kTemplateVm,
+                  {stringProp(QStringLiteral("name"), kTemplateName),
+                   prop(QStringLiteral("parent"), refVal(QStringLiteral("Folder"), kConsoleVmFolder)),
+                   booleanProp(QStringLiteral("config.template"), true)});
+}
+
 struct ViewDefinition
 {
     QString name;
@@ -547,6 +558,25 @@ ViewDefinition definition(InventoryView view)
                           {QStringLiteral("name"), QStringLiteral("config.instanceUuid"),
                            QStringLiteral("runtime.powerState"), QStringLiteral("config.extraConfig")})},
                 {otherVmObject()}};
+    case InventoryView::Templates: {
+        QList<XmlPattern> specs{folderSpec(), datacenterSpec()};
+        specs.append(networkSpecs());
+        specs.append(propSpec(QStringLiteral("VirtualMachine"),
+                              {QStringLiteral("name"), QStringLiteral("parent"), QStringLiteral("config.template")}));
+        return {viewName(view),
+                QStringLiteral("which VMs are templates"),
+                {folder, datacenter, QStringLiteral("Network"), QStringLiteral("DistributedVirtualSwitch"),
+                 QStringLiteral("VirtualMachine")},
+                specs,
+                {templateObject()}};
+    }
+    case InventoryView::TemplateSource:
+        return {viewName(view),
+                QStringLiteral("a datacenter's VMs and templates by name"),
+                {QStringLiteral("VirtualMachine")},
+                {propSpec(QStringLiteral("VirtualMachine"),
+                          {QStringLiteral("name"), QStringLiteral("parent"), QStringLiteral("config.template")})},
+                {templateObject()}};
     }
     return {};
 }
@@ -578,6 +608,10 @@ QString viewName(InventoryView view)
         return QStringLiteral("placement");
     case InventoryView::RequestKeyScan:
         return QStringLiteral("request-key-scan");
+    case InventoryView::Templates:
+        return QStringLiteral("templates");
+    case InventoryView::TemplateSource:
+        return QStringLiteral("template-source");
     }
     return {};
 }
@@ -592,7 +626,9 @@ QList<InventoryView> allViews()
             InventoryView::Networks,
             InventoryView::Vms,
             InventoryView::Placement,
-            InventoryView::RequestKeyScan};
+            InventoryView::RequestKeyScan,
+            InventoryView::Templates,
+            InventoryView::TemplateSource};
 }
 
 bool serviceVersions(PactHandle pact)
@@ -638,6 +674,9 @@ bool retrieveServiceContent(PactHandle pact)
         .add(std::move(about))
         .add(moref(QStringLiteral("sessionManager"), QStringLiteral("SessionManager"), QStringLiteral("SessionManager"),
                    like(kAnything)))
+        // customize() with a saved specification and inventory(CustomizationSpecs) need its manager.
+        .add(moref(QStringLiteral("customizationSpecManager"), QStringLiteral("CustomizationSpecManager"),
+                   QStringLiteral("CustomizationSpecManager"), like(kAnything)))
         .add(moref(QStringLiteral("searchIndex"), QStringLiteral("SearchIndex"), QStringLiteral("SearchIndex"),
                    like(kAnything)));
     XmlPattern reply = response(QStringLiteral("RetrieveServiceContent"));
@@ -727,16 +766,26 @@ bool createContainerView(PactHandle pact, InventoryView view)
     const ViewDefinition d = definition(view);
     XmlPattern request =
         call(QStringLiteral("CreateContainerView"), QStringLiteral("ViewManager"), QStringLiteral("ViewManager"));
-    request.add(moref(QStringLiteral("container"), QStringLiteral("Folder"), kRootFolder));
+    const bool inDatacenter = view == InventoryView::TemplateSource;
+    if (inDatacenter) {
+        // The source of a clone is looked for in the datacenter of the placement.
+        request.add(fromState(moref(QStringLiteral("container"), QStringLiteral("Datacenter"), kDatacenter),
+                              QStringLiteral("${datacenter}")));
+    } else {
+        request.add(moref(QStringLiteral("container"), QStringLiteral("Folder"), kRootFolder));
+    }
     for (const QString& type : d.types)
         request.add(vim(QStringLiteral("type"), type));
     request.add(vim(QStringLiteral("recursive"), QStringLiteral("true")));
     XmlPattern reply = response(QStringLiteral("CreateContainerView"));
     reply.add(moref(QStringLiteral("returnval"), QStringLiteral("ContainerView"), kView, like(kAnything)));
 
-    PactInteraction i(pact,
-                      QStringLiteral("CreateContainerView: a view below the root folder for %1").arg(d.description));
+    PactInteraction i(pact, QStringLiteral("CreateContainerView: a view below %1 for %2")
+                                .arg(inDatacenter ? QStringLiteral("a datacenter") : QStringLiteral("the root folder"),
+                                     d.description));
     i.given(kLoggedIn);
+    if (inDatacenter)
+        i.given(kPlacementTargets);
     soapRequest(i, std::move(request), true);
     soapReply(i, 200, std::move(reply));
     return i.ok();
@@ -1015,6 +1064,500 @@ bool findByUuidWithoutInstanceUuidFlag(PactHandle pact)
 {
     return findByUuidOfConsoleVm(pact, QStringLiteral("FindByUuid: negative control, the same without <instanceUuid>"),
                                  false);
+}
+
+// --- Templates, clones, customization, power operations, state ------------------------------------
+
+namespace {
+
+// A device of a VM's config.hardware.device: <VirtualDevice xsi:type="T"><key>…</key>…
+XmlPattern device(const QString& type, int key)
+{
+    XmlPattern d = withXsiType(vim(QStringLiteral("VirtualDevice")), type);
+    d.add(vim(QStringLiteral("key"), QString::number(key)));
+    return d;
+}
+
+XmlPattern deviceInfo(const QString& label, const QString& summary)
+{
+    XmlPattern info = vim(QStringLiteral("deviceInfo"));
+    info.add(vim(QStringLiteral("label"), label)).add(vim(QStringLiteral("summary"), summary, any()));
+    return info;
+}
+
+// The template's devices as vCenter lists them: the devices every VM has (in the order vCenter and the
+// simulator list them, compared by position: only type and key are pinned), then the template's SCSI
+// controller, disk and NIC with what a clone spec is made of.
+XmlPattern templateDevicesVal()
+{
+    XmlPattern v = val(QStringLiteral("ArrayOfVirtualDevice"), {});
+    const QList<QPair<QString, int>> standard{
+        {QStringLiteral("VirtualIDEController"), 200},      {QStringLiteral("VirtualIDEController"), 201},
+        {QStringLiteral("VirtualPS2Controller"), 300},      {QStringLiteral("VirtualPCIController"), 100},
+        {QStringLiteral("VirtualSIOController"), 400},      {QStringLiteral("VirtualKeyboard"), 600},
+        {QStringLiteral("VirtualPointingDevice"), 700},     {QStringLiteral("VirtualMachineVideoCard"), 500},
+        {QStringLiteral("VirtualMachineVMCIDevice"), 12000}};
+    for (const auto& [type, key] : standard)
+        v.add(device(type, key));
+
+    XmlPattern scsi = device(QStringLiteral("ParaVirtualSCSIController"), 1000);
+    scsi.add(deviceInfo(QStringLiteral("SCSI controller 0"), QStringLiteral("VMware paravirtual SCSI")))
+        .add(vim(QStringLiteral("busNumber"), QStringLiteral("0")));
+    v.add(std::move(scsi));
+
+    XmlPattern diskBacking =
+        withXsiType(vim(QStringLiteral("backing")), QStringLiteral("VirtualDiskFlatVer2BackingInfo"));
+    diskBacking
+        .add(vim(QStringLiteral("fileName"), QStringLiteral("[LocalDS_0] pact-template/pact-template.vmdk"), any()))
+        .add(vim(QStringLiteral("diskMode"), QStringLiteral("persistent")))
+        .add(vim(QStringLiteral("thinProvisioned"), QStringLiteral("true")));
+    XmlPattern disk = device(QStringLiteral("VirtualDisk"), 2000);
+    disk.add(deviceInfo(QStringLiteral("Hard disk 1"), QStringLiteral("1,048,576 KB")))
+        .add(std::move(diskBacking))
+        .add(vim(QStringLiteral("controllerKey"), QStringLiteral("1000")))
+        .add(vim(QStringLiteral("unitNumber"), QStringLiteral("0")))
+        .add(vim(QStringLiteral("capacityInKB"), QStringLiteral("1048576")));
+    v.add(std::move(disk));
+
+    XmlPattern nicBacking =
+        withXsiType(vim(QStringLiteral("backing")), QStringLiteral("VirtualEthernetCardNetworkBackingInfo"));
+    nicBacking.add(vim(QStringLiteral("deviceName"), QStringLiteral("VM Network"), any()))
+        .add(moref(QStringLiteral("network"), QStringLiteral("Network"), kNetwork, like(kAnything)));
+    XmlPattern nic = device(QStringLiteral("VirtualVmxnet3"), 4000);
+    nic.add(deviceInfo(QStringLiteral("Network adapter 1"), QStringLiteral("VM Network")))
+        .add(std::move(nicBacking))
+        .add(vim(QStringLiteral("controllerKey"), QStringLiteral("100")))
+        .add(vim(QStringLiteral("unitNumber"), QStringLiteral("7")))
+        .add(vim(QStringLiteral("addressType"), QStringLiteral("generated")));
+    v.add(std::move(nic));
+    return v;
+}
+
+bool vmTask(PactHandle pact, const QString& method, const QString& description, const QString& vm,
+            const QString& vmExpression, const QStringList& states, const QString& task)
+{
+    PactInteraction i(pact, description);
+    i.given(kLoggedIn);
+    for (const QString& state : states)
+        i.given(state);
+    soapRequest(i, call(method, QStringLiteral("VirtualMachine"), vm, vmExpression), true);
+    soapReply(i, 200, taskReply(method, task));
+    return i.ok();
+}
+
+bool taskSucceeded(PactHandle pact, const QString& description, const QString& state, const QString& task,
+                   const QList<XmlPattern>& result = {})
+{
+    QList<XmlPattern> props{taskState(QStringLiteral("success")),
+                            numberProp(QStringLiteral("info.progress"), QStringLiteral("xsd:int"), 100)};
+    props.append(result);
+    props.append(booleanProp(QStringLiteral("info.cancelable"), false));
+    PactInteraction i(pact, description);
+    i.given(kLoggedIn).given(state);
+    soapRequest(i, taskPoll(task), true);
+    soapReply(i, 200, retrieveReply({object(QStringLiteral("Task"), task, props)}));
+    return i.ok();
+}
+
+XmlPattern text(const QString& name, const QString& value)
+{
+    return vim(name, value);
+}
+
+} // namespace
+
+bool templateDetails(PactHandle pact)
+{
+    const XmlPattern request =
+        retrieveObject(QStringLiteral("VirtualMachine"), kTemplateVm, QStringLiteral("${template}"),
+                       {propSpec(QStringLiteral("VirtualMachine"),
+                                 {QStringLiteral("config.guestId"), QStringLiteral("config.guestFullName"),
+                                  QStringLiteral("config.hardware.numCPU"), QStringLiteral("config.hardware.memoryMB"),
+                                  QStringLiteral("config.hardware.device")})});
+    const QList<XmlPattern> props{
+        stringProp(QStringLiteral("config.guestId"), QStringLiteral("ubuntu64Guest")),
+        stringProp(QStringLiteral("config.guestFullName"), QStringLiteral("Ubuntu Linux (64-bit)")),
+        numberProp(QStringLiteral("config.hardware.numCPU"), QStringLiteral("xsd:int"), 2),
+        numberProp(QStringLiteral("config.hardware.memoryMB"), QStringLiteral("xsd:int"), 2048),
+        prop(QStringLiteral("config.hardware.device"), templateDevicesVal())};
+    PactInteraction i(pact, QStringLiteral("RetrievePropertiesEx: a template's guest, CPUs, memory and devices"));
+    i.given(kLoggedIn).given(kTemplateExists);
+    soapRequest(i, request, true);
+    soapReply(i, 200, retrieveReply({object(QStringLiteral("VirtualMachine"), kTemplateVm, props)}));
+    return i.ok();
+}
+
+bool customizationSpecInfo(PactHandle pact)
+{
+    const XmlPattern request =
+        retrieveObject(QStringLiteral("CustomizationSpecManager"), QStringLiteral("CustomizationSpecManager"), {},
+                       {propSpec(QStringLiteral("CustomizationSpecManager"), {QStringLiteral("info")})});
+    XmlPattern info = vim(QStringLiteral("CustomizationSpecInfo"));
+    info.add(vim(QStringLiteral("name"), kSavedSpecName, any()))
+        .add(vim(QStringLiteral("description"), QStringLiteral("static address, host name from a prefix"), any()))
+        .add(vim(QStringLiteral("type"), QStringLiteral("Linux"), like(QStringLiteral("^(Linux|Windows)$"))))
+        .add(vim(QStringLiteral("changeVersion"), QStringLiteral("1569969598"), any()))
+        .add(vim(QStringLiteral("lastUpdateTime"), QStringLiteral("2026-02-01T10:15:00Z"), like(kDateTime)));
+    XmlPattern v = val(QStringLiteral("ArrayOfCustomizationSpecInfo"), {});
+    v.add(std::move(info.repeated()));
+    PactInteraction i(pact, QStringLiteral("RetrievePropertiesEx: the saved customization specifications"));
+    i.given(kLoggedIn).given(kCustomizationSpecExists);
+    soapRequest(i, request, true);
+    soapReply(i, 200,
+              retrieveReply({object(QStringLiteral("CustomizationSpecManager"),
+                                    QStringLiteral("CustomizationSpecManager"), {prop(QStringLiteral("info"), v)})}));
+    return i.ok();
+}
+
+bool templateDevices(PactHandle pact)
+{
+    const XmlPattern request =
+        retrieveObject(QStringLiteral("VirtualMachine"), kTemplateVm, QStringLiteral("${template}"),
+                       {propSpec(QStringLiteral("VirtualMachine"), {QStringLiteral("config.hardware.device")})});
+    PactInteraction i(pact, QStringLiteral("RetrievePropertiesEx: the devices of a clone's source"));
+    i.given(kLoggedIn).given(kTemplateExists);
+    soapRequest(i, request, true);
+    soapReply(i, 200,
+              retrieveReply({object(QStringLiteral("VirtualMachine"), kTemplateVm,
+                                    {prop(QStringLiteral("config.hardware.device"), templateDevicesVal())})}));
+    return i.ok();
+}
+
+bool cloneVm(PactHandle pact)
+{
+    const CloneOrder order;
+    const QString datastoreExpression = QStringLiteral("[${datastoreName}]");
+    const auto datastoreRef = [] {
+        return fromState(moref(QStringLiteral("datastore"), QStringLiteral("Datastore"), kDatastore),
+                         QStringLiteral("${datastore}"));
+    };
+    const auto networkBacking = [] {
+        XmlPattern b =
+            withXsiType(vim(QStringLiteral("backing")), QStringLiteral("VirtualEthernetCardNetworkBackingInfo"));
+        b.add(fromState(vim(QStringLiteral("deviceName"), QStringLiteral("VM Network")),
+                        QStringLiteral("${networkName}")))
+            .add(fromState(moref(QStringLiteral("network"), QStringLiteral("Network"), kNetwork),
+                           QStringLiteral("${network}")));
+        return b;
+    };
+    const auto connectable = [] {
+        XmlPattern c = vim(QStringLiteral("connectable"));
+        c.add(text(QStringLiteral("startConnected"), QStringLiteral("true")))
+            .add(text(QStringLiteral("allowGuestControl"), QStringLiteral("true")))
+            .add(text(QStringLiteral("connected"), QStringLiteral("false")));
+        return c;
+    };
+
+    // The template's disk stays thin (a locator per source disk, since a format is asked for).
+    XmlPattern locatorBacking =
+        withXsiType(vim(QStringLiteral("diskBackingInfo")), QStringLiteral("VirtualDiskFlatVer2BackingInfo"));
+    locatorBacking.add(vim(QStringLiteral("fileName"), {}))
+        .add(text(QStringLiteral("diskMode"), QStringLiteral("persistent")))
+        .add(text(QStringLiteral("thinProvisioned"), QStringLiteral("true")));
+    XmlPattern locator = vim(QStringLiteral("disk"));
+    locator.add(text(QStringLiteral("diskId"), QStringLiteral("2000")))
+        .add(datastoreRef())
+        .add(std::move(locatorBacking));
+    XmlPattern location = vim(QStringLiteral("location"));
+    location.add(datastoreRef())
+        .add(fromState(moref(QStringLiteral("pool"), QStringLiteral("ResourcePool"), kClusterPool),
+                       QStringLiteral("${pool}")))
+        .add(std::move(locator));
+
+    // The template's NIC reconnected (same device, its label and summary as read).
+    XmlPattern nicInfo = vim(QStringLiteral("deviceInfo"));
+    nicInfo.add(text(QStringLiteral("label"), QStringLiteral("Network adapter 1")))
+        .add(fromState(vim(QStringLiteral("summary"), QStringLiteral("VM Network")), QStringLiteral("${networkName}")));
+    XmlPattern editedNic = withXsiType(vim(QStringLiteral("device")), QStringLiteral("VirtualVmxnet3"));
+    editedNic.add(text(QStringLiteral("key"), QStringLiteral("4000")))
+        .add(std::move(nicInfo))
+        .add(networkBacking())
+        .add(connectable())
+        .add(text(QStringLiteral("controllerKey"), QStringLiteral("100")))
+        .add(text(QStringLiteral("unitNumber"), QStringLiteral("7")))
+        .add(text(QStringLiteral("addressType"), QStringLiteral("generated")));
+    XmlPattern editNic = vim(QStringLiteral("deviceChange"));
+    editNic.add(text(QStringLiteral("operation"), QStringLiteral("edit"))).add(std::move(editedNic));
+
+    // A second NIC added, of the adapter type asked for.
+    XmlPattern addedNic = withXsiType(vim(QStringLiteral("device")), QStringLiteral("VirtualE1000e"));
+    addedNic.add(text(QStringLiteral("key"), QStringLiteral("-301")))
+        .add(networkBacking())
+        .add(connectable())
+        .add(text(QStringLiteral("addressType"), QStringLiteral("generated")));
+    XmlPattern addNic = vim(QStringLiteral("deviceChange"));
+    addNic.add(text(QStringLiteral("operation"), QStringLiteral("add"))).add(std::move(addedNic));
+
+    // A data disk on the template's controller, in its first free unit.
+    XmlPattern diskBacking =
+        withXsiType(vim(QStringLiteral("backing")), QStringLiteral("VirtualDiskFlatVer2BackingInfo"));
+    diskBacking.add(fromState(vim(QStringLiteral("fileName"), QStringLiteral("[LocalDS_0]")), datastoreExpression))
+        .add(datastoreRef())
+        .add(text(QStringLiteral("diskMode"), QStringLiteral("persistent")))
+        .add(text(QStringLiteral("thinProvisioned"), QStringLiteral("true")));
+    XmlPattern disk = withXsiType(vim(QStringLiteral("device")), QStringLiteral("VirtualDisk"));
+    disk.add(text(QStringLiteral("key"), QStringLiteral("-1000")))
+        .add(std::move(diskBacking))
+        .add(text(QStringLiteral("controllerKey"), QStringLiteral("1000")))
+        .add(text(QStringLiteral("unitNumber"), QStringLiteral("1")))
+        .add(text(QStringLiteral("capacityInKB"), QString::number(order.dataDiskMiB * 1024)))
+        .add(text(QStringLiteral("capacityInBytes"), QString::number(order.dataDiskMiB * 1024 * 1024)));
+    XmlPattern addDisk = vim(QStringLiteral("deviceChange"));
+    addDisk.add(text(QStringLiteral("operation"), QStringLiteral("add")))
+        .add(text(QStringLiteral("fileOperation"), QStringLiteral("create")))
+        .add(std::move(disk));
+
+    XmlPattern requestKey = withXsiType(vim(QStringLiteral("extraConfig")), QStringLiteral("OptionValue"));
+    requestKey.add(text(QStringLiteral("key"), QStringLiteral("dcm.requestId")))
+        .add(fromState(withXsiType(vim(QStringLiteral("value"), kCloneRequestId), QStringLiteral("xsd:string")),
+                       QStringLiteral("${requestId}")));
+
+    XmlPattern config = vim(QStringLiteral("config"));
+    config.add(fromState(vim(QStringLiteral("instanceUuid"), kCloneRequestId), QStringLiteral("${requestId}")))
+        .add(text(QStringLiteral("numCPUs"), QString::number(order.cpus)))
+        .add(text(QStringLiteral("numCoresPerSocket"), QString::number(order.coresPerSocket)))
+        .add(text(QStringLiteral("memoryMB"), QString::number(order.memoryMiB)))
+        .add(std::move(editNic))
+        .add(std::move(addNic))
+        .add(std::move(addDisk))
+        .add(std::move(requestKey));
+
+    // Powered off and not customized: both are steps of their own.
+    XmlPattern spec = vim(QStringLiteral("spec"));
+    spec.add(std::move(location))
+        .add(text(QStringLiteral("template"), QStringLiteral("false")))
+        .add(std::move(config))
+        .add(text(QStringLiteral("powerOn"), QStringLiteral("false")));
+
+    XmlPattern request = call(QStringLiteral("CloneVM_Task"), QStringLiteral("VirtualMachine"), kTemplateVm,
+                              QStringLiteral("${template}"));
+    request
+        .add(fromState(moref(QStringLiteral("folder"), QStringLiteral("Folder"), kVmFolder),
+                       QStringLiteral("${folder}")))
+        .add(fromState(vim(QStringLiteral("name"), kCloneName), QStringLiteral("${vmName}")))
+        .add(std::move(spec));
+
+    PactInteraction i(pact, QStringLiteral("CloneVM_Task: a template is cloned, powered off, carrying a request key"));
+    i.given(kLoggedIn).given(kPlacementTargets).given(kTemplateExists);
+    soapRequest(i, std::move(request), true);
+    soapReply(i, 200, taskReply(QStringLiteral("CloneVM_Task"), kCloneTask));
+    return i.ok();
+}
+
+bool cloneTaskSucceeded(PactHandle pact)
+{
+    return taskSucceeded(pact, QStringLiteral("RetrievePropertiesEx: a finished CloneVM task names the clone"),
+                         kCloneExists, kCloneTask,
+                         {prop(QStringLiteral("info.result"), refVal(QStringLiteral("VirtualMachine"), kCloneVm))});
+}
+
+bool readClone(PactHandle pact)
+{
+    const XmlPattern request = retrieveObject(
+        QStringLiteral("VirtualMachine"), kCloneVm, QStringLiteral("${vm}"),
+        {propSpec(QStringLiteral("VirtualMachine"), {QStringLiteral("name"), QStringLiteral("config.instanceUuid"),
+                                                     QStringLiteral("runtime.powerState")})});
+    const QList<XmlPattern> props{stringProp(QStringLiteral("name"), kCloneName),
+                                  stringProp(QStringLiteral("config.instanceUuid"), kCloneRequestId),
+                                  prop(QStringLiteral("runtime.powerState"),
+                                       val(QStringLiteral("VirtualMachinePowerState"), QStringLiteral("poweredOff")))};
+    PactInteraction i(pact, QStringLiteral("RetrievePropertiesEx: a clone's name, instance UUID and power state"));
+    i.given(kLoggedIn).given(kCloneExists);
+    soapRequest(i, request, true);
+    soapReply(i, 200, retrieveReply({object(QStringLiteral("VirtualMachine"), kCloneVm, props)}));
+    return i.ok();
+}
+
+namespace {
+
+XmlPattern customizeCall(XmlPattern spec)
+{
+    XmlPattern request =
+        call(QStringLiteral("CustomizeVM_Task"), QStringLiteral("VirtualMachine"), kCloneVm, QStringLiteral("${vm}"));
+    request.add(std::move(spec));
+    return request;
+}
+
+} // namespace
+
+bool customizeLinux(PactHandle pact)
+{
+    const LinuxCustomization c;
+    XmlPattern hostName = withXsiType(vim(QStringLiteral("hostName")), QStringLiteral("CustomizationFixedName"));
+    hostName.add(text(QStringLiteral("name"), c.hostName));
+    XmlPattern identity = withXsiType(vim(QStringLiteral("identity")), QStringLiteral("CustomizationLinuxPrep"));
+    identity.add(std::move(hostName))
+        .add(text(QStringLiteral("domain"), c.domain))
+        .add(text(QStringLiteral("timeZone"), c.timeZone));
+    XmlPattern global = vim(QStringLiteral("globalIPSettings"));
+    global.add(text(QStringLiteral("dnsSuffixList"), c.dnsSuffix))
+        .add(text(QStringLiteral("dnsServerList"), c.dnsServer));
+    XmlPattern ip = withXsiType(vim(QStringLiteral("ip")), QStringLiteral("CustomizationFixedIp"));
+    ip.add(text(QStringLiteral("ipAddress"), c.address));
+    XmlPattern adapter = vim(QStringLiteral("adapter"));
+    adapter.add(std::move(ip))
+        .add(text(QStringLiteral("subnetMask"), QStringLiteral("255.255.255.0")))
+        .add(text(QStringLiteral("gateway"), c.gateway));
+    XmlPattern nic = vim(QStringLiteral("nicSettingMap"));
+    nic.add(std::move(adapter));
+    XmlPattern spec = vim(QStringLiteral("spec"));
+    spec.add(withXsiType(vim(QStringLiteral("options")), QStringLiteral("CustomizationLinuxOptions")))
+        .add(std::move(identity))
+        .add(std::move(global))
+        .add(std::move(nic));
+
+    PactInteraction i(pact, QStringLiteral("CustomizeVM_Task: typed Linux settings for a powered-off clone"));
+    i.given(kLoggedIn).given(kCloneExists);
+    soapRequest(i, customizeCall(std::move(spec)), true);
+    soapReply(i, 200, taskReply(QStringLiteral("CustomizeVM_Task"), kCustomizeTask));
+    return i.ok();
+}
+
+namespace {
+
+// vcsim-linux-static as vCenter keeps it: a host name from a prefix, the address asked of the operator
+// at deployment (an unknown IP generator), one NIC.
+XmlPattern savedLinuxSpec(bool inReply)
+{
+    const auto typed = [](const QString& name, const QString& type) { return withXsiType(vim(name), type); };
+    const auto value = [inReply](const QString& name, const QString& v) {
+        return inReply ? vim(name, v, any()) : vim(name, v);
+    };
+    XmlPattern hostName = typed(QStringLiteral("hostName"), QStringLiteral("CustomizationPrefixName"));
+    hostName.add(value(QStringLiteral("base"), QStringLiteral("vcsim")));
+    XmlPattern identity = typed(QStringLiteral("identity"), QStringLiteral("CustomizationLinuxPrep"));
+    identity.add(std::move(hostName))
+        .add(value(QStringLiteral("domain"), QStringLiteral("eng.vmware.com")))
+        .add(value(QStringLiteral("timeZone"), QStringLiteral("Africa/Cairo")))
+        .add(value(QStringLiteral("hwClockUTC"), QStringLiteral("true")));
+    XmlPattern global = vim(QStringLiteral("globalIPSettings"));
+    global.add(value(QStringLiteral("dnsServerList"), QStringLiteral("127.0.1.1")));
+    XmlPattern adapter = vim(QStringLiteral("adapter"));
+    adapter.add(typed(QStringLiteral("ip"), QStringLiteral("CustomizationUnknownIpGenerator")))
+        .add(value(QStringLiteral("subnetMask"), QStringLiteral("255.255.255.0")))
+        .add(value(QStringLiteral("gateway"), QStringLiteral("10.0.0.1")));
+    XmlPattern nic = vim(QStringLiteral("nicSettingMap"));
+    nic.add(std::move(adapter));
+    XmlPattern spec = vim(QStringLiteral("spec"));
+    spec.add(typed(QStringLiteral("options"), QStringLiteral("CustomizationLinuxOptions")))
+        .add(std::move(identity))
+        .add(std::move(global))
+        .add(std::move(nic));
+    return spec;
+}
+
+} // namespace
+
+bool getCustomizationSpec(PactHandle pact)
+{
+    XmlPattern request = call(QStringLiteral("GetCustomizationSpec"), QStringLiteral("CustomizationSpecManager"),
+                              QStringLiteral("CustomizationSpecManager"));
+    request.add(fromState(vim(QStringLiteral("name"), kSavedSpecName), QStringLiteral("${specName}")));
+    XmlPattern info = vim(QStringLiteral("info"));
+    info.add(vim(QStringLiteral("name"), kSavedSpecName, any()))
+        .add(vim(QStringLiteral("type"), QStringLiteral("Linux")));
+    XmlPattern item = vim(QStringLiteral("returnval"));
+    item.add(std::move(info)).add(savedLinuxSpec(true));
+    XmlPattern reply = response(QStringLiteral("GetCustomizationSpec"));
+    reply.add(std::move(item));
+    PactInteraction i(pact, QStringLiteral("GetCustomizationSpec: a saved Linux specification by name"));
+    i.given(kLoggedIn).given(kCustomizationSpecExists);
+    soapRequest(i, std::move(request), true);
+    soapReply(i, 200, std::move(reply));
+    return i.ok();
+}
+
+bool customizeSaved(PactHandle pact)
+{
+    PactInteraction i(pact, QStringLiteral("CustomizeVM_Task: a saved specification sent back as it came"));
+    i.given(kLoggedIn).given(kCloneExists);
+    soapRequest(i, customizeCall(savedLinuxSpec(false)), true);
+    soapReply(i, 200, taskReply(QStringLiteral("CustomizeVM_Task"), kCustomizeTask));
+    return i.ok();
+}
+
+bool customizeTaskSucceeded(PactHandle pact)
+{
+    return taskSucceeded(pact, QStringLiteral("RetrievePropertiesEx: a finished CustomizeVM task"), kCloneCustomized,
+                         kCustomizeTask);
+}
+
+bool powerOffVm(PactHandle pact)
+{
+    return vmTask(pact, QStringLiteral("PowerOffVM_Task"),
+                  QStringLiteral("PowerOffVM_Task: a running VM is powered off"), kNewVm, QStringLiteral("${vm}"),
+                  {kConsoleVmPoweredOn}, kPowerOffTask);
+}
+
+bool powerOffTaskSucceeded(PactHandle pact)
+{
+    return taskSucceeded(pact, QStringLiteral("RetrievePropertiesEx: a finished PowerOff task"), kConsoleVmPoweredOff,
+                         kPowerOffTask);
+}
+
+bool shutdownGuest(PactHandle pact)
+{
+    // No task: the guest is asked to shut down. vCenter refuses with ToolsUnavailable when the guest's
+    // tools do not run; the simulator powers the VM off at once, tools or not, and answers as here.
+    PactInteraction i(pact, QStringLiteral("ShutdownGuest: a running VM's guest is asked to shut down"));
+    i.given(kLoggedIn).given(kConsoleVmPoweredOn);
+    soapRequest(
+        i, call(QStringLiteral("ShutdownGuest"), QStringLiteral("VirtualMachine"), kNewVm, QStringLiteral("${vm}")),
+        true);
+    soapReply(i, 200, response(QStringLiteral("ShutdownGuest")));
+    return i.ok();
+}
+
+bool resetVm(PactHandle pact)
+{
+    return vmTask(pact, QStringLiteral("ResetVM_Task"), QStringLiteral("ResetVM_Task: a running VM is reset"), kNewVm,
+                  QStringLiteral("${vm}"), {kConsoleVmPoweredOn}, kResetTask);
+}
+
+bool resetTaskSucceeded(PactHandle pact)
+{
+    return taskSucceeded(pact, QStringLiteral("RetrievePropertiesEx: a finished Reset task"), kConsoleVmReset,
+                         kResetTask);
+}
+
+bool destroyVm(PactHandle pact)
+{
+    return vmTask(pact, QStringLiteral("Destroy_Task"), QStringLiteral("Destroy_Task: a powered-off VM is destroyed"),
+                  kNewVm, QStringLiteral("${vm}"), {kConsoleVm}, kDestroyTask);
+}
+
+bool destroyTaskSucceeded(PactHandle pact)
+{
+    return taskSucceeded(pact, QStringLiteral("RetrievePropertiesEx: a finished Destroy task"), kConsoleVmDestroyed,
+                         kDestroyTask);
+}
+
+bool readVmState(PactHandle pact)
+{
+    const XmlPattern request = retrieveObject(
+        QStringLiteral("VirtualMachine"), kCloneVm, QStringLiteral("${vm}"),
+        {propSpec(QStringLiteral("VirtualMachine"),
+                  {QStringLiteral("name"), QStringLiteral("runtime.powerState"), QStringLiteral("config.template"),
+                   QStringLiteral("config.instanceUuid"), QStringLiteral("config.extraConfig"),
+                   QStringLiteral("config.tools.pendingCustomization"), QStringLiteral("guest.toolsRunningStatus"),
+                   QStringLiteral("guest.hostName"), QStringLiteral("guest.ipAddress")})});
+    // Paths without a value (no guest host name or address before the guest ran) are left out of a
+    // reply: what a powered-off clone with a pending customization has.
+    const QList<XmlPattern> props{
+        stringProp(QStringLiteral("name"), kCloneName),
+        prop(QStringLiteral("runtime.powerState"),
+             val(QStringLiteral("VirtualMachinePowerState"), QStringLiteral("poweredOff"))),
+        booleanProp(QStringLiteral("config.template"), false),
+        stringProp(QStringLiteral("config.instanceUuid"), kCloneRequestId),
+        prop(QStringLiteral("config.extraConfig"), extraConfigVal(QStringLiteral("dcm.requestId"), kCloneRequestId)),
+        stringProp(QStringLiteral("config.tools.pendingCustomization"),
+                   QStringLiteral("[LocalDS_0] pact-app-01/imcf-Xb3kQz")),
+        stringProp(QStringLiteral("guest.toolsRunningStatus"), QStringLiteral("guestToolsNotRunning"))};
+    PactInteraction i(pact, QStringLiteral("RetrievePropertiesEx: the state of a clone with a pending customization"));
+    i.given(kLoggedIn).given(kCloneCustomized);
+    soapRequest(i, request, true);
+    soapReply(i, 200, retrieveReply({object(QStringLiteral("VirtualMachine"), kCloneVm, props)}));
+    return i.ok();
 }
 
 bool connectSequence(PactHandle pact)

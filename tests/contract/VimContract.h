@@ -25,12 +25,30 @@ inline const QString kSessionEnded = QStringLiteral("the console's session has e
 // Param "contents" (an InventoryView name): a view in the current session whose first objects are
 // those the interaction's reply lists. {view}
 inline const QString kViewExists = QStringLiteral("a container view exists");
-// {folder, pool, datastore, datastoreName, network, networkName, vmName, requestId}
+// {folder, pool, datastore, datastoreName, network, networkName, vmName, requestId, datacenter}
 inline const QString kPlacementTargets = QStringLiteral("the placement targets of a new VM exist");
 // A powered-off VM made as the console makes them. {vm, vmName, requestId, task = its CreateVM task}
 inline const QString kConsoleVm = QStringLiteral("a VM created by the console exists");
 // The same, then powered on. {vm, task = its PowerOn task}
 inline const QString kConsoleVmPoweredOn = QStringLiteral("a VM created by the console was powered on");
+// The same, powered on and then off again. {vm, task = its PowerOff task}
+inline const QString kConsoleVmPoweredOff = QStringLiteral("a VM created by the console was powered on and off");
+// The same, powered on and then reset. {vm, task = its Reset task}
+inline const QString kConsoleVmReset = QStringLiteral("a VM created by the console was powered on and reset");
+// The same, destroyed. {vm (gone), task = its Destroy task}
+inline const QString kConsoleVmDestroyed = QStringLiteral("a VM created by the console was destroyed");
+// A template in a folder of its own: a paravirtual SCSI controller (key 1000), a thin disk (2000) and a
+// vmxnet3 NIC (4000, "Network adapter 1", PCI unit 7) on the first standard network.
+// {template, templateName, datacenter}
+inline const QString kTemplateExists = QStringLiteral("a template exists");
+// A powered-off clone of that template carrying a request key (instance UUID and extraConfig), beside it.
+// {vm, vmName, requestId, task = its CloneVM task}
+inline const QString kCloneExists = QStringLiteral("a powered-off clone of a template carrying a request key exists");
+// That clone, customized for Linux (CustomizeVM_Task) and not powered on since: the customization is
+// pending. {vm, task = its CustomizeVM task}
+inline const QString kCloneCustomized = QStringLiteral("the clone has a pending guest customization");
+// A Linux customization specification saved in vCenter (the simulator ships it). {specName}
+inline const QString kCustomizationSpecExists = QStringLiteral("a Linux customization specification is saved");
 
 // The examples the mock server answers with: what consumer tests may assert on.
 inline const QString kApiVersion = QStringLiteral("6.5");
@@ -47,6 +65,17 @@ inline const QString kPowerOnTask = QStringLiteral("task-102");
 inline const QString kNewVm = QStringLiteral("vm-201");
 inline const QString kNewVmName = QStringLiteral("pact-web-01");
 inline const QString kRequestId = QStringLiteral("3d9f1a6e-2b7c-4e58-9a41-0c6b8e2f7d35");
+inline const QString kTemplateVm = QStringLiteral("vm-150");
+inline const QString kTemplateName = QStringLiteral("pact-template");
+inline const QString kCloneVm = QStringLiteral("vm-301");
+inline const QString kCloneName = QStringLiteral("pact-app-01");
+inline const QString kCloneRequestId = QStringLiteral("6a1e0c3b-94d2-4f7a-8b15-2c9e7d4f0a86");
+inline const QString kCloneTask = QStringLiteral("task-201");
+inline const QString kCustomizeTask = QStringLiteral("task-202");
+inline const QString kPowerOffTask = QStringLiteral("task-103");
+inline const QString kResetTask = QStringLiteral("task-104");
+inline const QString kDestroyTask = QStringLiteral("task-105");
+inline const QString kSavedSpecName = QStringLiteral("vcsim-linux-static");
 inline const QString kUnknownRequestId = QStringLiteral("0f6b1f2e-58a4-4c1e-9a57-3a7f3c2d9e10");
 
 // Inventory reads, each a ContainerView of some types below the root folder and one
@@ -62,6 +91,8 @@ enum class InventoryView
     Vms,                   // inventory(Vms)
     Placement,             // provision(): everything but VMs, to resolve the spec's names
     RequestKeyScan,        // findByRequestKey() when FindByUuid finds nothing: every VM's extraConfig
+    Templates,             // inventory(Templates): which VMs are templates (networks name their portgroups)
+    TemplateSource,        // clone(): the datacenter's VMs, to find the source by name
 };
 // The provider state's "contents" parameter for a view, e.g. "datastores".
 QString viewName(InventoryView view);
@@ -87,6 +118,30 @@ bool readNewVm(PactHandle pact);
 bool findByUuid(PactHandle pact);
 bool findByUuidNothing(PactHandle pact);
 
+// Templates and saved customization specifications.
+bool templateDetails(PactHandle pact);       // inventory(Templates): the details of each template
+bool customizationSpecInfo(PactHandle pact); // inventory(CustomizationSpecs): CustomizationSpecManager.info
+// clone(): the source's devices, CloneVM_Task, its task, the clone read back.
+bool templateDevices(PactHandle pact);
+bool cloneVm(PactHandle pact);
+bool cloneTaskSucceeded(PactHandle pact);
+bool readClone(PactHandle pact);
+// customize(): typed Linux settings, or a saved specification read by name and sent back as it came.
+bool customizeLinux(PactHandle pact);
+bool getCustomizationSpec(PactHandle pact);
+bool customizeSaved(PactHandle pact);
+bool customizeTaskSucceeded(PactHandle pact);
+// operate() on the console's VM (PowerOnVM_Task: powerOnVm() and powerOnTaskSucceeded()).
+bool powerOffVm(PactHandle pact);
+bool powerOffTaskSucceeded(PactHandle pact);
+bool shutdownGuest(PactHandle pact);
+bool resetVm(PactHandle pact);
+bool resetTaskSucceeded(PactHandle pact);
+bool destroyVm(PactHandle pact);
+bool destroyTaskSucceeded(PactHandle pact);
+// readState(): the state of the customized clone.
+bool readVmState(PactHandle pact);
+
 // What connectTo() exchanges: service versions, ServiceContent, Login.
 bool connectSequence(PactHandle pact);
 // CreateContainerView, RetrievePropertiesEx through it, DestroyView.
@@ -105,6 +160,29 @@ struct NewVm
     QString network;
 };
 NewVm newVm();
+
+// The clone behind cloneVm(): kTemplateName into kCloneName with these, in the placement of newVm().
+struct CloneOrder
+{
+    int cpus = 4;
+    int coresPerSocket = 2;
+    int memoryMiB = 4096;
+    qint64 dataDiskMiB = 2048; // added after the template's disk, thin
+    QString cloneDiskFormat = QStringLiteral("thin");
+    QString secondNicAdapter = QStringLiteral("e1000e"); // the template's NIC is reconnected, this one added
+};
+// The typed Linux customization behind customizeLinux() (one NIC, a fixed address).
+struct LinuxCustomization
+{
+    QString hostName = QStringLiteral("app-01");
+    QString domain = QStringLiteral("example.test");
+    QString timeZone = QStringLiteral("Europe/Berlin");
+    QString address = QStringLiteral("10.0.0.10");
+    int prefixLength = 24;
+    QString gateway = QStringLiteral("10.0.0.1");
+    QString dnsServer = QStringLiteral("10.0.0.2");
+    QString dnsSuffix = QStringLiteral("example.test");
+};
 
 // findByUuid() minus one element the adapter sends (<instanceUuid>): the negative control that shows
 // an element the contract does not name is caught. Never written into the pact.

@@ -84,6 +84,39 @@ bool VimProviderStates::setUp(const QString& state, const QJsonObject& params, Q
         values->insert(QStringLiteral("networkName"), m_inventory.networkName);
         values->insert(QStringLiteral("vmName"), QStringLiteral("dcm-pact-new-%1").arg(shortId()));
         values->insert(QStringLiteral("requestId"), requestId);
+        values->insert(QStringLiteral("datacenter"), m_inventory.datacenter.value);
+        return true;
+    }
+    if (state == VimContract::kConsoleVmPoweredOff)
+        return needSession(error) && discover(error) &&
+               consoleVmThen({QStringLiteral("PowerOnVM_Task"), QStringLiteral("PowerOffVM_Task")}, values, error);
+    if (state == VimContract::kConsoleVmReset)
+        return needSession(error) && discover(error) &&
+               consoleVmThen({QStringLiteral("PowerOnVM_Task"), QStringLiteral("ResetVM_Task")}, values, error);
+    if (state == VimContract::kConsoleVmDestroyed)
+        return needSession(error) && discover(error) && consoleVmThen({QStringLiteral("Destroy_Task")}, values, error);
+    if (state == VimContract::kTemplateExists)
+        return needSession(error) && discover(error) && templateVm(values, error);
+    if (state == VimContract::kCloneExists)
+        return needSession(error) && discover(error) && clone(values, error);
+    if (state == VimContract::kCloneCustomized)
+        return needSession(error) && discover(error) && clone(values, error) && customizeClone(values, error);
+    if (state == VimContract::kCustomizationSpecExists) {
+        if (!needSession(error))
+            return false;
+        // A real vCenter needs a Linux specification of this name, saved beforehand.
+        const QString name = VimContract::kSavedSpecName;
+        const QByteArray spec = m_client.call(
+            m_session,
+            QStringLiteral("<GetCustomizationSpec xmlns=\"urn:vim25\"><_this type=\"CustomizationSpecManager\">"
+                           "CustomizationSpecManager</_this><name>%1</name></GetCustomizationSpec>")
+                .arg(VimSetupClient::escaped(name))
+                .toUtf8());
+        if (spec.isEmpty()) {
+            *error = QStringLiteral("no customization specification \"%1\": %2").arg(name, m_client.lastError());
+            return false;
+        }
+        values->insert(QStringLiteral("specName"), name);
         return true;
     }
     if (state == VimContract::kConsoleVm)
@@ -192,6 +225,13 @@ bool VimProviderStates::view(const QString& contents, QJsonObject* values, QStri
             return false;
         container = m_folders.back(); // the console's VM alone in a folder of its own
         types = {QStringLiteral("VirtualMachine")};
+    } else if (contents == VimContract::viewName(VimContract::InventoryView::Templates) ||
+               contents == VimContract::viewName(VimContract::InventoryView::TemplateSource)) {
+        QJsonObject made;
+        if (!templateVm(&made, error))
+            return false;
+        container = m_templateFolder; // the template alone in a folder of its own
+        types = {QStringLiteral("VirtualMachine")};
     } else if (contents == VimContract::viewName(VimContract::InventoryView::Placement)) {
         types = {QStringLiteral("Datacenter"),
                  folder,
@@ -246,8 +286,106 @@ bool VimProviderStates::consoleVm(QJsonObject* values, QString* error)
     return true;
 }
 
+// The console's VM, then each of `methods` on it in turn; {task} is the last one's.
+bool VimProviderStates::consoleVmThen(const QStringList& methods, QJsonObject* values, QString* error)
+{
+    if (!consoleVm(values, error))
+        return false;
+    const Ref vm{QStringLiteral("VirtualMachine"), values->value(QStringLiteral("vm")).toString()};
+    for (const QString& method : methods) {
+        const Ref task = m_client.runTask(m_session, method, vm);
+        if (task.isNull()) {
+            *error = QStringLiteral("%1: %2").arg(method, m_client.lastError());
+            return false;
+        }
+        values->insert(QStringLiteral("task"), task.value);
+    }
+    return true;
+}
+
+bool VimProviderStates::templateVm(QJsonObject* values, QString* error)
+{
+    if (m_template.isNull()) {
+        const Ref folder = m_client.createFolder(m_session, m_inventory.vmFolder,
+                                                 QStringLiteral("dcm-pact-%1-%2").arg(++m_serial).arg(shortId()));
+        if (folder.isNull()) {
+            *error = QStringLiteral("CreateFolder: %1").arg(m_client.lastError());
+            return false;
+        }
+        m_folders.append(folder);
+        const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m_requestIds.append(requestId); // templates are found and destroyed like VMs
+        const QString name = QStringLiteral("dcm-pact-tmpl-%1").arg(shortId());
+        const Ref made = m_client.createTemplate(m_session, folder, m_inventory.clusterPool, name,
+                                                 m_inventory.datastoreName, m_inventory.networkName, requestId);
+        if (made.isNull()) {
+            *error = QStringLiteral("template: %1").arg(m_client.lastError());
+            return false;
+        }
+        m_template = made;
+        m_templateFolder = folder;
+        m_templateName = name;
+    }
+    values->insert(QStringLiteral("template"), m_template.value);
+    values->insert(QStringLiteral("templateName"), m_templateName);
+    values->insert(QStringLiteral("datacenter"), m_inventory.datacenter.value);
+    return true;
+}
+
+// A plain clone of the template beside it: powered off, the request key as instance UUID and extraConfig.
+bool VimProviderStates::clone(QJsonObject* values, QString* error)
+{
+    QJsonObject made;
+    if (!templateVm(&made, error))
+        return false;
+    const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString name = QStringLiteral("dcm-pact-clone-%1").arg(shortId());
+    m_requestIds.append(requestId);
+    const QString arguments =
+        VimSetupClient::moref(QStringLiteral("folder"), m_templateFolder) +
+        QStringLiteral("<name>%1</name><spec><location>").arg(VimSetupClient::escaped(name)) +
+        VimSetupClient::moref(QStringLiteral("datastore"), m_inventory.datastore) +
+        VimSetupClient::moref(QStringLiteral("pool"), m_inventory.clusterPool) +
+        QStringLiteral("</location><template>false</template><config><instanceUuid>%1</instanceUuid>"
+                       "<extraConfig xsi:type=\"OptionValue\"><key>dcm.requestId</key>"
+                       "<value xsi:type=\"xsd:string\">%1</value></extraConfig></config>"
+                       "<powerOn>false</powerOn></spec>")
+            .arg(requestId);
+    const Ref task = m_client.runTask(m_session, QStringLiteral("CloneVM_Task"), m_template, arguments);
+    const Ref vm = task.isNull() ? Ref{} : m_client.findByInstanceUuid(m_session, requestId);
+    if (vm.isNull()) {
+        *error = QStringLiteral("CloneVM_Task: %1").arg(m_client.lastError());
+        return false;
+    }
+    values->insert(QStringLiteral("vm"), vm.value);
+    values->insert(QStringLiteral("vmName"), name);
+    values->insert(QStringLiteral("requestId"), requestId);
+    values->insert(QStringLiteral("task"), task.value);
+    return true;
+}
+
+bool VimProviderStates::customizeClone(QJsonObject* values, QString* error)
+{
+    const Ref vm{QStringLiteral("VirtualMachine"), values->value(QStringLiteral("vm")).toString()};
+    const QString spec = QStringLiteral(
+        "<spec><options xsi:type=\"CustomizationLinuxOptions\"></options>"
+        "<identity xsi:type=\"CustomizationLinuxPrep\"><hostName xsi:type=\"CustomizationFixedName\">"
+        "<name>pact-host</name></hostName><domain>example.test</domain></identity><globalIPSettings></globalIPSettings>"
+        "<nicSettingMap><adapter><ip xsi:type=\"CustomizationDhcpIpGenerator\"></ip></adapter></nicSettingMap></spec>");
+    const Ref task = m_client.runTask(m_session, QStringLiteral("CustomizeVM_Task"), vm, spec);
+    if (task.isNull()) {
+        *error = QStringLiteral("CustomizeVM_Task: %1").arg(m_client.lastError());
+        return false;
+    }
+    values->insert(QStringLiteral("task"), task.value);
+    return true;
+}
+
 void VimProviderStates::tearDown()
 {
+    m_template = {};
+    m_templateFolder = {};
+    m_templateName.clear();
     if (!m_requestIds.isEmpty() || !m_folders.isEmpty()) {
         // The interaction may have ended its session (Logout): clean up in a session of our own.
         const QString cleaner = m_client.login(m_target.user, m_target.password);

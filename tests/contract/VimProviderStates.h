@@ -54,6 +54,10 @@ private:
     bool needSession(QString* error) const;
     bool view(const QString& contents, QJsonObject* values, QString* error);
     bool consoleVm(QJsonObject* values, QString* error);
+    bool consoleVmThen(const QStringList& methods, QJsonObject* values, QString* error);
+    bool templateVm(QJsonObject* values, QString* error);
+    bool clone(QJsonObject* values, QString* error);
+    bool customizeClone(QJsonObject* values, QString* error);
 
     Target m_target;
     VimSetupClient m_client;
@@ -62,6 +66,9 @@ private:
     QStringList m_requestIds; // VMs made by set-ups or by the interactions (found by instance UUID)
     QList<VimSetupClient::Ref> m_folders;
     Inventory m_inventory;
+    VimSetupClient::Ref m_template; // the interaction's template, made once per interaction
+    VimSetupClient::Ref m_templateFolder;
+    QString m_templateName;
     bool m_discovered = false;
     int m_serial = 0;
 };

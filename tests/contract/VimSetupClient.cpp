@@ -225,6 +225,55 @@ VimSetupClient::Ref VimSetupClient::powerOn(const QString& cookie, const Ref& vm
     return !task.isNull() && waitForTask(cookie, task) ? task : Ref{};
 }
 
+VimSetupClient::Ref VimSetupClient::runTask(const QString& cookie, const QString& method, const Ref& self,
+                                            const QString& arguments)
+{
+    const QString body = QStringLiteral("<%1 xmlns=\"urn:vim25\">").arg(method) + moref(QStringLiteral("_this"), self) +
+                         arguments + QStringLiteral("</%1>").arg(method);
+    const Ref task = firstRef(call(cookie, body.toUtf8()), QStringLiteral("returnval"));
+    return !task.isNull() && waitForTask(cookie, task) ? task : Ref{};
+}
+
+VimSetupClient::Ref VimSetupClient::createTemplate(const QString& cookie, const Ref& folder, const Ref& pool,
+                                                   const QString& name, const QString& datastoreName,
+                                                   const QString& networkName, const QString& requestId)
+{
+    const QString config =
+        QStringLiteral(
+            "<config><name>%1</name><instanceUuid>%2</instanceUuid><guestId>ubuntu64Guest</guestId>"
+            "<files><vmPathName>[%3]</vmPathName></files><numCPUs>2</numCPUs><numCoresPerSocket>1</numCoresPerSocket>"
+            "<memoryMB>2048</memoryMB>"
+            "<deviceChange><operation>add</operation><device xsi:type=\"ParaVirtualSCSIController\"><key>1000</key>"
+            "<deviceInfo><label>SCSI controller 0</label><summary>VMware paravirtual SCSI</summary></deviceInfo>"
+            "<busNumber>0</busNumber><sharedBus>noSharing</sharedBus></device></deviceChange>"
+            "<deviceChange><operation>add</operation><fileOperation>create</fileOperation>"
+            "<device xsi:type=\"VirtualDisk\"><key>2000</key>"
+            "<deviceInfo><label>Hard disk 1</label><summary>1,048,576 KB</summary></deviceInfo>"
+            "<backing "
+            "xsi:type=\"VirtualDiskFlatVer2BackingInfo\"><fileName>[%3]</fileName><diskMode>persistent</diskMode>"
+            "<thinProvisioned>true</thinProvisioned></backing><controllerKey>1000</controllerKey>"
+            "<unitNumber>0</unitNumber><capacityInKB>1048576</capacityInKB></device></deviceChange>"
+            "<deviceChange><operation>add</operation><device xsi:type=\"VirtualVmxnet3\"><key>4000</key>"
+            "<deviceInfo><label>Network adapter 1</label><summary>%4</summary></deviceInfo>"
+            "<backing xsi:type=\"VirtualEthernetCardNetworkBackingInfo\"><deviceName>%4</deviceName></backing>"
+            "<connectable><startConnected>true</startConnected><allowGuestControl>true</allowGuestControl>"
+            "<connected>false</connected></connectable><controllerKey>100</controllerKey><unitNumber>7</unitNumber>"
+            "<addressType>generated</addressType></device></deviceChange>"
+            "<extraConfig xsi:type=\"OptionValue\"><key>dcm.requestId</key>"
+            "<value xsi:type=\"xsd:string\">%2</value></extraConfig></config>")
+            .arg(escaped(name), requestId, escaped(datastoreName), escaped(networkName));
+    if (runTask(cookie, QStringLiteral("CreateVM_Task"), folder, config + moref(QStringLiteral("pool"), pool)).isNull())
+        return {};
+    const Ref vm = findByInstanceUuid(cookie, requestId);
+    if (vm.isNull())
+        return {};
+    const QString mark = QStringLiteral("<MarkAsTemplate xmlns=\"urn:vim25\">") + moref(QStringLiteral("_this"), vm) +
+                         QStringLiteral("</MarkAsTemplate>");
+    if (call(cookie, mark.toUtf8()).isEmpty())
+        return {};
+    return vm;
+}
+
 VimSetupClient::Ref VimSetupClient::findByInstanceUuid(const QString& cookie, const QString& uuid)
 {
     const QString body =

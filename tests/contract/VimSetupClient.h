@@ -47,6 +47,13 @@ public:
     Ref createVm(const QString& cookie, const Ref& folder, const Ref& pool, const QString& name,
                  const QString& datastoreName, const QString& requestId, Ref* task);
     Ref powerOn(const QString& cookie, const Ref& vm);
+    // A template as an administrator makes one: CreateVM_Task with a paravirtual SCSI controller, a
+    // 1 GiB thin disk and a vmxnet3 NIC on the network, under the keys and labels vCenter gives a
+    // first controller, disk and NIC (1000, 2000, 4000), then MarkAsTemplate.
+    Ref createTemplate(const QString& cookie, const Ref& folder, const Ref& pool, const QString& name,
+                       const QString& datastoreName, const QString& networkName, const QString& requestId);
+    // A task-returning call on `self` (`arguments` after _this), waited for; the task, or empty.
+    Ref runTask(const QString& cookie, const QString& method, const Ref& self, const QString& arguments = {});
     Ref findByInstanceUuid(const QString& cookie, const QString& uuid);
     // Waits for a task to end; false if it failed or did not end within `timeoutMs`.
     bool waitForTask(const QString& cookie, const Ref& task, int timeoutMs = 60000);
