@@ -108,6 +108,17 @@ private slots:
             QCOMPARE(outcome.report.count(QLatin1String("returns a response which")), interactions);
     }
 
+    // A task-returning call's reply is only the task: the pact cannot say whether the task then
+    // succeeded. The replayed CloneVM_Task must have made the clone: the tear-down after it finds two
+    // VMs by their request keys (the template and the clone), not one.
+    void theReplayedCloneMakesTheClone()
+    {
+        m_states->resetCounts();
+        const PactVerifier::Outcome outcome = verify(QStringLiteral("^CloneVM_Task: "));
+        QVERIFY2(outcome.result == 0, qPrintable(explain(outcome, m_stateServer->failures())));
+        QCOMPARE(m_states->vmsRemoved(), 2);
+    }
+
     // Negative control: the provider answers the scout with a vim fault (injected through the
     // simulator's door) instead of its clock; the verification must fail.
     void aProviderAnsweringAFaultFailsTheVerification()

@@ -392,8 +392,10 @@ void VimProviderStates::tearDown()
         if (!cleaner.isEmpty()) {
             for (const QString& requestId : std::as_const(m_requestIds)) {
                 const Ref vm = m_client.findByInstanceUuid(cleaner, requestId);
-                if (!vm.isNull())
+                if (!vm.isNull()) {
                     m_client.destroy(cleaner, vm);
+                    ++m_removed;
+                }
             }
             for (auto it = m_folders.crbegin(); it != m_folders.crend(); ++it)
                 m_client.destroy(cleaner, *it);

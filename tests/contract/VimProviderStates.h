@@ -33,6 +33,10 @@ public:
     // False (and `error`) for an unknown state or a set-up that failed.
     bool setUp(const QString& state, const QJsonObject& params, QJsonObject* values, QString* error);
     void tearDown();
+    // How many VMs and templates the tear-downs found (by their request keys) and removed since
+    // resetCounts(): the proof that a task-returning interaction, replayed, really made its VM.
+    int vmsRemoved() const { return m_removed; }
+    void resetCounts() { m_removed = 0; }
 
 private:
     struct Inventory
@@ -71,4 +75,5 @@ private:
     QString m_templateName;
     bool m_discovered = false;
     int m_serial = 0;
+    int m_removed = 0;
 };
