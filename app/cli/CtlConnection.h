@@ -6,6 +6,7 @@
 #include "domain/ports/BreakerLogPort.h"
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/CredentialStorePort.h"
+#include "domain/ports/FleetBreakerPort.h"
 #include "domain/ports/HypervisorPort.h"
 #include "domain/ports/RequestStorePort.h"
 
@@ -21,6 +22,8 @@ struct CtlFactories
     std::function<std::unique_ptr<HypervisorPort>()> hypervisor;
     std::function<Result<std::unique_ptr<RequestStorePort>>(const QString& path)> store;
     std::function<Result<std::unique_ptr<BreakerLogPort>>(const QString& path)> breakerLog;
+    // The breaker the drainers on one team database share; may be unset or give none (SQLite).
+    std::function<Result<std::unique_ptr<FleetBreakerPort>>(const QString& path)> fleetBreaker;
     std::function<std::unique_ptr<CredentialStorePort>()> credentials;
 };
 

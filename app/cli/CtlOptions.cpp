@@ -27,7 +27,10 @@ QList<QCommandLineOption> allOptions()
           QStringLiteral("Pinned SHA-256 thumbprint of the server certificate, colon-separated hex (env "
                          "DCM_THUMBPRINT). Without it the system CA store decides."),
           QStringLiteral("HEX")),
-        o({QStringLiteral("db")}, QStringLiteral("Request database (env DCM_DB)."), QStringLiteral("FILE")),
+        o({QStringLiteral("db")},
+          QStringLiteral("Request database (env DCM_DB): a SQLite file, or a team database as "
+                         "postgresql://[user@]host[:port]/dbname[?sslmode=...]."),
+          QStringLiteral("FILE|URI")),
         o({QStringLiteral("json")}, QStringLiteral("Print one JSON document on stdout.")),
         o({QStringLiteral("failure-threshold")}, QStringLiteral("Counted failures in a row that open the breaker (5)."),
           QStringLiteral("N")),
@@ -182,6 +185,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     if (o.database.isEmpty())
         o.database = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                          .filePath(QStringLiteral("requests.sqlite"));
+    o.databaseShown = o.database;
 
     NumberOptions numbers;
     const auto tuning = [&](const char* name, int fallback, int min, int max) {

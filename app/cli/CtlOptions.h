@@ -15,7 +15,8 @@ struct CtlOptions
     QStringList arguments; // positional arguments after the command
 
     ConnectionSettings connection; // server, user, thumbprint, callTimeout (no password: env or keychain)
-    QString database;
+    QString database;              // a SQLite file, or a team database's postgresql:// URI
+    QString databaseShown;         // the same as it may be printed and logged (main.cpp sets it)
     bool json = false;
 
     int failureThreshold = 5;

@@ -7,8 +7,7 @@
 
 #include "app/service/AppInfo.h"
 #include "app/storage/KeychainCredentialStore.h"
-#include "app/storage/SqliteBreakerLog.h"
-#include "app/storage/SqliteRequestStore.h"
+#include "app/storage/RequestDatabase.h"
 #include "domain/Redaction.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
@@ -118,18 +117,13 @@ int main(int argc, char* argv[])
 
     CtlFactories factories;
     factories.hypervisor = [] { return std::make_unique<VsphereHypervisor>(); };
-    factories.store = [](const QString& path) -> Result<std::unique_ptr<RequestStorePort>> {
-        auto store = SqliteRequestStore::open(path);
-        if (!store.ok())
-            return store.error();
-        return std::unique_ptr<RequestStorePort>(std::move(store.value()));
-    };
-    factories.breakerLog = [](const QString& path) -> Result<std::unique_ptr<BreakerLogPort>> {
-        auto log = SqliteBreakerLog::open(path);
-        if (!log.ok())
-            return log.error();
-        return std::unique_ptr<BreakerLogPort>(std::move(log.value()));
-    };
+    // A postgresql:// URI is a team database; anything else a SQLite file (RequestDatabase decides).
+    if (auto checked = RequestDatabase::check(opts.database); !checked.ok())
+        return CtlOutput(opts.json).fail(checked.error());
+    opts.databaseShown = RequestDatabase::display(opts.database);
+    factories.store = [](const QString& location) { return RequestDatabase::openStore(location); };
+    factories.breakerLog = [](const QString& location) { return RequestDatabase::openBreakerLog(location); };
+    factories.fleetBreaker = [](const QString& location) { return RequestDatabase::openFleetBreaker(location); };
     factories.credentials = [] { return std::make_unique<KeychainCredentialStore>(AppInfo::appId()); };
 
     const QString name = opts.command;

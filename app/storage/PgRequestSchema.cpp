@@ -96,8 +96,9 @@ const QStringList s_schemaV1{
                    " EXECUTE FUNCTION dcm_notify('dcm_requests')"),
     QStringLiteral("CREATE TRIGGER breaker_events_notify AFTER INSERT ON breaker_events"
                    " FOR EACH STATEMENT EXECUTE FUNCTION dcm_notify('dcm_breaker')"),
-    QStringLiteral("CREATE TRIGGER fleet_breaker_notify AFTER UPDATE ON fleet_breaker"
-                   " FOR EACH STATEMENT EXECUTE FUNCTION dcm_notify('dcm_fleet')"),
+    // Only real changes (they move version); a scout lease taken or refused wakes nobody.
+    QStringLiteral("CREATE TRIGGER fleet_breaker_notify AFTER UPDATE ON fleet_breaker FOR EACH ROW"
+                   " WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION dcm_notify('dcm_fleet')"),
 };
 
 } // namespace
