@@ -27,6 +27,19 @@ bool isConnectionState(const QString& sqlstate)
            sqlstate == QLatin1String("57P02") || sqlstate == QLatin1String("57P03");
 }
 
+// libpq's connection under a QPSQL connection; null when there is none. Qt names its type after the
+// struct behind libpq's typedef ("pg_conn*"); older builds said "PGconn*".
+PGconn* libpqConnection(const QSqlDatabase& db)
+{
+    if (!db.isValid() || !db.driver())
+        return nullptr;
+    QVariant handle = db.driver()->handle();
+    if (!handle.isValid() ||
+        (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0))
+        return nullptr;
+    return *static_cast<PGconn**>(handle.data());
+}
+
 bool isRetryable(const Error& error)
 {
     const QString state = error.details.value(QStringLiteral("sqlstate")).toString();
@@ -110,12 +123,9 @@ Error PgDatabase::unreachable(const QString& why) const
 bool PgDatabase::connectionLost() const
 {
     const QSqlDatabase db = database();
-    if (!db.isValid() || !db.isOpen() || !db.driver())
+    if (!db.isValid() || !db.isOpen())
         return true;
-    QVariant handle = db.driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return false;
-    PGconn* conn = *static_cast<PGconn**>(handle.data());
+    PGconn* conn = libpqConnection(db);
     return conn == nullptr || PQstatus(conn) == CONNECTION_BAD;
 }
 
@@ -233,10 +243,7 @@ Result<bool> PgDatabase::notified()
 {
     if (auto up = ensureConnected(); !up)
         return up.error();
-    QVariant handle = database().driver()->handle();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
-        return false;
-    PGconn* conn = *static_cast<PGconn**>(handle.data());
+    PGconn* conn = libpqConnection(database());
     if (conn == nullptr || PQconsumeInput(conn) == 0) {
         markLost(conn ? QString::fromLocal8Bit(PQerrorMessage(conn)).trimmed() : QStringLiteral("no connection"));
         return unreachable(m_lostBecause);
@@ -256,11 +263,15 @@ Result<void> PgDatabase::migrate(const QList<Migration>& migrations)
     const QSqlDatabase db = database();
     const auto readVersion = [&](int& version) -> Result<void> {
         QSqlQuery q(db);
+        // pg_tables through the statement's snapshot, not to_regclass(): a name lookup may answer from
+        // a catalog cache that the advisory lock does not refresh, and miss a table committed while
+        // this session waited for the lock.
         if (auto ran = run(q, QStringLiteral("read schema version"),
-                           QStringLiteral("SELECT CASE WHEN to_regclass('dcm_schema') IS NULL THEN -1 END"));
+                           QStringLiteral("SELECT count(*) FROM pg_catalog.pg_tables"
+                                          " WHERE schemaname = current_schema() AND tablename = 'dcm_schema'"));
             !ran)
             return ran;
-        const bool missing = q.next() && !q.isNull(0);
+        const bool missing = q.next() && q.value(0).toInt() == 0;
         q.finish();
         if (missing) {
             version = 0;
