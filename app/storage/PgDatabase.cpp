@@ -114,8 +114,9 @@ Result<void> PgDatabase::connect()
 
 Error PgDatabase::unreachable(const QString& why) const
 {
-    Error error = Error::make(ErrorKind::Storage, ErrorCode::DatabaseUnreachable,
-                              QStringLiteral("team queue unreachable (%1): %2").arg(m_where.display(), why));
+    Error error =
+        Error::make(ErrorKind::Storage, ErrorCode::DatabaseUnreachable,
+                    QStringLiteral("team queue unreachable (%1): %2").arg(m_where.display(), why.simplified()));
     error.details.insert(QStringLiteral("database"), m_where.display());
     return error;
 }
@@ -166,7 +167,7 @@ Result<void> PgDatabase::ensureConnected()
 Error PgDatabase::sqlError(const QString& what, const QSqlError& error)
 {
     const QString sqlstate = error.nativeErrorCode();
-    const QString text = error.text().trimmed();
+    const QString text = error.text().simplified(); // libpq's messages span lines; a log line must not
     if (error.type() == QSqlError::ConnectionError || isConnectionState(sqlstate) || connectionLost()) {
         markLost(text);
         Error lost = unreachable(QStringLiteral("%1: %2").arg(what, text));
