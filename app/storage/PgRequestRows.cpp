@@ -42,11 +42,18 @@ Result<QList<SqliteRequestRow>> PgRequestRows::readRows(PgDatabase& db, QSqlQuer
 Result<SqliteStoredHistories> PgRequestRows::readHistories(PgDatabase& db, const QString& requestIds,
                                                            const QVariantList& values)
 {
+    return readHistoriesWhere(
+        db, requestIds.isEmpty() ? QString() : QStringLiteral("request_id IN (%1)").arg(requestIds), values);
+}
+
+Result<SqliteStoredHistories> PgRequestRows::readHistoriesWhere(PgDatabase& db, const QString& condition,
+                                                                const QVariantList& values)
+{
     SqliteStoredHistories histories;
     QString sql = QStringLiteral("SELECT request_id, at, from_state, to_state, reason, attempts, cause, seq,"
                                  " reason_code, reason_args FROM request_events");
-    if (!requestIds.isEmpty())
-        sql += QStringLiteral(" WHERE request_id IN (%1)").arg(requestIds);
+    if (!condition.isEmpty())
+        sql += QStringLiteral(" WHERE ") + condition;
     sql += QStringLiteral(" ORDER BY request_id, seq");
     QSqlQuery q(db.database());
     if (auto ran = db.run(q, QStringLiteral("read history"), sql, values); !ran)
@@ -80,8 +87,10 @@ Result<SqliteStoredHistories> PgRequestRows::readHistories(PgDatabase& db, const
     QStringList ids;
     for (const SqliteRequestRow& row : rows)
         ids.append(row.id);
-    // Ids are UUIDs: no comma inside one.
-    return readHistories(db, QStringLiteral("SELECT unnest(string_to_array(?, ','))"), {ids.join(QLatin1Char(','))});
+    // Ids are UUIDs: no comma inside one. "= ANY(array)" lets the planner walk the primary key for
+    // these few ids; "IN (SELECT unnest(…))" made it read the whole history table (22 ms at 100k).
+    return readHistoriesWhere(db, QStringLiteral("request_id = ANY(string_to_array(?, ','))"),
+                              {ids.join(QLatin1Char(','))});
 }
 
 Result<void> PgRequestRows::appendEvents(PgDatabase& db, const ProvisioningRequest& request, qsizetype from)

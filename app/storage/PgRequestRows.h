@@ -34,6 +34,10 @@ public:
     static Result<SqliteStoredHistories> readHistories(PgDatabase& db, const QString& requestIds,
                                                        const QVariantList& values);
     static Result<SqliteStoredHistories> readHistories(PgDatabase& db, const QList<SqliteRequestRow>& rows);
+    // The histories of the steps `condition` (an SQL condition on request_events, with its bound
+    // values; empty: all) selects.
+    static Result<SqliteStoredHistories> readHistoriesWhere(PgDatabase& db, const QString& condition,
+                                                            const QVariantList& values);
     static Result<void> appendEvents(PgDatabase& db, const ProvisioningRequest& request, qsizetype from);
     // Puts an unreadable row on record as FAILED (lease dropped), as SqliteQuarantine does; false when
     // the row moved meanwhile.

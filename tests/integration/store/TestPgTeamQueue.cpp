@@ -8,6 +8,10 @@
 #include "PostgresProcess.h"
 #include "StoreSamples.h"
 
+#include "FakeHypervisor.h"
+#include "ManualClock.h"
+
+#include "app/service/ProvisioningService.h"
 #include "app/storage/PgFleetBreaker.h"
 #include "app/storage/PgLocation.h"
 #include "app/storage/PgRequestStore.h"
@@ -233,8 +237,30 @@ private Q_SLOTS:
         VERIFY_OK(store);
         const ProvisioningRequest before = makeRequest(QStringLiteral("before"), t0());
         VERIFY_OK(store.value()->insert(before, {}, {}));
+        // A service on the same database, as a console runs it (not connected to any vCenter).
+        ManualClock clock;
+        ServiceConfig config;
+        config.tickInterval = std::chrono::milliseconds(0);
+        ProvisioningService service([] { return std::unique_ptr<HypervisorPort>(new FakeHypervisor()); },
+                                    [where = locationOf(uri)]() -> Result<std::unique_ptr<RequestStorePort>> {
+                                        auto opened = PgRequestStore::open(where);
+                                        if (!opened)
+                                            return opened.error();
+                                        return std::unique_ptr<RequestStorePort>(std::move(opened).value());
+                                    },
+                                    clock, config);
+        service.initialize();
+        QVERIFY(service.isInitialized());
 
         m_server.stop();
+        // The console refuses the request, with the reason, rather than pretending.
+        VmSpec spec = sampleSpec(QStringLiteral("while-down"));
+        const SubmitAnswer refusedAnswer = service.submit(spec);
+        QVERIFY(!refusedAnswer.accepted());
+        QVERIFY(refusedAnswer.error && refusedAnswer.error->is(ErrorCode::DatabaseUnreachable));
+        QVERIFY2(refusedAnswer.message.contains(QLatin1String("not accepted")) &&
+                     refusedAnswer.message.contains(QLatin1String("team queue unreachable")),
+                 qPrintable(refusedAnswer.message));
         const ProvisioningRequest during = makeRequest(QStringLiteral("during"), t0().addSecs(1));
         auto refused = store.value()->insert(during, {}, {});
         QVERIFY(!refused.ok());
@@ -250,8 +276,15 @@ private Q_SLOTS:
         QVERIFY(!store.value()->othersWrote().value());
         auto listed = store.value()->list({});
         VERIFY_OK(listed);
-        QCOMPARE(names(listed.value()), QStringList{QStringLiteral("before")});
+        QCOMPARE(names(listed.value()), QStringList{QStringLiteral("before")}); // nothing refused was kept
         VERIFY_OK(store.value()->insert(during, {}, {}));
+        // The service's own store comes back by itself too (after its backoff); QTRY_* evaluates once
+        // more after it held, so the flag keeps that second evaluation from submitting again.
+        bool accepted = false;
+        QTRY_VERIFY_WITH_TIMEOUT((accepted = accepted || service.submit(spec).accepted()), 20000);
+        auto after = store.value()->list({});
+        VERIFY_OK(after);
+        QCOMPARE(after.value().size(), 3);
     }
 };
 
