@@ -30,6 +30,7 @@ struct CtlOptions
     QString idFilter;
 
     bool verbose = false;
+    bool forDatabase = false; // login: the team database's password
     bool helpRequested = false;
     bool versionRequested = false;
 };

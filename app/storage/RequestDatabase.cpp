@@ -32,6 +32,18 @@ QString RequestDatabase::display(const QString& location)
     return where ? where.value().display() : QStringLiteral("postgresql://(invalid)");
 }
 
+QString RequestDatabase::credentialKey(const QString& location)
+{
+    if (!isTeamDatabase(location))
+        return {};
+    auto where = PgLocation::parse(location);
+    if (!where)
+        return {};
+    PgLocation key = where.value();
+    key.sslmode.clear(); // the same account whatever the TLS mode
+    return key.display();
+}
+
 Result<std::unique_ptr<RequestStorePort>> RequestDatabase::openStore(const QString& location, const QString& password)
 {
     if (isTeamDatabase(location)) {

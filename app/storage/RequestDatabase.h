@@ -24,6 +24,10 @@ public:
     // How the location may be shown and logged (a URI without secrets; a path as it is).
     static QString display(const QString& location);
 
+    // The keychain key of a team database's password ("postgresql://user@host:port/dbname", no secret in
+    // it); empty for a SQLite file or a URI that does not parse.
+    static QString credentialKey(const QString& location);
+
     static Result<std::unique_ptr<RequestStorePort>> openStore(const QString& location, const QString& password = {});
     static Result<std::unique_ptr<BreakerLogPort>> openBreakerLog(const QString& location,
                                                                   const QString& password = {});
