@@ -200,6 +200,20 @@ bool CircuitBreaker::probeNow()
     return accepted;
 }
 
+bool CircuitBreaker::deferScout()
+{
+    std::unique_lock lock(m_mutex);
+    const TimePoint now = m_clock.monotonicNow();
+    expireScoutLocked(now);
+    const bool open = m_state == BreakerState::Open;
+    if (open) {
+        m_probeAt = now + m_config.cooldown;
+        m_probeRequested = false;
+    }
+    deliver(lock);
+    return open;
+}
+
 bool CircuitBreaker::isScoutDue()
 {
     std::unique_lock lock(m_mutex);

@@ -62,6 +62,9 @@ public:
     // effect (CLOSED, a scout already out, or FORCED_OPEN, which never scouts).
     bool probeNow();
 
+    // OPEN only: the scout is not this breaker's to send this time (another process of the fleet sends
+    // it); it is due again a full cooldown from now. No transition. False in other states.
+    bool deferScout();
     // For the service's timer: OPEN and the scout is due (the next tryAcquire() returns the scout).
     bool isScoutDue();
     // OPEN: time until the scout is due (zero if due). Empty in other states.

@@ -161,7 +161,17 @@ void ConnectionManager::attemptConnect(const BreakerPermit& permit)
     });
 }
 
-void ConnectionManager::scout(const BreakerPermit& permit)
+bool ConnectionManager::takeScoutLease()
+{
+    if (!m_fleet)
+        return true;
+    auto lease = m_fleet->takeScoutLease(m_owner, m_breaker.config().cooldown);
+    if (!lease.ok())
+        qCInfo(lcConnection) << "no scout: the fleet's scout lease cannot be taken:" << lease.error().message;
+    return lease.ok() && lease.value();
+}
+
+void ConnectionManager::scout(const BreakerPermit& permit, bool leaseHeld)
 {
     if (!m_hypervisor)
         return;
@@ -172,7 +182,7 @@ void ConnectionManager::scout(const BreakerPermit& permit)
                                                 tr("no scout: the connection waits for the operator")));
         return;
     }
-    if (m_fleet) {
+    if (m_fleet && !leaseHeld) {
         // One scout per cooldown for the whole fleet: only the holder of the lease sends it; the others
         // hand their permit back (their breakers stay open) and follow the fleet when it closes. When
         // the lease cannot be taken at all, nothing is sent: a drainer that cannot coordinate must not

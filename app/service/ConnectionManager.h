@@ -58,7 +58,11 @@ public:
     // The breaker's scout, with its permit: the login when not logged in, else the cheap probe. Waiting
     // for the operator, it sends nothing and hands the permit back; so it does when another drainer of
     // the fleet holds the scout lease (or the lease cannot be taken): one scout per cooldown per fleet.
-    void scout(const BreakerPermit& permit);
+    void scout(const BreakerPermit& permit, bool leaseHeld = false);
+    // The fleet's scout lease for this service (true without a fleet). Taken before the scout permit
+    // where possible, so that a member that is not to scout leaves its breaker OPEN (deferScout)
+    // instead of going HALF_OPEN and back for nothing.
+    bool takeScoutLease();
     // An administrator's explicit probe while the connection waits for the operator: the refused
     // credentials are tried once more (one Login). False when the connection does not wait for that.
     bool retryRefusedCredentials();

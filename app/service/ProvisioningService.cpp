@@ -427,10 +427,17 @@ void ProvisioningService::applyFleet(const FleetBreakerState& fleet)
 
 void ProvisioningService::sendScout()
 {
+    // The lease first: a member of the fleet that is not to scout this time keeps its breaker OPEN for
+    // another cooldown and looks at the fleet (its scout may have closed it meanwhile).
+    if (!m_connection->takeScoutLease()) {
+        m_breaker.deferScout();
+        followFleet(true);
+        return;
+    }
     const BreakerPermit permit = m_breaker.tryAcquire();
     if (permit.isRejected())
         return;
-    m_connection->scout(permit);
+    m_connection->scout(permit, true);
 }
 
 QString ProvisioningService::byWhom(const QString& what, const QString& reason)
