@@ -163,6 +163,17 @@ void CircuitBreaker::forceOpen(const QString& reason)
     deliver(lock);
 }
 
+void CircuitBreaker::open(const QString& reason)
+{
+    std::unique_lock lock(m_mutex);
+    const TimePoint now = m_clock.monotonicNow();
+    expireScoutLocked(now);
+    if (m_state == BreakerState::Closed) {
+        openLocked(now, now, reason.isEmpty() ? QStringLiteral("opened") : reason);
+    }
+    deliver(lock);
+}
+
 void CircuitBreaker::reset(const QString& reason)
 {
     std::unique_lock lock(m_mutex);
@@ -187,6 +198,20 @@ bool CircuitBreaker::probeNow()
     }
     deliver(lock);
     return accepted;
+}
+
+bool CircuitBreaker::deferScout()
+{
+    std::unique_lock lock(m_mutex);
+    const TimePoint now = m_clock.monotonicNow();
+    expireScoutLocked(now);
+    const bool open = m_state == BreakerState::Open;
+    if (open) {
+        m_probeAt = now + m_config.cooldown;
+        m_probeRequested = false;
+    }
+    deliver(lock);
+    return open;
 }
 
 bool CircuitBreaker::isScoutDue()

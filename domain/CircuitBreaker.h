@@ -54,10 +54,17 @@ public:
     // any state and clears the failure count. The reasons are recorded with the transitions.
     void forceOpen(const QString& reason);
     void reset(const QString& reason);
+    // Another process in front of the same hypervisor found it down (the fleet's breaker opened):
+    // CLOSED -> OPEN with a full cooldown, as if this breaker had counted the failures itself. No effect
+    // in other states (HALF_OPEN has its own scout out; FORCED_OPEN is the administrator's).
+    void open(const QString& reason);
     // OPEN only: makes the scout due now instead of at the end of the cooldown. False when it had no
     // effect (CLOSED, a scout already out, or FORCED_OPEN, which never scouts).
     bool probeNow();
 
+    // OPEN only: the scout is not this breaker's to send this time (another process of the fleet sends
+    // it); it is due again a full cooldown from now. No transition. False in other states.
+    bool deferScout();
     // For the service's timer: OPEN and the scout is due (the next tryAcquire() returns the scout).
     bool isScoutDue();
     // OPEN: time until the scout is due (zero if due). Empty in other states.

@@ -31,24 +31,25 @@ enum class ErrorKind
 // so that a branch cannot drift from the text by a typo. Every other code is information only.
 enum class ErrorCode
 {
-    Unlisted,           // any code not below
-    Conflict,           // "conflict": an optimistic update lost; the stored state stands
-    NotClaimed,         // "not-claimed": the caller no longer holds the request's lease
-    DuplicateId,        // "duplicate-id": a request with that id exists already
-    DatabaseDamaged,    // "database-damaged"
-    DatabaseLocked,     // "database-locked"
-    DiskFull,           // "disk-full": the disk holding the database has no space left
-    NoPassword,         // "no-password": no password is stored for that account
-    LoginRefused,       // "login-refused": vCenter refused these credentials; no login until they change
-    ThumbprintMismatch, // "thumbprint-mismatch": the certificate is not the pinned one
-    DuplicateName,      // "duplicate-name": vCenter's DuplicateName (vimFault keeps vCenter's name)
-    StoreClosed,        // "store-closed"
-    ConnectionRefused,  // "connection-refused": nothing listens at vCenter's address (down, restarting, firewall)
-    Timeout,            // "timeout": no complete reply within the call's deadline
-    GaveUp,             // "gave-up": the attempts ran out; details "lastCode" and "attempts" say on what
-    VmGone,             // "vm-gone": the VM no longer exists (vCenter's ManagedObjectNotFound for it)
-    InvalidPowerState,  // "invalid-power-state": the VM is not in a power state that allows the call
-    ToolsUnavailable,   // "tools-unavailable": a guest operation needs VMware Tools running in the guest
+    Unlisted,            // any code not below
+    Conflict,            // "conflict": an optimistic update lost; the stored state stands
+    NotClaimed,          // "not-claimed": the caller no longer holds the request's lease
+    DuplicateId,         // "duplicate-id": a request with that id exists already
+    DatabaseDamaged,     // "database-damaged"
+    DatabaseLocked,      // "database-locked"
+    DiskFull,            // "disk-full": the disk holding the database has no space left
+    NoPassword,          // "no-password": no password is stored for that account
+    LoginRefused,        // "login-refused": vCenter refused these credentials; no login until they change
+    ThumbprintMismatch,  // "thumbprint-mismatch": the certificate is not the pinned one
+    DuplicateName,       // "duplicate-name": vCenter's DuplicateName (vimFault keeps vCenter's name)
+    StoreClosed,         // "store-closed"
+    ConnectionRefused,   // "connection-refused": nothing listens at vCenter's address (down, restarting, firewall)
+    Timeout,             // "timeout": no complete reply within the call's deadline
+    GaveUp,              // "gave-up": the attempts ran out; details "lastCode" and "attempts" say on what
+    VmGone,              // "vm-gone": the VM no longer exists (vCenter's ManagedObjectNotFound for it)
+    InvalidPowerState,   // "invalid-power-state": the VM is not in a power state that allows the call
+    ToolsUnavailable,    // "tools-unavailable": a guest operation needs VMware Tools running in the guest
+    DatabaseUnreachable, // "database-unreachable": the team database (PostgreSQL) cannot be reached now
 };
 
 // The text of a listed code, and back (Unlisted for any other text).

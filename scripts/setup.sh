@@ -8,6 +8,8 @@ APT_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git clang clang-format
     # Qt 6, keychain, XML, SQLite driver
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite
+    # the team queue: Qt's PostgreSQL driver, libpq (LISTEN/NOTIFY), and the server the tests start privately
+    libqt6sql6-psql libpq-dev postgresql-15
     libgl-dev qtkeychain-qt6-dev libxml2-dev
     # the bundled vCenter simulator (govmomi from Debian, built offline)
     golang-go golang-github-vmware-govmomi-dev openssl

@@ -82,6 +82,9 @@ std::unique_ptr<ProvisioningService> CtlConnection::makeService(bool autoTick)
         m_context.factories.hypervisor, [this] { return openStore(); }, m_clock, config);
     service->setCredentialStoreFactory(m_context.factories.credentials);
     service->setBreakerLogFactory([this] { return openBreakerLog(); });
+    if (m_context.factories.fleetBreaker)
+        service->setFleetBreakerFactory(
+            [this] { return m_context.factories.fleetBreaker(m_context.options.database); });
     return service;
 }
 

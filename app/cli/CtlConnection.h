@@ -6,6 +6,7 @@
 #include "domain/ports/BreakerLogPort.h"
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/CredentialStorePort.h"
+#include "domain/ports/FleetBreakerPort.h"
 #include "domain/ports/HypervisorPort.h"
 #include "domain/ports/RequestStorePort.h"
 
@@ -21,6 +22,10 @@ struct CtlFactories
     std::function<std::unique_ptr<HypervisorPort>()> hypervisor;
     std::function<Result<std::unique_ptr<RequestStorePort>>(const QString& path)> store;
     std::function<Result<std::unique_ptr<BreakerLogPort>>(const QString& path)> breakerLog;
+    // The keychain key of a team database's password (empty for a SQLite file; unset: none).
+    std::function<QString(const QString& location)> databaseCredentialKey;
+    // The breaker the drainers on one team database share; may be unset or give none (SQLite).
+    std::function<Result<std::unique_ptr<FleetBreakerPort>>(const QString& path)> fleetBreaker;
     std::function<std::unique_ptr<CredentialStorePort>()> credentials;
 };
 
@@ -49,6 +54,7 @@ public:
     CtlConnection& operator=(const CtlConnection&) = delete;
 
     const CtlOptions& options() const { return m_context.options; }
+    const CtlFactories& factories() const { return m_context.factories; }
     const ClockPort& clock() const { return m_clock; }
 
     // Server and user from the options, the password from DCM_PASSWORD or else the keychain entry for

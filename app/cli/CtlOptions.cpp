@@ -27,7 +27,10 @@ QList<QCommandLineOption> allOptions()
           QStringLiteral("Pinned SHA-256 thumbprint of the server certificate, colon-separated hex (env "
                          "DCM_THUMBPRINT). Without it the system CA store decides."),
           QStringLiteral("HEX")),
-        o({QStringLiteral("db")}, QStringLiteral("Request database (env DCM_DB)."), QStringLiteral("FILE")),
+        o({QStringLiteral("db")},
+          QStringLiteral("Request database (env DCM_DB): a SQLite file, or a team database as "
+                         "postgresql://[user@]host[:port]/dbname[?sslmode=...]."),
+          QStringLiteral("FILE|URI")),
         o({QStringLiteral("json")}, QStringLiteral("Print one JSON document on stdout.")),
         o({QStringLiteral("failure-threshold")}, QStringLiteral("Counted failures in a row that open the breaker (5)."),
           QStringLiteral("N")),
@@ -64,6 +67,8 @@ QList<QCommandLineOption> allOptions()
           QStringLiteral("SECONDS")),
         o({QStringLiteral("state")}, QStringLiteral("requests: only this state."), QStringLiteral("S")),
         o({QStringLiteral("id")}, QStringLiteral("requests: only this request."), QStringLiteral("ID")),
+        o({QStringLiteral("for-db")},
+          QStringLiteral("login: store the password of the team database (--db/DCM_DB), not vCenter's.")),
         o({QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Report progress on stderr.")),
         o({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")),
         o({QStringLiteral("version")}, QStringLiteral("Show the version.")),
@@ -119,6 +124,7 @@ QString ctlHelpText()
         "  cancel ID                 cancel a request that has not reached vCenter\n"
         "  retry ID                  queue a failed request again (or a queued one now)\n"
         "  login                     store the password (read from stdin) in the keychain\n"
+        "                            (--for-db: the team database's, for --db postgresql://...)\n"
         "\n"
         "SPEC: --name N --cpus N [--cores-per-socket N] --memory-mib N --disk-gib N [--disk-gib N ...]\n"
         "      [--thin | --thick] --datacenter DC (--cluster C | --pool PATH) [--host H] --datastore DS\n"
@@ -126,7 +132,8 @@ QString ctlHelpText()
         "\n"
         "Password: the keychain entry saved by the console or `dcmctl login`, or env DCM_PASSWORD\n"
         "(for automation; removed from the environment once read). Never a command-line flag, never\n"
-        "in the server URL.\n"
+        "in the server URL. A team database's password: env PGPASSWORD, else the keychain entry saved by\n"
+        "`dcmctl login --for-db`, else PGPASSFILE (~/.pgpass); never in the URI.\n"
         "\n"
         "Numbers are whole, non-negative and as typed (--disk-gib takes fractions that come to whole MiB);\n"
         "request ids are UUIDs exactly as `dcmctl requests` lists them (braces optional).\n"
@@ -161,6 +168,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     o.helpRequested = p.isSet(QStringLiteral("help"));
     o.versionRequested = p.isSet(QStringLiteral("version"));
     o.verbose = p.isSet(QStringLiteral("verbose"));
+    o.forDatabase = p.isSet(QStringLiteral("for-db"));
     const QStringList positional = p.positionalArguments();
     if (!positional.isEmpty()) {
         o.command = positional.first();
@@ -182,6 +190,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     if (o.database.isEmpty())
         o.database = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                          .filePath(QStringLiteral("requests.sqlite"));
+    o.databaseShown = o.database;
 
     NumberOptions numbers;
     const auto tuning = [&](const char* name, int fallback, int min, int max) {

@@ -15,7 +15,8 @@ struct CtlOptions
     QStringList arguments; // positional arguments after the command
 
     ConnectionSettings connection; // server, user, thumbprint, callTimeout (no password: env or keychain)
-    QString database;
+    QString database;              // a SQLite file, or a team database's postgresql:// URI
+    QString databaseShown;         // the same as it may be printed and logged (main.cpp sets it)
     bool json = false;
 
     int failureThreshold = 5;
@@ -29,6 +30,7 @@ struct CtlOptions
     QString idFilter;
 
     bool verbose = false;
+    bool forDatabase = false; // login: the team database's password
     bool helpRequested = false;
     bool versionRequested = false;
 };

@@ -43,7 +43,15 @@ QString readSecretLine()
 void LoginCommand::start()
 {
     const ConnectionSettings& c = options().connection;
-    if (c.server.isEmpty() || c.user.isEmpty())
+    const bool forDatabase = options().forDatabase;
+    const QString databaseKey = forDatabase && connection().factories().databaseCredentialKey
+                                    ? connection().factories().databaseCredentialKey(options().database)
+                                    : QString();
+    if (forDatabase && databaseKey.isEmpty())
+        return (void)fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("not-a-team-database"),
+                                      QStringLiteral("login --for-db needs a team database in --db or DCM_DB "
+                                                     "(a postgresql:// URI)")));
+    if (!forDatabase && (c.server.isEmpty() || c.user.isEmpty()))
         return (void)fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("missing-server"),
                                       QStringLiteral("login needs --server and --user (or DCM_SERVER and DCM_USER)")));
     const QString password = readSecretLine();
@@ -55,12 +63,13 @@ void LoginCommand::start()
         return (void)fail(
             Error::make(ErrorKind::Storage, QStringLiteral("no-keychain"),
                         QStringLiteral("no keychain to store the password in. Use DCM_PASSWORD instead.")));
-    const QString key = ProvisioningService::credentialKey(c.server, c.user);
-    keychain->writePassword(key, password, [this, key](Result<void> written) {
+    const QString key = forDatabase ? databaseKey : ProvisioningService::credentialKey(c.server, c.user);
+    const QString instead = forDatabase ? QStringLiteral("PGPASSWORD or PGPASSFILE") : QStringLiteral("DCM_PASSWORD");
+    keychain->writePassword(key, password, [this, key, instead](Result<void> written) {
         if (!written.ok())
             return (void)fail(Error::make(ErrorKind::Storage, written.error().code,
-                                          QStringLiteral("the password was not stored: %1. Use DCM_PASSWORD instead.")
-                                              .arg(written.error().message)));
+                                          QStringLiteral("the password was not stored: %1. Use %2 instead.")
+                                              .arg(written.error().message, instead)));
         out().document(QJsonObject{{QStringLiteral("stored"), key}},
                        QStringLiteral("Password stored in the keychain for %1\n").arg(key));
         finish(ExitOk);

@@ -18,8 +18,9 @@ void RequestActionCommand::start()
     m_service = connection().makeService(false);
     m_service->initialize();
     if (!m_service->isInitialized())
-        return (void)fail(Error::make(ErrorKind::Storage, QStringLiteral("store"),
-                                      QStringLiteral("cannot open the request database %1").arg(options().database)));
+        return (void)fail(
+            Error::make(ErrorKind::Storage, QStringLiteral("store"),
+                        QStringLiteral("cannot open the request database %1").arg(options().databaseShown)));
     if (const std::optional<Error> refused = act(*m_service, *id))
         return (void)fail(*refused);
     auto store = connection().openStore();

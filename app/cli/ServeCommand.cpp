@@ -30,7 +30,7 @@ void ServeCommand::serve(const ConnectionSettings& settings)
         if (e)
             return (void)fail(*e);
         std::fprintf(stderr, "dcmctl: serving %s as %s (database %s)\n", qPrintable(redactedUrl(settings.server)),
-                     qPrintable(m_service->owner()), qPrintable(options().database));
+                     qPrintable(m_service->owner()), qPrintable(options().databaseShown));
         m_service->connectTo(settings);
     });
     connect(m_service.get(), &ProvisioningService::connectionChanged, this,

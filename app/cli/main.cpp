@@ -7,17 +7,18 @@
 
 #include "app/service/AppInfo.h"
 #include "app/storage/KeychainCredentialStore.h"
-#include "app/storage/SqliteBreakerLog.h"
-#include "app/storage/SqliteRequestStore.h"
+#include "app/storage/RequestDatabase.h"
 #include "domain/Redaction.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
@@ -79,6 +80,32 @@ void installSignalHandlers(CtlCommand*)
 
 } // namespace
 
+// A team database's password from the keychain (`dcmctl login --for-db`), read once before any command
+// runs and kept in memory. Empty when PGPASSWORD is set (libpq takes it), for a SQLite file, when
+// there is no entry or no keychain answers within a few seconds: then libpq reads PGPASSFILE.
+QString keychainDatabasePassword(const QString& location)
+{
+    const QString key = RequestDatabase::credentialKey(location);
+    if (key.isEmpty() || qEnvironmentVariableIsSet("PGPASSWORD"))
+        return {};
+    // The store owns its jobs: once it is gone after a time-out, a late answer is never delivered.
+    KeychainCredentialStore keychain(AppInfo::appId());
+    QEventLoop loop;
+    QString password;
+    bool answered = false;
+    keychain.readPassword(key, [&](Result<QString> read) {
+        answered = true;
+        if (read.ok())
+            password = read.value();
+        loop.quit();
+    });
+    if (!answered) {
+        QTimer::singleShot(std::chrono::seconds(3), &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return password;
+}
+
 int main(int argc, char* argv[])
 {
     // First of all, before anything could start a process: out of the environment, into memory only.
@@ -118,18 +145,23 @@ int main(int argc, char* argv[])
 
     CtlFactories factories;
     factories.hypervisor = [] { return std::make_unique<VsphereHypervisor>(); };
-    factories.store = [](const QString& path) -> Result<std::unique_ptr<RequestStorePort>> {
-        auto store = SqliteRequestStore::open(path);
-        if (!store.ok())
-            return store.error();
-        return std::unique_ptr<RequestStorePort>(std::move(store.value()));
+    // A postgresql:// URI is a team database; anything else a SQLite file (RequestDatabase decides).
+    if (auto checked = RequestDatabase::check(opts.database); !checked.ok())
+        return CtlOutput(opts.json).fail(checked.error());
+    opts.databaseShown = RequestDatabase::display(opts.database);
+    const bool storingIt = opts.command == QLatin1String("login") && opts.forDatabase;
+    const auto databasePassword =
+        std::make_shared<const QString>(storingIt ? QString() : keychainDatabasePassword(opts.database));
+    factories.store = [databasePassword](const QString& location) {
+        return RequestDatabase::openStore(location, *databasePassword);
     };
-    factories.breakerLog = [](const QString& path) -> Result<std::unique_ptr<BreakerLogPort>> {
-        auto log = SqliteBreakerLog::open(path);
-        if (!log.ok())
-            return log.error();
-        return std::unique_ptr<BreakerLogPort>(std::move(log.value()));
+    factories.breakerLog = [databasePassword](const QString& location) {
+        return RequestDatabase::openBreakerLog(location, *databasePassword);
     };
+    factories.fleetBreaker = [databasePassword](const QString& location) {
+        return RequestDatabase::openFleetBreaker(location, *databasePassword);
+    };
+    factories.databaseCredentialKey = [](const QString& location) { return RequestDatabase::credentialKey(location); };
     factories.credentials = [] { return std::make_unique<KeychainCredentialStore>(AppInfo::appId()); };
 
     const QString name = opts.command;

@@ -1,10 +1,10 @@
 // dcm-console: composition root of the operator console. The only place (with dcmctl's main) that names
-// the concrete adapters: the vSphere hypervisor, the SQLite request store and the OS keychain.
+// the concrete adapters: the vSphere hypervisor, the request store (a SQLite file, or a team database on PostgreSQL)
+// and the OS keychain.
 #include "app/service/AppInfo.h"
 #include "app/service/ServiceHost.h"
 #include "app/storage/KeychainCredentialStore.h"
-#include "app/storage/SqliteBreakerLog.h"
-#include "app/storage/SqliteRequestStore.h"
+#include "app/storage/RequestDatabase.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/ConnectionController.h"
 #include "ui/MainWindow.h"
@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include <cstdio>
 #include <memory>
 
 namespace {
@@ -65,8 +66,10 @@ int main(int argc, char* argv[])
              "main", "Pinned SHA-256 thumbprint of the server certificate, colon-separated hex (env DCM_THUMBPRINT)."),
          QStringLiteral("HEX")},
         {QStringLiteral("db"),
-         QApplication::translate("main", "Request database (env DCM_DB; default: the user's data folder)."),
-         QStringLiteral("FILE")},
+         QApplication::translate("main",
+                                 "Request database (env DCM_DB; default: a SQLite file in the user's data "
+                                 "folder): a file, or a team database as postgresql://[user@]host[:port]/dbname."),
+         QStringLiteral("FILE|URI")},
     });
     parser.process(app);
 
@@ -74,17 +77,17 @@ int main(int argc, char* argv[])
     if (database.isEmpty())
         database = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                        .filePath(QStringLiteral("requests.sqlite"));
+    // A team database's URI is checked before anything starts: a typo is said, not a "cannot open".
+    if (auto checked = dcm::RequestDatabase::check(database); !checked.ok()) {
+        std::fprintf(stderr, "dcm-console: %s\n", qPrintable(checked.error().message));
+        return 2;
+    }
 
     // Everything below is created inside the service thread by these factories.
     static const dcm::SystemClock clock;
     dcm::ServiceHost host(
         [] { return std::unique_ptr<dcm::HypervisorPort>(std::make_unique<dcm::VsphereHypervisor>()); },
-        [database]() -> dcm::Result<std::unique_ptr<dcm::RequestStorePort>> {
-            auto opened = dcm::SqliteRequestStore::open(database);
-            if (!opened.ok())
-                return opened.error();
-            return std::unique_ptr<dcm::RequestStorePort>(std::move(opened.value()));
-        },
+        [database] { return dcm::RequestDatabase::openStore(database); },
         [] {
             return std::unique_ptr<dcm::CredentialStorePort>(
                 std::make_unique<dcm::KeychainCredentialStore>(dcm::AppInfo::appId()));
@@ -92,12 +95,8 @@ int main(int argc, char* argv[])
         clock, dcm::ServiceConfig{});
 
     // Set before the thread starts; opened in the service thread by initialize(), like the store.
-    host.service()->setBreakerLogFactory([database]() -> dcm::Result<std::unique_ptr<dcm::BreakerLogPort>> {
-        auto opened = dcm::SqliteBreakerLog::open(database);
-        if (!opened.ok())
-            return opened.error();
-        return std::unique_ptr<dcm::BreakerLogPort>(std::move(opened.value()));
-    });
+    host.service()->setBreakerLogFactory([database] { return dcm::RequestDatabase::openBreakerLog(database); });
+    host.service()->setFleetBreakerFactory([database] { return dcm::RequestDatabase::openFleetBreaker(database); });
 
     dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
     window.setClock(clock); // the scout's countdown reads the service's clock

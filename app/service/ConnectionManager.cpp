@@ -19,6 +19,12 @@ void ConnectionManager::attach(HypervisorPort* hypervisor, std::unique_ptr<Crede
     m_credentials = std::move(credentials);
 }
 
+void ConnectionManager::attachFleet(FleetBreakerPort* fleet, const QString& owner)
+{
+    m_fleet = fleet;
+    m_owner = owner;
+}
+
 QString ConnectionManager::credentialKey(const QUrl& server, const QString& user)
 {
     // Host and port: two vCenters behind one name (or a tunnel per port) never share a password.
@@ -44,6 +50,8 @@ void ConnectionManager::connectTo(const ConnectionSettings& settings)
     const BreakerPermit permit = m_breaker.tryAcquire();
     if (permit.isRejected())
         return; // the scout will log in when the breaker lets it
+    if (permit.isScout())
+        return scout(permit); // the fleet's lease first
     attemptConnect(permit);
 }
 
@@ -153,7 +161,17 @@ void ConnectionManager::attemptConnect(const BreakerPermit& permit)
     });
 }
 
-void ConnectionManager::scout(const BreakerPermit& permit)
+bool ConnectionManager::takeScoutLease()
+{
+    if (!m_fleet)
+        return true;
+    auto lease = m_fleet->takeScoutLease(m_owner, m_breaker.config().cooldown);
+    if (!lease.ok())
+        qCInfo(lcConnection) << "no scout: the fleet's scout lease cannot be taken:" << lease.error().message;
+    return lease.ok() && lease.value();
+}
+
+void ConnectionManager::scout(const BreakerPermit& permit, bool leaseHeld)
 {
     if (!m_hypervisor)
         return;
@@ -163,6 +181,25 @@ void ConnectionManager::scout(const BreakerPermit& permit)
         m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("not-sent"),
                                                 tr("no scout: the connection waits for the operator")));
         return;
+    }
+    if (m_fleet && !leaseHeld) {
+        // One scout per cooldown for the whole fleet: only the holder of the lease sends it; the others
+        // hand their permit back (their breakers stay open) and follow the fleet when it closes. When
+        // the lease cannot be taken at all, nothing is sent: a drainer that cannot coordinate must not
+        // add to what a struggling vCenter receives.
+        auto lease = m_fleet->takeScoutLease(m_owner, m_breaker.config().cooldown);
+        if (!lease.ok() || !lease.value()) {
+            m_breaker.onFailure(
+                permit,
+                Error::make(
+                    ErrorKind::Cancelled, QStringLiteral("not-sent"),
+                    lease.ok()
+                        ? tr("no scout: another drainer of the fleet holds the scout lease")
+                        : tr("no scout: the fleet's scout lease cannot be taken (%1)").arg(lease.error().message)));
+            Q_EMIT breakerNoted();
+            Q_EMIT scoutLeaseRefused();
+            return;
+        }
     }
     // Not logged in yet (or any more): the login is the cheap, repeatable call.
     if (m_settings && !isConnected() && !m_connectInFlight) {

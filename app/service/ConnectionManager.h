@@ -4,6 +4,7 @@
 #include "domain/CircuitBreaker.h"
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/CredentialStorePort.h"
+#include "domain/ports/FleetBreakerPort.h"
 #include "domain/ports/HypervisorPort.h"
 
 #include <QObject>
@@ -31,6 +32,9 @@ public:
 
     // The adapter (not owned) and the keychain (may be null), once the service is initialized.
     void attach(HypervisorPort* hypervisor, std::unique_ptr<CredentialStorePort> credentials);
+    // The breaker the fleet shares (not owned; may be null: every scout is this process's own), and
+    // who this service is in its scout lease.
+    void attachFleet(FleetBreakerPort* fleet, const QString& owner);
 
     const ConnectionStatus& status() const { return m_status; }
     bool isConnected() const { return m_status.state == ConnectionStatus::State::Connected; }
@@ -52,8 +56,13 @@ public:
     // The timer's turn: not logged in yet while the breaker is closed -> try again (failures count).
     void retryIfDisconnected();
     // The breaker's scout, with its permit: the login when not logged in, else the cheap probe. Waiting
-    // for the operator, it sends nothing and hands the permit back.
-    void scout(const BreakerPermit& permit);
+    // for the operator, it sends nothing and hands the permit back; so it does when another drainer of
+    // the fleet holds the scout lease (or the lease cannot be taken): one scout per cooldown per fleet.
+    void scout(const BreakerPermit& permit, bool leaseHeld = false);
+    // The fleet's scout lease for this service (true without a fleet). Taken before the scout permit
+    // where possible, so that a member that is not to scout leaves its breaker OPEN (deferScout)
+    // instead of going HALF_OPEN and back for nothing.
+    bool takeScoutLease();
     // An administrator's explicit probe while the connection waits for the operator: the refused
     // credentials are tried once more (one Login). False when the connection does not wait for that.
     bool retryRefusedCredentials();
@@ -68,6 +77,9 @@ Q_SIGNALS:
     void credentialNotice(const dcm::Error& notice);
     // The breaker heard an outcome (the service publishes its snapshot).
     void breakerNoted();
+    // A scout was not sent because another drainer holds the fleet's scout lease: the fleet's state is
+    // worth a look (it may have closed meanwhile).
+    void scoutLeaseRefused();
 
 private:
     void attemptConnect(const BreakerPermit& permit);
@@ -77,6 +89,8 @@ private:
     const ClockPort& m_clock;
     HypervisorPort* m_hypervisor = nullptr;
     std::unique_ptr<CredentialStorePort> m_credentials;
+    FleetBreakerPort* m_fleet = nullptr;
+    QString m_owner;
     ConnectionStatus m_status;
     std::optional<ConnectionSettings> m_settings;
     bool m_connectInFlight = false;

@@ -1,5 +1,6 @@
 #include "app/service/ProvisioningService.h"
 
+#include "app/service/LocalFleetBreaker.h"
 #include "domain/LocalActor.h"
 #include "domain/Redaction.h"
 #include "domain/RequestEventText.h"
@@ -59,6 +60,9 @@ ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFact
     connect(m_connection, &ConnectionManager::credentialNotice, this, &ProvisioningService::credentialNotice);
     connect(m_connection, &ConnectionManager::breakerNoted, this, &ProvisioningService::publishBreaker);
     connect(m_connection, &ConnectionManager::connected, m_drainer, &QueueDrainer::scheduleDrain);
+    // Queued: the refusal happens inside whichever call wanted the scout; the fleet is looked at after.
+    connect(
+        m_connection, &ConnectionManager::scoutLeaseRefused, this, [this] { followFleet(true); }, Qt::QueuedConnection);
     connect(m_inventory, &InventoryCache::changed, this, &ProvisioningService::inventoryChanged);
     connect(m_inventory, &InventoryCache::failed, this, &ProvisioningService::inventoryFailed);
     connect(m_drainer, &QueueDrainer::requestChanged, this, &ProvisioningService::requestChanged);
@@ -127,6 +131,16 @@ void ProvisioningService::initialize()
         else
             logError = log.error();
     }
+    if (m_fleetFactory) {
+        auto fleet = m_fleetFactory();
+        if (fleet.ok())
+            m_fleet = std::move(fleet.value());
+        else if (!logError)
+            logError = fleet.error();
+    }
+    if (!m_fleet)
+        m_fleet = std::make_unique<LocalFleetBreaker>();
+    m_connection->attachFleet(m_fleet.get(), owner());
     // Calls the adapter makes on its own (task polls, the read-back) pass the breaker one by one: a
     // vCenter that stops answering opens it within threshold x call timeout, and none goes out while
     // it is open.
@@ -339,6 +353,7 @@ void ProvisioningService::tick()
     if (!m_store || m_shuttingDown)
         return;
     m_drainer->keepLeases();
+    followFleet();
     if (m_breaker.isScoutDue() && !m_connection->scoutInFlight() && !m_connection->needsOperator())
         sendScout();
     else
@@ -379,12 +394,50 @@ void ProvisioningService::followOtherWriters()
     }
 }
 
+void ProvisioningService::followFleet(bool force)
+{
+    auto changed = m_fleet->changed();
+    if (!changed.ok())
+        return; // the team database is away: the store says so; our breaker keeps its own counsel
+    if (!changed.value() && !force && m_fleetVersion >= 0)
+        return;
+    auto fleet = m_fleet->read();
+    if (!fleet.ok())
+        return;
+    applyFleet(fleet.value());
+}
+
+void ProvisioningService::applyFleet(const FleetBreakerState& fleet)
+{
+    m_fleetVersion = fleet.version;
+    const BreakerState mine = m_breaker.state();
+    const QString by = fleet.changedBy.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(fleet.changedBy);
+    m_followingFleet = true;
+    if (fleet.state == BreakerState::Open && mine == BreakerState::Closed)
+        m_breaker.open(tr("the fleet's breaker opened%1: %2").arg(by, fleet.reason));
+    else if (fleet.state == BreakerState::ForcedOpen && mine != BreakerState::ForcedOpen)
+        m_breaker.forceOpen(tr("held open for the fleet%1: %2").arg(by, fleet.reason));
+    else if (fleet.state == BreakerState::Closed && mine != BreakerState::Closed)
+        m_breaker.reset(tr("the fleet's breaker closed%1: %2").arg(by, fleet.reason));
+    m_followingFleet = false;
+    if (fleet.paused != m_drainer->isPaused() && m_drainer->setPaused(fleet.paused))
+        Q_EMIT queuePausedChanged(fleet.paused);
+    publishBreaker();
+}
+
 void ProvisioningService::sendScout()
 {
+    // The lease first: a member of the fleet that is not to scout this time keeps its breaker OPEN for
+    // another cooldown and looks at the fleet (its scout may have closed it meanwhile).
+    if (!m_connection->takeScoutLease()) {
+        m_breaker.deferScout();
+        followFleet(true);
+        return;
+    }
     const BreakerPermit permit = m_breaker.tryAcquire();
     if (permit.isRejected())
         return;
-    m_connection->scout(permit);
+    m_connection->scout(permit, true);
 }
 
 QString ProvisioningService::byWhom(const QString& what, const QString& reason)
@@ -412,18 +465,32 @@ void ProvisioningService::setQueuePaused(bool paused, const QString& reason)
     if (!m_drainer->setPaused(paused))
         return;
     recordAdminAction(paused ? QStringLiteral("queue paused") : QStringLiteral("queue resumed"), reason);
+    if (m_fleet) {
+        if (auto shared = m_fleet->setPaused(paused, reason.trimmed(), localActor()); !shared.ok())
+            m_drainer->reportStorageError(shared.error());
+    }
     Q_EMIT queuePausedChanged(paused);
 }
 
 void ProvisioningService::forceBreakerOpen(const QString& reason)
 {
-    m_breaker.forceOpen(byWhom(QStringLiteral("held open"), reason));
+    const QString why = byWhom(QStringLiteral("held open"), reason);
+    m_breaker.forceOpen(why);
+    if (m_fleet) {
+        if (auto shared = m_fleet->hold(why, localActor()); !shared.ok())
+            m_drainer->reportStorageError(shared.error());
+    }
     publishBreaker();
 }
 
 void ProvisioningService::resetBreaker(const QString& reason)
 {
-    m_breaker.reset(byWhom(QStringLiteral("released"), reason));
+    const QString why = byWhom(QStringLiteral("released"), reason);
+    m_breaker.reset(why);
+    if (m_fleet) {
+        if (auto shared = m_fleet->release(why, localActor()); !shared.ok())
+            m_drainer->reportStorageError(shared.error());
+    }
     publishBreaker();
     m_drainer->scheduleDrain();
 }
@@ -460,9 +527,22 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
     qCInfo(lcService) << "breaker" << toString(transition.from) << "->" << toString(transition.to) << ":"
                       << transition.reason;
     const BreakerSnapshot snapshot = m_breaker.snapshot();
-    if (m_breakerLog) {
+    // A transition that follows the fleet's was recorded by the member that made it; only our own go
+    // into the log and to the fleet.
+    if (m_breakerLog && !m_followingFleet) {
         if (auto stored = m_breakerLog->appendBreakerEvent(transition, snapshot, owner()); !stored.ok())
             m_drainer->reportStorageError(stored.error());
+    }
+    if (m_fleet && !m_followingFleet) {
+        Result<void> shared;
+        // Only CLOSED -> OPEN opens the fleet: a scout that failed held the lease, which the fleet
+        // grants only while OPEN; a scout handed back unsent must not reopen a fleet that just closed.
+        if (transition.to == BreakerState::Open && transition.from == BreakerState::Closed)
+            shared = m_fleet->open(transition.reason, owner(), m_breaker.config().cooldown);
+        else if (transition.to == BreakerState::Closed && transition.from == BreakerState::HalfOpen)
+            shared = m_fleet->close(transition.reason, owner());
+        if (!shared.ok())
+            m_drainer->reportStorageError(shared.error());
     }
     Q_EMIT breakerTransitioned(transition);
     Q_EMIT breakerChanged(snapshot);

@@ -15,6 +15,7 @@
 #include "domain/ports/BreakerLogPort.h"
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/CredentialStorePort.h"
+#include "domain/ports/FleetBreakerPort.h"
 #include "domain/ports/HypervisorPort.h"
 #include "domain/ports/RequestStorePort.h"
 
@@ -53,6 +54,7 @@ public:
     using StoreFactory = std::function<Result<std::unique_ptr<RequestStorePort>>()>;
     using CredentialFactory = std::function<std::unique_ptr<CredentialStorePort>()>;
     using BreakerLogFactory = std::function<Result<std::unique_ptr<BreakerLogPort>>()>;
+    using FleetBreakerFactory = std::function<Result<std::unique_ptr<FleetBreakerPort>>()>;
 
     // The factories run in initialize(), on the service thread: the adapter's network manager and the
     // store's database connection are born there. `clock` must outlive the service.
@@ -66,6 +68,11 @@ public:
     // the admin view). Without one they are only logged; if it cannot be opened, storageFailed says so
     // and the service runs on without it.
     void setBreakerLogFactory(BreakerLogFactory factory) { m_breakerLogFactory = std::move(factory); }
+    // Optional, before initialize(): the breaker the drainers on a team database share (one scout per
+    // cooldown for the fleet; open, close, hold, release and pause for all). Without one (or when it
+    // gives none, as for a SQLite file) the service is a fleet of one (LocalFleetBreaker). If it cannot
+    // be opened, storageFailed says so and the service runs as a fleet of one.
+    void setFleetBreakerFactory(FleetBreakerFactory factory) { m_fleetFactory = std::move(factory); }
     // "<user>@<host>:<port>": the keychain key for a server and user.
     static QString credentialKey(const QUrl& server, const QString& user);
 
@@ -138,6 +145,10 @@ Q_SIGNALS:
 private:
     void sendScout();
     void followOtherWriters();
+    // What another member of the fleet did to the shared breaker, applied to ours (when it changed,
+    // or at once when `force`).
+    void followFleet(bool force = false);
+    void applyFleet(const FleetBreakerState& fleet);
     // Records an admin action that moves no state (pause, resume, probe) in the breaker's history.
     void recordAdminAction(const QString& what, const QString& reason);
     static QString byWhom(const QString& what, const QString& reason);
@@ -156,6 +167,10 @@ private:
     CredentialFactory m_credentialFactory;
     BreakerLogFactory m_breakerLogFactory;
     std::unique_ptr<BreakerLogPort> m_breakerLog;
+    FleetBreakerFactory m_fleetFactory;
+    std::unique_ptr<FleetBreakerPort> m_fleet;
+    qint64 m_fleetVersion = -1;    // the fleet state last applied; -1: none yet
+    bool m_followingFleet = false; // our breaker is moving because the fleet's did
     // What others wrote is read from here on (their requests; their breaker transitions).
     QDateTime m_othersWatermark;
     QDateTime m_othersBreakerSeen;

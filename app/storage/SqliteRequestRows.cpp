@@ -39,7 +39,9 @@ const QStringList s_contentColumns{
     QStringLiteral("requested_by"),
 };
 
-SqliteRequestRow readRow(const QSqlQuery& q)
+} // namespace
+
+SqliteRequestRow SqliteRequestRows::rowFrom(const QSqlQuery& q)
 {
     SqliteRequestRow row;
     row.id = q.value(0).toString();
@@ -61,6 +63,8 @@ SqliteRequestRow readRow(const QSqlQuery& q)
     row.requestedBy = q.value(16).toString();
     return row;
 }
+
+namespace {
 
 Error unreadable(const QString& id, const QString& code, const QString& message)
 {
@@ -200,7 +204,7 @@ Result<QList<SqliteRequestRow>> SqliteRequestRows::readRows(const SqliteDatabase
 {
     QList<SqliteRequestRow> rows;
     while (q.next()) {
-        rows.append(readRow(q));
+        rows.append(rowFrom(q));
     }
     if (q.lastError().isValid()) {
         return db.sqlError(what, q.lastError());
@@ -239,40 +243,9 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
             current = &histories[id];
         }
         RequestEvent event;
-        event.at = dateAt(q, 1);
-        const auto from = storedState(q.value(2).toString());
-        const auto to = storedState(q.value(3).toString());
-        if (!from || !to) {
-            unreadableStep(
-                QStringLiteral("has an unknown state \"%1\"").arg((!from ? q.value(2) : q.value(3)).toString()));
+        if (const auto why = eventFrom(q, event)) {
+            unreadableStep(*why);
             continue;
-        }
-        event.from = *from;
-        event.to = *to;
-        event.reason = q.value(4).toString();
-        event.code = q.value(8).toString();
-        if (!q.isNull(9)) {
-            auto args = QJsonDocument::fromJson(q.value(9).toString().toUtf8());
-            if (!args.isArray()) {
-                unreadableStep(QStringLiteral("reason arguments are not a list"));
-                continue;
-            }
-            for (const QJsonValue& arg : args.array())
-                event.args.append(arg.toString());
-        }
-        event.attempts = q.value(5).toInt();
-        if (!q.isNull(6)) {
-            auto causeJson = parseObject(q.value(6).toString().toUtf8());
-            if (!causeJson) {
-                unreadableStep(QStringLiteral("cause: %1").arg(causeJson.error().message));
-                continue;
-            }
-            Error cause;
-            if (auto parsed = ErrorJson::fromJson(causeJson.value(), cause); !parsed) {
-                unreadableStep(QStringLiteral("cause: %1").arg(parsed.error().message));
-                continue;
-            }
-            event.cause = std::move(cause);
         }
         current->events.append(std::move(event));
     }
@@ -280,6 +253,41 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
         return db.sqlError(QStringLiteral("read history"), q.lastError());
     }
     return histories;
+}
+
+std::optional<QString> SqliteRequestRows::eventFrom(const QSqlQuery& q, RequestEvent& event)
+{
+    event.at = dateAt(q, 1);
+    const auto from = storedState(q.value(2).toString());
+    const auto to = storedState(q.value(3).toString());
+    if (!from || !to) {
+        return QStringLiteral("has an unknown state \"%1\"").arg((!from ? q.value(2) : q.value(3)).toString());
+    }
+    event.from = *from;
+    event.to = *to;
+    event.reason = q.value(4).toString();
+    event.code = q.value(8).toString();
+    if (!q.isNull(9)) {
+        auto args = QJsonDocument::fromJson(q.value(9).toString().toUtf8());
+        if (!args.isArray()) {
+            return QStringLiteral("reason arguments are not a list");
+        }
+        for (const QJsonValue& arg : args.array())
+            event.args.append(arg.toString());
+    }
+    event.attempts = q.value(5).toInt();
+    if (!q.isNull(6)) {
+        auto causeJson = parseObject(q.value(6).toString().toUtf8());
+        if (!causeJson) {
+            return QStringLiteral("cause: %1").arg(causeJson.error().message);
+        }
+        Error cause;
+        if (auto parsed = ErrorJson::fromJson(causeJson.value(), cause); !parsed) {
+            return QStringLiteral("cause: %1").arg(parsed.error().message);
+        }
+        event.cause = std::move(cause);
+    }
+    return std::nullopt;
 }
 
 Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatabase& db,
@@ -294,6 +302,25 @@ Result<SqliteStoredHistories> SqliteRequestRows::readHistories(const SqliteDatab
     }
     return readHistories(db, QStringLiteral("SELECT value FROM json_each(?)"),
                          {QString::fromUtf8(QJsonDocument(ids).toJson(QJsonDocument::Compact))});
+}
+
+QVariantList SqliteRequestRows::eventValues(const QString& requestId, qsizetype seq, const RequestEvent& event)
+{
+    return {
+        requestId,
+        qint64(seq),
+        msOrNull(event.at),
+        toString(event.from),
+        toString(event.to),
+        textOrNull(event.reason),
+        event.attempts,
+        event.cause ? QVariant(jsonText(ErrorJson::toJson(*event.cause))) : QVariant(),
+        textOrNull(event.code),
+        event.code.isEmpty()
+            ? QVariant()
+            : QVariant(QString::fromUtf8(
+                  QJsonDocument(QJsonArray::fromStringList(event.args)).toJson(QJsonDocument::Compact))),
+    };
 }
 
 Result<void> SqliteRequestRows::appendEvents(const SqliteDatabase& db, const ProvisioningRequest& request,
@@ -311,21 +338,10 @@ Result<void> SqliteRequestRows::appendEvents(const SqliteDatabase& db, const Pro
     }
     const QString id = idText(request.id());
     for (qsizetype i = from; i < history.size(); ++i) {
-        const RequestEvent& event = history[i];
-        q.bindValue(0, id);
-        q.bindValue(1, qint64(i));
-        q.bindValue(2, msOrNull(event.at));
-        q.bindValue(3, toString(event.from));
-        q.bindValue(4, toString(event.to));
-        q.bindValue(5, textOrNull(event.reason));
-        q.bindValue(6, event.attempts);
-        q.bindValue(7, event.cause ? QVariant(jsonText(ErrorJson::toJson(*event.cause))) : QVariant());
-        q.bindValue(8, textOrNull(event.code));
-        q.bindValue(9,
-                    event.code.isEmpty()
-                        ? QVariant()
-                        : QVariant(QString::fromUtf8(
-                              QJsonDocument(QJsonArray::fromStringList(event.args)).toJson(QJsonDocument::Compact))));
+        const QVariantList values = eventValues(id, i, history[i]);
+        for (int v = 0; v < values.size(); ++v) {
+            q.bindValue(v, values[v]);
+        }
         if (!q.exec()) {
             return db.sqlError(QStringLiteral("append history"), q.lastError());
         }

@@ -74,6 +74,15 @@ public:
     static const QStringList& contentColumns();
     static QVariantList contentValues(const ProvisioningRequest& request);
 
+    // One row of a query that selected columns() (the PostgreSQL store selects the same, see PgRequestRows).
+    static SqliteRequestRow rowFrom(const QSqlQuery& q);
+    // One history step from a query that selected request_id, at, from_state, to_state, reason, attempts,
+    // cause, seq, reason_code, reason_args (in that order); why it cannot be read, or nullopt.
+    static std::optional<QString> eventFrom(const QSqlQuery& q, RequestEvent& event);
+    // What appendEvents writes for one step, for the columns request_id, seq, at, from_state, to_state,
+    // reason, attempts, cause, reason_code, reason_args in that order.
+    static QVariantList eventValues(const QString& requestId, qsizetype seq, const RequestEvent& event);
+
     // Drains a query that selected columns().
     static Result<QList<SqliteRequestRow>> readRows(const SqliteDatabase& db, QSqlQuery& q, const QString& what);
     // The histories of the requests that `requestIds` selects (an SQL expression yielding ids, with its

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void cleanup();
 
     void roundTripKeepsEveryFieldAndTheHistory();
+    void roundTripKeepsEveryFieldOfAFullRequest();
     void getUnknownIdIsEmpty();
     void insertIsCommittedAndLeasedToItsSubmitter();
     void insertWithDuplicateIdIsRefused();

@@ -102,6 +102,39 @@ inline dcm::ProvisioningRequest eventfulRequest()
     return request;
 }
 
+// A request with every field of ProvisioningRequest set to a value no store writes by default: a
+// column one adapter forgets (or a field a new version adds and an adapter does not store) fails the
+// contract's round trip. The contract also checks that nothing here was left empty, so that a field
+// added to ProvisioningRequest must be given a value here before the suite passes again.
+inline dcm::ProvisioningRequest fullRequest()
+{
+    using namespace dcm;
+    ProvisioningRequest request(QUuid::createUuid(), sampleSpec(QStringLiteral("full-01")), t0().addMSecs(3));
+    Error refused = Error::make(ErrorKind::Transient, QStringLiteral("http-503"), QStringLiteral("Service Unavailable"),
+                                QStringLiteral("SystemError"));
+    refused.details.insert(QStringLiteral("host"), QStringLiteral("vc1.example.org"));
+    const QDateTime t = t0();
+    bool ok =
+        request
+            .transitionTo(RequestState::Provisioning, EventReason{QStringLiteral("breaker-closed"), {}}, t.addMSecs(10))
+            .ok();
+    ok = ok && request
+                   .transitionTo(RequestState::QueuedForProvisioning,
+                                 EventReason{QStringLiteral("transient"), {QStringLiteral("503"), QStringLiteral("ä")}},
+                                 t.addMSecs(20), refused)
+                   .ok();
+    if (!ok) {
+        qFatal("fullRequest: a transition was refused");
+    }
+    request.setNextAttemptAt(t.addSecs(30).addMSecs(125));
+    request.setTaskRef(QStringLiteral("task-77"));
+    request.setVmRef(QStringLiteral("vm-77"));
+    request.setInstanceUuid(request.id().toString(QUuid::WithoutBraces));
+    request.setRequestedBy(QStringLiteral("öperator@ws-01"));
+    request.setUpdatedAt(t.addMSecs(21));
+    return request;
+}
+
 // A QUEUED request, due at `due` (none: due at once).
 inline dcm::ProvisioningRequest queuedRequest(const QString& name, const QDateTime& createdAt, const QDateTime& due)
 {

@@ -124,6 +124,52 @@ private slots:
         QVERIFY(breaker.tryAcquire().isRejected());
     }
 
+    // Pins: the fleet's breaker opening opens a CLOSED breaker with a full cooldown, as its own
+    // failures would; it leaves HALF_OPEN and FORCED_OPEN alone.
+    void openFollowsTheFleetFromClosedOnly()
+    {
+        ManualClock clock;
+        CircuitBreaker breaker(clock, config);
+        Recorder recorder;
+        recorder.attach(breaker);
+        breaker.open(QStringLiteral("the fleet's breaker opened"));
+        QCOMPARE(breaker.state(), BreakerState::Open);
+        QVERIFY(breaker.tryAcquire().isRejected());
+        clock.advance(config.cooldown - 1ms);
+        QVERIFY(!breaker.isScoutDue());
+        clock.advance(1ms);
+        QVERIFY(breaker.tryAcquire().isScout());
+        breaker.open(QStringLiteral("again"));
+        QCOMPARE(breaker.state(), BreakerState::HalfOpen);
+        breaker.forceOpen(QStringLiteral("held"));
+        breaker.open(QStringLiteral("again"));
+        QCOMPARE(breaker.state(), BreakerState::ForcedOpen);
+        QCOMPARE(recorder.targets(),
+                 (QList<BreakerState>{BreakerState::Open, BreakerState::HalfOpen, BreakerState::ForcedOpen}));
+        QCOMPARE(recorder.transitions().first().reason, QStringLiteral("the fleet's breaker opened"));
+    }
+
+    // Pins: a deferred scout (another member of the fleet sends it) keeps the breaker OPEN, with no
+    // transition, and makes the scout due a full cooldown later; outside OPEN it does nothing.
+    void aDeferredScoutWaitsAnotherCooldownWithoutATransition()
+    {
+        ManualClock clock;
+        CircuitBreaker breaker(clock, config);
+        QVERIFY(!breaker.deferScout());
+        failCalls(breaker, config.failureThreshold);
+        Recorder recorder;
+        recorder.attach(breaker);
+        clock.advance(config.cooldown);
+        QVERIFY(breaker.isScoutDue());
+        QVERIFY(breaker.deferScout());
+        QCOMPARE(breaker.state(), BreakerState::Open);
+        QVERIFY(!breaker.isScoutDue());
+        QVERIFY(breaker.tryAcquire().isRejected());
+        clock.advance(config.cooldown);
+        QVERIFY(breaker.isScoutDue());
+        QVERIFY(recorder.transitions().isEmpty());
+    }
+
     void successResetsTheCount()
     {
         ManualClock clock;
