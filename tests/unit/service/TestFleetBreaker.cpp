@@ -28,7 +28,7 @@ VmSpec validSpec(const QString& name)
     s.coresPerSocket = 1;
     s.memoryMiB = 2048;
     s.disks = {DiskSpec{10240, true}};
-    s.network = QStringLiteral("VM Network");
+    s.nics = {NicSpec{QStringLiteral("VM Network")}};
     s.datastore = QStringLiteral("ds1");
     s.datacenter = QStringLiteral("DC0");
     s.cluster = QStringLiteral("C0");
