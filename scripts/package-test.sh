@@ -55,7 +55,10 @@ install)
     version=$(QT_QPA_PLATFORM=offscreen /usr/bin/dcm-console --version)
     echo "package-test: $version"
     echo "$version" | grep -q "0\." || { echo "package-test: unexpected --version output" >&2; exit 1; }
-    /usr/bin/dcmctl --help | grep -q "Exit codes"
+    # Read whole first: with pipefail, `dcmctl --help | grep -q` fails whenever grep exits before dcmctl
+    # has written its last block (the help is longer than one pipe write) and dcmctl gets SIGPIPE.
+    help=$(/usr/bin/dcmctl --help)
+    grep -q "Exit codes" <<<"$help"
     state=${DCM_VCSIM_STATE:?the vcsim fixture state file}
     # A throw-away HOME: the installed program must not need anything from the build tree or the user.
     home=$(mktemp -d)

@@ -101,11 +101,22 @@ const QStringList s_schemaV1{
                    " WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION dcm_notify('dcm_fleet')"),
 };
 
+// Version 2: what a clone adds to a request (SQLite's version 5): the batch it belongs to, the step
+// of clone -> customize -> power on it reached, and the guest's identity once reported.
+const QStringList s_schemaV2{
+    QStringLiteral("ALTER TABLE requests ADD COLUMN batch_id text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN guest_host_name text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN ip_address text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN provision_step text"),
+    // A batch is shown grouped: its requests are read together.
+    QStringLiteral("CREATE INDEX requests_batch ON requests (batch_id) WHERE batch_id IS NOT NULL"),
+};
+
 } // namespace
 
 QList<QStringList> PgRequestSchema::steps()
 {
-    return {s_schemaV1};
+    return {s_schemaV1, s_schemaV2};
 }
 
 } // namespace dcm

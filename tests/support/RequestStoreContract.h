@@ -60,6 +60,7 @@ private Q_SLOTS:
 
     void roundTripKeepsEveryFieldAndTheHistory();
     void roundTripKeepsEveryFieldOfAFullRequest();
+    void aCloneKeepsItsStepBatchAndGuestThroughUpdates();
     void getUnknownIdIsEmpty();
     void insertIsCommittedAndLeasedToItsSubmitter();
     void insertWithDuplicateIdIsRefused();
