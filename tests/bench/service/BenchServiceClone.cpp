@@ -15,6 +15,8 @@
 //
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim DCM_BENCH_PEER=build/tests/bench/hypervisor/dcm-bench-peer
 //          bench_service_clone [--requests 50] [--concurrency 4,8] [--rounds 5] [--no-peer-each]
+//          [--template DC0_TMPL0] [--db-dir DIR]   (where the SQLite databases go; default the temporary directory, on
+//          disk)
 // Without DCM_BENCH_PEER only the drain runs (no ratio). One JSON line per run, a summary line, a table
 // on stderr. Exit 1 when any run fails: a request not PROVISIONED, a key carried by other than exactly one
 // VM, a peer that failed or left other than one VM per name, or a run that did not finish in time.
@@ -24,6 +26,7 @@
 #include "domain/BatchPlan.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -36,6 +39,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <type_traits>
 
 using namespace dcm;
 using namespace dcm::bench;
@@ -43,7 +47,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const QString kTemplate = QStringLiteral("DC0_TMPL0");
 const QString kNetwork = QStringLiteral("VM Network");
 constexpr int kCpus = 1;
 constexpr qint64 kMemoryMiB = 512;
@@ -55,13 +58,93 @@ struct Options
     int rounds = 5;
     bool peerEach = true;
     int runTimeoutMs = 600000;
+    QString templateName = QStringLiteral("DC0_TMPL0");
+    QString dbDir; // empty: a temporary directory on the disk, as the console's database
 };
 
 struct Run
 {
     bool ok = false;
     double seconds = 0;
+    double storeMs = 0;  // dcm: time in the request store on the service's thread
+    double submitMs = 0; // dcm: the submitBatch call
     QString failure;
+};
+
+// The store the service uses, timed: every call runs on the service's thread (the event loop that also
+// sends and answers the SOAP calls), so the time spent here is time the drain sends nothing. Counts and
+// milliseconds per method.
+class TimedStore final : public RequestStorePort
+{
+public:
+    struct Tally
+    {
+        int calls = 0;
+        qint64 ns = 0;
+    };
+    using Tallies = QMap<QString, Tally>;
+
+    TimedStore(std::unique_ptr<RequestStorePort> inner, std::shared_ptr<Tallies> tallies)
+        : m_inner(std::move(inner)), m_tallies(std::move(tallies))
+    {}
+
+    Result<void> insert(const ProvisioningRequest& r, const QString& owner, const QDateTime& until) override
+    {
+        return timed("insert", [&] { return m_inner->insert(r, owner, until); });
+    }
+    Result<void> update(const ProvisioningRequest& r, RequestState expected) override
+    {
+        return timed("update", [&] { return m_inner->update(r, expected); });
+    }
+    Result<std::optional<ProvisioningRequest>> get(const QUuid& id) override
+    {
+        return timed("get", [&] { return m_inner->get(id); });
+    }
+    Result<QList<ProvisioningRequest>> list(const RequestFilter& filter) override
+    {
+        return timed("list", [&] { return m_inner->list(filter); });
+    }
+    Result<QMap<RequestState, int>> countByState() override
+    {
+        return timed("countByState", [&] { return m_inner->countByState(); });
+    }
+    Result<QList<ProvisioningRequest>> claimNext(const QString& owner, const QDateTime& until, const QDateTime& now,
+                                                 int maxCount) override
+    {
+        return timed("claimNext", [&] { return m_inner->claimNext(owner, until, now, maxCount); });
+    }
+    Result<void> renewLease(const QUuid& id, const QString& owner, const QDateTime& until) override
+    {
+        return timed("renewLease", [&] { return m_inner->renewLease(id, owner, until); });
+    }
+    Result<void> releaseClaim(const QUuid& id, const QString& owner) override
+    {
+        return timed("releaseClaim", [&] { return m_inner->releaseClaim(id, owner); });
+    }
+    Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& until,
+                                                       const QDateTime& now) override
+    {
+        return timed("takeOverExpired", [&] { return m_inner->takeOverExpired(owner, until, now); });
+    }
+    Result<bool> othersWrote() override
+    {
+        return timed("othersWrote", [&] { return m_inner->othersWrote(); });
+    }
+
+private:
+    template <typename F> std::invoke_result_t<F&> timed(const char* name, F&& f)
+    {
+        QElapsedTimer t;
+        t.start();
+        auto result = f();
+        Tally& tally = (*m_tallies)[QString::fromLatin1(name)];
+        tally.calls += 1;
+        tally.ns += t.nsecsElapsed();
+        return result;
+    }
+
+    std::unique_ptr<RequestStorePort> m_inner;
+    std::shared_ptr<Tallies> m_tallies;
 };
 
 double median(QList<double> v)
@@ -114,7 +197,7 @@ Run runPeer(VcsimProcess& sim, const QString& peer, const Options& o, int round,
                      QStringLiteral("-count"),    QString::number(o.requests),
                      QStringLiteral("-parallel"), QString::number(concurrency),
                      QStringLiteral("-network"),  kNetwork,
-                     QStringLiteral("-template"), kTemplate,
+                     QStringLiteral("-template"), o.templateName,
                      QStringLiteral("-cpus"),     QString::number(kCpus),
                      QStringLiteral("-memory"),   QString::number(kMemoryMiB),
                      QStringLiteral("-prefix"),   prefix};
@@ -180,8 +263,17 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
     ServiceConfig config;
     config.drainConcurrency = concurrency;
     config.owner = QStringLiteral("bench-clone-r%1-c%2").arg(round).arg(concurrency);
-    auto service =
-        makeService(clock, QStringLiteral("%1/clone-r%2-c%3.sqlite").arg(dir).arg(round).arg(concurrency), config);
+    const QString db = QStringLiteral("%1/clone-r%2-c%3.sqlite").arg(dir).arg(round).arg(concurrency);
+    auto tallies = std::make_shared<TimedStore::Tallies>();
+    auto service = std::make_unique<ProvisioningService>(
+        [] { return std::make_unique<VsphereHypervisor>(); },
+        [db, tallies]() -> Result<std::unique_ptr<RequestStorePort>> {
+            auto store = SqliteRequestStore::open(db);
+            if (!store.ok())
+                return store.error();
+            return std::unique_ptr<RequestStorePort>(std::make_unique<TimedStore>(std::move(store.value()), tallies));
+        },
+        clock, config);
 
     QHash<QUuid, qint64> sentAt; // first PROVISIONING
     QHash<QUuid, qint64> taskAt; // first progress naming the CloneVM_Task: the call was answered
@@ -217,7 +309,7 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
 
     VmSpec pattern;
     pattern.name = QStringLiteral("dcm-r%1-c%2-{nn}").arg(round).arg(concurrency);
-    pattern.templateName = kTemplate;
+    pattern.templateName = o.templateName;
     pattern.cpus = kCpus;
     pattern.memoryMiB = kMemoryMiB;
     pattern.datacenter = QStringLiteral("DC0");
@@ -228,12 +320,16 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
 
     QList<QUuid> ids;
     QStringList names;
+    TimedStore::Tallies storeAtEnd; // the store's calls from submitBatch to the last PROVISIONED
+    double submitBatchMs = 0;       // the call itself: every request stored (one commit each) before it returns
     QJsonObject stats;
     if (run.failure.isEmpty()) {
         runEventLoop(200); // the connect's own inventory read ends before the clock starts
         sim.post(QStringLiteral("/stats/reset"));
+        tallies->clear();
         timer.start();
         const QList<SubmitAnswer> answers = service->submitBatch(pattern, o.requests);
+        submitBatchMs = double(timer.nsecsElapsed()) / 1e6;
         for (const SubmitAnswer& a : answers) {
             if (!a.accepted())
                 fail(QStringLiteral("batch refused: %1").arg(a.message));
@@ -247,6 +343,7 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
                      .arg(o.runTimeoutMs / 1000));
         run.seconds = double(timer.nsecsElapsed()) / 1e9;
         stats = sim.stats();
+        storeAtEnd = *tallies;
         for (int i = 1; i <= o.requests; ++i)
             names << batchName(pattern.name, i);
     }
@@ -279,6 +376,15 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
         }
     }
     const int total = stats.value(QStringLiteral("total")).toInt();
+    QJsonObject storeCalls;
+    double storeMs = 0;
+    for (auto it = storeAtEnd.cbegin(); it != storeAtEnd.cend(); ++it) {
+        storeCalls.insert(
+            it.key(), QJsonObject{{QStringLiteral("calls"), it->calls}, {QStringLiteral("ms"), double(it->ns) / 1e6}});
+        storeMs += double(it->ns) / 1e6;
+    }
+    run.storeMs = storeMs;
+    run.submitMs = submitBatchMs;
     emitLine(
         {{QStringLiteral("case"), QStringLiteral("dcm")},
          {QStringLiteral("round"), round},
@@ -290,6 +396,9 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
          {QStringLiteral("provisioned"), int(std::count(settled.cbegin(), settled.cend(), RequestState::Provisioned))},
          {QStringLiteral("seconds"), run.seconds},
          {QStringLiteral("perSecond"), run.ok ? o.requests / run.seconds : 0.0},
+         {QStringLiteral("submitBatchMs"), submitBatchMs},
+         {QStringLiteral("storeMs"), storeMs},
+         {QStringLiteral("storeCalls"), storeCalls},
          {QStringLiteral("requestMedianMs"), median(perRequest)},
          {QStringLiteral("requestMaxMs"),
           perRequest.isEmpty() ? 0.0 : *std::max_element(perRequest.cbegin(), perRequest.cend())},
@@ -329,7 +438,11 @@ int main(int argc, char* argv[])
             o.concurrencies.clear();
             for (const QString& c : args.at(++i).split(QLatin1Char(',')))
                 o.concurrencies << c.toInt();
-        } else if (args.at(i) == QLatin1String("--no-peer-each"))
+        } else if (args.at(i) == QLatin1String("--db-dir") && hasValue)
+            o.dbDir = args.at(++i);
+        else if (args.at(i) == QLatin1String("--template") && hasValue)
+            o.templateName = args.at(++i);
+        else if (args.at(i) == QLatin1String("--no-peer-each"))
             o.peerEach = false;
         else {
             std::fprintf(stderr, "bench_service_clone: unknown argument %s\n", qPrintable(args.at(i)));
@@ -347,7 +460,13 @@ int main(int argc, char* argv[])
     if (peer.isEmpty())
         std::fprintf(stderr, "bench_service_clone: DCM_BENCH_PEER not set; no govmomi reference run\n");
 
-    QTemporaryDir dir;
+    QTemporaryDir dir(o.dbDir.isEmpty() ? QDir::tempPath() + QStringLiteral("/bench-clone-XXXXXX")
+                                        : o.dbDir + QStringLiteral("/bench-clone-XXXXXX"));
+    if (!dir.isValid()) {
+        std::fprintf(stderr, "bench_service_clone: cannot make a directory for the databases: %s\n",
+                     qPrintable(dir.errorString()));
+        return 1;
+    }
     VcsimProcess sim{QStringList{QStringLiteral("-templates"), QStringLiteral("1")}};
     QString error;
     if (!sim.start(&error)) {
@@ -358,7 +477,7 @@ int main(int argc, char* argv[])
 
     struct Figures
     {
-        QList<double> dcm, peer, peerEach, ratio, ratioEach;
+        QList<double> dcm, peer, peerEach, ratio, ratioEach, storeShare, submitMs;
     };
     QHash<int, Figures> figures;
     bool allOk = true;
@@ -377,8 +496,11 @@ int main(int argc, char* argv[])
                 theirs = runPeer(sim, peer, o, round, c, false);
             Figures& f = figures[c];
             allOk = allOk && mine.ok;
-            if (mine.ok)
+            if (mine.ok) {
                 f.dcm << mine.seconds;
+                f.storeShare << mine.storeMs / 1000 / mine.seconds;
+                f.submitMs << mine.submitMs;
+            }
             if (!peer.isEmpty()) {
                 allOk = allOk && theirs.ok && (!o.peerEach || theirsEach.ok);
                 if (theirs.ok)
@@ -399,8 +521,9 @@ int main(int argc, char* argv[])
     QJsonArray summary;
     std::fprintf(stderr, "\n%d clones a run, %d round(s), load average %s -> %s\n", o.requests, o.rounds,
                  qPrintable(loadBefore), qPrintable(loadAfter));
-    std::fprintf(stderr, "%4s  %-22s  %-22s  %-22s  %-17s  %-17s\n", "C", "dcm s (median/worst)",
-                 "peer s (median/worst)", "peer-each s", "dcm/peer ratio", "dcm/peer-each");
+    std::fprintf(stderr, "%4s  %-22s  %-22s  %-22s  %-17s  %-17s  %s\n", "C", "dcm s (median/worst)",
+                 "peer s (median/worst)", "peer-each s", "dcm/peer ratio", "dcm/peer-each",
+                 "dcm: store share, submitBatch ms (medians)");
     for (int c : std::as_const(o.concurrencies)) {
         const Figures& f = figures.value(c);
         auto worst = [](const QList<double>& v, bool highest) {
@@ -422,16 +545,21 @@ int main(int argc, char* argv[])
                         {QStringLiteral("ratioMedian"), median(f.ratio)},
                         {QStringLiteral("ratioWorst"), worst(f.ratio, false)},
                         {QStringLiteral("ratioEachMedian"), median(f.ratioEach)},
-                        {QStringLiteral("ratioEachWorst"), worst(f.ratioEach, false)}});
-        std::fprintf(stderr, "%4d  %9.3f / %-10.3f  %9.3f / %-10.3f  %9.3f / %-10.3f  %6.2f / %-8.2f  %6.2f / %-8.2f\n",
-                     c, median(f.dcm), worst(f.dcm, true), median(f.peer), worst(f.peer, true), median(f.peerEach),
-                     worst(f.peerEach, true), median(f.ratio), worst(f.ratio, false), median(f.ratioEach),
-                     worst(f.ratioEach, false));
+                        {QStringLiteral("ratioEachWorst"), worst(f.ratioEach, false)},
+                        {QStringLiteral("dcmStoreShareMedian"), median(f.storeShare)},
+                        {QStringLiteral("dcmSubmitBatchMsMedian"), median(f.submitMs)}});
+        std::fprintf(
+            stderr,
+            "%4d  %9.3f / %-10.3f  %9.3f / %-10.3f  %9.3f / %-10.3f  %6.2f / %-8.2f  %6.2f / %-8.2f  %3.0f %%, %.0f\n",
+            c, median(f.dcm), worst(f.dcm, true), median(f.peer), worst(f.peer, true), median(f.peerEach),
+            worst(f.peerEach, true), median(f.ratio), worst(f.ratio, false), median(f.ratioEach),
+            worst(f.ratioEach, false), 100 * median(f.storeShare), median(f.submitMs));
     }
     emitLine({{QStringLiteral("case"), QStringLiteral("clone-summary")},
               {QStringLiteral("ok"), allOk},
               {QStringLiteral("clones"), o.requests},
               {QStringLiteral("rounds"), o.rounds},
+              {QStringLiteral("dbDir"), dir.path()},
               {QStringLiteral("peer"), !peer.isEmpty()},
               {QStringLiteral("loadAverageBefore"), loadBefore},
               {QStringLiteral("loadAverageAfter"), loadAfter},
