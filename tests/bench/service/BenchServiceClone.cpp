@@ -15,8 +15,9 @@
 //
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim DCM_BENCH_PEER=build/tests/bench/hypervisor/dcm-bench-peer
 //          bench_service_clone [--requests 50] [--concurrency 4,8] [--rounds 5] [--no-peer-each]
-//          [--template DC0_TMPL0] [--db-dir DIR]   (where the SQLite databases go; default the temporary directory, on
-//          disk)
+//          [--template DC0_TMPL0] [--db-dir DIR]
+// --db-dir: where the SQLite databases go (default: the temporary directory, on the disk like the
+// console's); /dev/shm shows what the drain costs without the disk's commits.
 // Without DCM_BENCH_PEER only the drain runs (no ratio). One JSON line per run, a summary line, a table
 // on stderr. Exit 1 when any run fails: a request not PROVISIONED, a key carried by other than exactly one
 // VM, a peer that failed or left other than one VM per name, or a run that did not finish in time.
@@ -324,7 +325,8 @@ Run runDrain(VcsimProcess& sim, const QString& dir, const Options& o, int round,
     double submitBatchMs = 0;       // the call itself: every request stored (one commit each) before it returns
     QJsonObject stats;
     if (run.failure.isEmpty()) {
-        runEventLoop(200); // the connect's own inventory read ends before the clock starts
+        // The calls that follow a connect (its inventory read) are left to end before the clock starts.
+        runEventLoop(200);
         sim.post(QStringLiteral("/stats/reset"));
         tallies->clear();
         timer.start();
