@@ -50,13 +50,13 @@ for size in "${sizes[@]}"; do
         # Interleaved, so that load from elsewhere on the machine hits all three alike.
         for _ in $(seq "$rounds"); do
             "$dcm" --url "$url" --user "$user" --thumbprint "$pin" --mode inventory --runs 1 --specs-out "$work/specs.json"
-            "$peer" -url "$url" -user "$user" -password "$DCM_PASSWORD" -cafile "$ca" -specs "$work/specs.json" -mode inventory -runs 1
-            "$peer" -url "$url" -user "$user" -password "$DCM_PASSWORD" -cafile "$ca" -specs "$work/specs.json" -mode floor -runs 1
+            DCM_PEER_PASSWORD="$DCM_PASSWORD" "$peer" -url "$url" -user "$user" -cafile "$ca" -specs "$work/specs.json" -mode inventory -runs 1
+            DCM_PEER_PASSWORD="$DCM_PASSWORD" "$peer" -url "$url" -user "$user" -cafile "$ca" -specs "$work/specs.json" -mode floor -runs 1
         done
         "$dcm" --url "$url" --user "$user" --thumbprint "$pin" --mode create --count "$creates" --parallel 1
-        "$peer" -url "$url" -user "$user" -password "$DCM_PASSWORD" -cafile "$ca" -mode create -count "$creates" -parallel 1
+        DCM_PEER_PASSWORD="$DCM_PASSWORD" "$peer" -url "$url" -user "$user" -cafile "$ca" -mode create -count "$creates" -parallel 1
         "$dcm" --url "$url" --user "$user" --thumbprint "$pin" --mode create --count "$creates" --parallel 8
-        "$peer" -url "$url" -user "$user" -password "$DCM_PASSWORD" -cafile "$ca" -mode create -count "$creates" -parallel 8
+        DCM_PEER_PASSWORD="$DCM_PASSWORD" "$peer" -url "$url" -user "$user" -cafile "$ca" -mode create -count "$creates" -parallel 8
     } | tee "$work/$size.jsonl"
     python3 - "$work/$size.jsonl" "$size" <<'PY'
 import json, sys

@@ -5,6 +5,10 @@
 //	           decoded by govmomi into mo.* objects (what view.Retrieve does)
 //	floor      the same request, reply read and thrown away: the simulator's own cost
 //	create     CreateVM_Task + task.Wait, sequential and N at a time
+//	clone      CloneVM_Task of a template + task.Wait, N at a time, with the CloneSpec the adapter sends
+//	           for a clone without customization or power-on: the request key in instanceUuid and
+//	           extraConfig dcm.requestId, CPUs/cores/memory, the template's NICs reconnected in order
+//	           to the network (same connectable, addressType generated), powered off
 //
 // Output: one JSON object per line.
 package main
@@ -27,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/session"
@@ -229,18 +234,88 @@ func createOne(ctx context.Context, p placement, name string) {
 	}
 }
 
+// source is what a clone needs from the template: the template itself and its NICs (read once, as a
+// govmomi program cloning many VMs from one template would; -lookup-each reads them per clone, as the
+// adapter does for every request).
+type source struct {
+	vm   *object.VirtualMachine
+	nics object.VirtualDeviceList
+}
+
+func findSource(ctx context.Context, finder *find.Finder, name string) source {
+	vm, err := finder.VirtualMachine(ctx, name)
+	if err != nil {
+		fail(err)
+	}
+	devices, err := vm.Device(ctx)
+	if err != nil {
+		fail(err)
+	}
+	return source{vm: vm, nics: devices.SelectByType((*types.VirtualEthernetCard)(nil))}
+}
+
+// cloneSpec is the adapter's CloneSpecBuilder output for a spec with CPUs, memory and one NIC per
+// template NIC, no disks, no disk format, no customization, no power-on.
+func cloneSpec(key string, p placement, dsRef, poolRef types.ManagedObjectReference, src source,
+	cpus int32, memoryMiB int64) types.VirtualMachineCloneSpec {
+	var changes []types.BaseVirtualDeviceConfigSpec
+	for _, d := range src.nics {
+		card := d.(types.BaseVirtualEthernetCard).GetVirtualEthernetCard()
+		// Only what the adapter writes into its edit: key, deviceInfo, backing, connectable, controller,
+		// unit and addressType.
+		edited := types.VirtualEthernetCard{VirtualDevice: types.VirtualDevice{
+			Key: card.Key, DeviceInfo: card.DeviceInfo, Backing: p.nic,
+			Connectable: &types.VirtualDeviceConnectInfo{StartConnected: true, AllowGuestControl: true,
+				Connected: false},
+			ControllerKey: card.ControllerKey, UnitNumber: card.UnitNumber,
+		}, AddressType: "generated"}
+		// The device keeps its own type (vmxnet3 in the simulator's templates): only its card is edited.
+		dev := d
+		if v, ok := d.(*types.VirtualVmxnet3); ok {
+			c := *v
+			c.VirtualEthernetCard = edited
+			dev = &c
+		} else if v, ok := d.(*types.VirtualE1000); ok {
+			c := *v
+			c.VirtualEthernetCard = edited
+			dev = &c
+		} else {
+			fail(fmt.Errorf("template NIC of type %T not handled", d))
+		}
+		changes = append(changes, &types.VirtualDeviceConfigSpec{Operation: "edit", Device: dev})
+	}
+	return types.VirtualMachineCloneSpec{
+		Location: types.VirtualMachineRelocateSpec{Datastore: &dsRef, Pool: &poolRef},
+		Template: false,
+		Config: &types.VirtualMachineConfigSpec{
+			InstanceUuid: key, NumCPUs: cpus, NumCoresPerSocket: 1, MemoryMB: memoryMiB,
+			DeviceChange: changes,
+			ExtraConfig:  []types.BaseOptionValue{&types.OptionValue{Key: "dcm.requestId", Value: key}},
+		},
+		PowerOn: false,
+	}
+}
+
 func main() {
 	rawURL := flag.String("url", "", "SDK URL")
 	user := flag.String("user", "", "user")
-	password := flag.String("password", "", "password")
+	password := flag.String("password", "", "password (default: $DCM_PEER_PASSWORD, which keeps it off the command line)")
 	caFile := flag.String("cafile", "", "PEM certificate to trust")
 	specPath := flag.String("specs", "", "property specs written by bench_vsphere_inventory")
-	mode := flag.String("mode", "inventory", "inventory | floor | create")
+	mode := flag.String("mode", "inventory", "inventory | floor | create | clone")
 	runs := flag.Int("runs", 3, "inventory/floor runs")
 	count := flag.Int("count", 100, "VMs to create")
 	parallel := flag.Int("parallel", 1, "creations at a time")
 	network := flag.String("network", "DC0_DVPG0", "network for created VMs")
+	templateName := flag.String("template", "DC0_TMPL0", "clone: the template")
+	prefix := flag.String("prefix", "", "clone: name prefix of the clones (NAME-0 ...)")
+	cpus := flag.Int("cpus", 1, "clone: numCPUs")
+	memoryMiB := flag.Int64("memory", 512, "clone: memoryMB")
+	lookupEach := flag.Bool("lookup-each", false, "clone: find the template and read its devices for every clone")
 	flag.Parse()
+	if *password == "" {
+		*password = os.Getenv("DCM_PEER_PASSWORD")
+	}
 
 	ctx := context.Background()
 	u, err := url.Parse(*rawURL)
@@ -335,6 +410,81 @@ func main() {
 		ms := float64(time.Since(start).Microseconds()) / 1000
 		emit(map[string]interface{}{"client": "govmomi", "case": "create", "count": *count, "parallel": *parallel,
 			"ms": ms, "perSecond": float64(*count) / (ms / 1000)})
+	case "clone":
+		// Looked up before the clock starts: the placement and the template, once.
+		finder := find.NewFinder(c, true)
+		dc, err := finder.Datacenter(ctx, "DC0")
+		if err != nil {
+			fail(err)
+		}
+		finder.SetDatacenter(dc)
+		folders, err := dc.Folders(ctx)
+		if err != nil {
+			fail(err)
+		}
+		pool, err := finder.ResourcePool(ctx, "/DC0/host/DC0_C0/Resources")
+		if err != nil {
+			fail(err)
+		}
+		ds, err := finder.Datastore(ctx, "LocalDS_0")
+		if err != nil {
+			fail(err)
+		}
+		net, err := finder.Network(ctx, *network)
+		if err != nil {
+			fail(err)
+		}
+		nic, err := net.EthernetCardBackingInfo(ctx)
+		if err != nil {
+			fail(err)
+		}
+		p := placement{folder: folders.VmFolder, pool: pool, ds: "LocalDS_0", nic: nic}
+		src := findSource(ctx, finder, *templateName)
+		if *prefix == "" {
+			*prefix = fmt.Sprintf("peer-clone-%d-%d", os.Getpid(), *parallel)
+		}
+		latencies := make([]float64, *count)
+		start := time.Now()
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < *parallel; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					t0 := time.Now()
+					s := src
+					if *lookupEach {
+						s = findSource(ctx, finder, *templateName)
+					}
+					spec := cloneSpec(uuid.New().String(), p, ds.Reference(), pool.Reference(), s, int32(*cpus),
+						*memoryMiB)
+					task, err := s.vm.Clone(ctx, p.folder, fmt.Sprintf("%s-%d", *prefix, i), spec)
+					if err != nil {
+						fail(err)
+					}
+					info, err := task.WaitForResult(ctx, nil)
+					if err != nil {
+						fail(err)
+					}
+					if info.Result == nil {
+						fail(fmt.Errorf("CloneVM_Task %s succeeded without a VM", task.Reference().Value))
+					}
+					latencies[i] = float64(time.Since(t0).Microseconds()) / 1000
+				}
+			}()
+		}
+		for i := 0; i < *count; i++ {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		ms := float64(time.Since(start).Microseconds()) / 1000
+		sorted := append([]float64(nil), latencies...)
+		sort.Float64s(sorted)
+		emit(map[string]interface{}{"client": "govmomi", "case": "clone", "count": *count, "parallel": *parallel,
+			"prefix": *prefix, "lookupEach": *lookupEach, "ms": ms, "perSecond": float64(*count) / (ms / 1000),
+			"cloneMedianMs": median(latencies), "cloneMaxMs": sorted[len(sorted)-1]})
 	default:
 		fail(fmt.Errorf("unknown mode %q", *mode))
 	}

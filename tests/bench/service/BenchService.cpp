@@ -125,11 +125,14 @@ void peerCreate(const VcsimProcess& sim, int count)
         return;
     }
     QProcess p;
+    // The password goes through the environment, never the command line (visible to every user).
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DCM_PEER_PASSWORD"), sim.password());
+    p.setProcessEnvironment(env);
     p.start(peer, {QStringLiteral("-mode"), QStringLiteral("create"), QStringLiteral("-url"), sim.sdkUrl().toString(),
-                   QStringLiteral("-user"), sim.username(), QStringLiteral("-password"), sim.password(),
-                   QStringLiteral("-cafile"), sim.certFile(), QStringLiteral("-count"), QString::number(count),
-                   QStringLiteral("-parallel"), QStringLiteral("8"), QStringLiteral("-network"),
-                   QStringLiteral("VM Network")});
+                   QStringLiteral("-user"), sim.username(), QStringLiteral("-cafile"), sim.certFile(),
+                   QStringLiteral("-count"), QString::number(count), QStringLiteral("-parallel"), QStringLiteral("8"),
+                   QStringLiteral("-network"), QStringLiteral("VM Network")});
     p.waitForFinished(600000);
     for (const QByteArray& line : p.readAllStandardOutput().split('\n'))
         if (!line.trimmed().isEmpty())
