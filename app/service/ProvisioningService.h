@@ -98,6 +98,12 @@ public Q_SLOTS:
 
     // Also emits submitAnswered(answer). Durable before it returns an accepted answer.
     dcm::SubmitAnswer submit(const dcm::VmSpec& spec, quint64 token = 0);
+    // An operation on a VM (power on/off, restart, decommission) through the same queue: durable
+    // before it returns an accepted answer, queued while the breaker is open ("It will run when the
+    // hypervisor is online."), after any older unfinished operation on the same VM. The target is a
+    // PROVISIONED request of ours (its VM found by its key), or in admin mode a VM by moref with a
+    // reason. Also emits submitAnswered(answer).
+    dcm::SubmitAnswer submitOperation(dcm::RequestKind kind, const dcm::OperationTarget& target, quint64 token = 0);
     // Not yet sent (SUBMITTED, QUEUED) -> CANCELLED. Returns the error when refused.
     std::optional<dcm::Error> cancel(const QUuid& id);
     // FAILED -> QUEUED, due now; a QUEUED request becomes due now.

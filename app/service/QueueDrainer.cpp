@@ -38,13 +38,15 @@ QueueDrainer::QueueDrainer(CircuitBreaker& breaker, ConnectionManager& connectio
                            const ClockPort& clock, const ServiceConfig& config, QString owner, const RetryPolicy& retry,
                            QObject* parent)
     : QObject(parent), m_breaker(breaker), m_connection(connection), m_inventory(inventory), m_clock(clock),
-      m_config(config), m_owner(std::move(owner)), m_policy(retry)
+      m_config(config), m_owner(std::move(owner)), m_policy(retry),
+      m_operations(new OperationRunner(*this, breaker, connection, clock, retry, this))
 {}
 
 void QueueDrainer::attach(HypervisorPort* hypervisor, RequestStorePort* store)
 {
     m_hypervisor = hypervisor;
     m_store = store;
+    m_operations->attach(hypervisor, store);
 }
 
 QDateTime QueueDrainer::leaseUntil() const
@@ -269,6 +271,9 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
 
 void QueueDrainer::reconcile(ProvisioningRequest request)
 {
+    // Hook: an operation on a VM is looked at by reading the VM's state (OperationRunner).
+    if (request.isOperation())
+        return m_operations->resume(std::move(request));
     const QUuid id = request.id();
     auto it = m_inFlight.find(id);
     if (it == m_inFlight.end())
@@ -390,6 +395,7 @@ void QueueDrainer::drain()
         return;
     if (!m_connection.isConnected() || m_breaker.state() != BreakerState::Closed)
         return;
+    m_operations->poll(); // hook: operations waiting for a guest to shut down
     const int free = m_config.drainConcurrency - int(m_inFlight.size());
     if (free <= 0)
         return;
@@ -452,6 +458,14 @@ void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)
         if (state != RequestState::QueuedForProvisioning && state != RequestState::Submitted) {
             release(request.id());
             continue;
+        }
+        // Hook: operations on a VM are OperationRunner's (no placement to check, nothing to create).
+        if (request.isOperation()) {
+            if (m_operations->startClaimed(request))
+                continue;
+            for (qsizetype j = i + 1; j < claimed.size(); ++j)
+                release(claimed.at(j).id());
+            return;
         }
         if (const auto vanished = m_inventory.vanishedPlacement(request.spec())) {
             const Error e = Error::make(ErrorKind::Business, QStringLiteral("placement-vanished"), *vanished);

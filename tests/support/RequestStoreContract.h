@@ -59,6 +59,7 @@ private Q_SLOTS:
     void cleanup();
 
     void roundTripKeepsEveryFieldAndTheHistory();
+    void operationsRoundTripTheirKindTargetAndSentCall();
     void getUnknownIdIsEmpty();
     void insertIsCommittedAndLeasedToItsSubmitter();
     void insertWithDuplicateIdIsRefused();
