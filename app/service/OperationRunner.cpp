@@ -70,7 +70,7 @@ OperationRunner::Running& OperationRunner::track(const ProvisioningRequest& requ
 {
     auto it = m_running.find(request.id());
     if (it == m_running.end())
-        it = m_running.insert(request.id(), Running{request, request.target().vmRef, false, {}, {}});
+        it = m_running.insert(request.id(), Running{request, request.target().vmRef, {}, false, {}, {}});
     it->request = request;
     // The drainer's in-flight list keeps the lease renewed and counts the operation against the
     // drain's concurrency.
@@ -214,8 +214,10 @@ void OperationRunner::onRead(const QUuid& id, const BreakerPermit& permit, Clock
     it->busy = false;
     if (!result.ok())
         return failed(id, result.error(), true);
-    if (result.value() && !result.value()->vm.ref.isEmpty())
+    if (result.value() && !result.value()->vm.ref.isEmpty()) {
         it->vmRef = result.value()->vm.ref;
+        it->vmKey = result.value()->requestId;
+    }
     act(id, OperationPlan::next(it->request, result.value(), m_clock.utcNow()));
 }
 
@@ -393,6 +395,8 @@ void OperationRunner::done(const QUuid& id, const EventReason& reason)
 {
     Running& running = m_running[id];
     ProvisioningRequest request = running.request;
+    const QString vmKey =
+        running.vmKey.isEmpty() ? request.target().requestId.toString(QUuid::WithoutBraces) : running.vmKey;
     const RequestState expected = request.state();
     request.setLastError(std::nullopt);
     if (!running.vmRef.isEmpty())
@@ -401,7 +405,7 @@ void OperationRunner::done(const QUuid& id, const EventReason& reason)
     if (request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok() &&
         m_drainer.store(request, expected)) {
         if (request.kind() == RequestKind::Decommission)
-            markDecommissioned(request, request.target().requestId.toString(QUuid::WithoutBraces));
+            markDecommissioned(request, vmKey);
         Q_EMIT m_drainer.requestSettled(request);
     }
     m_drainer.settle(id);

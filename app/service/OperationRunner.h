@@ -62,6 +62,7 @@ private:
     {
         ProvisioningRequest request;
         QString vmRef;       // as last read
+        QString vmKey;       // the request key the VM carries, as last read (admin mode: maybe one of ours)
         bool busy = false;   // a call is out
         QDateTime waitUntil; // waiting for the guest: when the hard power-off is due
         QDateTime nextPollAt;

@@ -128,7 +128,7 @@ void RequestStoreContract::operationsRoundTripTheirKindTargetAndSentCall()
         QCOMPARE(jsonText(*got.value()), jsonText(written));
         QVERIFY(*got.value() == written);
     }
-    QCOMPARE(decommission.kind(), RequestKind::Decommission); // not the default the store could fall back to
+    QVERIFY(decommission.kind() == RequestKind::Decommission); // not the default the store could fall back to
 
     m_store.reset();
     auto reopened = m_backend->open();
@@ -136,7 +136,7 @@ void RequestStoreContract::operationsRoundTripTheirKindTargetAndSentCall()
     auto again = reopened.value()->get(powerOn.id());
     VERIFY_OK(again);
     QVERIFY(again.value().has_value());
-    QCOMPARE(again.value()->kind(), RequestKind::PowerOn);
+    QVERIFY(again.value()->kind() == RequestKind::PowerOn);
     QCOMPARE(again.value()->target().adminReason, admin.adminReason);
     QVERIFY(again.value()->target().requestId.isNull());
 }

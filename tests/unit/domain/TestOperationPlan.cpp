@@ -1,6 +1,8 @@
 // The steps of a power operation or a decommission, decided from the request and the VM's state alone:
 // each kind against each power state, VMware Tools running or not, the guest's shutdown timeout, a VM
 // that is gone, a VM that is not ours, a restart already sent, and how states read for people.
+#include "DomainQCompare.h"
+
 #include "domain/OperationPlan.h"
 #include "domain/RequestEventText.h"
 #include "domain/RequestView.h"
@@ -12,6 +14,18 @@ using Action = OperationStep::Action;
 
 Q_DECLARE_METATYPE(dcm::OperationStep::Action)
 Q_DECLARE_METATYPE(dcm::VmOperation)
+
+namespace QTest {
+inline bool qCompare(Action t1, Action t2, const char* actual, const char* expected, const char* file, int line)
+{
+    return qCompare(int(t1), int(t2), actual, expected, file, line);
+}
+inline bool qCompare(VmOperation t1, VmOperation t2, const char* actual, const char* expected, const char* file,
+                     int line)
+{
+    return qCompare(int(t1), int(t2), actual, expected, file, line);
+}
+} // namespace QTest
 
 namespace {
 
