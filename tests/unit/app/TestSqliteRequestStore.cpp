@@ -355,7 +355,8 @@ private Q_SLOTS:
         RawConnection raw(path);
         const QString indexes = QStringLiteral("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
                                                " WHERE type = 'index' AND name LIKE 'requests_%' ORDER BY name)");
-        QCOMPARE(raw.scalar(indexes).toString(), QStringLiteral("requests_claim,requests_created,requests_updated"));
+        QCOMPARE(raw.scalar(indexes).toString(),
+                 QStringLiteral("requests_claim,requests_created,requests_target,requests_updated"));
         auto log = SqliteBreakerLog::open(path);
         VERIFY_OK(log);
         VERIFY_OK(
