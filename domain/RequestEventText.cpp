@@ -10,7 +10,7 @@ namespace dcm::RequestEventText {
 namespace {
 
 // Marked for lupdate under one context; translated when read.
-constexpr std::array<std::pair<const char*, const char*>, 34> s_sentences{{
+constexpr std::array<std::pair<const char*, const char*>, 43> s_sentences{{
     {kSent, QT_TRANSLATE_NOOP("dcm::RequestEventText", "sent to the hypervisor")},
     {kCreated, QT_TRANSLATE_NOOP("dcm::RequestEventText", "created %1")},
     {kCreatedPoweredOn, QT_TRANSLATE_NOOP("dcm::RequestEventText", "created %1 and powered it on")},
@@ -47,7 +47,6 @@ constexpr std::array<std::pair<const char*, const char*>, 34> s_sentences{{
      QT_TRANSLATE_NOOP("dcm::RequestEventText",
                        "asked the guest of %1 to shut down; a hard power-off follows after %2 s (at %3) if it is "
                        "still running")},
-    {kPoweredOn, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 is powered on")},
     {kPoweredOff, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 is powered off")},
     {kRestarted, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 restarted (%2)")},
     {kRestartSentBefore,
@@ -57,6 +56,24 @@ constexpr std::array<std::pair<const char*, const char*>, 34> s_sentences{{
     {kAlreadyGone, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 no longer exists: nothing left to decommission")},
     {kWaitsForEarlier, QT_TRANSLATE_NOOP("dcm::RequestEventText", "waits for the earlier operation %1 on the same VM")},
     {kReadingVmState, QT_TRANSLATE_NOOP("dcm::RequestEventText", "reading the VM's state before anything is sent")},
+    {kCloned, QT_TRANSLATE_NOOP("dcm::RequestEventText", "cloned %1 from the template %2")},
+    {kCustomizationSent,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText", "guest customization sent to %1; it applies at the first boot")},
+    {kPoweredOn, QT_TRANSLATE_NOOP("dcm::RequestEventText", "powered %1 on")},
+    {kResuming, QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                                  "found %1 carrying this request's key (done: %2); continuing from there")},
+    {kCloneGone,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                       "the clone %1 that carried this request's key no longer exists; nothing is cloned again")},
+    {kTemplateVanished,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText", "checked against fresh inventory: the template %1 no longer exists")},
+    {kCustomizationSpecVanished,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                       "checked against fresh inventory: the customization specification %1 no longer exists")},
+    {kGuestReported, QT_TRANSLATE_NOOP("dcm::RequestEventText", "guest reported host name %1 and address %2")},
+    {kGuestSilent,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText", "the guest reported no host name and address within %1 minutes")},
+    {kWaitingForSlot, QT_TRANSLATE_NOOP("dcm::RequestEventText", "part of a batch: waiting for a free drain slot")},
 }};
 
 } // namespace

@@ -40,14 +40,25 @@ inline constexpr const char* kWaitingForProbe = "waiting-for-probe";            
 inline constexpr const char* kOperationStarted = "operation-started";          // verb, vm
 inline constexpr const char* kOperationSent = "operation-sent";                // call, vm
 inline constexpr const char* kGuestShutdownWaiting = "guest-shutdown-waiting"; // vm, seconds, deadline
-inline constexpr const char* kPoweredOn = "powered-on";                        // vm
-inline constexpr const char* kPoweredOff = "powered-off";                      // vm
-inline constexpr const char* kRestarted = "restarted";                         // vm, how
-inline constexpr const char* kRestartSentBefore = "restart-sent-before";       // vm
-inline constexpr const char* kDestroyed = "destroyed";                         // vm
-inline constexpr const char* kAlreadyGone = "already-gone";                    // vm
-inline constexpr const char* kWaitsForEarlier = "waits-for-earlier";           // earlier request id
-inline constexpr const char* kReadingVmState = "reading-vm-state";             // -
+// kPoweredOn (vm), shared with the clone's steps below
+inline constexpr const char* kPoweredOff = "powered-off";                // vm
+inline constexpr const char* kRestarted = "restarted";                   // vm, how
+inline constexpr const char* kRestartSentBefore = "restart-sent-before"; // vm
+inline constexpr const char* kDestroyed = "destroyed";                   // vm
+inline constexpr const char* kAlreadyGone = "already-gone";              // vm
+inline constexpr const char* kWaitsForEarlier = "waits-for-earlier";     // earlier request id
+inline constexpr const char* kReadingVmState = "reading-vm-state";       // -
+// A clone's steps (notes inside PROVISIONING, or the step to PROVISIONED) and what follows them.
+inline constexpr const char* kCloned = "cloned";                           // vm, template
+inline constexpr const char* kCustomizationSent = "customization-sent";    // vm
+inline constexpr const char* kPoweredOn = "powered-on";                    // vm
+inline constexpr const char* kResuming = "resuming";                       // vm, steps done
+inline constexpr const char* kCloneGone = "clone-gone";                    // vm
+inline constexpr const char* kTemplateVanished = "template-vanished";      // template
+inline constexpr const char* kCustomizationSpecVanished = "spec-vanished"; // saved spec name
+inline constexpr const char* kGuestReported = "guest-reported";            // host name, address
+inline constexpr const char* kGuestSilent = "guest-silent";                // minutes waited
+inline constexpr const char* kWaitingForSlot = "waiting-for-slot";         // -
 
 EventReason reason(const char* code, const QStringList& args = {});
 

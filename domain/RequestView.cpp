@@ -27,6 +27,15 @@ QJsonObject toJson(const ProvisioningRequest& r, bool withHistory)
                   {QStringLiteral("vmMoref"), r.vmRef()},
                   {QStringLiteral("instanceUuid"), r.instanceUuid()},
                   {QStringLiteral("requestedBy"), r.requestedBy()},
+                  // An operation creates nothing: it has no source.
+                  {QStringLiteral("source"), r.isOperation()      ? QJsonValue(QJsonValue::Null)
+                                             : r.spec().isClone() ? QJsonValue(r.spec().templateName)
+                                                                  : QJsonValue(QStringLiteral("blank"))},
+                  {QStringLiteral("guestHostName"), r.guestHostName()},
+                  {QStringLiteral("ipAddress"), r.ipAddress()},
+                  {QStringLiteral("batchId"), r.batchId().isNull()
+                                                  ? QJsonValue(QJsonValue::Null)
+                                                  : QJsonValue(r.batchId().toString(QUuid::WithoutBraces))},
                   {QStringLiteral("createdAt"), isoTime(r.createdAt())},
                   {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
     if (r.state() == RequestState::QueuedForProvisioning)

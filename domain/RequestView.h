@@ -8,6 +8,7 @@ namespace dcm {
 
 // A request as people and scripts read it — `dcmctl requests --json` and the console's "Copy as JSON"
 // give the same document: id, name, state, attempts, lastError, vmMoref, instanceUuid, requestedBy,
+// source (the template cloned, or "blank"), guestHostName, ipAddress, batchId (null for a single request),
 // createdAt, updatedAt (nextAttemptAt while queued), kind ("provision", "power-on", "power-off", "restart",
 // "decommission"), stateLabel (the state in an operator's words for that kind), target (null for a
 // provisioning request; else requestId, vmMoref, vmName, admin[, adminReason][, guestShutdownTimeoutSeconds]),

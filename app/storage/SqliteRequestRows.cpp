@@ -18,9 +18,9 @@ namespace {
 const QString s_columns =
     QStringLiteral("id, rowid, name, state, created_at, updated_at, next_attempt_at, task_ref, vm_ref, instance_uuid,"
                    " last_error_kind, last_error_code, last_error_message, last_error_vim_fault, last_error_details,"
-                   " CAST(spec AS BLOB), requested_by, kind, target_request_id, target_vm_ref, target_vm_name,"
-                   " admin_reason, guest_timeout_s, operation_sent, operation_sent_at, decommissioned_at,"
-                   " decommissioned_by");
+                   " CAST(spec AS BLOB), requested_by, batch_id, guest_host_name, ip_address, provision_step,"
+                   " kind, target_request_id, target_vm_ref, target_vm_name, admin_reason, guest_timeout_s,"
+                   " operation_sent, operation_sent_at, decommissioned_at, decommissioned_by");
 
 const QStringList s_contentColumns{
     QStringLiteral("name"),
@@ -39,6 +39,10 @@ const QStringList s_contentColumns{
     QStringLiteral("instance_uuid"),
     QStringLiteral("spec"),
     QStringLiteral("requested_by"),
+    QStringLiteral("batch_id"),
+    QStringLiteral("guest_host_name"),
+    QStringLiteral("ip_address"),
+    QStringLiteral("provision_step"),
     QStringLiteral("kind"),
     QStringLiteral("target_request_id"),
     QStringLiteral("target_vm_ref"),
@@ -71,16 +75,20 @@ SqliteRequestRow readRow(const QSqlQuery& q)
     row.errorDetails = q.value(14).toString();
     row.spec = q.value(15).toByteArray();
     row.requestedBy = q.value(16).toString();
-    row.kind = q.value(17).toString();
-    row.targetRequestId = q.value(18).toString();
-    row.targetVmRef = q.value(19).toString();
-    row.targetVmName = q.value(20).toString();
-    row.adminReason = q.value(21).toString();
-    row.guestTimeoutSeconds = q.isNull(22) ? OperationTarget::defaultGuestTimeoutSeconds : q.value(22).toInt();
-    row.operationSent = q.value(23).toString();
-    row.operationSentAt = dateAt(q, 24);
-    row.decommissionedAt = dateAt(q, 25);
-    row.decommissionedBy = q.value(26).toString();
+    row.batchId = q.value(17).toString();
+    row.guestHostName = q.value(18).toString();
+    row.ipAddress = q.value(19).toString();
+    row.provisionStep = q.value(20).toString();
+    row.kind = q.value(21).toString();
+    row.targetRequestId = q.value(22).toString();
+    row.targetVmRef = q.value(23).toString();
+    row.targetVmName = q.value(24).toString();
+    row.adminReason = q.value(25).toString();
+    row.guestTimeoutSeconds = q.isNull(26) ? OperationTarget::defaultGuestTimeoutSeconds : q.value(26).toInt();
+    row.operationSent = q.value(27).toString();
+    row.operationSentAt = dateAt(q, 28);
+    row.decommissionedAt = dateAt(q, 29);
+    row.decommissionedBy = q.value(30).toString();
     return row;
 }
 
@@ -133,6 +141,9 @@ void setReferences(ProvisioningRequest& request, const SqliteRequestRow& row)
     request.setVmRef(row.vmRef);
     request.setInstanceUuid(row.instanceUuid);
     request.setRequestedBy(row.requestedBy);
+    request.setBatchId(QUuid::fromString(row.batchId));
+    request.setGuestHostName(row.guestHostName);
+    request.setIpAddress(row.ipAddress);
     request.setOperationSent(row.operationSent, row.operationSentAt);
     request.setDecommissioned(row.decommissionedAt, row.decommissionedBy);
     if (!row.kind.isEmpty()) {
@@ -241,6 +252,10 @@ QVariantList SqliteRequestRows::contentValues(const ProvisioningRequest& request
         textOrNull(request.instanceUuid()),
         jsonText(request.spec().toJson()),
         textOrNull(request.requestedBy()),
+        request.batchId().isNull() ? QVariant() : QVariant(idText(request.batchId())),
+        textOrNull(request.guestHostName()),
+        textOrNull(request.ipAddress()),
+        textOrNull(toString(request.provisionStep())),
         request.isOperation() ? QVariant(toString(request.kind())) : QVariant(),
         request.target().requestId.isNull() ? QVariant() : QVariant(idText(request.target().requestId)),
         textOrNull(request.target().vmRef),
@@ -426,6 +441,10 @@ SqliteMappedRequest SqliteRequestRows::toRequest(const SqliteRequestRow& row, Sq
         if (const auto why = operationProblem(row))
             problem = requestUnreadable(row.id, *why);
     }
+    const auto step = SqliteRequestRows::storedStep(row.provisionStep);
+    if (!problem && !step) {
+        problem = requestUnreadable(row.id, QStringLiteral("unknown provisioning step \"%1\"").arg(row.provisionStep));
+    }
     if (!problem && !history.unreadable.isEmpty()) {
         problem = requestUnreadable(row.id, history.unreadable);
     }
@@ -445,11 +464,17 @@ SqliteMappedRequest SqliteRequestRows::toRequest(const SqliteRequestRow& row, Sq
             request.setUpdatedAt(row.updatedAt);
             setReferences(request, row);
             request.setLastError(error);
+            request.setProvisionStep(*step);
             return SqliteMappedRequest{std::move(request), std::nullopt, false};
         }
         problem = requestUnreadable(row.id, restored.error().message);
     }
     return quarantined(row, id, state, std::move(spec), std::move(history.events), *problem, quarantineAt);
+}
+
+std::optional<ProvisionStep> SqliteRequestRows::storedStep(const QString& name)
+{
+    return provisionStepFromString(name); // NULL (rows older than version 5) reads as "": none
 }
 
 std::optional<RequestState> SqliteRequestRows::storedState(const QString& name)

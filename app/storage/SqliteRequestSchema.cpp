@@ -112,6 +112,19 @@ const QStringList s_schemaV4{
     QStringLiteral("ALTER TABLE requests ADD COLUMN requested_by TEXT"),
 };
 
+// Version 5: clones from a template. The batch a request was submitted in, what its guest reported
+// (host name, address), and how far its clone got (ProvisionStep: "", "cloned", "customized",
+// "powered-on") so that a resumed clone is never customized twice. Older rows read as blank VMs with
+// one NIC (their spec's "network"), single, with nothing reported and no step.
+const QStringList s_schemaV5{
+    QStringLiteral("ALTER TABLE requests ADD COLUMN batch_id TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN guest_host_name TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN ip_address TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN provision_step TEXT"),
+    // A batch is shown grouped: its requests are read together.
+    QStringLiteral("CREATE INDEX requests_batch ON requests (batch_id) WHERE batch_id IS NOT NULL"),
+};
+
 // Version 6: operations on a VM (power on/off, restart, decommission) are requests too. `kind` NULL is
 // a provisioning request (every row written before). An operation's target is the provisioning request
 // whose VM it acts on (found by that request's key), or in admin mode a moref with the reason recorded;
@@ -133,15 +146,11 @@ const QStringList s_schemaV6{
     QStringLiteral("CREATE INDEX requests_target ON requests (target_request_id)"),
 };
 
-// Version 5 belongs to the template fields (merged separately); until it is here, an empty step keeps
-// the numbering so that a database never sees the operations' columns under another number.
-const QStringList s_schemaV5Placeholder{};
-
 } // namespace
 
 QList<QStringList> SqliteRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5Placeholder, s_schemaV6};
+    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5, s_schemaV6};
 }
 
 QString SqliteRequestSchema::countRequests()

@@ -60,6 +60,7 @@ private Q_SLOTS:
 
     void roundTripKeepsEveryFieldAndTheHistory();
     void operationsRoundTripTheirKindTargetAndSentCall();
+    void aCloneKeepsItsStepBatchAndGuestThroughUpdates();
     void getUnknownIdIsEmpty();
     void insertIsCommittedAndLeasedToItsSubmitter();
     void insertWithDuplicateIdIsRefused();
