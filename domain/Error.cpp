@@ -22,7 +22,7 @@ constexpr std::array<std::pair<ErrorKind, const char*>, 11> s_kindNames{{
     {ErrorKind::Internal, "internal"},
 }};
 
-constexpr std::array<std::pair<ErrorCode, const char*>, 14> s_codeNames{{
+constexpr std::array<std::pair<ErrorCode, const char*>, 17> s_codeNames{{
     {ErrorCode::Conflict, "conflict"},
     {ErrorCode::NotClaimed, "not-claimed"},
     {ErrorCode::DuplicateId, "duplicate-id"},
@@ -37,6 +37,9 @@ constexpr std::array<std::pair<ErrorCode, const char*>, 14> s_codeNames{{
     {ErrorCode::ConnectionRefused, "connection-refused"},
     {ErrorCode::Timeout, "timeout"},
     {ErrorCode::GaveUp, "gave-up"},
+    {ErrorCode::VmGone, "vm-gone"},
+    {ErrorCode::InvalidPowerState, "invalid-power-state"},
+    {ErrorCode::ToolsUnavailable, "tools-unavailable"},
 }};
 
 } // namespace

@@ -46,6 +46,9 @@ enum class ErrorCode
     ConnectionRefused,  // "connection-refused": nothing listens at vCenter's address (down, restarting, firewall)
     Timeout,            // "timeout": no complete reply within the call's deadline
     GaveUp,             // "gave-up": the attempts ran out; details "lastCode" and "attempts" say on what
+    VmGone,             // "vm-gone": the VM no longer exists (vCenter's ManagedObjectNotFound for it)
+    InvalidPowerState,  // "invalid-power-state": the VM is not in a power state that allows the call
+    ToolsUnavailable,   // "tools-unavailable": a guest operation needs VMware Tools running in the guest
 };
 
 // The text of a listed code, and back (Unlisted for any other text).

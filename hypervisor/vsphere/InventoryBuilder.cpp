@@ -1,5 +1,7 @@
 #include "InventoryBuilder.h"
 
+#include "TemplateHardware.h"
+
 #include <QDateTime>
 
 #include <algorithm>
@@ -54,7 +56,7 @@ QStringList InventoryBuilder::viewTypes(InventoryKinds kinds)
         types << QStringLiteral("Datastore");
     if (has(kinds, InventoryKind::Networks))
         types << QStringLiteral("Network") << QStringLiteral("DistributedVirtualSwitch");
-    if (has(kinds, InventoryKind::Vms))
+    if (has(kinds, InventoryKind::Vms) || has(kinds, InventoryKind::Templates))
         types << QStringLiteral("VirtualMachine");
     return types;
 }
@@ -89,12 +91,71 @@ QList<PropertySpecDef> InventoryBuilder::propertySpecs(InventoryKinds kinds, Opt
     if (has(kinds, InventoryKind::Vms)) {
         PropertySpecDef vm{"VirtualMachine",
                            {"name", "parent", "runtime.powerState", "config.hardware.numCPU",
-                            "config.hardware.memoryMB", "config.guestId", "config.instanceUuid"}};
+                            "config.hardware.memoryMB", "config.guestId", "config.instanceUuid", "config.template"}};
         if (options.vmRequestIds)
             vm.pathSet << "config.extraConfig";
         specs.append(vm);
+    } else if (has(kinds, InventoryKind::Templates)) {
+        // Which VMs are templates: one boolean each. Their details are read for the templates alone
+        // (templateDetailSpecs()).
+        specs.append({"VirtualMachine", {"name", "parent", "config.template"}});
     }
     return specs;
+}
+
+QList<PropertySpecDef> InventoryBuilder::templateDetailSpecs()
+{
+    // config.hardware.device is a VM's heaviest path (every device with its backing, a few kB) but the
+    // only one that gives disk sizes and NIC networks in device order; summary.config has the counts
+    // only, `network` is unordered. It is read for templates alone, typically a handful among
+    // thousands of VMs.
+    return {{"VirtualMachine",
+             {"config.guestId", "config.guestFullName", "config.hardware.numCPU", "config.hardware.memoryMB",
+              "config.hardware.device"}}};
+}
+
+void InventoryBuilder::fillTemplate(TemplateInfo& t, const ObjectContent& o, const QList<NetworkInfo>& networks)
+{
+    t.guestId = o.text("config.guestId");
+    t.guestFullName = o.text("config.guestFullName");
+    t.cpus = int(std::clamp<qint64>(o.number("config.hardware.numCPU"), 0, 1 << 20));
+    t.memoryMiB = std::max<qint64>(0, o.number("config.hardware.memoryMB"));
+    const TemplateHardware hw = TemplateHardware::fromDevices(o.prop("config.hardware.device"));
+    t.diskSizesMiB.clear();
+    for (const TemplateHardware::Disk& d : hw.disks)
+        t.diskSizesMiB.append(d.capacityKiB / 1024);
+    t.nicNetworks.clear();
+    for (const TemplateHardware::Nic& n : hw.nics) {
+        QString name = n.networkName;
+        if (name.isEmpty() && !n.portgroupKey.isEmpty()) {
+            name = n.portgroupKey;
+            for (const NetworkInfo& net : networks) {
+                if (net.distributed && net.portgroupKey == n.portgroupKey)
+                    name = net.name;
+            }
+        }
+        t.nicNetworks.append(name);
+    }
+}
+
+QList<CustomizationSpecInfo> InventoryBuilder::customizationSpecs(const ObjectContent& manager)
+{
+    QList<CustomizationSpecInfo> out;
+    const XmlValue* info = manager.prop("info");
+    if (!info)
+        return out;
+    for (const XmlValue& item : info->children) {
+        CustomizationSpecInfo c;
+        c.name = item.textAt("name");
+        if (c.name.isEmpty())
+            continue;
+        c.type = item.textAt("type");
+        c.description = item.textAt("description");
+        c.lastUpdated = QDateTime::fromString(item.textAt("lastUpdateTime"), Qt::ISODateWithMs);
+        out.append(c);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return out;
 }
 
 void InventoryBuilder::reset()
@@ -209,9 +270,17 @@ bool InventoryBuilder::add(ObjectContent&& o)
             m_snapshot.networks.append(n);
         }
     } else if (type == QLatin1String("VirtualMachine")) {
+        const XmlValue* templateFlag = o.prop("config.template");
+        const bool isTemplate = templateFlag && templateFlag->toBool();
+        if (isTemplate && has(m_kinds, InventoryKind::Templates)) {
+            TemplateInfo t;
+            fill(t);
+            m_snapshot.templates.append(t);
+        }
         if (has(m_kinds, InventoryKind::Vms)) {
             VmInfo v;
             fill(v);
+            v.isTemplate = isTemplate;
             v.powerState = o.text("runtime.powerState");
             v.cpus = int(o.number("config.hardware.numCPU"));
             v.memoryMiB = o.number("config.hardware.memoryMB");
@@ -318,6 +387,10 @@ InventorySnapshot InventoryBuilder::take()
     m_snapshot.networks = std::move(networks);
     for (auto& v : m_snapshot.vms)
         childPath(v);
+    for (auto& t : m_snapshot.templates) {
+        childPath(t);
+        t.datacenterRef = datacenterOf(t.parentRef);
+    }
 
     sortByPath(m_snapshot.datacenters);
     sortByPath(m_snapshot.folders);
@@ -327,6 +400,7 @@ InventorySnapshot InventoryBuilder::take()
     sortByPath(m_snapshot.datastores);
     sortByPath(m_snapshot.networks);
     sortByPath(m_snapshot.vms);
+    sortByPath(m_snapshot.templates);
     m_snapshot.fetchedAt = QDateTime::currentDateTimeUtc();
     InventorySnapshot out = std::move(m_snapshot);
     reset();

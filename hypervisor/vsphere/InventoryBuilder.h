@@ -30,6 +30,12 @@ public:
     // each with explicit paths. Folders and datacenters are always read: paths are made of them.
     static QStringList viewTypes(InventoryKinds kinds);
     static QList<PropertySpecDef> propertySpecs(InventoryKinds kinds, Options options);
+    // Templates: the main query finds them (config.template); their details come from a second read of
+    // these paths on the templates alone, filled in by fillTemplate() (DV portgroup names from `networks`).
+    static QList<PropertySpecDef> templateDetailSpecs();
+    static void fillTemplate(TemplateInfo& t, const ObjectContent& o, const QList<NetworkInfo>& networks);
+    // CustomizationSpecManager.info: name, type, description, last update of each saved specification.
+    static QList<CustomizationSpecInfo> customizationSpecs(const ObjectContent& manager);
 
     bool add(ObjectContent&& object);
     // Completes paths and cross references; the builder is spent afterwards.

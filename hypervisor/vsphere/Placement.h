@@ -2,9 +2,22 @@
 
 #include "MoRef.h"
 
+#include <QList>
 #include <QString>
 
 namespace dcm::vsphere {
+
+// The network of one NIC, as vCenter references: a standard portgroup by name and moref, a
+// distributed one by its switch's UUID and its key (what a NIC backing needs).
+struct NicPlacement
+{
+    MoRef network;
+    QString networkName;
+    bool distributed = false;
+    QString dvsUuid;
+    QString portgroupKey;
+    QString adapterType; // NicSpec::vmxnet3 or NicSpec::e1000e
+};
 
 // Where a new VM goes, as vCenter references.
 struct Placement
@@ -15,11 +28,7 @@ struct Placement
     MoRef host; // null: vCenter (DRS) picks
     MoRef datastore;
     QString datastoreName;
-    MoRef network;
-    QString networkName;
-    bool distributed = false;
-    QString dvsUuid;
-    QString portgroupKey;
+    QList<NicPlacement> nics; // one per VmSpec::nics entry, in order
 };
 
 } // namespace dcm::vsphere

@@ -136,18 +136,25 @@ Result<Placement> PlacementResolver::resolve(const VmSpec& spec, const Inventory
     p.datastore = MoRef{QStringLiteral("Datastore"), ds.value().ref};
     p.datastoreName = ds.value().name;
 
-    Result<NetworkInfo> net = pick(inv.networks, dcPath, "network", QStringLiteral("network"), spec.primaryNetwork());
-    if (!net)
-        return net.error();
-    const NetworkInfo& n = net.value();
-    p.network = MoRef{n.distributed ? QStringLiteral("DistributedVirtualPortgroup") : QStringLiteral("Network"), n.ref};
-    p.networkName = n.name;
-    p.distributed = n.distributed;
-    p.dvsUuid = n.dvsUuid;
-    p.portgroupKey = n.portgroupKey;
-    if (n.distributed && (n.dvsUuid.isEmpty() || n.portgroupKey.isEmpty()))
-        return notFound(QStringLiteral("network"), spec.primaryNetwork(),
-                        QStringLiteral("is a distributed portgroup whose switch could not be read"));
+    for (qsizetype i = 0; i < spec.nics.size(); ++i) {
+        const QString field = QStringLiteral("nics[%1].network").arg(i);
+        const QString& wanted = spec.nics[i].network;
+        Result<NetworkInfo> net = pick(inv.networks, dcPath, "network", field, wanted);
+        if (!net)
+            return net.error();
+        const NetworkInfo& n = net.value();
+        if (n.distributed && (n.dvsUuid.isEmpty() || n.portgroupKey.isEmpty()))
+            return notFound(field, wanted, QStringLiteral("is a distributed portgroup whose switch could not be read"));
+        NicPlacement nic;
+        nic.network =
+            MoRef{n.distributed ? QStringLiteral("DistributedVirtualPortgroup") : QStringLiteral("Network"), n.ref};
+        nic.networkName = n.name;
+        nic.distributed = n.distributed;
+        nic.dvsUuid = n.dvsUuid;
+        nic.portgroupKey = n.portgroupKey;
+        nic.adapterType = spec.nics[i].adapterType.isEmpty() ? NicSpec::vmxnet3 : spec.nics[i].adapterType;
+        p.nics.append(nic);
+    }
     return p;
 }
 

@@ -1,5 +1,6 @@
 #include "ProvisionOperation.h"
 
+#include "CloneSpecBuilder.h"
 #include "ConfigSpecBuilder.h"
 #include "PlacementResolver.h"
 #include "VimRequests.h"
@@ -16,14 +17,17 @@ InventoryKinds placementKinds()
 {
     InventoryKinds kinds = allInventoryKinds();
     kinds.setFlag(InventoryKind::Vms, false);
+    kinds.setFlag(InventoryKind::Templates, false); // a clone's source is looked up by itself
+    kinds.setFlag(InventoryKind::CustomizationSpecs, false);
     return kinds;
 }
 } // namespace
 
 ProvisionOperation::ProvisionOperation(VimSession& session, const VsphereOptions& options, PlacementCache& cache,
-                                       ProvisionOrder order, Progress progress, Done done)
-    : TypedOperation(session, std::move(done)), m_options(options), m_cache(cache), m_order(std::move(order)),
-      m_progress(std::move(progress)), m_inventory(placementKinds(), MoRef(), InventoryBuilder::Options{false}),
+                                       ProvisionOrder order, Progress progress, Done done, Mode mode)
+    : TypedOperation(session, std::move(done)), m_mode(mode), m_options(options), m_cache(cache),
+      m_order(std::move(order)), m_progress(std::move(progress)),
+      m_inventory(placementKinds(), MoRef(), InventoryBuilder::Options{false}),
       m_query(
           session, [this](const SoapRequest& r, XmlEventHandler& h, Next n) { send(r, h, std::move(n)); },
           [this](const SoapRequest& r) { fireAndForget(r); }, options.pageSize),
@@ -144,7 +148,123 @@ void ProvisionOperation::place(const InventorySnapshot& inventory, bool cached)
         return fail(placement.error());
     if (cancelRequested())
         return fail(cancelledError());
+    if (m_mode == Mode::Clone)
+        return findSource(placement.value(), inventory);
     create(placement.value());
+}
+
+void ProvisionOperation::findSource(const Placement& placement, const InventorySnapshot& inventory)
+{
+    m_stage = Stage::FindingSource;
+    QHash<QString, QString> folderPaths;
+    for (const FolderInfo& f : inventory.folders)
+        folderPaths.insert(f.ref, f.path);
+    QString dcPath;
+    for (const DatacenterInfo& d : inventory.datacenters) {
+        if (d.ref == placement.datacenter.value)
+            dcPath = d.path;
+    }
+    // Only names, parents and the template flag of the datacenter's VMs: the source's devices are read
+    // for the one VM found.
+    static const QList<PropertySpecDef> vmPaths{{"VirtualMachine", {"name", "parent", "config.template"}}};
+    withRelogin(
+        [this, placement, folderPaths](Next n) {
+            m_candidates.clear();
+            m_query.run(
+                placement.datacenter, {QStringLiteral("VirtualMachine")}, vmPaths,
+                [this, folderPaths](ObjectContent&& o) {
+                    const QString name = o.text("name");
+                    const QString folder = folderPaths.value(o.ref("parent").value);
+                    m_candidates.append(
+                        SourceCandidate{o.obj, name, folder.isEmpty() ? QString() : folder + u'/' + name});
+                    return true;
+                },
+                std::move(n));
+        },
+        [this, placement, dcPath](Result<void> r) {
+            if (!r.ok())
+                return fail(withVm(r.error()));
+            const QString& wanted = m_order.spec.templateName;
+            QList<const SourceCandidate*> byPath;
+            QList<const SourceCandidate*> byName;
+            for (const SourceCandidate& c : m_candidates) {
+                if (!c.path.isEmpty() && (c.path == wanted || c.path == dcPath + QLatin1String("/vm/") + wanted ||
+                                          c.path == dcPath + u'/' + wanted))
+                    byPath.append(&c);
+                else if (c.name == wanted)
+                    byName.append(&c);
+            }
+            const QList<const SourceCandidate*>& found = byPath.isEmpty() ? byName : byPath;
+            if (found.size() != 1) {
+                QStringList paths;
+                for (const SourceCandidate* c : found)
+                    paths << (c->path.isEmpty() ? c->ref.value : c->path);
+                Error e = Error::make(
+                    ErrorKind::Business,
+                    found.isEmpty() ? QStringLiteral("template-not-found") : QStringLiteral("template-ambiguous"),
+                    found.isEmpty()
+                        ? QStringLiteral("templateName '%1' does not exist in datacenter %2").arg(wanted, dcPath)
+                        : QStringLiteral("templateName '%1' is ambiguous: %2")
+                              .arg(wanted, paths.join(QStringLiteral(", "))));
+                e.details.insert(QStringLiteral("field"), QStringLiteral("templateName"));
+                e.details.insert(QStringLiteral("value"), wanted);
+                return fail(withVm(e));
+            }
+            if (cancelRequested())
+                return fail(cancelledError());
+            readSource(placement, found.front()->ref);
+        });
+}
+
+void ProvisionOperation::readSource(const Placement& placement, const MoRef& source)
+{
+    m_stage = Stage::ReadingSource;
+    // The device list is the heavy path of a VM (a few kB); it is read for the source alone.
+    static const QList<PropertySpecDef> paths{{"VirtualMachine", {"config.hardware.device"}}};
+    m_vm = ObjectContent();
+    retrieve(VimRequests::retrieveObjects(m_session.content().propertyCollector, {source}, paths), m_vmReader,
+             [this, placement, source](Result<void> r) {
+                 if (!r.ok()) {
+                     Error e = withVm(r.error());
+                     if (e.vimFault == QLatin1String("ManagedObjectNotFound")) {
+                         e.code = QStringLiteral("template-not-found");
+                         e.message = QStringLiteral("templateName '%1' was removed while it was being read")
+                                         .arg(m_order.spec.templateName);
+                         e.details.insert(QStringLiteral("field"), QStringLiteral("templateName"));
+                     }
+                     return fail(e);
+                 }
+                 const TemplateHardware hardware = TemplateHardware::fromDevices(m_vm.prop("config.hardware.device"));
+                 m_vm = ObjectContent();
+                 if (cancelRequested())
+                     return fail(cancelledError());
+                 cloneFrom(placement, source, hardware);
+             });
+}
+
+void ProvisionOperation::cloneFrom(const Placement& placement, const MoRef& source, const TemplateHardware& hardware)
+{
+    Result<QByteArray> spec = CloneSpecBuilder::build(m_order.spec, m_order.requestId, placement, hardware);
+    if (!spec)
+        return fail(withVm(spec.error()));
+    m_stage = Stage::Creating;
+    qCInfo(lcProvision).noquote() << "cloning" << source.value << "into VM" << m_order.spec.name << "for request"
+                                  << m_order.requestId.toString(QUuid::WithoutBraces);
+    report(0, "cloning");
+    call(VimRequests::cloneVmTask(source, placement.folder, m_order.spec.name, spec.value()), m_reader,
+         [this](Result<void> r) {
+             if (!r.ok()) {
+                 if (r.error().kind == ErrorKind::Business)
+                     m_cache.invalidate();
+                 return fail(withVm(r.error()));
+             }
+             const XmlValue* task = m_reader.first();
+             if (!task || task->text.isEmpty())
+                 return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
+                                                QStringLiteral("CloneVM_Task returned no task"))));
+             m_createTask = MoRef{QStringLiteral("Task"), task->string()};
+             track("cloning");
+         });
 }
 
 void ProvisionOperation::create(const Placement& placement)
@@ -166,27 +286,35 @@ void ProvisionOperation::create(const Placement& placement)
                  return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
                                                 QStringLiteral("CreateVM_Task returned no task"))));
              m_createTask = MoRef{QStringLiteral("Task"), task->string()};
-             m_stage = Stage::TrackingCreate;
-             if (cancelRequested())
-                 m_tracker.requestCancel();
-             m_tracker.track(
-                 m_createTask, [this](int percent) { report(percent, "creating"); },
-                 [this](Result<XmlValue> result) {
-                     if (!result.ok()) {
-                         if (result.error().kind == ErrorKind::Business)
-                             m_cache.invalidate();
-                         return fail(withVm(result.error()));
-                     }
-                     m_vmRef = MoRef{QStringLiteral("VirtualMachine"), result.value().string()};
-                     if (m_vmRef.isNull())
-                         return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
-                                                        QStringLiteral("CreateVM_Task succeeded without a VM"))));
-                     // Too late to cancel: the VM exists. It stays powered off.
-                     if (m_order.spec.powerOn && !cancelRequested())
-                         return powerOn();
-                     readBack();
-                 });
+             track("creating");
          });
+}
+
+void ProvisionOperation::track(const char* stage)
+{
+    m_stage = Stage::TrackingCreate;
+    if (cancelRequested())
+        m_tracker.requestCancel();
+    m_tracker.track(
+        m_createTask, [this, stage](int percent) { report(percent, stage); },
+        [this](Result<XmlValue> result) {
+            if (!result.ok()) {
+                if (result.error().kind == ErrorKind::Business)
+                    m_cache.invalidate();
+                return fail(withVm(result.error()));
+            }
+            m_vmRef = MoRef{QStringLiteral("VirtualMachine"), result.value().string()};
+            if (m_vmRef.isNull())
+                return fail(withVm(Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("malformed-reply"),
+                                               QStringLiteral("%1 succeeded without a VM")
+                                                   .arg(m_mode == Mode::Clone ? QStringLiteral("CloneVM_Task")
+                                                                              : QStringLiteral("CreateVM_Task")))));
+            // Too late to cancel: the VM exists. It stays powered off. A clone never powers on here:
+            // customizing comes first, as a step of its own.
+            if (m_mode == Mode::Create && m_order.spec.powerOn && !cancelRequested())
+                return powerOn();
+            readBack();
+        });
 }
 
 void ProvisionOperation::powerOn()

@@ -20,6 +20,7 @@ std::optional<ServiceContent> ServiceContent::fromReturnValue(const XmlValue& re
     sc.viewManager = refAt(returnval, "viewManager");
     sc.sessionManager = refAt(returnval, "sessionManager");
     sc.searchIndex = refAt(returnval, "searchIndex");
+    sc.customizationSpecManager = refAt(returnval, "customizationSpecManager");
     const XmlValue* about = returnval.child("about");
     if (!about || sc.rootFolder.isNull() || sc.propertyCollector.isNull() || sc.sessionManager.isNull())
         return std::nullopt;

@@ -18,6 +18,7 @@ struct ServiceContent
     MoRef viewManager;
     MoRef sessionManager;
     MoRef searchIndex;
+    MoRef customizationSpecManager; // null when the server has none (a standalone ESXi host)
     AboutInfo about;
 
     static std::optional<ServiceContent> fromReturnValue(const XmlValue& returnval);

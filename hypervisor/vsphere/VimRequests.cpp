@@ -140,6 +140,42 @@ SoapRequest powerOnVmTask(const MoRef& vm)
     return make("PowerOnVM_Task", SoapWriter("PowerOnVM_Task").moref("_this", vm).finish(), false);
 }
 
+SoapRequest cloneVmTask(const MoRef& source, const MoRef& folder, const QString& name, const QByteArray& cloneSpecXml)
+{
+    SoapWriter w("CloneVM_Task");
+    w.moref("_this", source).moref("folder", folder).text("name", name).open("spec").raw(cloneSpecXml).close("spec");
+    return make("CloneVM_Task", w.finish(), false);
+}
+
+SoapRequest customizeVmTask(const MoRef& vm, const QByteArray& customizationSpecXml, const QByteArray& traceSpecXml)
+{
+    auto build = [&](const QByteArray& spec) {
+        SoapWriter w("CustomizeVM_Task");
+        w.moref("_this", vm).open("spec").raw(spec).close("spec");
+        return w.finish();
+    };
+    SoapRequest r = make("CustomizeVM_Task", build(customizationSpecXml), false);
+    if (traceSpecXml != customizationSpecXml)
+        r.trace = build(traceSpecXml);
+    return r;
+}
+
+SoapRequest getCustomizationSpec(const MoRef& customizationSpecManager, const QString& name)
+{
+    SoapRequest r =
+        make("GetCustomizationSpec",
+             SoapWriter("GetCustomizationSpec").moref("_this", customizationSpecManager).text("name", name).finish());
+    // The request holds no secret, but the reply may (a Windows specification's passwords): a trace
+    // of its own turns off the reply's trace.
+    r.trace = r.body;
+    return r;
+}
+
+SoapRequest vmMethod(const char* method, const MoRef& vm)
+{
+    return make(method, SoapWriter(method).moref("_this", vm).finish(), false);
+}
+
 SoapRequest cancelTask(const MoRef& task)
 {
     return make("CancelTask", SoapWriter("CancelTask").moref("_this", task).finish());

@@ -30,6 +30,16 @@ SoapRequest continueRetrievePropertiesEx(const MoRef& propertyCollector, const Q
 SoapRequest cancelRetrievePropertiesEx(const MoRef& propertyCollector, const QString& token);
 SoapRequest createVmTask(const MoRef& folder, const QByteArray& configSpecXml, const MoRef& pool, const MoRef& host);
 SoapRequest powerOnVmTask(const MoRef& vm);
+// CloneVM_Task of `source` (a template or a VM) into `folder` under `name`; `cloneSpecXml` is the
+// content of a VirtualMachineCloneSpec (CloneSpecBuilder).
+SoapRequest cloneVmTask(const MoRef& source, const MoRef& folder, const QString& name, const QByteArray& cloneSpecXml);
+// CustomizeVM_Task with the content of a CustomizationSpec; `traceSpecXml` replaces it in the debug
+// trace (a saved Windows specification carries passwords).
+SoapRequest customizeVmTask(const MoRef& vm, const QByteArray& customizationSpecXml, const QByteArray& traceSpecXml);
+SoapRequest getCustomizationSpec(const MoRef& customizationSpecManager, const QString& name);
+// The power and destroy calls of operate(): a task for all but ShutdownGuest and RebootGuest, which
+// return at once (the guest acts on its own afterwards).
+SoapRequest vmMethod(const char* method, const MoRef& vm);
 SoapRequest cancelTask(const MoRef& task);
 SoapRequest findByUuid(const MoRef& searchIndex, const QString& uuid, bool instanceUuid);
 

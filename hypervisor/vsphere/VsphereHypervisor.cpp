@@ -7,7 +7,9 @@
 #include "PlacementCache.h"
 #include "ProbeOperation.h"
 #include "ProvisionOperation.h"
+#include "ReadStateOperation.h"
 #include "VimSession.h"
+#include "VmCallOperation.h"
 
 #include <QNetworkAccessManager>
 
@@ -94,18 +96,22 @@ CallId VsphereHypervisor::inventory(InventoryKinds kinds, Done<InventorySnapshot
         id, std::make_unique<InventoryOperation>(*m_session, m_options, kinds, deliverLater(id, std::move(done))));
 }
 
+HypervisorPort::ProgressFn VsphereHypervisor::queuedProgress(ProgressFn progress)
+{
+    if (!progress)
+        return {};
+    return [this, progress = std::move(progress)](const ProvisionProgress& p) {
+        QMetaObject::invokeMethod(
+            this, [progress, p] { progress(p); }, Qt::QueuedConnection);
+    };
+}
+
 CallId VsphereHypervisor::provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done)
 {
     const CallId id = m_nextId++;
-    ProgressFn later;
-    if (progress) {
-        later = [this, progress = std::move(progress)](const ProvisionProgress& p) {
-            QMetaObject::invokeMethod(
-                this, [progress, p] { progress(p); }, Qt::QueuedConnection);
-        };
-    }
     return launch(id, std::make_unique<ProvisionOperation>(*m_session, m_options, *m_placements, order,
-                                                           std::move(later), deliverLater(id, std::move(done))));
+                                                           queuedProgress(std::move(progress)),
+                                                           deliverLater(id, std::move(done))));
 }
 
 CallId VsphereHypervisor::findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done)
@@ -115,44 +121,57 @@ CallId VsphereHypervisor::findByRequestKey(const QUuid& requestId, Done<std::opt
         id, std::make_unique<FindVmOperation>(*m_session, m_options, requestId, deliverLater(id, std::move(done))));
 }
 
-namespace {
-// Placeholder answers for the clone and lifecycle calls until their operations exist.
-template <class T> CallId notYet(QObject* context, CallId id, HypervisorPort::Done<T> done)
+CallId VsphereHypervisor::clone(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done)
 {
-    QMetaObject::invokeMethod(
-        context,
-        [done = std::move(done)] {
-            done(Error::make(ErrorKind::Internal, QStringLiteral("not-implemented"),
-                             QStringLiteral("This vCenter call is not implemented yet.")));
-        },
-        Qt::QueuedConnection);
-    return id;
-}
-} // namespace
-
-CallId VsphereHypervisor::clone(const ProvisionOrder&, ProgressFn, Done<ProvisionOutcome> done)
-{
-    return notYet(this, m_nextId++, std::move(done));
+    const CallId id = m_nextId++;
+    return launch(id, std::make_unique<ProvisionOperation>(
+                          *m_session, m_options, *m_placements, order, queuedProgress(std::move(progress)),
+                          deliverLater(id, std::move(done)), ProvisionOperation::Mode::Clone));
 }
 
-CallId VsphereHypervisor::customize(const QString&, const VmSpec&, Done<void> done)
+CallId VsphereHypervisor::customize(const QString& vmRef, const VmSpec& spec, Done<void> done)
 {
-    return notYet(this, m_nextId++, std::move(done));
+    const CallId id = m_nextId++;
+    return launch(id, std::make_unique<CustomizeOperation>(*m_session, m_options, vmRef, spec,
+                                                           deliverLater(id, std::move(done))));
 }
 
-CallId VsphereHypervisor::operate(const QString&, VmOperation, Done<void> done)
+CallId VsphereHypervisor::operate(const QString& vmRef, VmOperation operation, Done<void> done)
 {
-    return notYet(this, m_nextId++, std::move(done));
+    const CallId id = m_nextId++;
+    return launch(id, std::make_unique<OperateOperation>(*m_session, m_options, vmRef, operation,
+                                                         deliverLater(id, std::move(done))));
 }
 
-CallId VsphereHypervisor::readStateByKey(const QUuid&, Done<std::optional<VmState>> done)
+CallId VsphereHypervisor::readStateByKey(const QUuid& requestId, Done<std::optional<VmState>> done)
 {
-    return notYet(this, m_nextId++, std::move(done));
+    // Two operations under one call id: the key's VM (FindVmOperation), then its state. The second
+    // starts from the event loop, once the first has been let go of.
+    const CallId id = m_nextId++;
+    Done<std::optional<VmState>> deliver = deliverLater(id, std::move(done));
+    auto found = [this, id, deliver](Result<std::optional<VmRef>> r) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, deliver, r = std::move(r)] {
+                if (!r.ok())
+                    return deliver(r.error());
+                if (!r.value())
+                    return deliver(std::optional<VmState>());
+                auto it = m_operations.find(id);
+                if (it == m_operations.end())
+                    return; // cancelled and delivered meanwhile
+                it->second = std::make_unique<ReadStateOperation>(*m_session, r.value()->ref, deliver);
+                it->second->start();
+            },
+            Qt::QueuedConnection);
+    };
+    return launch(id, std::make_unique<FindVmOperation>(*m_session, m_options, requestId, found));
 }
 
-CallId VsphereHypervisor::readState(const QString&, Done<std::optional<VmState>> done)
+CallId VsphereHypervisor::readState(const QString& vmRef, Done<std::optional<VmState>> done)
 {
-    return notYet(this, m_nextId++, std::move(done));
+    const CallId id = m_nextId++;
+    return launch(id, std::make_unique<ReadStateOperation>(*m_session, vmRef, deliverLater(id, std::move(done))));
 }
 
 void VsphereHypervisor::setCallGate(CallGate gate)

@@ -56,6 +56,8 @@ public:
 private:
     template <class T> Done<T> deliverLater(CallId id, Done<T> done);
     CallId launch(CallId id, std::unique_ptr<vsphere::VimOperation> operation);
+    // Progress delivered from the event loop, like `done`.
+    ProgressFn queuedProgress(ProgressFn progress);
 
     VsphereOptions m_options;
     QNetworkAccessManager* m_nam;   // child

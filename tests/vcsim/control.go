@@ -234,7 +234,49 @@ func newControlAPI(a *app) *controlAPI {
 		return ok(map[string]interface{}{"expiry": on, "killed": n}), nil
 	})
 	c.route(http.MethodGet, "/vms", func(*http.Request) (interface{}, error) {
-		return listVMs(), nil
+		return listVMs(a.custom), nil
+	})
+	// Marks the VM of that name as a template (powering it off first).
+	c.route(http.MethodPost, "/templates", func(r *http.Request) (interface{}, error) {
+		var req struct {
+			Name string `json:"name"`
+		}
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		refs := vmsNamed(req.Name)
+		if len(refs) != 1 {
+			return nil, &apiError{http.StatusNotFound, fmt.Sprintf("%d VMs named %q (need exactly one)", len(refs), req.Name)}
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		if err := markTemplate(ctx, a.client, refs[0]); err != nil {
+			return nil, err
+		}
+		return ok(map[string]interface{}{"template": refs[0].Value}), nil
+	})
+	// Powers off and destroys every VM or template of that name, as an
+	// administrator in the vSphere Client would.
+	c.route(http.MethodPost, "/vm/destroy", func(r *http.Request) (interface{}, error) {
+		var req struct {
+			Name string `json:"name"`
+		}
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		if req.Name == "" {
+			return nil, badRequest("name is required")
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		removed, err := destroyVMs(ctx, a.client, req.Name)
+		if err != nil {
+			return nil, err
+		}
+		if len(removed) == 0 {
+			return nil, &apiError{http.StatusNotFound, fmt.Sprintf("no VM named %q", req.Name)}
+		}
+		return ok(map[string]interface{}{"removed": removed}), nil
 	})
 	c.route(http.MethodGet, "/inventory", func(*http.Request) (interface{}, error) {
 		return countInventory(), nil

@@ -88,6 +88,10 @@ type door struct {
 
 	// afterCall runs after the simulator served a SOAP call (outside d.mu).
 	afterCall func(method string, status int)
+	// around, when set, wraps serving one SOAP call (outside d.mu): it must
+	// call serve exactly once, which returns the HTTP status. It runs for
+	// dropped replies too: the call takes effect, only its reply is lost.
+	around func(call soapCall, body []byte, serve func() int)
 }
 
 func newDoor(sim http.Handler, certs *certStore, errLog *log.Logger, logf func(string, ...interface{})) *door {
@@ -505,7 +509,7 @@ func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d.takeDrop(call.Method) {
 		d.logf("dropping the reply of %s", call.Method)
 		rec := &bufferedResponse{header: make(http.Header)}
-		d.serveSim(rec, r, call.Method)
+		d.serveAround(rec, r, call, body)
 		conn, _, err := w.(http.Hijacker).Hijack()
 		if err != nil {
 			d.logf("hijack for drop: %v", err)
@@ -515,12 +519,20 @@ func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	d.serveSim(w, r, call.Method)
+	d.serveAround(w, r, call, body)
+}
+
+func (d *door) serveAround(w http.ResponseWriter, r *http.Request, call soapCall, body []byte) {
+	if d.around == nil {
+		d.serveSim(w, r, call.Method)
+		return
+	}
+	d.around(call, body, func() int { return d.serveSim(w, r, call.Method) })
 }
 
 // serveSim passes the request to the simulator, records session cookies,
 // and turns a panic inside the simulator into a SystemError fault.
-func (d *door) serveSim(w http.ResponseWriter, r *http.Request, method string) {
+func (d *door) serveSim(w http.ResponseWriter, r *http.Request, method string) (served int) {
 	sw := &statusWriter{ResponseWriter: w}
 	var out http.ResponseWriter = sw
 	if method == "" {
@@ -535,6 +547,7 @@ func (d *door) serveSim(w http.ResponseWriter, r *http.Request, method string) {
 			if method != "" && !sw.wrote {
 				writeSOAPFault(w, "SystemError", fmt.Sprintf("vcsim internal error in %s: %v", method, p),
 					&types.SystemError{Reason: fmt.Sprint(p)}, d.logf)
+				served = http.StatusInternalServerError
 				return
 			}
 			panic(http.ErrAbortHandler)
@@ -542,7 +555,7 @@ func (d *door) serveSim(w http.ResponseWriter, r *http.Request, method string) {
 	}()
 	d.sim.ServeHTTP(out, r)
 	if method == "" {
-		return
+		return 0
 	}
 	status := sw.status
 	if status == 0 {
@@ -552,6 +565,7 @@ func (d *door) serveSim(w http.ResponseWriter, r *http.Request, method string) {
 	if d.afterCall != nil {
 		d.afterCall(method, status)
 	}
+	return status
 }
 
 // observe tracks live sessions: cookies set by successful logins, removed

@@ -323,6 +323,18 @@ type vmInfo struct {
 	Disks          []vmDisk          `json:"disks"`
 	Networks       []string          `json:"networks"`
 	ExtraConfig    map[string]string `json:"extraConfig"`
+	Template       bool              `json:"template"`
+	// config.tools.pendingCustomization: non-empty while a customization
+	// waits for the next power-on.
+	PendingCustomization string `json:"pendingCustomization"`
+	// CustomizeVM_Task calls that left a pending customization, and power-ons
+	// that applied one (counted by the door, see templates.go).
+	CustomizationsAccepted int      `json:"customizationsAccepted"`
+	CustomizationsApplied  int      `json:"customizationsApplied"`
+	GuestHostName          string   `json:"guestHostName"`
+	GuestIPAddress         string   `json:"guestIpAddress"`
+	GuestNicAddresses      []string `json:"guestNicAddresses"` // guest.net[i]'s first address ("" when none), in NIC order
+	ToolsRunningStatus     string   `json:"toolsRunningStatus"`
 }
 
 // datastoreOfPath returns "ds" for "[ds] dir/file.vmdk".
@@ -358,7 +370,7 @@ type nicRef struct {
 	key  string                        // or this raw key
 }
 
-func listVMs() []vmInfo {
+func listVMs(custom *customizationCounts) []vmInfo {
 	vms := simulator.Map.All("VirtualMachine")
 	out := make([]vmInfo, 0, len(vms))
 	for _, e := range vms {
@@ -386,6 +398,7 @@ func listVMs() []vmInfo {
 				info.Networks = append(info.Networks, n.key)
 			}
 		}
+		info.CustomizationsAccepted, info.CustomizationsApplied = custom.get(info.Moref)
 		out = append(out, info)
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -409,6 +422,20 @@ func snapshotVM(vm *simulator.VirtualMachine) (vmInfo, []nicRef) {
 		Disks:        []vmDisk{},
 		Networks:     []string{},
 		ExtraConfig:  map[string]string{},
+
+		GuestNicAddresses: []string{},
+	}
+	if g := vm.Guest; g != nil {
+		info.GuestHostName = g.HostName
+		info.GuestIPAddress = g.IpAddress
+		info.ToolsRunningStatus = g.ToolsRunningStatus
+		for _, n := range g.Net {
+			addr := ""
+			if len(n.IpAddress) > 0 {
+				addr = n.IpAddress[0]
+			}
+			info.GuestNicAddresses = append(info.GuestNicAddresses, addr)
+		}
 	}
 	var nics []nicRef
 	cfg := vm.Config
@@ -416,6 +443,10 @@ func snapshotVM(vm *simulator.VirtualMachine) (vmInfo, []nicRef) {
 		return info, nics
 	}
 	info.InstanceUUID = cfg.InstanceUuid
+	info.Template = cfg.Template
+	if cfg.Tools != nil {
+		info.PendingCustomization = cfg.Tools.PendingCustomization
+	}
 	info.UUID = cfg.Uuid
 	info.CPUs = cfg.Hardware.NumCPU
 	info.CoresPerSocket = cfg.Hardware.NumCoresPerSocket

@@ -44,6 +44,7 @@ type config struct {
 	Datacenter, Cluster, ClusterHost, Standalone int
 	Machine, Datastore, Pool, Folder             int
 	Portgroup, App, Pod                          int
+	Templates                                    int
 	Autostart                                    bool
 
 	Listen, Control    string
@@ -70,6 +71,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.IntVar(&c.Portgroup, "pg", 1, "DV portgroups per datacenter (when >0, VM NICs use DC0_DVPG0)")
 	fs.IntVar(&c.App, "app", 0, "vApps per cluster")
 	fs.IntVar(&c.Pod, "pod", 0, "datastore clusters (StoragePod) per datacenter")
+	fs.IntVar(&c.Templates, "templates", 0, "templates per datacenter (DCn_TMPLi: ubuntu64Guest, 2 CPUs, 2 GiB, one 10 GiB thin disk, one vmxnet3 NIC on VM Network)")
 	fs.BoolVar(&c.Autostart, "autostart", true, "power on the model's VMs")
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:0", "SDK (fault door, HTTPS) listen address; port 0 = pick a free one")
 	fs.StringVar(&c.Control, "control", "127.0.0.1:0", "control API (plain HTTP) listen address")
@@ -89,12 +91,15 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	}
 	for name, v := range map[string]int{"dc": c.Datacenter, "cluster": c.Cluster, "host": c.ClusterHost,
 		"standalone": c.Standalone, "vm": c.Machine, "ds": c.Datastore, "pool": c.Pool, "folder": c.Folder,
-		"pg": c.Portgroup, "app": c.App, "pod": c.Pod} {
+		"pg": c.Portgroup, "app": c.App, "pod": c.Pod, "templates": c.Templates} {
 		if v < 0 {
 			return c, fmt.Errorf("-%s must not be negative", name)
 		}
 	}
-	if c.Datastore == 0 && c.Machine > 0 {
+	if c.Datastore == 0 && (c.Machine > 0 || c.Templates > 0) {
+		if c.Templates > 0 && c.Machine == 0 {
+			return c, errors.New("-templates > 0 needs -ds >= 1")
+		}
 		return c, errors.New("-vm > 0 needs -ds >= 1 (the model puts VMs on LocalDS_0)")
 	}
 	if c.Password == "" {
@@ -133,6 +138,7 @@ type app struct {
 	certs      *certStore
 	door       *door
 	client     *vim25.Client // in-process (no HTTP) client of the simulator
+	custom     *customizationCounts
 	control    *http.Server
 	controlURL string
 	tempCerts  bool
@@ -143,7 +149,7 @@ type app struct {
 
 // start builds the inventory and opens the door and the control API.
 func start(cfg config, stderr io.Writer) (*app, error) {
-	a := &app{cfg: cfg}
+	a := &app{cfg: cfg, custom: newCustomizationCounts()}
 	verboseOut := io.Discard
 	if cfg.Verbose || cfg.Trace {
 		verboseOut = stderr
@@ -223,6 +229,7 @@ func start(cfg config, stderr io.Writer) (*app, error) {
 	errLog := log.New(verboseOut, "dcm-vcsim door: ", log.LstdFlags)
 	a.door = newDoor(svc.ServeMux, a.certs, errLog, a.logf)
 	a.door.strict = !cfg.LaxAuth
+	a.door.around = a.aroundCall
 	a.door.afterCall = func(method string, status int) {
 		if method == "CreateDatacenter" && status == http.StatusOK {
 			wrapVMFolders() // the new datacenter's vm folder
@@ -240,6 +247,14 @@ func start(cfg config, stderr io.Writer) (*app, error) {
 		return nil, fmt.Errorf("in-process client: %w", err)
 	}
 	a.client = client
+	if cfg.Templates > 0 {
+		made, err := createTemplates(context.Background(), client, cfg.Templates)
+		if err != nil {
+			a.close()
+			return nil, fmt.Errorf("building templates: %w", err)
+		}
+		a.logf("templates: %v", made)
+	}
 
 	cln, err := net.Listen("tcp", cfg.Control)
 	if err != nil {

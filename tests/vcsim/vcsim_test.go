@@ -118,7 +118,7 @@ func newGovmomi(t *testing.T) *vim25.Client {
 }
 
 func findVM(name string) *vmInfo {
-	for _, vm := range listVMs() {
+	for _, vm := range listVMs(newCustomizationCounts()) {
 		if vm.Name == name {
 			v := vm
 			return &v
@@ -373,7 +373,7 @@ func TestCreateVMDuplicateNameAndReadBack(t *testing.T) {
 	if vm := findVM("dcm-test-1"); vm == nil {
 		t.Fatal("lost the VM")
 	}
-	for _, v := range listVMs() {
+	for _, v := range listVMs(newCustomizationCounts()) {
 		if v.Moref == vmRef.Value && v.Folder != sub2.Reference().Value {
 			t.Fatalf("moved VM is in %s", v.Folder)
 		}

@@ -14,8 +14,11 @@ Placement standardPlacement()
     Placement p;
     p.datastore = MoRef{QStringLiteral("Datastore"), QStringLiteral("datastore-1")};
     p.datastoreName = QStringLiteral("LocalDS_0");
-    p.network = MoRef{QStringLiteral("Network"), QStringLiteral("network-7")};
-    p.networkName = QStringLiteral("VM Network");
+    NicPlacement nic;
+    nic.network = MoRef{QStringLiteral("Network"), QStringLiteral("network-7")};
+    nic.networkName = QStringLiteral("VM Network");
+    nic.adapterType = NicSpec::vmxnet3;
+    p.nics = {nic};
     return p;
 }
 
@@ -139,15 +142,35 @@ private slots:
         QCOMPARE(nics[0]->textAt("device.connectable.startConnected"), QStringLiteral("true"));
 
         Placement dv = standardPlacement();
-        dv.distributed = true;
-        dv.dvsUuid = QStringLiteral("50 2a 1e 4d");
-        dv.portgroupKey = QStringLiteral("dvportgroup-13");
+        dv.nics[0].distributed = true;
+        dv.nics[0].dvsUuid = QStringLiteral("50 2a 1e 4d");
+        dv.nics[0].portgroupKey = QStringLiteral("dvportgroup-13");
         config = parse(ConfigSpecBuilder::build(fullSpec(), QUuid::createUuid(), dv));
         nics = devices(config, "VirtualVmxnet3");
         backing = nics[0]->at("device.backing");
         QCOMPARE(backing->xsiType, QByteArray("VirtualEthernetCardDistributedVirtualPortBackingInfo"));
         QCOMPARE(backing->textAt("port.switchUuid"), QStringLiteral("50 2a 1e 4d"));
         QCOMPARE(backing->textAt("port.portgroupKey"), QStringLiteral("dvportgroup-13"));
+    }
+
+    void oneAdapterPerNicWithItsType()
+    {
+        Placement p = standardPlacement();
+        NicPlacement second = p.nics[0];
+        second.adapterType = NicSpec::e1000e;
+        second.distributed = true;
+        second.dvsUuid = QStringLiteral("50 2a");
+        second.portgroupKey = QStringLiteral("dvportgroup-13");
+        p.nics.append(second);
+        const XmlValue config = parse(ConfigSpecBuilder::build(fullSpec(), QUuid::createUuid(), p));
+        const auto vmxnet3 = devices(config, "VirtualVmxnet3");
+        const auto e1000e = devices(config, "VirtualE1000e");
+        QCOMPARE(vmxnet3.size(), 1);
+        QCOMPARE(e1000e.size(), 1);
+        QCOMPARE(vmxnet3[0]->textAt("device.key"), QStringLiteral("-300"));
+        QCOMPARE(e1000e[0]->textAt("device.key"), QStringLiteral("-301"));
+        QCOMPARE(e1000e[0]->textAt("device.backing.port.portgroupKey"), QStringLiteral("dvportgroup-13"));
+        QCOMPARE(e1000e[0]->textAt("device.addressType"), QStringLiteral("generated"));
     }
 
     void defaultsWhenLeftEmpty()

@@ -36,8 +36,10 @@ private slots:
         QCOMPARE(p.value().pool.value, m_inv.clusters.front().rootPoolRef);
         QVERIFY(p.value().host.isNull());
         QCOMPARE(p.value().datastoreName, QStringLiteral("LocalDS_0"));
-        QCOMPARE(p.value().network.type, QStringLiteral("Network"));
-        QVERIFY(!p.value().distributed);
+        QCOMPARE(p.value().nics.size(), 1);
+        QCOMPARE(p.value().nics.front().network.type, QStringLiteral("Network"));
+        QVERIFY(!p.value().nics.front().distributed);
+        QCOMPARE(p.value().nics.front().adapterType, NicSpec::vmxnet3);
     }
 
     void namesAndPathsAreEquivalent_data()
@@ -91,9 +93,36 @@ private slots:
         s.nics = {dcm::NicSpec{QStringLiteral("DC0_DVPG0")}};
         const Result<Placement> p = PlacementResolver::resolve(s, m_inv);
         QVERIFY(p.ok());
-        QVERIFY(p.value().distributed);
-        QCOMPARE(p.value().dvsUuid.size(), 36);
-        QCOMPARE(p.value().portgroupKey, p.value().network.value);
+        const NicPlacement& nic = p.value().nics.front();
+        QVERIFY(nic.distributed);
+        QCOMPARE(nic.dvsUuid.size(), 36);
+        QCOMPARE(nic.portgroupKey, nic.network.value);
+    }
+
+    void everyNicIsResolvedInOrder()
+    {
+        VmSpec s = baseSpec();
+        s.nics = {NicSpec{QStringLiteral("DC0_DVPG0"), NicSpec::e1000e}, NicSpec{QStringLiteral("VM Network")},
+                  NicSpec{QStringLiteral("/DC0/network/DC0_DVPG0")}};
+        const Result<Placement> p = PlacementResolver::resolve(s, m_inv);
+        QVERIFY2(p.ok(), qPrintable(p.ok() ? QString() : p.error().message));
+        QCOMPARE(p.value().nics.size(), 3);
+        QVERIFY(p.value().nics[0].distributed);
+        QCOMPARE(p.value().nics[0].adapterType, NicSpec::e1000e);
+        QCOMPARE(p.value().nics[1].networkName, QStringLiteral("VM Network"));
+        QVERIFY(!p.value().nics[1].distributed);
+        QCOMPARE(p.value().nics[1].adapterType, NicSpec::vmxnet3);
+        QCOMPARE(p.value().nics[2].network, p.value().nics[0].network);
+    }
+
+    void aWrongLaterNicNamesItsIndex()
+    {
+        VmSpec s = baseSpec();
+        s.nics = {NicSpec{QStringLiteral("VM Network")}, NicSpec{QStringLiteral("no-such-net")}};
+        const Result<Placement> p = PlacementResolver::resolve(s, m_inv);
+        QVERIFY(!p.ok());
+        QCOMPARE(p.error().details.value(QStringLiteral("field")).toString(), QStringLiteral("nics[1].network"));
+        QVERIFY(p.error().message.contains(QStringLiteral("no-such-net")));
     }
 
     void standaloneHostUsesItsOwnPool()
@@ -117,7 +146,7 @@ private slots:
                                  << "nope";
         QTest::newRow("datastore") << "datastore"
                                    << "nope";
-        QTest::newRow("network") << "network"
+        QTest::newRow("network") << "nics[0].network"
                                  << "nope";
         QTest::newRow("folder") << "folder"
                                 << "nope";
@@ -135,7 +164,7 @@ private slots:
             s.cluster = value;
         else if (field == QLatin1String("datastore"))
             s.datastore = value;
-        else if (field == QLatin1String("network"))
+        else if (field == QLatin1String("nics[0].network"))
             s.nics = {dcm::NicSpec{value}};
         else if (field == QLatin1String("folder"))
             s.folder = value;
