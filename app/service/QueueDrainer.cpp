@@ -407,7 +407,10 @@ void QueueDrainer::drain()
     for (const ProvisioningRequest& r : claimed.value())
         m_inFlight.insert(r.id(), InFlight{r, 0, false, std::nullopt});
 
-    if (m_inventory.isFresh()) {
+    // Hook: operations on a VM check no placement, so they never wait for an inventory read.
+    const bool onlyOperations = std::all_of(claimed.value().cbegin(), claimed.value().cend(),
+                                            [](const ProvisioningRequest& r) { return r.isOperation(); });
+    if (m_inventory.isFresh() || onlyOperations) {
         dispatchClaimed(claimed.value());
         return;
     }
