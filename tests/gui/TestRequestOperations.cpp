@@ -49,7 +49,8 @@ private:
     // The operation the service stored for provisioning request `of`, once the table shows it.
     std::optional<ProvisioningRequest> operationOn(const QUuid& of, RequestKind kind)
     {
-        for (const ProvisioningRequest& r : m_h->store->list({}).value())
+        const auto all = m_h->store->list({});
+        for (const ProvisioningRequest& r : all.value())
             if (r.isOperation() && r.kind() == kind && r.target().requestId == of)
                 return r;
         return std::nullopt;

@@ -21,8 +21,6 @@
 using namespace dcm;
 using namespace std::chrono_literals;
 
-Q_DECLARE_METATYPE(dcm::RequestKind)
-
 class TestOperationsAgainstVcsim final : public QObject
 {
     Q_OBJECT
