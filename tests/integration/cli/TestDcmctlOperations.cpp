@@ -1,7 +1,8 @@
 // dcmctl power and decommission against the bundled simulator and a real SQLite database: without --wait
 // the operation is durable and left for a service (exit 3); with --wait it runs (exit 0); decommission
 // needs --yes (exit 2, nothing stored); admin mode needs --admin and --reason and finds the VM by name;
-// `requests --json` says kind and target, and the provisioning request says when it was decommissioned.
+// `requests --json` says kind and target, and the provisioning request says when it was decommissioned;
+// a dcmctl killed mid-decommission is taken over by `dcmctl serve` without a second Destroy_Task.
 #include "DcmctlRunner.h"
 #include "VcsimProcess.h"
 
@@ -109,6 +110,54 @@ private Q_SLOTS:
         const QJsonObject provisioning = request(vm);
         QVERIFY(!provisioning.value(QStringLiteral("decommissionedAt")).toString().isEmpty());
         QVERIFY(!provisioning.value(QStringLiteral("decommissionedBy")).toString().isEmpty());
+    }
+
+    // Pins: a dcmctl killed (SIGKILL) while its Destroy_Task is out: vCenter carries the call out; once the
+    // dead process's lease lapses, `dcmctl serve` takes the decommission over, reads the VM (gone) and
+    // finishes it as done without sending Destroy_Task again.
+    void aKillMidDecommissionIsTakenOverByServe()
+    {
+        const QString vm = provisioned(QStringLiteral("cli-ops-kill"), false);
+        m_sim.post(QStringLiteral("/stats/reset"));
+        m_sim.post(QStringLiteral("/delay"),
+                   {{QStringLiteral("method"), QStringLiteral("Destroy_Task")}, {QStringLiteral("ms"), 2000}});
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        const QProcessEnvironment extra = env();
+        for (const QString& key : extra.keys())
+            e.insert(key, extra.value(key));
+        QProcess doomed;
+        doomed.setProcessEnvironment(e);
+        doomed.start(QStringLiteral(DCMCTL_PATH),
+                     {QStringLiteral("decommission"), vm, QStringLiteral("--yes"), QStringLiteral("--wait"),
+                      QStringLiteral("60"), QStringLiteral("--lease"), QStringLiteral("2")});
+        QVERIFY(doomed.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim.callCount(QStringLiteral("Destroy_Task")), 1, 30000);
+        doomed.kill(); // SIGKILL: no chance to record anything
+        QVERIFY(doomed.waitForFinished(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(powerOfVm(QStringLiteral("cli-ops-kill")).isEmpty(), 20000);
+
+        QProcess serve;
+        serve.setProcessEnvironment(e);
+        serve.start(QStringLiteral(DCMCTL_PATH),
+                    {QStringLiteral("serve"), QStringLiteral("--lease"), QStringLiteral("2")});
+        QVERIFY(serve.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(!request(vm).value(QStringLiteral("decommissionedAt")).toString().isEmpty(), 60000);
+        serve.terminate();
+        QVERIFY(serve.waitForFinished(20000));
+        QCOMPARE(m_sim.callCount(QStringLiteral("Destroy_Task")), 1);
+        const DcmctlRun ops = runDcmctl({QStringLiteral("requests"), QStringLiteral("--state"),
+                                         QStringLiteral("PROVISIONED"), QStringLiteral("--json")},
+                                        env(false));
+        QString op;
+        for (const QJsonValue& r : ops.json().array())
+            if (r.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("decommission"))
+                op = r.toObject().value(QStringLiteral("id")).toString();
+        QVERIFY(!op.isEmpty());
+        QStringList codes;
+        for (const QJsonValue& step : request(op).value(QStringLiteral("history")).toArray())
+            codes << step.toObject().value(QStringLiteral("reasonCode")).toString();
+        QVERIFY2(codes.contains(QStringLiteral("taken-over")), qPrintable(codes.join(QLatin1Char(','))));
+        QVERIFY2(codes.contains(QStringLiteral("destroyed")), qPrintable(codes.join(QLatin1Char(','))));
     }
 
     // Pins: admin mode: --vm without --admin and --reason is refused; with them the VM is found by name
