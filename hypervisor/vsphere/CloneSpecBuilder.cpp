@@ -106,6 +106,8 @@ Result<QByteArray> CloneSpecBuilder::build(const VmSpec& spec, const QUuid& requ
         const TemplateHardware::Nic& nic = source.nics[i];
         w.open("deviceChange").text("operation", QStringLiteral("edit"));
         w.open("device", nic.deviceType.constData()).number("key", nic.key);
+        if (!nic.label.isEmpty())
+            w.open("deviceInfo").text("label", nic.label).text("summary", nic.summary).close("deviceInfo");
         ConfigSpecBuilder::writeNicBackingAndConnectable(w, placement.nics[i]);
         if (nic.controllerKey != 0)
             w.number("controllerKey", nic.controllerKey);

@@ -60,6 +60,8 @@ TemplateHardware TemplateHardware::fromDevices(const XmlValue* deviceArray)
             nic.deviceType = d.xsiType;
             nic.controllerKey = intAt(d, "controllerKey", 0);
             nic.unitNumber = intAt(d, "unitNumber", -1);
+            nic.label = d.textAt("deviceInfo.label");
+            nic.summary = d.textAt("deviceInfo.summary");
             if (const XmlValue* backing = d.child("backing")) {
                 nic.networkName = backing->textAt("deviceName");
                 nic.portgroupKey = backing->textAt("port.portgroupKey");

@@ -34,6 +34,8 @@ struct TemplateHardware
         int unitNumber = -1;
         QString networkName;  // standard portgroup: the backing's deviceName
         QString portgroupKey; // distributed portgroup: the port's portgroupKey
+        QString label;        // deviceInfo, echoed in an edit as clients do with the device they read
+        QString summary;
     };
 
     QList<Controller> scsiControllers;

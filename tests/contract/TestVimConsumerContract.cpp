@@ -328,6 +328,7 @@ private slots:
         QCOMPARE(v.cpus, 2);
         QCOMPARE(v.memoryMiB, 2048);
         QCOMPARE(v.guestId, QStringLiteral("otherGuest64"));
+        QVERIFY(!v.isTemplate);
         QCOMPARE(v.instanceUuid, VimContract::kRequestId);
         QCOMPARE(v.requestId, VimContract::kRequestId);
     }

@@ -384,6 +384,7 @@ XmlPattern consoleVmObject()
          numberProp(QStringLiteral("config.hardware.memoryMB"), QStringLiteral("xsd:int"), 2048),
          stringProp(QStringLiteral("config.guestId"), QStringLiteral("otherGuest64")),
          stringProp(QStringLiteral("config.instanceUuid"), kRequestId),
+         booleanProp(QStringLiteral("config.template"), false),
          prop(QStringLiteral("config.extraConfig"), extraConfigVal(QStringLiteral("dcm.requestId"), kRequestId))});
 }
 
@@ -514,7 +515,7 @@ ViewDefinition definition(InventoryView view)
                           {QStringLiteral("name"), QStringLiteral("parent"), QStringLiteral("runtime.powerState"),
                            QStringLiteral("config.hardware.numCPU"), QStringLiteral("config.hardware.memoryMB"),
                            QStringLiteral("config.guestId"), QStringLiteral("config.instanceUuid"),
-                           QStringLiteral("config.extraConfig")})},
+                           QStringLiteral("config.template"), QStringLiteral("config.extraConfig")})},
                 {consoleVmObject()}};
     case InventoryView::Placement: {
         QList<XmlPattern> specs{folderSpec(), datacenterSpec(), computeSpec(), poolSpec(), hostSpec(), datastoreSpec()};

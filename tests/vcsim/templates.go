@@ -10,6 +10,7 @@ package main
 // guest.ipAddress, guest.net); it ignores spec.customization of a clone.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
+	"github.com/vmware/govmomi/vim25/xml"
 )
 
 // customizationCounts: per VM moref, what happened to customizations.
@@ -83,7 +85,19 @@ func (a *app) aroundCall(call soapCall, body []byte, serve func() int) {
 			}
 		}
 	case "CloneVM_Task":
-		if serve() == 200 {
+		// The simulator hands the source's own device objects to the clone
+		// (and blanks the source's disk file names on the way): the source
+		// gets copies back, the clone keeps the originals.
+		source := vmByRef(call.This)
+		var devices []types.BaseVirtualDevice
+		if source != nil {
+			simulator.Map.WithLock(source, func() { devices = copyDevices(source.Config.Hardware.Device) })
+		}
+		status := serve()
+		if source != nil && devices != nil {
+			simulator.Map.WithLock(source, func() { source.Config.Hardware.Device = devices })
+		}
+		if status == 200 {
 			completeClone(body, a.logf)
 		}
 	default:
@@ -159,6 +173,22 @@ func completeClone(body []byte, logf func(string, ...interface{})) {
 			}
 		}
 	})
+}
+
+// copyDevices deep-copies a device list through its XML form, the way the
+// simulator copies objects itself.
+func copyDevices(devices []types.BaseVirtualDevice) []types.BaseVirtualDevice {
+	b, err := xml.Marshal(types.ArrayOfVirtualDevice{VirtualDevice: devices})
+	if err != nil {
+		return nil
+	}
+	var out types.ArrayOfVirtualDevice
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.TypeFunc = types.TypeFunc()
+	if err := dec.Decode(&out); err != nil {
+		return nil
+	}
+	return out.VirtualDevice
 }
 
 // templateName is the name of template i of a datacenter.

@@ -118,7 +118,7 @@ func newGovmomi(t *testing.T) *vim25.Client {
 }
 
 func findVM(name string) *vmInfo {
-	for _, vm := range listVMs(newCustomizationCounts()) {
+	for _, vm := range listVMs(testApp.custom) {
 		if vm.Name == name {
 			v := vm
 			return &v

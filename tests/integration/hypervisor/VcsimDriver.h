@@ -90,12 +90,55 @@ public:
         return run<std::optional<dcm::VmRef>>([&](auto done) { m_hv->findByRequestKey(requestId, done); });
     }
 
+    dcm::Result<dcm::ProvisionOutcome> clone(const dcm::ProvisionOrder& order,
+                                             QList<dcm::ProvisionProgress>* progress = nullptr)
+    {
+        return run<dcm::ProvisionOutcome>([&](auto done) {
+            m_hv->clone(
+                order,
+                [progress](const dcm::ProvisionProgress& p) {
+                    if (progress)
+                        progress->append(p);
+                },
+                done);
+        });
+    }
+    dcm::Result<void> customize(const QString& vmRef, const dcm::VmSpec& spec)
+    {
+        return run<void>([&](auto done) { m_hv->customize(vmRef, spec, done); });
+    }
+    dcm::Result<void> operate(const QString& vmRef, dcm::VmOperation operation)
+    {
+        return run<void>([&](auto done) { m_hv->operate(vmRef, operation, done); });
+    }
+    dcm::Result<std::optional<dcm::VmState>> readState(const QString& vmRef)
+    {
+        return run<std::optional<dcm::VmState>>([&](auto done) { m_hv->readState(vmRef, done); });
+    }
+    dcm::Result<std::optional<dcm::VmState>> readStateByKey(const QUuid& requestId)
+    {
+        return run<std::optional<dcm::VmState>>([&](auto done) { m_hv->readStateByKey(requestId, done); });
+    }
+
     // The simulator's own view of one VM (GET /vms), by name; empty if absent.
     QList<QJsonObject> simVms(const QString& name) const
     {
         QList<QJsonObject> out;
         for (const QJsonValue& v : m_sim.vms()) {
             if (v.toObject().value(QStringLiteral("name")).toString() == name)
+                out.append(v.toObject());
+        }
+        return out;
+    }
+
+    // The simulator's VMs that carry a request key (extraConfig dcm.requestId).
+    QList<QJsonObject> simVmsWithKey(const QUuid& requestId) const
+    {
+        QList<QJsonObject> out;
+        const QString key = requestId.toString(QUuid::WithoutBraces);
+        for (const QJsonValue& v : m_sim.vms()) {
+            const QJsonObject extra = v.toObject().value(QStringLiteral("extraConfig")).toObject();
+            if (extra.value(QStringLiteral("dcm.requestId")).toString() == key)
                 out.append(v.toObject());
         }
         return out;
