@@ -50,6 +50,7 @@ Result<QList<VmSpec>> expandBatch(const VmSpec& pattern, int count)
     const GuestCustomization& c = pattern.customization;
     const bool linux = pattern.isClone() && c.mode == GuestCustomization::Mode::Linux;
     QList<std::optional<quint32>> starts;
+    bool rangeTooSmall = false;
     if (linux) {
         for (qsizetype k = 0; k < c.nics.size(); ++k) {
             const NicAddress& nic = c.nics[k];
@@ -69,7 +70,7 @@ Result<QList<VmSpec>> expandBatch(const VmSpec& pattern, int count)
                                          .arg(nic.prefixLength)
                                          .arg(room)
                                          .arg(count)});
-                    start.reset(); // said once; no per-VM echo of it
+                    rangeTooSmall = true; // said once: the VMs past the range are not checked one by one
                 }
             }
             starts.append(start);
@@ -81,7 +82,7 @@ Result<QList<VmSpec>> expandBatch(const VmSpec& pattern, int count)
     QSet<QString> firstProblems; // VM 1's, as "field\nmessage": a problem every VM has is said once
     QSet<QString> said;
     QHash<quint32, QString> owners; // address -> "VM web-01's NIC 1"
-    for (int i = 0; i < count; ++i) {
+    for (int i = 0; i < (rangeTooSmall ? 1 : count); ++i) {
         VmSpec spec = pattern;
         spec.name = batchName(pattern.name, i + 1);
         if (linux) {

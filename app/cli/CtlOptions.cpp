@@ -55,7 +55,42 @@ QList<QCommandLineOption> allOptions()
         o({QStringLiteral("pool")}, QStringLiteral("Resource pool path."), QStringLiteral("PATH")),
         o({QStringLiteral("host")}, QStringLiteral("Host (optional)."), QStringLiteral("H")),
         o({QStringLiteral("datastore")}, QStringLiteral("Datastore name."), QStringLiteral("DS")),
-        o({QStringLiteral("network")}, QStringLiteral("Network or portgroup name."), QStringLiteral("NET")),
+        o({QStringLiteral("network")},
+          QStringLiteral("Network or portgroup name; repeat for more NICs (one per NIC, in order)."),
+          QStringLiteral("NET")),
+        o({QStringLiteral("nic-type")},
+          QStringLiteral("vmxnet3 (default) or e1000e: once for every NIC, or once per --network in order."),
+          QStringLiteral("TYPE")),
+        o({QStringLiteral("template")},
+          QStringLiteral("Clone this template (name or path); --cpus and --memory-mib then default to the "
+                         "template's and --disk-gib adds data disks."),
+          QStringLiteral("NAME")),
+        o({QStringLiteral("clone-disks")},
+          QStringLiteral("thin or thick: convert the clone's disks (default: as the "
+                         "template)."),
+          QStringLiteral("FORMAT")),
+        o({QStringLiteral("customization-spec")},
+          QStringLiteral("Customize the clone's guest with this specification saved in vCenter."),
+          QStringLiteral("NAME")),
+        o({QStringLiteral("hostname")}, QStringLiteral("Customize the clone's Linux guest: its host name."),
+          QStringLiteral("H")),
+        o({QStringLiteral("domain")}, QStringLiteral("Linux guest: its domain."), QStringLiteral("D")),
+        o({QStringLiteral("time-zone")}, QStringLiteral("Linux guest: tz name, e.g. Europe/Berlin."),
+          QStringLiteral("TZ")),
+        o({QStringLiteral("ip")},
+          QStringLiteral("Linux guest, per NIC in order: a static ADDR/PREFIX (with --count: the first VM's; "
+                         "the next VMs take the following addresses)."),
+          QStringLiteral("ADDR/PREFIX")),
+        o({QStringLiteral("dhcp")}, QStringLiteral("Linux guest, per NIC in order: DHCP.")),
+        o({QStringLiteral("gateway")}, QStringLiteral("Linux guest: the gateway of the NIC whose --ip it follows."),
+          QStringLiteral("G")),
+        o({QStringLiteral("dns")}, QStringLiteral("Linux guest: DNS servers, comma-separated (repeatable)."),
+          QStringLiteral("A[,B]")),
+        o({QStringLiteral("dns-suffix")}, QStringLiteral("Linux guest: a DNS search suffix (repeatable)."),
+          QStringLiteral("S")),
+        o({QStringLiteral("count")},
+          QStringLiteral("submit: N VMs from the spec (1..100); {n}, {nn} or {nnn} in --name numbers them."),
+          QStringLiteral("N")),
         o({QStringLiteral("folder")}, QStringLiteral("VM folder path."), QStringLiteral("PATH")),
         o({QStringLiteral("guest-id")}, QStringLiteral("Guest OS id, e.g. otherLinux64Guest."), QStringLiteral("ID")),
         o({QStringLiteral("annotation")}, QStringLiteral("Free text note stored with the VM."), QStringLiteral("TEXT")),
@@ -111,6 +146,60 @@ QString valueOrEnv(const QCommandLineParser& p, const QString& name, const char*
     return p.isSet(name) ? p.value(name) : qEnvironmentVariable(env);
 }
 
+// --ip, --dhcp and --gateway in the order typed: QCommandLineParser keeps each option's values in order
+// but not how different options interleave, and the NIC an address belongs to is its position among
+// --ip and --dhcp. "--gateway" belongs to the --ip just before it.
+Result<QList<NicAddress>> nicAddressesInOrder(const QStringList& argv)
+{
+    QList<NicAddress> nics;
+    QList<FieldProblem> problems;
+    const auto valueOf = [&](qsizetype& i, const QString& token, const QString& name) -> std::optional<QString> {
+        for (const QString& prefix : {QStringLiteral("--"), QStringLiteral("-")}) {
+            if (token == prefix + name)
+                return i + 1 < argv.size() ? std::optional<QString>(argv.at(++i)) : std::nullopt;
+            if (token.startsWith(prefix + name + u'='))
+                return token.mid(prefix.size() + name.size() + 1);
+        }
+        return std::nullopt;
+    };
+    for (qsizetype i = 1; i < argv.size(); ++i) {
+        const QString token = argv.at(i);
+        if (token == QLatin1String("--"))
+            break;
+        if (token == QLatin1String("--dhcp") || token == QLatin1String("-dhcp")) {
+            nics.append(NicAddress{});
+            continue;
+        }
+        if (const auto ip = valueOf(i, token, QStringLiteral("ip"))) {
+            NicAddress nic;
+            nic.dhcp = false;
+            const QStringList parts = ip->split(u'/');
+            bool prefixOk = false;
+            const int prefix = parts.size() == 2 ? parts.at(1).toInt(&prefixOk) : 0;
+            if (parts.size() != 2 || !prefixOk || parts.at(1).isEmpty() ||
+                !std::all_of(parts.at(1).cbegin(), parts.at(1).cend(), [](QChar c) { return c >= u'0' && c <= u'9'; }))
+                problems.append(FieldProblem{
+                    QStringLiteral("--ip"),
+                    QStringLiteral("expected ADDR/PREFIX like 10.0.0.11/24, got %1").arg(quotedInput(*ip))});
+            nic.address = parts.at(0);
+            nic.prefixLength = prefixOk ? prefix : 0;
+            nics.append(nic);
+            continue;
+        }
+        if (const auto gateway = valueOf(i, token, QStringLiteral("gateway"))) {
+            if (nics.isEmpty() || nics.back().dhcp || !nics.back().gateway.isEmpty())
+                problems.append(FieldProblem{QStringLiteral("--gateway"),
+                                             QStringLiteral("%1 must follow the --ip of its NIC (one gateway per NIC)")
+                                                 .arg(quotedInput(*gateway))});
+            else
+                nics.back().gateway = *gateway;
+        }
+    }
+    if (!problems.isEmpty())
+        return toError(problems, QStringLiteral("bad-option"));
+    return nics;
+}
+
 } // namespace
 
 QString ctlHelpText()
@@ -122,7 +211,8 @@ QString ctlHelpText()
         "\n"
         "Commands:\n"
         "  about                     vCenter product, version, API version, instance UUID\n"
-        "  inventory [KIND]          datacenters, clusters, pools, hosts, datastores, networks, folders, vms\n"
+        "  inventory [KIND]          datacenters, clusters, pools, hosts, datastores, networks, folders, vms,\n"
+        "                            templates, customization-specs\n"
         "  submit SPEC [--wait S]    validate and store a request; with --wait, drive it until it ends\n"
         "  requests [--state S] [--id ID]\n"
         "                            list requests (with --id: one, with its history)\n"
@@ -140,7 +230,13 @@ QString ctlHelpText()
         "\n"
         "SPEC: --name N --cpus N [--cores-per-socket N] --memory-mib N --disk-gib N [--disk-gib N ...]\n"
         "      [--thin | --thick] --datacenter DC (--cluster C | --pool PATH) [--host H] --datastore DS\n"
-        "      --network NET [--folder PATH] [--guest-id ID] [--annotation TEXT] [--power-on]\n"
+        "      --network NET [--network NET ...] [--nic-type vmxnet3|e1000e ...] [--folder PATH]\n"
+        "      [--guest-id ID] [--annotation TEXT] [--power-on]\n"
+        "  from a template: --template NAME [--clone-disks thin|thick] (then --cpus, --memory-mib and\n"
+        "      --disk-gib are optional; --disk-gib adds data disks) and either\n"
+        "      --customization-spec NAME, or --hostname H [--domain D] [--time-zone TZ] with, per NIC in\n"
+        "      order, --ip ADDR/PREFIX [--gateway G] or --dhcp, and [--dns A[,B]] [--dns-suffix S ...]\n"
+        "  submit --count N: N VMs, named by {n}/{nn}/{nnn} in --name, static addresses consecutive\n"
         "\n"
         "Password: the keychain entry saved by the console or `dcmctl login`, or env DCM_PASSWORD\n"
         "(for automation; removed from the environment once read). Never a command-line flag, never\n"
@@ -213,6 +309,11 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     o.connection.callTimeout = std::chrono::seconds(tuning("call-timeout", 30, 1, 3600));
     o.drainConcurrency = tuning("drain-concurrency", 4, 1, 64);
     o.waitSeconds = tuning("wait", -1, 0, 86400 * 7);
+    // The batch bound itself is expandBatch's ("count" names it); here only what is not a number.
+    o.count = int(
+        p.isSet(QStringLiteral("count"))
+            ? numbers.whole(QStringLiteral("count"), p.value(QStringLiteral("count")), 0, 1000000, false).value_or(0)
+            : 0);
     o.leaseSeconds = tuning("lease", 10, 2, 3600);
     o.stateFilter = p.value(QStringLiteral("state"));
     o.idFilter = p.value(QStringLiteral("id"));
@@ -251,10 +352,56 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     s.resourcePool = p.value(QStringLiteral("pool"));
     s.host = p.value(QStringLiteral("host"));
     s.datastore = p.value(QStringLiteral("datastore"));
-    s.nics = {NicSpec{p.value(QStringLiteral("network"))}};
+    const QStringList networks = p.values(QStringLiteral("network"));
+    const QStringList nicTypes = p.values(QStringLiteral("nic-type"));
+    if (!nicTypes.isEmpty() && nicTypes.size() != 1 && nicTypes.size() != networks.size())
+        return Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-option"),
+                           QStringLiteral("give --nic-type once for every NIC, or once per --network (%1 given for "
+                                          "%2 networks)")
+                               .arg(nicTypes.size())
+                               .arg(networks.size()));
+    s.nics.clear();
+    for (qsizetype i = 0; i < std::max<qsizetype>(1, networks.size()); ++i) {
+        NicSpec nic{networks.value(i)};
+        if (!nicTypes.isEmpty())
+            nic.adapterType = nicTypes.size() == 1 ? nicTypes.front() : nicTypes.at(i);
+        s.nics.append(nic);
+    }
+    s.templateName = p.value(QStringLiteral("template"));
+    s.cloneDiskFormat = p.value(QStringLiteral("clone-disks"));
+
+    GuestCustomization& c = s.customization;
+    const bool saved = p.isSet(QStringLiteral("customization-spec"));
+    const bool linux = p.isSet(QStringLiteral("hostname")) || p.isSet(QStringLiteral("domain")) ||
+                       p.isSet(QStringLiteral("time-zone")) || p.isSet(QStringLiteral("ip")) ||
+                       p.isSet(QStringLiteral("dhcp")) || p.isSet(QStringLiteral("gateway")) ||
+                       p.isSet(QStringLiteral("dns")) || p.isSet(QStringLiteral("dns-suffix"));
+    if (saved && linux)
+        return Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-option"),
+                           QStringLiteral("--customization-spec excludes the typed Linux settings (--hostname, "
+                                          "--domain, --time-zone, --ip, --dhcp, --gateway, --dns, --dns-suffix)"));
+    if (saved) {
+        c.mode = GuestCustomization::Mode::SavedSpec;
+        c.specName = p.value(QStringLiteral("customization-spec"));
+    } else if (linux) {
+        c.mode = GuestCustomization::Mode::Linux;
+        c.hostName = p.value(QStringLiteral("hostname"));
+        c.domain = p.value(QStringLiteral("domain"));
+        c.timeZone = p.value(QStringLiteral("time-zone"));
+        auto addresses = nicAddressesInOrder(argv);
+        if (!addresses.ok())
+            return addresses.error();
+        c.nics = addresses.value();
+        for (const QString& list : p.values(QStringLiteral("dns")))
+            for (const QString& dns : list.split(u','))
+                c.dnsServers.append(dns.trimmed());
+        c.dnsSuffixes = p.values(QStringLiteral("dns-suffix"));
+    }
     s.folder = p.value(QStringLiteral("folder"));
-    s.guestId =
-        p.isSet(QStringLiteral("guest-id")) ? p.value(QStringLiteral("guest-id")) : QStringLiteral("otherLinux64Guest");
+    // A clone keeps its template's guest OS unless told otherwise.
+    s.guestId = p.isSet(QStringLiteral("guest-id")) ? p.value(QStringLiteral("guest-id"))
+                : s.isClone()                       ? QString()
+                                                    : QStringLiteral("otherLinux64Guest");
     s.annotation = p.value(QStringLiteral("annotation"));
     s.powerOn = p.isSet(QStringLiteral("power-on"));
     return o;

@@ -25,6 +25,7 @@ struct CtlOptions
     int leaseSeconds = 10;
 
     VmSpec spec;
+    int count = 0;        // submit --count N: a batch of N from the spec (0: not a batch)
     int waitSeconds = -1; // submit --wait
     QString stateFilter;
     QString idFilter;

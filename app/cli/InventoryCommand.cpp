@@ -20,6 +20,8 @@ void InventoryCommand::start()
         {QStringLiteral("networks"), InventoryKind::Networks},
         {QStringLiteral("folders"), InventoryKind::Folders},
         {QStringLiteral("vms"), InventoryKind::Vms},
+        {QStringLiteral("templates"), InventoryKind::Templates},
+        {QStringLiteral("customization-specs"), InventoryKind::CustomizationSpecs},
     };
     InventoryKinds wanted;
     if (options().arguments.isEmpty()) {
@@ -32,7 +34,8 @@ void InventoryCommand::start()
             if (it == kinds.cend())
                 return (void)fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-kind"),
                                               QStringLiteral("unknown inventory kind '%1' (datacenters, clusters, "
-                                                             "pools, hosts, datastores, networks, folders, vms)")
+                                                             "pools, hosts, datastores, networks, folders, vms, "
+                                                             "templates, customization-specs)")
                                                   .arg(arg)));
             wanted |= it->second;
         }
@@ -111,6 +114,36 @@ void InventoryCommand::print(const InventorySnapshot& s, InventoryKinds wanted)
         o.insert(QStringLiteral("instanceUuid"), v.instanceUuid);
         o.insert(QStringLiteral("requestId"), v.requestId);
     });
+    section(InventoryKind::Templates, QStringLiteral("templates"), s.templates,
+            [](QJsonObject& o, const TemplateInfo& t) {
+                o.insert(QStringLiteral("isTemplate"), t.isTemplate);
+                o.insert(QStringLiteral("guestId"), t.guestId);
+                o.insert(QStringLiteral("guestFullName"), t.guestFullName);
+                o.insert(QStringLiteral("cpus"), t.cpus);
+                o.insert(QStringLiteral("memoryMiB"), t.memoryMiB);
+                QJsonArray disks;
+                for (qint64 size : t.diskSizesMiB)
+                    disks.append(QJsonObject{{QStringLiteral("sizeMiB"), size}});
+                o.insert(QStringLiteral("disks"), disks);
+                QJsonArray nics;
+                for (const QString& network : t.nicNetworks)
+                    nics.append(QJsonObject{{QStringLiteral("network"), network}});
+                o.insert(QStringLiteral("nics"), nics);
+            });
+    // Saved specifications live in vCenter's CustomizationSpecManager by name: no moref, no path. Only
+    // their name and kind are read; their content (Windows passwords) stays in vCenter.
+    if (wanted.testFlag(InventoryKind::CustomizationSpecs)) {
+        QJsonArray arr;
+        text += QStringLiteral("customization-specs (%1)\n").arg(s.customizationSpecs.size());
+        for (const CustomizationSpecInfo& c : s.customizationSpecs) {
+            arr.append(QJsonObject{{QStringLiteral("name"), c.name},
+                                   {QStringLiteral("type"), c.type},
+                                   {QStringLiteral("description"), c.description},
+                                   {QStringLiteral("lastUpdated"), isoTime(c.lastUpdated)}});
+            text += QStringLiteral("  %1  %2\n").arg(c.type.leftJustified(16), c.name);
+        }
+        doc.insert(QStringLiteral("customizationSpecs"), arr);
+    }
     out().document(doc, text);
 }
 

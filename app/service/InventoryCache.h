@@ -7,7 +7,9 @@
 #include "domain/ports/ClockPort.h"
 #include "domain/ports/HypervisorPort.h"
 
+#include <QHash>
 #include <QObject>
+#include <QStringList>
 
 #include <chrono>
 #include <functional>
@@ -41,8 +43,23 @@ public:
     // with "breaker-open"); emits changed() or failed(), then calls `done`.
     void fetch(InventoryKinds kinds, Done done);
 
+    // Every kind in `kinds` was read within maxAge.
+    bool isFresh(InventoryKinds kinds) const;
+
     // Why a spec's placement can no longer work against the current snapshot, if it cannot.
     std::optional<QString> vanishedPlacement(const VmSpec& spec) const;
+
+    // Why a queued spec cannot work against the current snapshot, as the history and the error say it:
+    // the event's code and arguments (RequestEventText), the error's code and the sentence. The clone's
+    // template and saved customization specification are checked only once those kinds have been read.
+    struct Stale
+    {
+        const char* eventCode = nullptr;
+        QStringList args;
+        QString errorCode;
+        QString message;
+    };
+    std::optional<Stale> staleReason(const VmSpec& spec) const;
 
 Q_SIGNALS:
     void changed(const dcm::InventorySnapshot& inventory);
@@ -58,6 +75,7 @@ private:
     HypervisorPort* m_hypervisor = nullptr;
     std::optional<InventorySnapshot> m_snapshot;
     std::chrono::steady_clock::time_point m_readAt;
+    QHash<int, std::chrono::steady_clock::time_point> m_kindReadAt; // by InventoryKind's bit
     int m_fetches = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "app/service/ProvisioningService.h"
 
+#include "domain/BatchPlan.h"
 #include "domain/LocalActor.h"
 #include "domain/Redaction.h"
 #include "domain/RequestEventText.h"
@@ -51,7 +52,9 @@ ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFact
       m_connection(new ConnectionManager(m_breaker, clock, this)),
       m_inventory(new InventoryCache(m_breaker, *m_connection, clock, m_config.inventoryMaxAge, this)),
       m_drainer(new QueueDrainer(m_breaker, *m_connection, *m_inventory, clock, m_config,
-                                 m_config.owner.isEmpty() ? defaultOwner() : m_config.owner, m_retry, this))
+                                 m_config.owner.isEmpty() ? defaultOwner() : m_config.owner, m_retry, this)),
+      m_follower(new GuestIdentityFollower(m_breaker, *m_connection, clock, m_config.guestIdentityInterval,
+                                           m_config.guestIdentityTimeout, this))
 {
     registerMetaTypes();
     m_breaker.setTransitionListener([this](const BreakerTransition& t) { onBreakerTransition(t); });
@@ -66,6 +69,8 @@ ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFact
     connect(m_drainer, &QueueDrainer::requestChanged, this, &ProvisioningService::requestChanged);
     connect(m_drainer, &QueueDrainer::requestProgress, this, &ProvisioningService::requestProgress);
     connect(m_drainer, &QueueDrainer::requestSettled, this, &ProvisioningService::requestSettled);
+    connect(m_drainer, &QueueDrainer::requestSettled, m_follower,
+            [this](const ProvisioningRequest& request) { m_follower->follow(request); });
     connect(m_drainer, &QueueDrainer::queueDepthChanged, this, &ProvisioningService::queueDepthChanged);
     connect(m_drainer, &QueueDrainer::storageFailed, this, &ProvisioningService::storageFailed);
 }
@@ -121,6 +126,9 @@ void ProvisioningService::initialize()
     m_connection->attach(m_hypervisor.get(), m_credentialFactory ? m_credentialFactory() : nullptr);
     m_inventory->attach(m_hypervisor.get());
     m_drainer->attach(m_hypervisor.get(), m_store.get());
+    m_follower->attach(m_hypervisor.get(), m_store.get(), [this](ProvisioningRequest& request, RequestState expected) {
+        return m_drainer->store(request, expected);
+    });
     std::optional<Error> logError;
     if (m_breakerLogFactory) {
         auto log = m_breakerLogFactory();
@@ -160,6 +168,7 @@ void ProvisioningService::initialize()
     m_othersWatermark = m_clock.utcNow();
     m_othersBreakerSeen = m_clock.utcNow();
     (void)m_store->othersWrote(); // the baseline
+    resumeFollowingGuests();
     Q_EMIT initialized(std::nullopt);
     if (logError)
         m_drainer->reportStorageError(*logError);
@@ -193,7 +202,25 @@ void ProvisioningService::shutdown()
     if (m_timer)
         m_timer->stop();
     m_drainer->shutdown();
+    m_follower->shutdown();
     m_connection->disconnect();
+}
+
+void ProvisioningService::resumeFollowingGuests()
+{
+    RequestFilter recent;
+    recent.states = {RequestState::Provisioned};
+    recent.updatedAfter = m_clock.utcNow().addMSecs(-m_config.guestIdentityTimeout.count());
+    auto rows = m_store->list(recent);
+    if (!rows.ok())
+        return m_drainer->reportStorageError(rows.error());
+    for (const ProvisioningRequest& r : std::as_const(rows.value())) {
+        // The wait counts from when it became PROVISIONED, not from this start.
+        const auto provisioned = std::find_if(r.history().crbegin(), r.history().crend(), [](const RequestEvent& e) {
+            return e.to == RequestState::Provisioned && e.from != RequestState::Provisioned;
+        });
+        m_follower->follow(r, provisioned == r.history().crend() ? r.updatedAt() : provisioned->at);
+    }
 }
 
 void ProvisioningService::publishBreaker()
@@ -218,6 +245,46 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
         answer.message = answer.error->message;
         return finish();
     }
+    return submitValid(spec, token, QUuid(), true);
+}
+
+QList<SubmitAnswer> ProvisioningService::submitBatch(const VmSpec& pattern, int count, quint64 token)
+{
+    auto planned = expandBatch(pattern, count);
+    if (!planned.ok()) {
+        SubmitAnswer answer;
+        answer.token = token;
+        answer.outcome = SubmitAnswer::Outcome::Rejected;
+        for (const QVariant& v : planned.error().details.value(QStringLiteral("problems")).toList()) {
+            const QVariantMap m = v.toMap();
+            answer.problems.append(FieldProblem{m.value(QStringLiteral("field")).toString(),
+                                                m.value(QStringLiteral("message")).toString()});
+        }
+        answer.error = Error::make(ErrorKind::InvalidInput, QStringLiteral("invalid-spec"),
+                                   tr("The batch has problems; none of its %n VMs was submitted.", nullptr, count));
+        answer.message = answer.error->message;
+        Q_EMIT submitAnswered(answer);
+        return {answer};
+    }
+    const QUuid batchId = QUuid::createUuid();
+    QList<SubmitAnswer> answers;
+    for (const VmSpec& spec : std::as_const(planned.value())) {
+        // As many start now as the drain has slots for; the others wait in the queue, due now, and the
+        // drain takes them as slots free up — a batch never puts more calls in flight than the drain would.
+        const bool mayStart = m_drainer->inFlightCount() < m_config.drainConcurrency;
+        answers.append(submitValid(spec, token, batchId, mayStart));
+    }
+    return answers;
+}
+
+SubmitAnswer ProvisioningService::submitValid(const VmSpec& spec, quint64 token, const QUuid& batchId, bool mayStart)
+{
+    SubmitAnswer answer;
+    answer.token = token;
+    const auto finish = [&]() -> SubmitAnswer {
+        Q_EMIT submitAnswered(answer);
+        return answer;
+    };
     if (!m_store) {
         answer.outcome = SubmitAnswer::Outcome::Failed;
         answer.error = Error::make(ErrorKind::Storage, ErrorCode::StoreClosed,
@@ -228,6 +295,7 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
 
     ProvisioningRequest request(QUuid::createUuid(), spec, m_clock.utcNow());
     request.setRequestedBy(localActor());
+    request.setBatchId(batchId);
     if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
         answer.outcome = SubmitAnswer::Outcome::Failed;
         answer.error = inserted.error();
@@ -251,6 +319,9 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
                tr("Request accepted. Provisioning will start when an administrator resumes the queue."));
     } else if (!m_connection->isConnected()) {
         queued(RequestEventText::reason(RequestEventText::kNotConnected), offline);
+    } else if (!mayStart) {
+        queued(RequestEventText::reason(RequestEventText::kWaitingForSlot),
+               tr("Request accepted. Provisioning starts as soon as a drain slot is free."));
     } else {
         const BreakerPermit permit = m_breaker.tryAcquire();
         if (permit.isRejected()) {
@@ -452,6 +523,7 @@ void ProvisioningService::tick()
     followOtherWriters();
     m_drainer->queueSubmittedWhileAway();
     m_drainer->drain();
+    m_follower->poll();
     m_drainer->publishQueueDepth();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/service/ConnectionManager.h"
+#include "app/service/GuestIdentityFollower.h"
 #include "app/service/InventoryCache.h"
 #include "app/service/QueueDrainer.h"
 #include "app/service/ServiceConfig.h"
@@ -37,6 +38,7 @@ namespace dcm {
 //   InventoryCache     one inventory read path through the breaker, its age, the placement checks
 //   QueueDrainer       claims, leases, sending, and the OutcomePolicy's decision on every answer
 //   OutcomePolicy      (domain) what a failure means for a request: requeue, reconcile, fail, wait
+//   GuestIdentityFollower  after a clone ran: its guest's host name and address, bounded, off the drain
 //
 // submit(): validate -> durable SUBMITTED -> breaker lets it through: PROVISIONING; breaker open (or the
 // queue paused): QUEUED_FOR_PROVISIONING. A request that has been sent before is always looked up by its
@@ -104,6 +106,11 @@ public Q_SLOTS:
     // PROVISIONED request of ours (its VM found by its key), or in admin mode a VM by moref with a
     // reason. Also emits submitAnswered(answer).
     dcm::SubmitAnswer submitOperation(dcm::RequestKind kind, const dcm::OperationTarget& target, quint64 token = 0);
+    // "N VMs from this spec" (domain/BatchPlan's expandBatch): validated all or nothing — one Rejected
+    // answer naming the fields when any VM would be refused. Otherwise each VM is its own request with a
+    // shared batchId, in order; as many start at once as the drain has free slots, the rest are queued
+    // (due now) for the drain. Emits submitAnswered for each answer, all with `token`.
+    QList<dcm::SubmitAnswer> submitBatch(const dcm::VmSpec& pattern, int count, quint64 token = 0);
     // Not yet sent (SUBMITTED, QUEUED) -> CANCELLED. Returns the error when refused.
     std::optional<dcm::Error> cancel(const QUuid& id);
     // FAILED -> QUEUED, due now; a QUEUED request becomes due now.
@@ -142,6 +149,10 @@ Q_SIGNALS:
     void requestSettled(const dcm::ProvisioningRequest& request);
 
 private:
+    // Stores a validated spec and starts or queues it. `mayStart` false: queued for a drain slot.
+    dcm::SubmitAnswer submitValid(const dcm::VmSpec& spec, quint64 token, const QUuid& batchId, bool mayStart);
+    // Follows again the guests of clones provisioned within the follower's timeout (after a restart).
+    void resumeFollowingGuests();
     void sendScout();
     void followOtherWriters();
     // Records an admin action that moves no state (pause, resume, probe) in the breaker's history.
@@ -172,6 +183,7 @@ private:
     ConnectionManager* m_connection;
     InventoryCache* m_inventory;
     QueueDrainer* m_drainer;
+    GuestIdentityFollower* m_follower;
 };
 
 } // namespace dcm

@@ -142,6 +142,10 @@ void QueueDrainer::dispatch(ProvisioningRequest request, const BreakerPermit& pe
     }
     const QUuid id = request.id();
     m_inFlight.insert(id, InFlight{request, 0, false, std::nullopt});
+    if (request.spec().isClone()) {
+        continueClone(id, permit);
+        return;
+    }
     const auto started = m_clock.monotonicNow();
     const CallId call = m_hypervisor->provision(
         ProvisionOrder{id, request.spec()},
@@ -221,7 +225,15 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
         return;
     }
 
-    const Error& e = result.error();
+    onSendFailed(id, result.error());
+}
+
+void QueueDrainer::onSendFailed(const QUuid& id, const Error& e)
+{
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    ProvisioningRequest request = it->request;
     qCInfo(lcDrain) << "provisioning" << id << "failed:" << toString(e.kind) << describe(e);
     const OutcomeDecision decision = m_policy.afterSendFailed(e, request.attempts());
     switch (decision.step) {
@@ -295,6 +307,13 @@ void QueueDrainer::reconcile(ProvisioningRequest request)
         return;
     }
     const auto started = m_clock.monotonicNow();
+    if (request.spec().isClone()) {
+        // Not only whether the VM exists: which of its steps are done.
+        it->call = m_hypervisor->readStateByKey(id, [this, id, permit, started](Result<std::optional<VmState>> result) {
+            onCloneReconciled(id, permit, started, std::move(result));
+        });
+        return;
+    }
     it->call = m_hypervisor->findByRequestKey(id, [this, id, permit, started](Result<std::optional<VmRef>> result) {
         onReconciled(id, permit, started, std::move(result));
     });
@@ -308,7 +327,6 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
     if (it == m_inFlight.end())
         return;
     ProvisioningRequest request = it->request;
-    const std::optional<Error> duplicate = it->duplicateName;
 
     if (!result.ok()) {
         const Error& e = result.error();
@@ -331,6 +349,16 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
         return;
     }
 
+    onNothingFound(id);
+}
+
+void QueueDrainer::onNothingFound(const QUuid& id)
+{
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    ProvisioningRequest request = it->request;
+    const std::optional<Error> duplicate = it->duplicateName;
     // No VM carries the key: nothing was created, so sending again is safe.
     const OutcomeDecision decision = m_policy.afterNothingFound(request.attempts(), duplicate, request.lastError());
     if (decision.step == Step::Fail)
@@ -347,6 +375,235 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
         m_connection.scout(next);
     queue(request, RequestState::Reconciling, Why::reason(Why::kNothingFoundWillSend), std::nullopt,
           std::chrono::milliseconds(0));
+}
+
+// ---- a clone, step by step ----
+
+QueueDrainer::CloneCall QueueDrainer::nextCloneCall(const ProvisioningRequest& request)
+{
+    const VmSpec& spec = request.spec();
+    switch (request.provisionStep()) {
+    case ProvisionStep::None:
+        return CloneCall::Clone;
+    case ProvisionStep::Cloned:
+        if (!spec.customization.isNone())
+            return CloneCall::Customize;
+        return spec.powerOn ? CloneCall::PowerOn : CloneCall::Done;
+    case ProvisionStep::Customized:
+        return spec.powerOn ? CloneCall::PowerOn : CloneCall::Done;
+    case ProvisionStep::PoweredOn:
+        return CloneCall::Done;
+    }
+    return CloneCall::Done;
+}
+
+void QueueDrainer::returnPermit(const BreakerPermit& permit)
+{
+    m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("not-sent"),
+                                            QStringLiteral("nothing left to send for this request")));
+}
+
+void QueueDrainer::continueClone(const QUuid& id, std::optional<BreakerPermit> permit)
+{
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end()) {
+        if (permit)
+            returnPermit(*permit);
+        return;
+    }
+    const ProvisioningRequest request = it->request;
+    const CloneCall call = nextCloneCall(request);
+    if (call == CloneCall::Done) {
+        if (permit)
+            returnPermit(*permit);
+        finishClone(request, request.state(), Why::reason(Why::kAdopted, {request.vmRef()}));
+        return;
+    }
+    if (!permit) {
+        // Between two steps: each step asks the breaker on its own, as a blank VM's one call does.
+        if (m_connection.needsOperator()) {
+            queue(request, RequestState::Provisioning, Why::reason(Why::kOperatorWillLook), std::nullopt,
+                  std::chrono::milliseconds(0));
+            return;
+        }
+        const BreakerPermit next = m_breaker.tryAcquire();
+        if (!next.isAllowed() || next.isScout()) {
+            if (next.isScout())
+                m_connection.scout(next);
+            // The steps done are written; the next drain looks the VM up and goes on from there.
+            queue(request, RequestState::Provisioning, Why::reason(Why::kOfflineWillLook), std::nullopt,
+                  std::chrono::milliseconds(0));
+            return;
+        }
+        permit = next;
+    }
+    const BreakerPermit p = *permit;
+    const auto started = m_clock.monotonicNow();
+    const auto stage = [this, id](const QString& name) { Q_EMIT requestProgress(RequestProgress{id, 0, name, {}}); };
+    switch (call) {
+    case CloneCall::Clone:
+        stage(QStringLiteral("cloning"));
+        it->call = m_hypervisor->clone(
+            ProvisionOrder{id, request.spec()},
+            [this, id](const ProvisionProgress& progress) {
+                Q_EMIT requestProgress(RequestProgress{id, progress.percent, progress.stage, progress.taskRef});
+            },
+            [this, id, p, started](Result<ProvisionOutcome> result) {
+                if (result.ok())
+                    onCloneStep(id, CloneCall::Clone, p, started, std::nullopt, result.value());
+                else
+                    onCloneStep(id, CloneCall::Clone, p, started, result.error(), std::nullopt);
+            });
+        return;
+    case CloneCall::Customize:
+        stage(QStringLiteral("customizing"));
+        it->call = m_hypervisor->customize(request.vmRef(), request.spec(), [this, id, p, started](Result<void> r) {
+            onCloneStep(id, CloneCall::Customize, p, started, r.ok() ? std::nullopt : std::optional<Error>(r.error()),
+                        std::nullopt);
+        });
+        return;
+    case CloneCall::PowerOn:
+        stage(QStringLiteral("powering-on"));
+        it->call = m_hypervisor->operate(request.vmRef(), VmOperation::PowerOn, [this, id, p, started](Result<void> r) {
+            onCloneStep(id, CloneCall::PowerOn, p, started, r.ok() ? std::nullopt : std::optional<Error>(r.error()),
+                        std::nullopt);
+        });
+        return;
+    case CloneCall::Done:
+        return;
+    }
+}
+
+void QueueDrainer::onCloneStep(const QUuid& id, CloneCall call, const BreakerPermit& permit, Clock::time_point started,
+                               const std::optional<Error>& failure, const std::optional<ProvisionOutcome>& cloned)
+{
+    if (cloned && !cloned->readBack) {
+        // Its last call failed and was counted through the gate: this permit proves nothing either way.
+        m_breaker.onFailure(permit, Error::make(ErrorKind::Cancelled, QStringLiteral("counted-apart"),
+                                                QStringLiteral("the VM was cloned; its read-back failed")));
+    } else {
+        m_connection.noteCall(permit, started, failure ? &*failure : nullptr);
+    }
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    it->call = 0;
+    if (failure) {
+        qCInfo(lcDrain) << "clone step of" << id << "failed";
+        onSendFailed(id, *failure);
+        return;
+    }
+    ProvisioningRequest request = it->request;
+    EventReason reason;
+    switch (call) {
+    case CloneCall::Clone:
+        request.setVmRef(cloned->vm.ref);
+        request.setInstanceUuid(cloned->vm.instanceUuid);
+        request.setTaskRef(cloned->taskRef);
+        request.setProvisionStep(ProvisionStep::Cloned);
+        reason = Why::reason(Why::kCloned, {cloned->vm.ref, request.spec().templateName});
+        break;
+    case CloneCall::Customize:
+        request.setProvisionStep(ProvisionStep::Customized);
+        reason = Why::reason(Why::kCustomizationSent, {request.vmRef()});
+        break;
+    case CloneCall::PowerOn:
+        request.setProvisionStep(ProvisionStep::PoweredOn);
+        reason = Why::reason(Why::kPoweredOn, {request.vmRef()});
+        break;
+    case CloneCall::Done:
+        return;
+    }
+    request.setLastError(std::nullopt);
+    if (nextCloneCall(request) == CloneCall::Done) {
+        finishClone(request, RequestState::Provisioning, reason);
+        return;
+    }
+    // Written before the next step goes out: a resumed clone reads it.
+    if (!request.note(reason, m_clock.utcNow()).ok() || !store(request, RequestState::Provisioning)) {
+        // Someone else moved it (or the store failed): the VM says where it stands when it is looked up.
+        settle(id);
+        return;
+    }
+    it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    it->request = request;
+    continueClone(id, std::nullopt);
+}
+
+void QueueDrainer::finishClone(ProvisioningRequest request, RequestState expected, const EventReason& reason)
+{
+    const QUuid id = request.id();
+    request.setLastError(std::nullopt);
+    if (request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok() && store(request, expected))
+        Q_EMIT requestSettled(request);
+    settle(id);
+}
+
+void QueueDrainer::onCloneReconciled(const QUuid& id, const BreakerPermit& permit, Clock::time_point started,
+                                     Result<std::optional<VmState>> result)
+{
+    m_connection.noteCall(permit, started, result.ok() ? nullptr : &result.error());
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    it->call = 0;
+    ProvisioningRequest request = it->request;
+
+    if (!result.ok()) {
+        const Error& e = result.error();
+        const OutcomeDecision decision = m_policy.afterLookupFailed(e, request.attempts());
+        if (decision.step == Step::Fail)
+            return fail(request, RequestState::Reconciling, Why::reason(Why::kFailed, {describe(e)}), e);
+        queue(request, RequestState::Reconciling, Why::reason(Why::kLookupFailed, {describe(e)}), e, decision.delay);
+        return;
+    }
+
+    const std::optional<VmState>& state = result.value();
+    if (!state) {
+        if (request.provisionStep() != ProvisionStep::None) {
+            // Our clone existed and is gone (deleted by someone): cloning again would be a second clone
+            // of this request, which the operator has not asked for.
+            const Error gone =
+                Error::make(ErrorKind::Business, QStringLiteral("clone-gone"),
+                            tr("the clone %1 that carried this request's key no longer exists").arg(request.vmRef()));
+            return fail(request, RequestState::Reconciling, Why::reason(Why::kCloneGone, {request.vmRef()}), gone);
+        }
+        onNothingFound(id);
+        return;
+    }
+
+    // What the VM shows, and what was written, whichever got further.
+    ProvisionStep seen = ProvisionStep::Cloned;
+    if (!state->pendingCustomization.isEmpty())
+        seen = ProvisionStep::Customized;
+    if (state->vm.powerState == QLatin1String("poweredOn"))
+        seen = ProvisionStep::PoweredOn;
+    const ProvisionStep step = std::max(seen, request.provisionStep());
+    request.setVmRef(state->vm.ref);
+    request.setInstanceUuid(state->vm.instanceUuid);
+    request.setProvisionStep(step);
+    request.setLastError(std::nullopt);
+    it->reconciling = false;
+    it->duplicateName.reset();
+    if (nextCloneCall(request) == CloneCall::Done) {
+        finishClone(request, RequestState::Reconciling, Why::reason(Why::kAdopted, {state->vm.ref}));
+        return;
+    }
+    if (!request
+             .transitionTo(RequestState::Provisioning, Why::reason(Why::kResuming, {state->vm.ref, toString(step)}),
+                           m_clock.utcNow())
+             .ok() ||
+        !store(request, RequestState::Reconciling)) {
+        settle(id);
+        return;
+    }
+    it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return;
+    it->request = request;
+    continueClone(id, std::nullopt);
 }
 
 // ---- the timer's turns ----
@@ -407,17 +664,25 @@ void QueueDrainer::drain()
     for (const ProvisioningRequest& r : claimed.value())
         m_inFlight.insert(r.id(), InFlight{r, 0, false, std::nullopt});
 
+    InventoryKinds placement = InventoryKind::Datacenters | InventoryKind::Clusters | InventoryKind::ResourcePools |
+                               InventoryKind::Hosts | InventoryKind::Datastores | InventoryKind::Networks |
+                               InventoryKind::Folders;
+    // A clone is checked against its template (and saved specification) too; blank VMs never pay for it.
+    for (const ProvisioningRequest& r : claimed.value()) {
+        if (r.spec().isClone())
+            placement |= InventoryKind::Templates;
+        if (r.spec().isClone() && r.spec().customization.mode == GuestCustomization::Mode::SavedSpec)
+            placement |= InventoryKind::CustomizationSpecs;
+    }
+    const bool onlyPlacement = !placement.testFlag(InventoryKind::Templates);
     // Hook: operations on a VM check no placement, so they never wait for an inventory read.
     const bool onlyOperations = std::all_of(claimed.value().cbegin(), claimed.value().cend(),
                                             [](const ProvisioningRequest& r) { return r.isOperation(); });
-    if (m_inventory.isFresh() || onlyOperations) {
+    if (onlyOperations || (onlyPlacement ? m_inventory.isFresh() : m_inventory.isFresh(placement))) {
         dispatchClaimed(claimed.value());
         return;
     }
     m_awaitingInventory = claimed.value();
-    const InventoryKinds placement = InventoryKind::Datacenters | InventoryKind::Clusters |
-                                     InventoryKind::ResourcePools | InventoryKind::Hosts | InventoryKind::Datastores |
-                                     InventoryKind::Networks | InventoryKind::Folders;
     m_inventory.fetch(placement, [this](std::optional<Error> failure) {
         QList<ProvisioningRequest> waiting = std::exchange(m_awaitingInventory, {});
         if (failure) {
@@ -470,9 +735,9 @@ void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)
                 release(claimed.at(j).id());
             return;
         }
-        if (const auto vanished = m_inventory.vanishedPlacement(request.spec())) {
-            const Error e = Error::make(ErrorKind::Business, QStringLiteral("placement-vanished"), *vanished);
-            fail(request, state, Why::reason(Why::kPlacementVanished, {*vanished}), e);
+        if (const auto stale = m_inventory.staleReason(request.spec())) {
+            const Error e = Error::make(ErrorKind::Business, stale->errorCode, stale->message);
+            fail(request, state, Why::reason(stale->eventCode, stale->args), e);
             continue;
         }
         if (wasSentBefore(request)) {

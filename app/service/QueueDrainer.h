@@ -27,6 +27,14 @@ namespace dcm {
 // decision on every answer. A request that was ever sent is looked up by its key before it is sent
 // again: one request, at most one VM.
 //
+// A clone is a sequence of port calls, each behind the breaker like a blank VM's one call: clone ->
+// customize (when the spec has a customization) -> power on (when asked) -> PROVISIONED. The step
+// reached is written after each call succeeds (ProvisionStep, with a note in the history). After a lost
+// reply, a crash or a breaker trip at any step the request is reconciled by readStateByKey and goes on
+// from what the VM shows and what was written: never a second clone; never a second customization (a
+// VM with a customization pending, one already powered on, or a request whose step says customized is
+// not customized again).
+//
 // It also keeps the store's words for the service: every write goes through store() (compare-and-set
 // on the expected state) and is published.
 class QueueDrainer final : public QObject
@@ -94,8 +102,30 @@ private:
         std::optional<Error> duplicateName; // a DuplicateName answer that sent it to reconcile
     };
 
+    enum class CloneCall
+    {
+        Clone,
+        Customize,
+        PowerOn,
+        Done,
+    };
+    static CloneCall nextCloneCall(const ProvisioningRequest& request);
+
     void onProvisioned(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
                        Result<ProvisionOutcome> result);
+    // The failure of a call that may have sent something (a provision or a clone step).
+    void onSendFailed(const QUuid& id, const Error& e);
+    // The clone's next step with `permit`, or with one asked for now (none: queued, looked up later).
+    void continueClone(const QUuid& id, std::optional<BreakerPermit> permit);
+    void onCloneStep(const QUuid& id, CloneCall call, const BreakerPermit& permit,
+                     std::chrono::steady_clock::time_point started, const std::optional<Error>& failure,
+                     const std::optional<ProvisionOutcome>& cloned);
+    void finishClone(ProvisioningRequest request, RequestState expected, const EventReason& reason);
+    void onCloneReconciled(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
+                           Result<std::optional<VmState>> result);
+    void onNothingFound(const QUuid& id);
+    // Gives an unused permit back without counting it either way.
+    void returnPermit(const BreakerPermit& permit);
     void reconcile(ProvisioningRequest request);
     void onReconciled(const QUuid& id, const BreakerPermit& permit, std::chrono::steady_clock::time_point started,
                       Result<std::optional<VmRef>> result);

@@ -25,6 +25,11 @@ struct ServiceConfig
     std::chrono::milliseconds leaseDuration{10000};
     // Queued specs are checked against inventory no older than this before they are sent.
     std::chrono::milliseconds inventoryMaxAge{15000};
+    // After a clone was powered on: how often its guest is asked for its host name and address, and
+    // for how long (a Linux guest customized from a template reports within a minute or two; ten minutes
+    // covers a slow first boot without following a guest that never will).
+    std::chrono::milliseconds guestIdentityInterval{5000};
+    std::chrono::milliseconds guestIdentityTimeout{std::chrono::minutes(10)};
     // Unique per running service: who holds a claim. Empty: made from host, pid and a random part.
     QString owner;
 };

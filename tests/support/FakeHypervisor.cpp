@@ -115,6 +115,11 @@ CallId FakeHypervisor::dispatch(Method method, std::function<void()> answer)
     m_calls[method] += 1;
     m_lastCallThread = QThread::currentThread();
     const CallId id = m_nextCall++;
+    ++m_unanswered;
+    answer = [this, answer = std::move(answer)] {
+        --m_unanswered;
+        answer();
+    };
     if (m_hold) {
         m_held.append({id, std::move(answer)});
         return id;
@@ -238,6 +243,8 @@ CallId FakeHypervisor::inventory(InventoryKinds kinds, Done<InventorySnapshot> d
 
 CallId FakeHypervisor::provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done)
 {
+    progress = guard(std::move(progress));
+    done = guard(std::move(done));
     m_orders.append(order);
     auto script = takeScript(Method::Provision);
     const bool down = m_unreachable;
@@ -268,6 +275,7 @@ CallId FakeHypervisor::provision(const ProvisionOrder& order, ProgressFn progres
 
 CallId FakeHypervisor::findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done)
 {
+    done = guard(std::move(done));
     auto script = takeScript(Method::FindByRequestKey);
     const bool down = m_unreachable;
     return dispatch(Method::FindByRequestKey, [this, requestId, done = std::move(done), script, down] {
@@ -310,6 +318,13 @@ bool FakeHypervisor::hasTemplate(const QString& name) const
             return true;
     }
     return false;
+}
+
+void FakeHypervisor::setGuestIdentityAfterReads(int reads)
+{
+    m_guestIdentityAfterReads = reads;
+    for (FakeVm& vm : m_vms)
+        vm.guestReadsUntilIdentity = reads;
 }
 
 void FakeHypervisor::removeTemplate(const QString& name)
@@ -476,6 +491,8 @@ std::optional<Error> FakeHypervisor::applyOperation(const QString& ref, VmOperat
 
 CallId FakeHypervisor::clone(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done)
 {
+    progress = guard(std::move(progress));
+    done = guard(std::move(done));
     m_orders.append(order);
     auto script = takeScript(Method::Clone);
     const bool down = m_unreachable;
@@ -506,6 +523,7 @@ CallId FakeHypervisor::clone(const ProvisionOrder& order, ProgressFn progress, D
 
 CallId FakeHypervisor::customize(const QString& vmRef, const VmSpec& spec, Done<void> done)
 {
+    done = guard(std::move(done));
     auto script = takeScript(Method::Customize);
     const bool down = m_unreachable;
     return dispatch(Method::Customize, [this, vmRef, spec, done = std::move(done), script, down] {
@@ -524,6 +542,7 @@ CallId FakeHypervisor::customize(const QString& vmRef, const VmSpec& spec, Done<
 
 CallId FakeHypervisor::operate(const QString& vmRef, VmOperation operation, Done<void> done)
 {
+    done = guard(std::move(done));
     auto script = takeScript(Method::Operate);
     const bool down = m_unreachable;
     return dispatch(Method::Operate, [this, vmRef, operation, done = std::move(done), script, down] {
@@ -542,6 +561,7 @@ CallId FakeHypervisor::operate(const QString& vmRef, VmOperation operation, Done
 
 CallId FakeHypervisor::readStateByKey(const QUuid& requestId, Done<std::optional<VmState>> done)
 {
+    done = guard(std::move(done));
     auto script = takeScript(Method::ReadStateByKey);
     const bool down = m_unreachable;
     return dispatch(Method::ReadStateByKey, [this, requestId, done = std::move(done), script, down] {
@@ -558,6 +578,7 @@ CallId FakeHypervisor::readStateByKey(const QUuid& requestId, Done<std::optional
 
 CallId FakeHypervisor::readState(const QString& vmRef, Done<std::optional<VmState>> done)
 {
+    done = guard(std::move(done));
     auto script = takeScript(Method::ReadState);
     const bool down = m_unreachable;
     return dispatch(Method::ReadState, [this, vmRef, done = std::move(done), script, down] {

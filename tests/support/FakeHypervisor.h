@@ -104,6 +104,9 @@ public:
     int heldCount() const { return int(m_held.size()); }
     // Delivers the oldest held call as it would have been answered.
     bool completeHeld();
+    // The process that made the calls still open died (a crash): completing them afterwards still does
+    // what they do at vCenter, but their answers reach nobody.
+    void forgetCallers() { ++m_callerGeneration; }
     // The provision or clone of `requestId` that has not answered yet (held, or about to answer) reports task
     // progress to its caller. False when no such call is open.
     bool reportProgress(const QUuid& requestId, int percent, const QString& stage);
@@ -112,9 +115,11 @@ public:
     const dcm::InventorySnapshot& inventorySnapshot() const { return m_inventory; }
     // Removes the template (name or path) from the inventory the next calls see.
     void removeTemplate(const QString& name);
-    // Guests report their identity only after this many readState answers once they run (0: at
-    // once; -1: never, as a guest without VMware Tools).
-    void setGuestIdentityAfterReads(int reads) { m_guestIdentityAfterReads = reads; }
+    // Guests (of the VMs there and to come) report their identity only after this many readState
+    // answers once they run (0: at once; -1: never, as a guest without VMware Tools).
+    void setGuestIdentityAfterReads(int reads);
+    // Calls made and not answered yet (held, or about to answer on the event loop): a test waits for 0.
+    int unanswered() const { return m_unanswered; }
 
     // --- read-back
     int calls(Method method) const { return m_calls.value(method); }
@@ -148,6 +153,24 @@ private:
     };
     std::optional<Script> takeScript(Method method);
     dcm::CallId dispatch(Method method, std::function<void()> answer);
+    // `done`, unless forgetCallers() was called after this call was made.
+    ProgressFn guard(ProgressFn progress)
+    {
+        if (!progress)
+            return progress;
+        return
+            [this, generation = m_callerGeneration, progress = std::move(progress)](const dcm::ProvisionProgress& p) {
+                if (generation == m_callerGeneration)
+                    progress(p);
+            };
+    }
+    template <class T> Done<T> guard(Done<T> done)
+    {
+        return [this, generation = m_callerGeneration, done = std::move(done)](dcm::Result<T> r) {
+            if (generation == m_callerGeneration)
+                done(std::move(r));
+        };
+    }
     dcm::VmRef createVm(const dcm::ProvisionOrder& order, bool cloned);
     std::optional<dcm::Error> applyCustomize(const QString& ref, const dcm::VmSpec& spec);
     std::optional<dcm::Error> applyOperation(const QString& ref, dcm::VmOperation operation);
@@ -167,6 +190,8 @@ private:
     QHash<QUuid, int> m_clonesByRequest;
     QHash<QString, QList<dcm::VmOperation>> m_operations;
     int m_guestIdentityAfterReads = 0;
+    int m_callerGeneration = 0;
+    int m_unanswered = 0;
     QHash<QUuid, ProgressFn> m_openProvisions; // by request: the progress callback of a call not answered yet
     dcm::InventorySnapshot m_inventory;
     dcm::ConnectionSettings m_settings;

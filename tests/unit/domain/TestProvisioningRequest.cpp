@@ -429,6 +429,73 @@ private slots:
         QVERIFY(ErrorJson::fromJson(json, back).ok());
         QCOMPARE(back, error);
     }
+
+    // Pins: the clone's fields (batch, guest identity, step reached) round-trip through the JSON form,
+    // a note keeps the state and the bookkeeping, and a stored history with notes restores.
+    void cloneFieldsAndNotesRoundTrip_data()
+    {
+        QTest::addColumn<int>("step");
+        QTest::newRow("none") << int(ProvisionStep::None);
+        QTest::newRow("cloned") << int(ProvisionStep::Cloned);
+        QTest::newRow("customized") << int(ProvisionStep::Customized);
+        QTest::newRow("powered-on") << int(ProvisionStep::PoweredOn);
+    }
+
+    void cloneFieldsAndNotesRoundTrip()
+    {
+        QFETCH(int, step);
+        ProvisioningRequest r = requestIn(S::Provisioning);
+        const int attempts = r.attempts();
+        QVERIFY(r.note(EventReason{QStringLiteral("cloned"), {QStringLiteral("vm-7"), QStringLiteral("tpl")}},
+                       t0.addSecs(3600))
+                    .ok());
+        QCOMPARE(r.state(), S::Provisioning);
+        QCOMPARE(r.attempts(), attempts);
+        QCOMPARE(r.history().last().from, S::Provisioning);
+        QCOMPARE(r.history().last().to, S::Provisioning);
+        QCOMPARE(r.updatedAt(), t0.addSecs(3600));
+        r.setProvisionStep(ProvisionStep(step));
+        r.setBatchId(QUuid::fromString(QStringLiteral("{0f8fad5b-d9cb-469f-a165-70867728950e}")));
+        r.setGuestHostName(QStringLiteral("web01.example.com"));
+        r.setIpAddress(QStringLiteral("10.0.0.11"));
+
+        const QJsonObject json = r.toJson();
+        QCOMPARE(json.value(QStringLiteral("provisionStep")).toString(), toString(ProvisionStep(step)));
+        QCOMPARE(json.value(QStringLiteral("batchId")).toString(),
+                 QStringLiteral("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        const auto back = ProvisioningRequest::fromJson(json);
+        QVERIFY2(back.ok(), back.ok() ? "" : qPrintable(back.error().message));
+        QVERIFY(back.value() == r);
+
+        const auto restored = ProvisioningRequest::restore(requestId, spec(), t0, S::Provisioning, r.history());
+        QVERIFY(restored.ok());
+    }
+
+    void aSingleRequestHasANullBatchInJson()
+    {
+        const ProvisioningRequest r = requestIn(S::Submitted);
+        QVERIFY(r.toJson().value(QStringLiteral("batchId")).isNull());
+        QVERIFY(ProvisioningRequest::fromJson(r.toJson()).value().batchId().isNull());
+    }
+
+    void unknownStepOrBatchInJsonIsRefusedByName_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("step") << QStringLiteral("provisionStep") << QStringLiteral("teleported");
+        QTest::newRow("batch") << QStringLiteral("batchId") << QStringLiteral("not-a-uuid");
+    }
+
+    void unknownStepOrBatchInJsonIsRefusedByName()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QJsonObject json = requestIn(S::Submitted).toJson();
+        json.insert(key, value);
+        const auto parsed = ProvisioningRequest::fromJson(json);
+        QVERIFY(!parsed.ok());
+        QVERIFY2(parsed.error().message.contains(key), qPrintable(parsed.error().message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProvisioningRequest)
