@@ -45,7 +45,8 @@ void OperationRunner::attach(HypervisorPort* hypervisor, RequestStorePort* store
     m_store = store;
 }
 
-std::optional<ProvisioningRequest> OperationRunner::earlierOnSameVm(const ProvisioningRequest& request) const
+std::optional<ProvisioningRequest> OperationRunner::earlierOnSameVm(const ProvisioningRequest& request,
+                                                                    bool justSubmitted) const
 {
     RequestFilter open;
     open.states = {RequestState::Submitted, RequestState::QueuedForProvisioning, RequestState::Provisioning,
@@ -58,12 +59,30 @@ std::optional<ProvisioningRequest> OperationRunner::earlierOnSameVm(const Provis
         if (other.id() == request.id() || !other.isOperation() || !unfinished(other.state()) ||
             !other.target().sameVm(request.target()))
             continue;
-        const bool older = other.createdAt() < request.createdAt() ||
+        // One that runs is waited for whatever its age; of two that wait, the older goes first (two
+        // created in the same millisecond by their ids, so that every service picks the same one).
+        const bool running = other.state() == RequestState::Provisioning || other.state() == RequestState::Reconciling;
+        const bool older = justSubmitted || running || other.createdAt() < request.createdAt() ||
                            (other.createdAt() == request.createdAt() && other.id() < request.id());
         if (older && (!earliest || other.createdAt() < earliest->createdAt()))
             earliest = other;
     }
     return earliest;
+}
+
+QDateTime OperationRunner::newestOnSameVm(const OperationTarget& target) const
+{
+    RequestFilter open;
+    open.states = {RequestState::Submitted, RequestState::QueuedForProvisioning, RequestState::Provisioning,
+                   RequestState::Reconciling};
+    auto listed = m_store->list(open);
+    QDateTime newest;
+    if (!listed.ok())
+        return newest;
+    for (const ProvisioningRequest& other : std::as_const(listed.value()))
+        if (other.isOperation() && other.target().sameVm(target) && (!newest.isValid() || other.createdAt() > newest))
+            newest = other.createdAt();
+    return newest;
 }
 
 OperationRunner::Running& OperationRunner::track(const ProvisioningRequest& request)

@@ -42,8 +42,14 @@ public:
 
     void attach(HypervisorPort* hypervisor, RequestStorePort* store);
 
-    // An older operation on the same VM that has not finished (the one `request` must wait for).
-    std::optional<ProvisioningRequest> earlierOnSameVm(const ProvisioningRequest& request) const;
+    // An operation on the same VM that `request` must wait for: one that runs, or an older one that has
+    // not finished. `justSubmitted`: `request` is the newest there is, so every unfinished one counts.
+    std::optional<ProvisioningRequest> earlierOnSameVm(const ProvisioningRequest& request,
+                                                       bool justSubmitted = false) const;
+
+    // When the newest unfinished operation on `target`'s VM was created (null: none). A new one is
+    // created after it, even within the same millisecond, so that age is the order they run in.
+    QDateTime newestOnSameVm(const OperationTarget& target) const;
 
     // A stored operation in SUBMITTED or QUEUED: waits for an earlier one on its VM, or starts with
     // `permit` (already granted by the breaker).

@@ -397,7 +397,12 @@ SubmitAnswer ProvisioningService::submitOperation(RequestKind kind, const Operat
         target.vmName = provisioned.spec().name;
     }
 
-    ProvisioningRequest request = ProvisioningRequest::operation(QUuid::createUuid(), kind, target, m_clock.utcNow());
+    // Operations on one VM run in the order of their age: a new one is younger than every one before it.
+    QDateTime createdAt = m_clock.utcNow();
+    if (const QDateTime newest = m_drainer->operations().newestOnSameVm(target);
+        newest.isValid() && newest >= createdAt)
+        createdAt = newest.addMSecs(1);
+    ProvisioningRequest request = ProvisioningRequest::operation(QUuid::createUuid(), kind, target, createdAt);
     request.setRequestedBy(localActor());
     if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
         answer.outcome = SubmitAnswer::Outcome::Failed;
@@ -423,7 +428,7 @@ SubmitAnswer ProvisioningService::submitOperation(RequestKind kind, const Operat
                tr("Request accepted. It will run when an administrator resumes the queue."));
     } else if (!m_connection->isConnected()) {
         queued(RequestEventText::reason(RequestEventText::kNotConnected), offline);
-    } else if (const auto earlier = runner.earlierOnSameVm(request)) {
+    } else if (const auto earlier = runner.earlierOnSameVm(request, true)) {
         queued(RequestEventText::reason(RequestEventText::kWaitsForEarlier,
                                         {earlier->id().toString(QUuid::WithoutBraces)}),
                tr("Request accepted. It will run once the earlier operation on this VM has finished."));

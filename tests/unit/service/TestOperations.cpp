@@ -416,11 +416,12 @@ private Q_SLOTS:
         const QUuid vm = provisioned(QStringLiteral("web-01"), true);
         const QString ref = refOf(vm);
         m_hv->setHoldCalls(true);
+        // All three within the same millisecond: they still run in the order they were asked for.
         const SubmitAnswer off = submit(RequestKind::PowerOff, target(vm));
-        m_clock.advance(1ms);
         const SubmitAnswer dec = submit(RequestKind::Decommission, target(vm));
-        m_clock.advance(1ms);
         const SubmitAnswer on = submit(RequestKind::PowerOn, target(vm));
+        QVERIFY(requestOf(off.id).createdAt() < requestOf(dec.id).createdAt());
+        QVERIFY(requestOf(dec.id).createdAt() < requestOf(on.id).createdAt());
         QCOMPARE(off.outcome, SubmitAnswer::Outcome::Started);
         QCOMPARE(dec.outcome, SubmitAnswer::Outcome::Queued);
         QCOMPARE(on.outcome, SubmitAnswer::Outcome::Queued);
