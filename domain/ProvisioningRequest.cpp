@@ -110,6 +110,17 @@ ProvisioningRequest::ProvisioningRequest(const QUuid& id, VmSpec spec, const QDa
     : m_id(id), m_spec(std::move(spec)), m_createdAt(createdAt.toUTC()), m_updatedAt(createdAt.toUTC())
 {}
 
+ProvisioningRequest ProvisioningRequest::operation(const QUuid& id, RequestKind kind, OperationTarget target,
+                                                   const QDateTime& createdAt)
+{
+    VmSpec spec;
+    spec.name = target.vmName;
+    ProvisioningRequest request(id, std::move(spec), createdAt);
+    request.m_kind = kind;
+    request.m_target = std::move(target);
+    return request;
+}
+
 Result<ProvisioningRequest> ProvisioningRequest::restore(const QUuid& id, VmSpec spec, const QDateTime& createdAt,
                                                          RequestState state, QList<RequestEvent> history)
 {
@@ -235,7 +246,7 @@ QJsonObject ProvisioningRequest::toJson() const
     for (const RequestEvent& event : m_history) {
         history.append(eventToJson(event));
     }
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("id"), m_id.toString(QUuid::WithoutBraces)},
         {QStringLiteral("spec"), m_spec.toJson()},
         {QStringLiteral("state"), toString(m_state)},
@@ -255,18 +266,84 @@ QJsonObject ProvisioningRequest::toJson() const
         {QStringLiteral("updatedAt"), dateToJson(m_updatedAt)},
         {QStringLiteral("history"), history},
     };
+    // Written only when they say something, so that a provisioning request's document is unchanged.
+    if (isOperation()) {
+        json.insert(QStringLiteral("kind"), toString(m_kind));
+        json.insert(QStringLiteral("target"), m_target.toJson());
+    }
+    if (!m_operationSent.isEmpty()) {
+        json.insert(QStringLiteral("operationSent"), m_operationSent);
+        json.insert(QStringLiteral("operationSentAt"), dateToJson(m_operationSentAt));
+    }
+    if (m_decommissionedAt.isValid()) {
+        json.insert(QStringLiteral("decommissionedAt"), dateToJson(m_decommissionedAt));
+        json.insert(QStringLiteral("decommissionedBy"), m_decommissionedBy);
+    }
+    return json;
 }
 
 Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& json)
 {
     JsonReader reader;
-    reader.rejectUnknownKeys(json,
-                             {QStringLiteral("id"), QStringLiteral("spec"), QStringLiteral("state"),
-                              QStringLiteral("attempts"), QStringLiteral("nextAttemptAt"), QStringLiteral("lastError"),
-                              QStringLiteral("taskRef"), QStringLiteral("vmRef"), QStringLiteral("instanceUuid"),
-                              QStringLiteral("requestedBy"), QStringLiteral("createdAt"), QStringLiteral("updatedAt"),
-                              QStringLiteral("history"), QStringLiteral("batchId"), QStringLiteral("guestHostName"),
-                              QStringLiteral("ipAddress"), QStringLiteral("provisionStep")});
+    QString operationSent;
+    QDateTime operationSentAt;
+    reader.readString(json, QStringLiteral("operationSent"), operationSent);
+    reader.readDateTime(json, QStringLiteral("operationSentAt"), operationSentAt);
+    RequestKind kind = RequestKind::Provision;
+    if (json.contains(QStringLiteral("kind"))) {
+        QString kindText;
+        reader.readString(json, QStringLiteral("kind"), kindText);
+        if (auto k = requestKindFromString(kindText); k.ok())
+            kind = k.value();
+        else
+            reader.fail(QStringLiteral("kind"), k.error().message);
+    }
+    OperationTarget target;
+    const QJsonValue targetJson = json.value(QStringLiteral("target"));
+    if (targetJson.isObject()) {
+        auto parsed = OperationTarget::fromJson(targetJson.toObject());
+        if (parsed.ok()) {
+            target = parsed.value();
+        } else {
+            for (const QVariant& p : parsed.error().details.value(QStringLiteral("problems")).toList()) {
+                const QVariantMap problem = p.toMap();
+                reader.fail(problem.value(QStringLiteral("field")).toString(),
+                            problem.value(QStringLiteral("message")).toString());
+            }
+        }
+    } else if (!targetJson.isUndefined() && !targetJson.isNull()) {
+        reader.fail(QStringLiteral("target"),
+                    QStringLiteral("expected the operation's target, got %1").arg(JsonReader::describe(targetJson)));
+    }
+    if (dcm::isOperation(kind) && target.isNull())
+        reader.fail(QStringLiteral("target"), QStringLiteral("an operation needs its target"));
+    QDateTime decommissionedAt;
+    QString decommissionedBy;
+    reader.readDateTime(json, QStringLiteral("decommissionedAt"), decommissionedAt);
+    reader.readString(json, QStringLiteral("decommissionedBy"), decommissionedBy);
+    reader.rejectUnknownKeys(json, {QStringLiteral("id"),
+                                    QStringLiteral("spec"),
+                                    QStringLiteral("state"),
+                                    QStringLiteral("attempts"),
+                                    QStringLiteral("nextAttemptAt"),
+                                    QStringLiteral("lastError"),
+                                    QStringLiteral("taskRef"),
+                                    QStringLiteral("vmRef"),
+                                    QStringLiteral("instanceUuid"),
+                                    QStringLiteral("requestedBy"),
+                                    QStringLiteral("createdAt"),
+                                    QStringLiteral("updatedAt"),
+                                    QStringLiteral("history"),
+                                    QStringLiteral("batchId"),
+                                    QStringLiteral("guestHostName"),
+                                    QStringLiteral("ipAddress"),
+                                    QStringLiteral("provisionStep"),
+                                    QStringLiteral("kind"),
+                                    QStringLiteral("target"),
+                                    QStringLiteral("decommissionedAt"),
+                                    QStringLiteral("decommissionedBy"),
+                                    QStringLiteral("operationSent"),
+                                    QStringLiteral("operationSentAt")});
     QString idText;
     reader.readString(json, QStringLiteral("id"), idText);
     const QUuid id = QUuid::fromString(idText);
@@ -397,6 +474,10 @@ Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& jso
     request.m_vmRef = vmRef;
     request.m_instanceUuid = instanceUuid;
     request.m_requestedBy = requestedBy;
+    request.m_kind = kind;
+    request.m_target = target;
+    request.setDecommissioned(decommissionedAt, decommissionedBy);
+    request.setOperationSent(operationSent, operationSentAt);
     request.m_batchId = batchId;
     request.m_guestHostName = guestHostName;
     request.m_ipAddress = ipAddress;

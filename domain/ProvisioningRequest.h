@@ -2,6 +2,7 @@
 
 #include "domain/Error.h"
 #include "domain/RequestEvent.h"
+#include "domain/RequestKind.h"
 #include "domain/RequestState.h"
 #include "domain/Result.h"
 #include "domain/VmSpec.h"
@@ -43,6 +44,10 @@ public:
 
     // A new request in SUBMITTED.
     ProvisioningRequest(const QUuid& id, VmSpec spec, const QDateTime& createdAt);
+    // A new operation (power, restart, decommission) on `target`'s VM, in SUBMITTED. Its spec holds only
+    // the VM's name, so that lists, filters and views that show a request's VM name show it too.
+    static ProvisioningRequest operation(const QUuid& id, RequestKind kind, OperationTarget target,
+                                         const QDateTime& createdAt);
 
     // Rebuilds a stored request. The history is the proof of the state: every step must be allowed
     // and follow on from the previous one, starting at SUBMITTED and ending at `state`; else a Storage
@@ -54,6 +59,20 @@ public:
     bool isNull() const { return m_id.isNull(); }
     const QUuid& id() const { return m_id; }
     const VmSpec& spec() const { return m_spec; }
+    // Provision, or the operation it asks for; an operation's lifecycle reuses the states: PROVISIONING is
+    // "running", PROVISIONED is "done" (stateLabel() says it in an operator's words).
+    RequestKind kind() const { return m_kind; }
+    bool isOperation() const { return dcm::isOperation(m_kind); }
+    // Null for a provisioning request.
+    const OperationTarget& target() const { return m_target; }
+    // A provisioning request whose VM a decommission destroyed: when, and who asked (user@host).
+    const QDateTime& decommissionedAt() const { return m_decommissionedAt; }
+    const QString& decommissionedBy() const { return m_decommissionedBy; }
+    // An operation's last call to the hypervisor (vmOperationName: "shutdown-guest", "destroy", ...) and
+    // when it was sent, written before it goes out: after a lost reply or a crash the operation knows
+    // what may have happened (a restart is never sent twice) and when the guest's shutdown began.
+    const QString& operationSent() const { return m_operationSent; }
+    const QDateTime& operationSentAt() const { return m_operationSentAt; }
     RequestState state() const { return m_state; }
     int attempts() const { return m_attempts; }
     const QDateTime& nextAttemptAt() const { return m_nextAttemptAt; } // meaningful in QUEUED only
@@ -96,6 +115,18 @@ public:
     void setVmRef(const QString& vmRef) { m_vmRef = vmRef; }
     void setInstanceUuid(const QString& instanceUuid) { m_instanceUuid = instanceUuid; }
     void setRequestedBy(const QString& who) { m_requestedBy = who; }
+    void setKind(RequestKind kind) { m_kind = kind; }
+    void setTarget(const OperationTarget& target) { m_target = target; }
+    void setOperationSent(const QString& what, const QDateTime& at)
+    {
+        m_operationSent = what;
+        m_operationSentAt = at.isValid() ? at.toUTC() : QDateTime();
+    }
+    void setDecommissioned(const QDateTime& at, const QString& by)
+    {
+        m_decommissionedAt = at.isValid() ? at.toUTC() : QDateTime();
+        m_decommissionedBy = by;
+    }
     void setBatchId(const QUuid& batchId) { m_batchId = batchId; }
     void setGuestHostName(const QString& name) { m_guestHostName = name; }
     void setIpAddress(const QString& address) { m_ipAddress = address; }
@@ -115,6 +146,12 @@ private:
 
     QUuid m_id;
     VmSpec m_spec;
+    RequestKind m_kind = RequestKind::Provision;
+    OperationTarget m_target;
+    QDateTime m_decommissionedAt;
+    QString m_decommissionedBy;
+    QString m_operationSent;
+    QDateTime m_operationSentAt;
     RequestState m_state = RequestState::Submitted;
     int m_attempts = 0;
     QDateTime m_nextAttemptAt;

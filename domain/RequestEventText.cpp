@@ -10,7 +10,7 @@ namespace dcm::RequestEventText {
 namespace {
 
 // Marked for lupdate under one context; translated when read.
-constexpr std::array<std::pair<const char*, const char*>, 33> s_sentences{{
+constexpr std::array<std::pair<const char*, const char*>, 43> s_sentences{{
     {kSent, QT_TRANSLATE_NOOP("dcm::RequestEventText", "sent to the hypervisor")},
     {kCreated, QT_TRANSLATE_NOOP("dcm::RequestEventText", "created %1")},
     {kCreatedPoweredOn, QT_TRANSLATE_NOOP("dcm::RequestEventText", "created %1 and powered it on")},
@@ -41,6 +41,21 @@ constexpr std::array<std::pair<const char*, const char*>, 33> s_sentences{{
     {kNotConnected, QT_TRANSLATE_NOOP("dcm::RequestEventText", "not connected to the hypervisor")},
     {kBreakerOpen, QT_TRANSLATE_NOOP("dcm::RequestEventText", "the hypervisor is offline (circuit breaker %1)")},
     {kWaitingForProbe, QT_TRANSLATE_NOOP("dcm::RequestEventText", "waiting for the hypervisor to answer a probe")},
+    {kOperationStarted, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 %2: reading its state first")},
+    {kOperationSent, QT_TRANSLATE_NOOP("dcm::RequestEventText", "sent %1 to %2")},
+    {kGuestShutdownWaiting,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                       "asked the guest of %1 to shut down; a hard power-off follows after %2 s (at %3) if it is "
+                       "still running")},
+    {kPoweredOff, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 is powered off")},
+    {kRestarted, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 restarted (%2)")},
+    {kRestartSentBefore,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                       "a restart of %1 was already sent and it is running: not restarted a second time")},
+    {kDestroyed, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 destroyed")},
+    {kAlreadyGone, QT_TRANSLATE_NOOP("dcm::RequestEventText", "%1 no longer exists: nothing left to decommission")},
+    {kWaitsForEarlier, QT_TRANSLATE_NOOP("dcm::RequestEventText", "waits for the earlier operation %1 on the same VM")},
+    {kReadingVmState, QT_TRANSLATE_NOOP("dcm::RequestEventText", "reading the VM's state before anything is sent")},
     {kCloned, QT_TRANSLATE_NOOP("dcm::RequestEventText", "cloned %1 from the template %2")},
     {kCustomizationSent,
      QT_TRANSLATE_NOOP("dcm::RequestEventText", "guest customization sent to %1; it applies at the first boot")},

@@ -36,6 +36,18 @@ inline constexpr const char* kQueuePaused = "queue-paused";                     
 inline constexpr const char* kNotConnected = "not-connected";                   // -
 inline constexpr const char* kBreakerOpen = "breaker-open";                     // breaker state
 inline constexpr const char* kWaitingForProbe = "waiting-for-probe";            // -
+// Operations on a VM (power, restart, decommission).
+inline constexpr const char* kOperationStarted = "operation-started";          // verb, vm
+inline constexpr const char* kOperationSent = "operation-sent";                // call, vm
+inline constexpr const char* kGuestShutdownWaiting = "guest-shutdown-waiting"; // vm, seconds, deadline
+// kPoweredOn (vm), shared with the clone's steps below
+inline constexpr const char* kPoweredOff = "powered-off";                // vm
+inline constexpr const char* kRestarted = "restarted";                   // vm, how
+inline constexpr const char* kRestartSentBefore = "restart-sent-before"; // vm
+inline constexpr const char* kDestroyed = "destroyed";                   // vm
+inline constexpr const char* kAlreadyGone = "already-gone";              // vm
+inline constexpr const char* kWaitsForEarlier = "waits-for-earlier";     // earlier request id
+inline constexpr const char* kReadingVmState = "reading-vm-state";       // -
 // A clone's steps (notes inside PROVISIONING, or the step to PROVISIONED) and what follows them.
 inline constexpr const char* kCloned = "cloned";                           // vm, template
 inline constexpr const char* kCustomizationSent = "customization-sent";    // vm

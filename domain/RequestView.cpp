@@ -27,7 +27,10 @@ QJsonObject toJson(const ProvisioningRequest& r, bool withHistory)
                   {QStringLiteral("vmMoref"), r.vmRef()},
                   {QStringLiteral("instanceUuid"), r.instanceUuid()},
                   {QStringLiteral("requestedBy"), r.requestedBy()},
-                  {QStringLiteral("source"), r.spec().isClone() ? r.spec().templateName : QStringLiteral("blank")},
+                  // An operation creates nothing: it has no source.
+                  {QStringLiteral("source"), r.isOperation()      ? QJsonValue(QJsonValue::Null)
+                                             : r.spec().isClone() ? QJsonValue(r.spec().templateName)
+                                                                  : QJsonValue(QStringLiteral("blank"))},
                   {QStringLiteral("guestHostName"), r.guestHostName()},
                   {QStringLiteral("ipAddress"), r.ipAddress()},
                   {QStringLiteral("batchId"), r.batchId().isNull()
@@ -37,6 +40,28 @@ QJsonObject toJson(const ProvisioningRequest& r, bool withHistory)
                   {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
     if (r.state() == RequestState::QueuedForProvisioning)
         o.insert(QStringLiteral("nextAttemptAt"), isoTime(r.nextAttemptAt()));
+    o.insert(QStringLiteral("kind"), toString(r.kind()));
+    o.insert(QStringLiteral("stateLabel"), stateLabel(r.kind(), r.state()));
+    if (r.isOperation()) {
+        const OperationTarget& t = r.target();
+        QJsonObject target{{QStringLiteral("requestId"), t.requestId.isNull()
+                                                             ? QJsonValue(QJsonValue::Null)
+                                                             : QJsonValue(t.requestId.toString(QUuid::WithoutBraces))},
+                           {QStringLiteral("vmMoref"), t.vmRef},
+                           {QStringLiteral("vmName"), t.vmName},
+                           {QStringLiteral("admin"), t.isAdmin()}};
+        if (t.isAdmin())
+            target.insert(QStringLiteral("adminReason"), t.adminReason);
+        if (shutsGuestDown(r.kind()))
+            target.insert(QStringLiteral("guestShutdownTimeoutSeconds"), t.guestTimeoutSeconds);
+        o.insert(QStringLiteral("target"), target);
+    } else {
+        o.insert(QStringLiteral("target"), QJsonValue(QJsonValue::Null));
+    }
+    if (r.decommissionedAt().isValid()) {
+        o.insert(QStringLiteral("decommissionedAt"), isoTime(r.decommissionedAt()));
+        o.insert(QStringLiteral("decommissionedBy"), r.decommissionedBy());
+    }
     if (!withHistory)
         return o;
     QJsonArray history;
@@ -54,7 +79,9 @@ QJsonObject toJson(const ProvisioningRequest& r, bool withHistory)
             h.insert(QStringLiteral("cause"), ErrorJson::toJson(*e.cause));
         history.append(h);
     }
-    o.insert(QStringLiteral("spec"), r.spec().toJson());
+    // An operation has no spec of its own (only its VM's name, shown in `name` and `target`).
+    if (!r.isOperation())
+        o.insert(QStringLiteral("spec"), r.spec().toJson());
     o.insert(QStringLiteral("history"), history);
     return o;
 }

@@ -239,6 +239,34 @@ void RequestDetailsPane::setActions(const QList<QAction*>& actions)
     }
 }
 
+QString RequestDetailsPane::lifecycleRows(const ProvisioningRequest& r, const QString& provisioningRows) const
+{
+    QString rows;
+    const auto row = [&rows](const QString& label, const QString& value) {
+        if (!value.isEmpty())
+            rows += QStringLiteral("<tr><td style='padding-right:12px'><b>%1</b></td><td>%2</td></tr>")
+                        .arg(html(label), html(value));
+    };
+    if (!r.isOperation()) {
+        row(tr("Decommissioned"),
+            tr("decommissioned at %1, by %2").arg(UiFormat::localDateTime(r.decommissionedAt()), r.decommissionedBy()));
+        return rows + provisioningRows;
+    }
+    const OperationTarget& t = r.target();
+    row(tr("Operation"), operationVerb(r.kind()));
+    row(tr("VM"), t.vmRef.isEmpty() ? t.vmName : tr("%1 (%2)").arg(t.vmName, t.vmRef));
+    row(tr("Of request"), t.requestId.isNull() ? QString() : t.requestId.toString(QUuid::WithoutBraces));
+    row(tr("Admin mode"), t.adminReason);
+    if (shutsGuestDown(r.kind()))
+        row(tr("Guest shutdown"),
+            tr("hard power-off after %1 s if the guest is still running").arg(t.guestTimeoutSeconds));
+    row(tr("Requested by"), r.requestedBy());
+    row(tr("Attempts"), QString::number(r.attempts()));
+    row(tr("Created"), UiFormat::localDateTime(r.createdAt()));
+    row(tr("Updated"), UiFormat::localDateTime(r.updatedAt()));
+    return rows;
+}
+
 void RequestDetailsPane::showRequest(const QUuid& id)
 {
     if (id != m_id)
@@ -298,6 +326,11 @@ void RequestDetailsPane::refresh()
     row(tr("Finished"), UiFormat::localDateTime(UiFormat::finishedAt(*r)));
     row(tr("Updated"), UiFormat::localDateTime(r->updatedAt()));
     m_summary->setText(QStringLiteral("<table>%1</table>").arg(rows));
+    // Operations have no hardware of their own, and a decommissioned VM says so (see lifecycleRows).
+    if (r->isOperation() || r->decommissionedAt().isValid()) {
+        m_state->setText(r->isOperation() ? stateLabel(r->kind(), r->state()) : tr("Decommissioned"));
+        m_summary->setText(QStringLiteral("<table>%1</table>").arg(lifecycleRows(*r, rows)));
+    }
 
     const bool showError = r->lastError() && (!r->isTerminal() || r->state() == RequestState::Failed);
     if (showError) {

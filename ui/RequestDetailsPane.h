@@ -1,5 +1,7 @@
 #pragma once
 
+#include "domain/ProvisioningRequest.h"
+
 #include <QUuid>
 #include <QWidget>
 
@@ -43,6 +45,8 @@ public:
     QToolButton* showErrorDetailsButton() const { return m_showRaw; }
 
 private:
+    // The summary of an operation, or a decommissioned VM's line before its provisioning rows.
+    QString lifecycleRows(const ProvisioningRequest& request, const QString& provisioningRows) const;
     void refresh();
 
     RequestTableModel* m_model;

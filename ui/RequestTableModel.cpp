@@ -19,6 +19,25 @@ QString placementOf(const VmSpec& spec)
     return QStringLiteral("%1 › %2 · %3").arg(spec.datacenter, compute, UiFormat::leafName(spec.datastore));
 }
 
+// "Power off", "Decommission": what an operation does, capitalised for the name column.
+QString stateLabelKind(RequestKind kind)
+{
+    QString verb = operationVerb(kind);
+    if (!verb.isEmpty())
+        verb[0] = verb[0].toUpper();
+    return verb;
+}
+
+// An operation's target: the VM, and the provisioning request it came from (or the admin's reason).
+QString targetOf(const ProvisioningRequest& r)
+{
+    const OperationTarget& t = r.target();
+    const QString vm = t.vmRef.isEmpty() ? t.vmName : QStringLiteral("%1 (%2)").arg(t.vmName, t.vmRef);
+    if (t.isAdmin())
+        return RequestTableModel::tr("VM %1 · admin: %2").arg(vm, t.adminReason);
+    return RequestTableModel::tr("VM %1 · of request %2").arg(vm, t.requestId.toString(QUuid::WithoutBraces).left(8));
+}
+
 } // namespace
 
 RequestTableModel::RequestTableModel(QObject* parent) : QAbstractTableModel(parent), m_clock(&UiFormat::systemClock())
@@ -128,8 +147,13 @@ QVariant RequestTableModel::displayData(const Row& row, int column) const
     const ProvisioningRequest& r = row.request;
     switch (column) {
     case NameColumn:
-        return r.spec().name;
+        // An operation reads as what it does to which VM.
+        return r.isOperation() ? tr("%1 · %2").arg(stateLabelKind(r.kind()), r.spec().name) : r.spec().name;
     case StateColumn:
+        if (r.isOperation())
+            return stateLabel(r.kind(), r.state());
+        if (r.decommissionedAt().isValid())
+            return tr("Decommissioned");
         return StateStyle::requestText(r.state());
     case ProgressColumn:
         if (r.state() == RequestState::Provisioning) {
@@ -144,16 +168,20 @@ QVariant RequestTableModel::displayData(const Row& row, int column) const
             return tr("waiting for vCenter");
         }
         if (r.state() == RequestState::Reconciling)
-            return tr("looking for the VM");
+            return r.isOperation() ? tr("reading the VM's state") : tr("looking for the VM");
+        if (r.decommissionedAt().isValid())
+            return tr("decommissioned at %1, by %2")
+                .arg(UiFormat::localTime(r.decommissionedAt()), r.decommissionedBy());
         if (r.state() == RequestState::Provisioned)
-            return r.vmRef();
+            return r.isOperation() ? QString() : r.vmRef();
         return QString();
     case AttemptsColumn:
         return r.attempts();
     case TaskColumn:
         return taskOf(row);
     case PlacementColumn:
-        return placementOf(r.spec());
+        // For an operation: its target.
+        return r.isOperation() ? targetOf(r) : placementOf(r.spec());
     case LastErrorColumn:
         return r.lastError() ? UiFormat::errorLine(*r.lastError(), faultContext(r)) : QString();
     case StartedColumn:

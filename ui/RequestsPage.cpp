@@ -2,6 +2,7 @@
 
 #include "domain/FaultSentence.h"
 #include "ui/Banner.h"
+#include "ui/DecommissionDialog.h"
 #include "ui/ProgressDelegate.h"
 #include "ui/RequestDetailsPane.h"
 #include "ui/RequestFilterProxy.h"
@@ -180,6 +181,21 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_copyJson = new QAction(tr("Copy as &JSON"), this);
     m_copyJson->setObjectName(QStringLiteral("copyJson"));
     m_copyJson->setToolTip(tr("Copy the request as dcmctl requests --id ID --json prints it"));
+    // Operations on the VM of a provisioned request: requests of their own, through the queue.
+    m_powerOn = new QAction(tr("Power &on"), this);
+    m_powerOn->setObjectName(QStringLiteral("powerOnVm"));
+    m_powerOn->setToolTip(tr("Power the VM on (queued while vCenter is away)"));
+    m_powerOff = new QAction(tr("Power o&ff"), this);
+    m_powerOff->setObjectName(QStringLiteral("powerOffVm"));
+    m_powerOff->setToolTip(tr("Shut the guest down when VMware Tools run, else power the VM off; a guest still "
+                              "running after %1 s is powered off hard")
+                               .arg(OperationTarget::defaultGuestTimeoutSeconds));
+    m_restart = new QAction(tr("Re&start"), this);
+    m_restart->setObjectName(QStringLiteral("restartVm"));
+    m_restart->setToolTip(tr("Reboot the guest when VMware Tools run, else reset the VM"));
+    m_decommission = new QAction(tr("&Decommission…"), this);
+    m_decommission->setObjectName(QStringLiteral("decommissionVm"));
+    m_decommission->setToolTip(tr("Power the VM off and delete it from vCenter; asks for its name first"));
     const auto separator = [this] {
         auto* s = new QAction(this);
         s->setSeparator(true);
@@ -187,9 +203,15 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     };
     // The table's context menu, in this order; the page takes the shortcuts of the ones that act on the
     // selected request wherever the focus is on the page.
-    m_table->addActions({m_cancel, m_retry, m_edit, separator(), m_copy, m_copyError, m_copyId, m_copyJson});
+    m_table->addActions({m_cancel, m_retry, m_edit, separator(), m_powerOn, m_powerOff, m_restart, m_decommission,
+                         separator(), m_copy, m_copyError, m_copyId, m_copyJson});
     addActions({m_cancel, m_retry, m_edit, m_copyId});
-    m_details->setActions({m_cancel, m_retry, m_edit, m_copyId});
+    m_details->setActions({m_cancel, m_retry, m_edit, m_copyId, m_powerOn, m_powerOff, m_restart, m_decommission});
+    connect(m_powerOn, &QAction::triggered, this, [this] { operateOnSelected(RequestKind::PowerOn); });
+    connect(m_powerOff, &QAction::triggered, this, [this] { operateOnSelected(RequestKind::PowerOff); });
+    connect(m_restart, &QAction::triggered, this, [this] { operateOnSelected(RequestKind::Restart); });
+    connect(m_decommission, &QAction::triggered, this, &RequestsPage::askToDecommissionSelected);
+    connect(client, &ServiceClient::submitAnswered, this, &RequestsPage::onAnswer);
     connect(m_cancel, &QAction::triggered, this, &RequestsPage::askToCancelSelected);
     connect(m_retry, &QAction::triggered, this, &RequestsPage::retrySelected);
     connect(m_edit, &QAction::triggered, this, &RequestsPage::editSelected);
@@ -308,7 +330,12 @@ void RequestsPage::updateActions()
         repeats ? *repeats : tr("Send a failed or queued request again as soon as the hypervisor allows (Ctrl+R)");
     m_retry->setToolTip(retryTip);
     m_retry->setStatusTip(retryTip);
-    m_edit->setEnabled(r != nullptr);
+    // Edit and resubmit copies a spec: an operation has none.
+    m_edit->setEnabled(r != nullptr && !r->isOperation());
+    // A VM to act on: a provisioning request that reached PROVISIONED and was not decommissioned.
+    const bool hasVm = r && !r->isOperation() && state == RequestState::Provisioned && !r->decommissionedAt().isValid();
+    for (QAction* a : {m_powerOn, m_powerOff, m_restart, m_decommission})
+        a->setEnabled(hasVm);
     m_copy->setEnabled(r != nullptr);
     m_copyError->setEnabled(r && r->lastError());
     m_copyId->setEnabled(r != nullptr);
@@ -379,6 +406,64 @@ void RequestsPage::retrySelected()
                                   tr("“%1” will be sent again as soon as the hypervisor allows.").arg(name), {}, 6000);
         updateActions();
     });
+}
+
+DecommissionDialog* RequestsPage::decommissionDialog() const
+{
+    return findChild<DecommissionDialog*>(QStringLiteral("decommissionDialog"));
+}
+
+void RequestsPage::operateOnSelected(RequestKind kind)
+{
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    if (!r || !m_powerOn->isEnabled())
+        return;
+    OperationTarget target;
+    target.requestId = r->id();
+    submitOperation(kind, target, r->spec().name);
+}
+
+void RequestsPage::askToDecommissionSelected()
+{
+    const ProvisioningRequest* r = m_model->request(selectedId());
+    if (!r || !m_decommission->isEnabled() || decommissionDialog())
+        return;
+    // Not blocking: the table keeps following the service while the operator types.
+    auto* dialog = new DecommissionDialog(r->spec().name, r->vmRef(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QUuid id = r->id();
+    const QString name = r->spec().name;
+    connect(dialog, &QDialog::finished, this, [this, dialog, id, name](int result) {
+        dialog->setObjectName(QString()); // answered: no longer the open question
+        if (result != QDialog::Accepted || !dialog->isConfirmable())
+            return;
+        OperationTarget target;
+        target.requestId = id;
+        target.guestTimeoutSeconds = dialog->guestTimeoutSeconds();
+        submitOperation(RequestKind::Decommission, target, name);
+    });
+    dialog->open();
+}
+
+void RequestsPage::submitOperation(RequestKind kind, const OperationTarget& target, const QString& vmName)
+{
+    const quint64 token = m_client->submitOperation(kind, target);
+    m_operationTokens.insert(token, QStringLiteral("%1 “%2”").arg(operationVerb(kind), vmName));
+}
+
+void RequestsPage::onAnswer(const SubmitAnswer& answer)
+{
+    const auto it = m_operationTokens.constFind(answer.token);
+    if (it == m_operationTokens.cend())
+        return; // the form's
+    const QString what = *it;
+    m_operationTokens.erase(it);
+    if (answer.accepted()) {
+        m_banner->showMessage(StateStyle::Notice::Info, tr("%1: %2").arg(what, answer.message), {}, 8000);
+        selectRequest(answer.id);
+    } else {
+        m_banner->showMessage(StateStyle::Notice::Warning, tr("%1 was refused: %2").arg(what, answer.message));
+    }
 }
 
 void RequestsPage::editSelected()

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "app/service/SubmitAnswer.h"
 #include "domain/ProvisioningRequest.h"
+
+#include <QHash>
 
 #include <QUuid>
 #include <QWidget>
@@ -16,6 +19,7 @@ class QTableView;
 namespace dcm {
 
 class Banner;
+class DecommissionDialog;
 class ClockPort;
 class RequestDetailsPane;
 class RequestFilterProxy;
@@ -49,6 +53,13 @@ public:
     QAction* copyErrorAction() const { return m_copyError; }
     QAction* copyIdAction() const { return m_copyId; }
     QAction* copyJsonAction() const { return m_copyJson; }
+    // Operations on the selected provisioned request's VM, through the queue like provisioning.
+    QAction* powerOnAction() const { return m_powerOn; }
+    QAction* powerOffAction() const { return m_powerOff; }
+    QAction* restartAction() const { return m_restart; }
+    QAction* decommissionAction() const { return m_decommission; }
+    // The typed-name confirmation Decommission opens while it waits for an answer, else null.
+    DecommissionDialog* decommissionDialog() const;
     QLineEdit* searchField() const { return m_search; }
     QComboBox* stateFilter() const { return m_stateFilter; }
     Banner* banner() const { return m_banner; }
@@ -78,6 +89,10 @@ private:
     void copySelectedJson();
     void editSelected();
     void copied(const QString& text, const QString& what);
+    void operateOnSelected(RequestKind kind);
+    void askToDecommissionSelected();
+    void submitOperation(RequestKind kind, const OperationTarget& target, const QString& vmName);
+    void onAnswer(const SubmitAnswer& answer);
 
     ServiceClient* m_client;
     UiSettings* m_settings;
@@ -97,6 +112,11 @@ private:
     QAction* m_copyError;
     QAction* m_copyId;
     QAction* m_copyJson;
+    QAction* m_powerOn;
+    QAction* m_powerOff;
+    QAction* m_restart;
+    QAction* m_decommission;
+    QHash<quint64, QString> m_operationTokens; // answers awaited, with the VM's name
     QUuid m_pendingSelection;
 };
 

@@ -139,6 +139,13 @@ quint64 ServiceClient::submit(const VmSpec& spec)
     return token;
 }
 
+quint64 ServiceClient::submitOperation(RequestKind kind, const OperationTarget& target)
+{
+    const quint64 token = m_nextToken++;
+    post([kind, target, token](ProvisioningService* s) { (void)s->submitOperation(kind, target, token); });
+    return token;
+}
+
 void ServiceClient::cancel(const QUuid& id, Reply reply)
 {
     postWithReply([id](ProvisioningService* s) { return s->cancel(id); }, std::move(reply));

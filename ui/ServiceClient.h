@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/service/ServiceTypes.h"
+#include "domain/RequestKind.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -59,6 +60,8 @@ public:
     void forgetPassword(const ConnectionSettings& settings);
     // Returns the token that the matching submitAnswered carries.
     quint64 submit(const VmSpec& spec);
+    // An operation on a VM (power, restart, decommission); answered by submitAnswered with the token.
+    quint64 submitOperation(RequestKind kind, const OperationTarget& target);
     void cancel(const QUuid& id, Reply reply = {});
     void retryNow(const QUuid& id, Reply reply = {});
     void setQueuePaused(bool paused, const QString& reason = {});

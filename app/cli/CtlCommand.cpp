@@ -4,6 +4,7 @@
 #include "BreakerCommand.h"
 #include "InventoryCommand.h"
 #include "LoginCommand.h"
+#include "OperationCommand.h"
 #include "RequestActionCommand.h"
 #include "RequestsCommand.h"
 #include "ServeCommand.h"
@@ -51,9 +52,23 @@ template <class Command> CtlCommandEntry entry(const char* name)
 const QList<CtlCommandEntry>& ctlCommands()
 {
     static const QList<CtlCommandEntry> table{
-        entry<AboutCommand>("about"),       entry<InventoryCommand>("inventory"), entry<SubmitCommand>("submit"),
-        entry<RequestsCommand>("requests"), entry<BreakerCommand>("breaker"),     entry<ServeCommand>("serve"),
-        entry<CancelCommand>("cancel"),     entry<RetryCommand>("retry"),         entry<LoginCommand>("login"),
+        entry<AboutCommand>("about"),
+        entry<InventoryCommand>("inventory"),
+        entry<SubmitCommand>("submit"),
+        entry<RequestsCommand>("requests"),
+        entry<BreakerCommand>("breaker"),
+        entry<ServeCommand>("serve"),
+        entry<CancelCommand>("cancel"),
+        entry<RetryCommand>("retry"),
+        entry<LoginCommand>("login"),
+        {"power",
+         [](CtlContext c) -> std::unique_ptr<CtlCommand> {
+             return std::make_unique<OperationCommand>(std::move(c), false);
+         }},
+        {"decommission",
+         [](CtlContext c) -> std::unique_ptr<CtlCommand> {
+             return std::make_unique<OperationCommand>(std::move(c), true);
+         }},
     };
     return table;
 }

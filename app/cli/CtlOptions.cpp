@@ -100,6 +100,18 @@ QList<QCommandLineOption> allOptions()
         o({QStringLiteral("power-on")}, QStringLiteral("Power the VM on once created.")),
         o({QStringLiteral("wait")}, QStringLiteral("submit: drive the request until it ends or SECONDS elapse."),
           QStringLiteral("SECONDS")),
+        o({QStringLiteral("yes")}, QStringLiteral("decommission: confirm that the VM is to be destroyed.")),
+        o({QStringLiteral("vm")},
+          QStringLiteral("power, decommission (with --admin): a VM this product did not provision, by name or "
+                         "moref."),
+          QStringLiteral("NAME")),
+        o({QStringLiteral("admin")}, QStringLiteral("power, decommission: admin mode, for a VM named with --vm.")),
+        o({QStringLiteral("reason")}, QStringLiteral("power, decommission in admin mode: why (recorded)."),
+          QStringLiteral("TEXT")),
+        o({QStringLiteral("guest-timeout")},
+          QStringLiteral("power off, decommission: seconds the guest gets to shut down before a hard power-off "
+                         "(120)."),
+          QStringLiteral("SECONDS")),
         o({QStringLiteral("state")}, QStringLiteral("requests: only this state."), QStringLiteral("S")),
         o({QStringLiteral("id")}, QStringLiteral("requests: only this request."), QStringLiteral("ID")),
         o({QStringLiteral("for-db")},
@@ -215,6 +227,12 @@ QString ctlHelpText()
         "  retry ID                  queue a failed request again (or a queued one now)\n"
         "  login                     store the password (read from stdin) in the keychain\n"
         "                            (--for-db: the team database's, for --db postgresql://...)\n"
+        "  power ID on|off|restart [--wait S] [--guest-timeout S]\n"
+        "                            power operation on the VM of provisioning request ID\n"
+        "  decommission ID --yes [--wait S] [--guest-timeout S]\n"
+        "                            power the VM of request ID off, then destroy it\n"
+        "  power|decommission --vm NAME --admin --reason TEXT ...\n"
+        "                            the same on a VM this product did not provision (admin mode)\n"
         "\n"
         "SPEC: --name N --cpus N [--cores-per-socket N] --memory-mib N --disk-gib N [--disk-gib N ...]\n"
         "      [--thin | --thick] --datacenter DC (--cluster C | --pool PATH) [--host H] --datastore DS\n"
@@ -234,7 +252,7 @@ QString ctlHelpText()
         "Numbers are whole, non-negative and as typed (--disk-gib takes fractions that come to whole MiB);\n"
         "request ids are UUIDs exactly as `dcmctl requests` lists them (braces optional).\n"
         "\n"
-        "Exit codes: 0 done; 1 other failure; 2 invalid input; 3 accepted, not provisioned yet;\n"
+        "Exit codes: 0 done; 1 other failure; 2 invalid input; 3 accepted, not provisioned (or done) yet;\n"
         "            4 certificate not trusted or thumbprint mismatch; 5 authentication failed, or vCenter\n"
         "            refused the credentials (serve, submit --wait: the queue is kept).\n"
         "\n"
@@ -308,6 +326,12 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     o.leaseSeconds = tuning("lease", 10, 2, 3600);
     o.stateFilter = p.value(QStringLiteral("state"));
     o.idFilter = p.value(QStringLiteral("id"));
+    o.confirmed = p.isSet(QStringLiteral("yes"));
+    o.vm = p.value(QStringLiteral("vm"));
+    o.admin = p.isSet(QStringLiteral("admin"));
+    o.reason = p.value(QStringLiteral("reason"));
+    o.guestTimeoutSeconds = tuning("guest-timeout", OperationTarget::defaultGuestTimeoutSeconds, 1,
+                                   OperationTarget::maxGuestTimeoutSeconds);
 
     // SPEC: each number must fit its field as typed; whether it makes sense is VmSpec::validate()'s
     // business (so that `--cpus 0` is named by the same rule as the console's form).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "domain/RequestKind.h"
 #include "domain/Result.h"
 #include "domain/VmSpec.h"
 #include "domain/ports/HypervisorPort.h"
@@ -29,6 +30,12 @@ struct CtlOptions
     int waitSeconds = -1; // submit --wait
     QString stateFilter;
     QString idFilter;
+    // power, decommission
+    bool confirmed = false; // --yes
+    QString vm;             // --vm NAME (admin mode)
+    bool admin = false;
+    QString reason;
+    int guestTimeoutSeconds = 120;
 
     bool verbose = false;
     bool forDatabase = false; // login: the team database's password

@@ -62,8 +62,11 @@ QString requestLine(const ProvisioningRequest& r)
                     ? r.lastError()->message
                     : r.lastError()->vimFault + QStringLiteral(": ") + r.lastError()->message;
     return QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-        .arg(r.id().toString(QUuid::WithoutBraces), r.spec().name.leftJustified(20),
-             toString(r.state()).leftJustified(23))
+        .arg(
+            r.id().toString(QUuid::WithoutBraces),
+            // An operation names what it does to which VM: "power-off web-01".
+            (r.isOperation() ? toString(r.kind()) + QLatin1Char(' ') + r.spec().name : r.spec().name).leftJustified(20),
+            toString(r.state()).leftJustified(23))
         .arg(r.attempts(), 2)
         .arg(r.vmRef().leftJustified(10), error);
 }

@@ -41,6 +41,8 @@ void ProvisioningService::registerMetaTypes()
     qRegisterMetaType<RequestProgress>();
     qRegisterMetaType<ConnectionStatus>();
     qRegisterMetaType<ConnectionSettings>();
+    qRegisterMetaType<RequestKind>();
+    qRegisterMetaType<OperationTarget>();
 }
 
 ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFactory store, const ClockPort& clock,
@@ -347,6 +349,115 @@ SubmitAnswer ProvisioningService::submitValid(const VmSpec& spec, quint64 token,
             answer.outcome = SubmitAnswer::Outcome::Started;
             answer.state = RequestState::Provisioning;
             answer.message = tr("Request accepted. Provisioning has started.");
+        }
+    }
+    m_drainer->publishQueueDepth();
+    return finish();
+}
+
+SubmitAnswer ProvisioningService::submitOperation(RequestKind kind, const OperationTarget& asked, quint64 token)
+{
+    SubmitAnswer answer;
+    answer.token = token;
+    const auto finish = [&]() -> SubmitAnswer {
+        Q_EMIT submitAnswered(answer);
+        return answer;
+    };
+    const auto reject = [&](const QString& code, const QString& message, QList<FieldProblem> problems = {}) {
+        answer.outcome = SubmitAnswer::Outcome::Rejected;
+        answer.problems = std::move(problems);
+        answer.error = Error::make(ErrorKind::InvalidInput, code, message);
+        answer.message = message;
+        return finish();
+    };
+    if (!isOperation(kind))
+        return reject(QStringLiteral("not-an-operation"), tr("Provisioning is submitted with a VM spec."));
+    OperationTarget target = asked;
+    target.adminReason = target.adminReason.trimmed();
+    if (const QList<FieldProblem> problems = target.problems(); !problems.isEmpty())
+        return reject(QStringLiteral("invalid-target"),
+                      tr("%1: %2").arg(problems.first().field, problems.first().message), problems);
+    if (!m_store) {
+        answer.outcome = SubmitAnswer::Outcome::Failed;
+        answer.error = Error::make(ErrorKind::Storage, ErrorCode::StoreClosed,
+                                   tr("The request database is not open; nothing was submitted."));
+        answer.message = answer.error->message;
+        return finish();
+    }
+    if (!target.requestId.isNull()) {
+        // Ours: the VM of a provisioning request that reached PROVISIONED, found later by its key.
+        auto found = m_store->get(target.requestId);
+        if (!found.ok()) {
+            answer.outcome = SubmitAnswer::Outcome::Failed;
+            answer.error = found.error();
+            answer.message = found.error().message;
+            return finish();
+        }
+        const QString id = target.requestId.toString(QUuid::WithoutBraces);
+        if (!found.value() || found.value()->isOperation())
+            return reject(QStringLiteral("not-found"),
+                          tr("target.requestId: no provisioning request with id %1").arg(id));
+        const ProvisioningRequest& provisioned = *found.value();
+        if (provisioned.state() != RequestState::Provisioned)
+            return reject(QStringLiteral("no-vm"),
+                          tr("target.requestId: request %1 is %2; only a PROVISIONED request has a VM to act on")
+                              .arg(id, toString(provisioned.state())));
+        if (provisioned.decommissionedAt().isValid())
+            return reject(
+                QStringLiteral("decommissioned"),
+                tr("target.requestId: the VM of request %1 was decommissioned at %2, by %3")
+                    .arg(id, provisioned.decommissionedAt().toString(Qt::ISODate), provisioned.decommissionedBy()));
+        target.vmRef = provisioned.vmRef();
+        target.vmName = provisioned.spec().name;
+    }
+
+    // Operations on one VM run in the order of their age: a new one is younger than every one before it.
+    QDateTime createdAt = m_clock.utcNow();
+    if (const QDateTime newest = m_drainer->operations().newestOnSameVm(target);
+        newest.isValid() && newest >= createdAt)
+        createdAt = newest.addMSecs(1);
+    ProvisioningRequest request = ProvisioningRequest::operation(QUuid::createUuid(), kind, target, createdAt);
+    request.setRequestedBy(localActor());
+    if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
+        answer.outcome = SubmitAnswer::Outcome::Failed;
+        answer.error = inserted.error();
+        answer.message =
+            tr("The request could not be stored, so it was not accepted: %1").arg(inserted.error().message);
+        m_drainer->reportStorageError(inserted.error());
+        return finish();
+    }
+    answer.id = request.id();
+    m_drainer->publish(request);
+
+    const auto queued = [&](const EventReason& reason, const QString& message) {
+        m_drainer->queue(request, RequestState::Submitted, reason, std::nullopt, std::chrono::milliseconds(0));
+        answer.outcome = SubmitAnswer::Outcome::Queued;
+        answer.state = RequestState::QueuedForProvisioning;
+        answer.message = message;
+    };
+    const QString offline = tr("Request accepted. It will run when the hypervisor is online.");
+    OperationRunner& runner = m_drainer->operations();
+    if (m_drainer->isPaused()) {
+        queued(RequestEventText::reason(RequestEventText::kQueuePaused),
+               tr("Request accepted. It will run when an administrator resumes the queue."));
+    } else if (!m_connection->isConnected()) {
+        queued(RequestEventText::reason(RequestEventText::kNotConnected), offline);
+    } else if (const auto earlier = runner.earlierOnSameVm(request, true)) {
+        queued(RequestEventText::reason(RequestEventText::kWaitsForEarlier,
+                                        {earlier->id().toString(QUuid::WithoutBraces)}),
+               tr("Request accepted. It will run once the earlier operation on this VM has finished."));
+    } else {
+        const BreakerPermit permit = m_breaker.tryAcquire();
+        if (permit.isRejected()) {
+            queued(RequestEventText::reason(RequestEventText::kBreakerOpen, {toString(m_breaker.state())}), offline);
+        } else if (permit.isScout()) {
+            queued(RequestEventText::reason(RequestEventText::kWaitingForProbe), offline);
+            m_connection->scout(permit);
+        } else {
+            runner.start(request, permit);
+            answer.outcome = SubmitAnswer::Outcome::Started;
+            answer.state = RequestState::Provisioning;
+            answer.message = tr("Request accepted. The %1 has started.").arg(operationVerb(kind));
         }
     }
     m_drainer->publishQueueDepth();

@@ -107,6 +107,12 @@ public Q_SLOTS:
 
     // Also emits submitAnswered(answer). Durable before it returns an accepted answer.
     dcm::SubmitAnswer submit(const dcm::VmSpec& spec, quint64 token = 0);
+    // An operation on a VM (power on/off, restart, decommission) through the same queue: durable
+    // before it returns an accepted answer, queued while the breaker is open ("It will run when the
+    // hypervisor is online."), after any older unfinished operation on the same VM. The target is a
+    // PROVISIONED request of ours (its VM found by its key), or in admin mode a VM by moref with a
+    // reason. Also emits submitAnswered(answer).
+    dcm::SubmitAnswer submitOperation(dcm::RequestKind kind, const dcm::OperationTarget& target, quint64 token = 0);
     // "N VMs from this spec" (domain/BatchPlan's expandBatch): validated all or nothing — one Rejected
     // answer naming the fields when any VM would be refused. Otherwise each VM is its own request with a
     // shared batchId, in order; as many start at once as the drain has free slots, the rest are queued

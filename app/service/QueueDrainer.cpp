@@ -38,13 +38,15 @@ QueueDrainer::QueueDrainer(CircuitBreaker& breaker, ConnectionManager& connectio
                            const ClockPort& clock, const ServiceConfig& config, QString owner, const RetryPolicy& retry,
                            QObject* parent)
     : QObject(parent), m_breaker(breaker), m_connection(connection), m_inventory(inventory), m_clock(clock),
-      m_config(config), m_owner(std::move(owner)), m_policy(retry)
+      m_config(config), m_owner(std::move(owner)), m_policy(retry),
+      m_operations(new OperationRunner(*this, breaker, connection, clock, retry, this))
 {}
 
 void QueueDrainer::attach(HypervisorPort* hypervisor, RequestStorePort* store)
 {
     m_hypervisor = hypervisor;
     m_store = store;
+    m_operations->attach(hypervisor, store);
 }
 
 QDateTime QueueDrainer::leaseUntil() const
@@ -281,6 +283,9 @@ void QueueDrainer::onSendFailed(const QUuid& id, const Error& e)
 
 void QueueDrainer::reconcile(ProvisioningRequest request)
 {
+    // Hook: an operation on a VM is looked at by reading the VM's state (OperationRunner).
+    if (request.isOperation())
+        return m_operations->resume(std::move(request));
     const QUuid id = request.id();
     auto it = m_inFlight.find(id);
     if (it == m_inFlight.end())
@@ -647,6 +652,7 @@ void QueueDrainer::drain()
         return;
     if (!m_connection.isConnected() || m_breaker.state() != BreakerState::Closed)
         return;
+    m_operations->poll(); // hook: operations waiting for a guest to shut down
     const int free = m_config.drainConcurrency - int(m_inFlight.size());
     if (free <= 0)
         return;
@@ -669,7 +675,10 @@ void QueueDrainer::drain()
             placement |= InventoryKind::CustomizationSpecs;
     }
     const bool onlyPlacement = !placement.testFlag(InventoryKind::Templates);
-    if (onlyPlacement ? m_inventory.isFresh() : m_inventory.isFresh(placement)) {
+    // Hook: operations on a VM check no placement, so they never wait for an inventory read.
+    const bool onlyOperations = std::all_of(claimed.value().cbegin(), claimed.value().cend(),
+                                            [](const ProvisioningRequest& r) { return r.isOperation(); });
+    if (onlyOperations || (onlyPlacement ? m_inventory.isFresh() : m_inventory.isFresh(placement))) {
         dispatchClaimed(claimed.value());
         return;
     }
@@ -717,6 +726,14 @@ void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)
         if (state != RequestState::QueuedForProvisioning && state != RequestState::Submitted) {
             release(request.id());
             continue;
+        }
+        // Hook: operations on a VM are OperationRunner's (no placement to check, nothing to create).
+        if (request.isOperation()) {
+            if (m_operations->startClaimed(request))
+                continue;
+            for (qsizetype j = i + 1; j < claimed.size(); ++j)
+                release(claimed.at(j).id());
+            return;
         }
         if (const auto stale = m_inventory.staleReason(request.spec())) {
             const Error e = Error::make(ErrorKind::Business, stale->errorCode, stale->message);

@@ -2,6 +2,7 @@
 
 #include "app/service/ConnectionManager.h"
 #include "app/service/InventoryCache.h"
+#include "app/service/OperationRunner.h"
 #include "app/service/ServiceConfig.h"
 #include "app/service/ServiceTypes.h"
 #include "domain/CircuitBreaker.h"
@@ -46,6 +47,8 @@ public:
                  QObject* parent = nullptr);
 
     void attach(HypervisorPort* hypervisor, RequestStorePort* store);
+    // Operations on a VM (power, restart, decommission) are drained by their own runner.
+    OperationRunner& operations() { return *m_operations; }
 
     const QString& owner() const { return m_owner; }
     QDateTime leaseUntil() const;
@@ -88,6 +91,9 @@ Q_SIGNALS:
     void storageFailed(const dcm::Error& error);
 
 private:
+    // OperationRunner shares the in-flight list (leases, concurrency) and the settling steps.
+    friend class OperationRunner;
+
     struct InFlight
     {
         ProvisioningRequest request;
@@ -141,6 +147,7 @@ private:
     HypervisorPort* m_hypervisor = nullptr;
     RequestStorePort* m_store = nullptr;
 
+    OperationRunner* m_operations;
     QHash<QUuid, InFlight> m_inFlight;
     QList<ProvisioningRequest> m_awaitingInventory;
     QList<std::function<void()>> m_idleWaiters;

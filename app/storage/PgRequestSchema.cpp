@@ -112,11 +112,29 @@ const QStringList s_schemaV2{
     QStringLiteral("CREATE INDEX requests_batch ON requests (batch_id) WHERE batch_id IS NOT NULL"),
 };
 
+// Version 3: operations on a VM as requests (SQLite's version 6): the kind (NULL: provisioning), the
+// target, the guest's shutdown timeout, the call last sent, and on a provisioning request when and by
+// whom its VM was decommissioned.
+const QStringList s_schemaV3{
+    QStringLiteral("ALTER TABLE requests ADD COLUMN kind text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN target_request_id text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN target_vm_ref text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN target_vm_name text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN admin_reason text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN guest_timeout_s integer"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN operation_sent text"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN operation_sent_at bigint"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN decommissioned_at bigint"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN decommissioned_by text"),
+    // The operations waiting on one VM are found by its provisioning request.
+    QStringLiteral("CREATE INDEX requests_target ON requests (target_request_id)"),
+};
+
 } // namespace
 
 QList<QStringList> PgRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2};
+    return {s_schemaV1, s_schemaV2, s_schemaV3};
 }
 
 } // namespace dcm

@@ -18,7 +18,9 @@ namespace {
 const QString s_columns =
     QStringLiteral("id, rowid, name, state, created_at, updated_at, next_attempt_at, task_ref, vm_ref, instance_uuid,"
                    " last_error_kind, last_error_code, last_error_message, last_error_vim_fault, last_error_details,"
-                   " CAST(spec AS BLOB), requested_by, batch_id, guest_host_name, ip_address, provision_step");
+                   " CAST(spec AS BLOB), requested_by, batch_id, guest_host_name, ip_address, provision_step,"
+                   " kind, target_request_id, target_vm_ref, target_vm_name, admin_reason, guest_timeout_s,"
+                   " operation_sent, operation_sent_at, decommissioned_at, decommissioned_by");
 
 const QStringList s_contentColumns{
     QStringLiteral("name"),
@@ -41,6 +43,16 @@ const QStringList s_contentColumns{
     QStringLiteral("guest_host_name"),
     QStringLiteral("ip_address"),
     QStringLiteral("provision_step"),
+    QStringLiteral("kind"),
+    QStringLiteral("target_request_id"),
+    QStringLiteral("target_vm_ref"),
+    QStringLiteral("target_vm_name"),
+    QStringLiteral("admin_reason"),
+    QStringLiteral("guest_timeout_s"),
+    QStringLiteral("operation_sent"),
+    QStringLiteral("operation_sent_at"),
+    QStringLiteral("decommissioned_at"),
+    QStringLiteral("decommissioned_by"),
 };
 
 } // namespace
@@ -69,6 +81,16 @@ SqliteRequestRow SqliteRequestRows::rowFrom(const QSqlQuery& q)
     row.guestHostName = q.value(18).toString();
     row.ipAddress = q.value(19).toString();
     row.provisionStep = q.value(20).toString();
+    row.kind = q.value(21).toString();
+    row.targetRequestId = q.value(22).toString();
+    row.targetVmRef = q.value(23).toString();
+    row.targetVmName = q.value(24).toString();
+    row.adminReason = q.value(25).toString();
+    row.guestTimeoutSeconds = q.isNull(26) ? OperationTarget::defaultGuestTimeoutSeconds : q.value(26).toInt();
+    row.operationSent = q.value(27).toString();
+    row.operationSentAt = dateAt(q, 28);
+    row.decommissionedAt = dateAt(q, 29);
+    row.decommissionedBy = q.value(30).toString();
     return row;
 }
 
@@ -126,6 +148,32 @@ void setReferences(ProvisioningRequest& request, const SqliteRequestRow& row)
     request.setBatchId(QUuid::fromString(row.batchId));
     request.setGuestHostName(row.guestHostName);
     request.setIpAddress(row.ipAddress);
+    request.setOperationSent(row.operationSent, row.operationSentAt);
+    request.setDecommissioned(row.decommissionedAt, row.decommissionedBy);
+    if (!row.kind.isEmpty()) {
+        // An unknown kind was caught by operationProblem() before this is reached.
+        if (auto kind = requestKindFromString(row.kind); kind.ok())
+            request.setKind(kind.value());
+        OperationTarget target;
+        target.requestId = QUuid::fromString(row.targetRequestId);
+        target.vmRef = row.targetVmRef;
+        target.vmName = row.targetVmName;
+        target.adminReason = row.adminReason;
+        target.guestTimeoutSeconds = row.guestTimeoutSeconds;
+        request.setTarget(target);
+    }
+}
+
+// Why the row's kind cannot be read (written by a newer version), or nullopt.
+std::optional<QString> operationProblem(const SqliteRequestRow& row)
+{
+    if (row.kind.isEmpty())
+        return std::nullopt;
+    if (auto kind = requestKindFromString(row.kind); !kind.ok() || kind.value() == RequestKind::Provision)
+        return kind.ok() ? std::nullopt : std::optional<QString>(QStringLiteral("unknown kind \"%1\"").arg(row.kind));
+    if (row.targetRequestId.isEmpty() && row.targetVmRef.isEmpty())
+        return QStringLiteral("an operation without a target");
+    return std::nullopt;
 }
 
 // See SqliteMappedRequest. `spec` is what could be read of it.
@@ -212,6 +260,16 @@ QVariantList SqliteRequestRows::contentValues(const ProvisioningRequest& request
         textOrNull(request.guestHostName()),
         textOrNull(request.ipAddress()),
         textOrNull(toString(request.provisionStep())),
+        request.isOperation() ? QVariant(toString(request.kind())) : QVariant(),
+        request.target().requestId.isNull() ? QVariant() : QVariant(idText(request.target().requestId)),
+        textOrNull(request.target().vmRef),
+        textOrNull(request.target().vmName),
+        textOrNull(request.target().adminReason),
+        request.isOperation() ? QVariant(request.target().guestTimeoutSeconds) : QVariant(),
+        textOrNull(request.operationSent()),
+        msOrNull(request.operationSentAt()),
+        msOrNull(request.decommissionedAt()),
+        textOrNull(request.decommissionedBy()),
     };
 }
 
@@ -394,6 +452,10 @@ SqliteMappedRequest SqliteRequestRows::toRequest(const SqliteRequestRow& row, Sq
     }
     if (!problem && !state) {
         problem = requestUnreadable(row.id, QStringLiteral("unknown state \"%1\"").arg(row.state));
+    }
+    if (!problem) {
+        if (const auto why = operationProblem(row))
+            problem = requestUnreadable(row.id, *why);
     }
     const auto step = SqliteRequestRows::storedStep(row.provisionStep);
     if (!problem && !step) {

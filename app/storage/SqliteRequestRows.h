@@ -42,6 +42,16 @@ struct SqliteRequestRow
     QString errorVimFault;
     QString errorDetails;
     QByteArray spec; // UTF-8 JSON, as stored
+    QString kind;    // empty: a provisioning request
+    QString targetRequestId;
+    QString targetVmRef;
+    QString targetVmName;
+    QString adminReason;
+    int guestTimeoutSeconds = 0;
+    QString operationSent;
+    QDateTime operationSentAt;
+    QDateTime decommissionedAt;
+    QString decommissionedBy;
 };
 
 // A request's history as stored; when a step cannot be read, `unreadable` says which and why (the

@@ -125,11 +125,32 @@ const QStringList s_schemaV5{
     QStringLiteral("CREATE INDEX requests_batch ON requests (batch_id) WHERE batch_id IS NOT NULL"),
 };
 
+// Version 6: operations on a VM (power on/off, restart, decommission) are requests too. `kind` NULL is
+// a provisioning request (every row written before). An operation's target is the provisioning request
+// whose VM it acts on (found by that request's key), or in admin mode a moref with the reason recorded;
+// `operation_sent`/`operation_sent_at` is its last call, written before it goes out, so that a resumed
+// operation knows what may have happened. A provisioning request whose VM was decommissioned keeps when
+// and by whom.
+const QStringList s_schemaV6{
+    QStringLiteral("ALTER TABLE requests ADD COLUMN kind TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN target_request_id TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN target_vm_ref TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN target_vm_name TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN admin_reason TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN guest_timeout_s INTEGER"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN operation_sent TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN operation_sent_at INTEGER"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN decommissioned_at INTEGER"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN decommissioned_by TEXT"),
+    // The operations waiting on one VM are found by its provisioning request.
+    QStringLiteral("CREATE INDEX requests_target ON requests (target_request_id)"),
+};
+
 } // namespace
 
 QList<QStringList> SqliteRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5};
+    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5, s_schemaV6};
 }
 
 QString SqliteRequestSchema::countRequests()

@@ -151,6 +151,54 @@ void RequestStoreContract::roundTripKeepsEveryFieldOfAFullRequest()
     QVERIFY(*again.value() == moved);
 }
 
+// Pins: an operation keeps its kind, its target (the provisioning request whose VM it acts on, or in admin
+// mode a moref with the reason), its guest timeout and the call it last sent; a provisioning request keeps
+// when and by whom its VM was decommissioned. Read back equal through a new connection too.
+void RequestStoreContract::operationsRoundTripTheirKindTargetAndSentCall()
+{
+    ProvisioningRequest provisioned = eventfulRequest();
+    OperationTarget ours;
+    ours.requestId = provisioned.id();
+    ours.vmRef = QStringLiteral("vm-42");
+    ours.vmName = provisioned.spec().name;
+    ours.guestTimeoutSeconds = 45;
+    ProvisioningRequest decommission =
+        ProvisioningRequest::operation(QUuid::createUuid(), RequestKind::Decommission, ours, t0().addSecs(20));
+    decommission.setRequestedBy(QStringLiteral("ops@console-1"));
+    QVERIFY(decommission.transitionTo(RequestState::Provisioning, QStringLiteral("started"), t0().addSecs(21)).ok());
+    decommission.setOperationSent(QStringLiteral("shutdown-guest"), t0().addSecs(22).addMSecs(125));
+    OperationTarget admin;
+    admin.vmRef = QStringLiteral("vm-7");
+    admin.vmName = QStringLiteral("legacy-db");
+    admin.adminReason = QStringLiteral("left over from the 2019 migration");
+    const ProvisioningRequest powerOn =
+        ProvisioningRequest::operation(QUuid::createUuid(), RequestKind::PowerOn, admin, t0().addSecs(30));
+    provisioned.setDecommissioned(t0().addSecs(40), QStringLiteral("ops@console-1"));
+
+    VERIFY_OK(m_store->insert(provisioned, {}, {}));
+    VERIFY_OK(m_store->insert(decommission, {}, {}));
+    VERIFY_OK(m_store->insert(powerOn, {}, {}));
+    for (const ProvisioningRequest& written : {provisioned, decommission, powerOn}) {
+        auto got = m_store->get(written.id());
+        VERIFY_OK(got);
+        QVERIFY(got.value().has_value());
+        QCOMPARE(jsonText(*got.value()), jsonText(written));
+        QVERIFY(*got.value() == written);
+    }
+    QVERIFY(decommission.kind() == RequestKind::Decommission); // not the default the store could fall back to
+
+    m_store.reset();
+    auto reopened = m_backend->open();
+    VERIFY_OK(reopened);
+    auto again = reopened.value()->get(powerOn.id());
+    VERIFY_OK(again);
+    QVERIFY(again.value().has_value());
+    QVERIFY(again.value()->kind() == RequestKind::PowerOn);
+    QCOMPARE(again.value()->target().adminReason, admin.adminReason);
+    QVERIFY(again.value()->target().requestId.isNull());
+    m_store = std::move(reopened).value();
+}
+
 // Pins: a clone's fields (template, NICs, customization in the spec; batch, step reached, guest
 // identity on the request) and its step notes (history events inside one state) survive insert, the
 // updates the drain makes within PROVISIONING and after PROVISIONED, and a fresh connection.

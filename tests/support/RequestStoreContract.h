@@ -60,6 +60,7 @@ private Q_SLOTS:
 
     void roundTripKeepsEveryFieldAndTheHistory();
     void roundTripKeepsEveryFieldOfAFullRequest();
+    void operationsRoundTripTheirKindTargetAndSentCall();
     void aCloneKeepsItsStepBatchAndGuestThroughUpdates();
     void getUnknownIdIsEmpty();
     void insertIsCommittedAndLeasedToItsSubmitter();

@@ -356,7 +356,7 @@ private Q_SLOTS:
         const QString indexes = QStringLiteral("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
                                                " WHERE type = 'index' AND name LIKE 'requests_%' ORDER BY name)");
         QCOMPARE(raw.scalar(indexes).toString(),
-                 QStringLiteral("requests_batch,requests_claim,requests_created,requests_updated"));
+                 QStringLiteral("requests_batch,requests_claim,requests_created,requests_target,requests_updated"));
         auto log = SqliteBreakerLog::open(path);
         VERIFY_OK(log);
         VERIFY_OK(
@@ -394,10 +394,14 @@ private Q_SLOTS:
         }
         auto store = openAt(path);
         QVERIFY(store);
-        QCOMPARE(store->database().schemaVersion(), 5);
+        // On through version 6 (operations): a row written before is a provisioning request.
+        QCOMPARE(store->database().schemaVersion(), int(SqliteRequestSchema::steps().size()));
         auto got = store->get(id);
         VERIFY_OK(got);
         QVERIFY(got.value().has_value());
+        QVERIFY(got.value()->kind() == RequestKind::Provision);
+        QVERIFY(got.value()->target().isNull());
+        QVERIFY(!got.value()->decommissionedAt().isValid());
         const ProvisioningRequest old = *got.value();
         QVERIFY(!old.spec().isClone());
         QCOMPARE(old.spec().nics, (QList<NicSpec>{NicSpec{QStringLiteral("VM Network")}}));
