@@ -49,6 +49,7 @@ public:
     QAction* copyErrorAction() const { return m_copyError; }
     QAction* copyIdAction() const { return m_copyId; }
     QAction* copyJsonAction() const { return m_copyJson; }
+    QAction* showBatchAction() const { return m_showBatch; }
     QLineEdit* searchField() const { return m_search; }
     QComboBox* stateFilter() const { return m_stateFilter; }
     Banner* banner() const { return m_banner; }
@@ -97,6 +98,7 @@ private:
     QAction* m_copyError;
     QAction* m_copyId;
     QAction* m_copyJson;
+    QAction* m_showBatch;
     QUuid m_pendingSelection;
 };
 

@@ -139,6 +139,18 @@ quint64 ServiceClient::submit(const VmSpec& spec)
     return token;
 }
 
+quint64 ServiceClient::submitBatch(const VmSpec& pattern, int count)
+{
+    const quint64 token = m_nextToken++;
+#if __has_include("domain/BatchPlan.h") // TEMPORARY until tpl-core lands submitBatch
+    post([pattern, count, token](ProvisioningService* s) { (void)s->submitBatch(pattern, count, token); });
+#else
+    Q_UNUSED(pattern);
+    Q_UNUSED(count);
+#endif
+    return token;
+}
+
 void ServiceClient::cancel(const QUuid& id, Reply reply)
 {
     postWithReply([id](ProvisioningService* s) { return s->cancel(id); }, std::move(reply));

@@ -59,6 +59,9 @@ public:
     void forgetPassword(const ConnectionSettings& settings);
     // Returns the token that the matching submitAnswered carries.
     quint64 submit(const VmSpec& spec);
+    // `count` VMs from one pattern (name "web-{nn}", addresses counting up), all accepted or none: one
+    // submitAnswered per VM (or the refusal), each with the returned token.
+    quint64 submitBatch(const VmSpec& pattern, int count);
     void cancel(const QUuid& id, Reply reply = {});
     void retryNow(const QUuid& id, Reply reply = {});
     void setQueuePaused(bool paused, const QString& reason = {});
