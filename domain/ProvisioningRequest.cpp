@@ -5,6 +5,9 @@
 
 #include <QJsonArray>
 
+#include <array>
+#include <utility>
+
 namespace dcm {
 
 namespace {
@@ -74,7 +77,34 @@ void readError(JsonReader& reader, const QJsonObject& json, const QString& key, 
     out = std::move(error);
 }
 
+constexpr std::array<std::pair<ProvisionStep, const char*>, 4> s_stepNames{{
+    {ProvisionStep::None, ""},
+    {ProvisionStep::Cloned, "cloned"},
+    {ProvisionStep::Customized, "customized"},
+    {ProvisionStep::PoweredOn, "powered-on"},
+}};
+
 } // namespace
+
+QString toString(ProvisionStep step)
+{
+    for (const auto& [s, name] : s_stepNames) {
+        if (s == step) {
+            return QString::fromLatin1(name);
+        }
+    }
+    return QString();
+}
+
+std::optional<ProvisionStep> provisionStepFromString(QStringView text)
+{
+    for (const auto& [s, name] : s_stepNames) {
+        if (text == QLatin1String(name)) {
+            return s;
+        }
+    }
+    return std::nullopt;
+}
 
 ProvisioningRequest::ProvisioningRequest(const QUuid& id, VmSpec spec, const QDateTime& createdAt)
     : m_id(id), m_spec(std::move(spec)), m_createdAt(createdAt.toUTC()), m_updatedAt(createdAt.toUTC())
@@ -94,7 +124,8 @@ Result<ProvisioningRequest> ProvisioningRequest::restore(const QUuid& id, VmSpec
                                    .arg(i + 1)
                                    .arg(toString(event.from), toString(current)));
         }
-        if (!canTransition(event.from, event.to)) {
+        // A note (from = to) records a step inside a state; every other event must be allowed.
+        if (event.from != event.to && !canTransition(event.from, event.to)) {
             return corrupt(id, QStringLiteral("event %1 moves from %2 to %3, which the lifecycle forbids")
                                    .arg(i + 1)
                                    .arg(toString(event.from), toString(event.to)));
@@ -135,6 +166,22 @@ Result<void> ProvisioningRequest::transitionTo(RequestState to, const EventReaso
                                                const Error& cause)
 {
     return apply(to, reason, QString(), at, cause);
+}
+
+Result<void> ProvisioningRequest::note(const EventReason& reason, const QDateTime& at)
+{
+    if (isNull()) {
+        return Error::make(ErrorKind::Internal, QStringLiteral("null-request"),
+                           QStringLiteral("A null request has no history."));
+    }
+    if (!at.isValid()) {
+        return Error::make(ErrorKind::Internal, QStringLiteral("no-time"),
+                           QStringLiteral("A step needs the time it happened."));
+    }
+    m_updatedAt = at.toUTC();
+    m_history.append(
+        RequestEvent{m_updatedAt, m_state, m_state, QString(), m_attempts, std::nullopt, reason.code, reason.args});
+    return {};
 }
 
 Result<void> ProvisioningRequest::apply(RequestState to, const EventReason& coded, const QString& reason,
@@ -199,6 +246,11 @@ QJsonObject ProvisioningRequest::toJson() const
         {QStringLiteral("vmRef"), m_vmRef},
         {QStringLiteral("instanceUuid"), m_instanceUuid},
         {QStringLiteral("requestedBy"), m_requestedBy},
+        {QStringLiteral("batchId"),
+         m_batchId.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_batchId.toString(QUuid::WithoutBraces))},
+        {QStringLiteral("guestHostName"), m_guestHostName},
+        {QStringLiteral("ipAddress"), m_ipAddress},
+        {QStringLiteral("provisionStep"), toString(m_step)},
         {QStringLiteral("createdAt"), dateToJson(m_createdAt)},
         {QStringLiteral("updatedAt"), dateToJson(m_updatedAt)},
         {QStringLiteral("history"), history},
@@ -208,11 +260,13 @@ QJsonObject ProvisioningRequest::toJson() const
 Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& json)
 {
     JsonReader reader;
-    reader.rejectUnknownKeys(
-        json, {QStringLiteral("id"), QStringLiteral("spec"), QStringLiteral("state"), QStringLiteral("attempts"),
-               QStringLiteral("nextAttemptAt"), QStringLiteral("lastError"), QStringLiteral("taskRef"),
-               QStringLiteral("vmRef"), QStringLiteral("instanceUuid"), QStringLiteral("requestedBy"),
-               QStringLiteral("createdAt"), QStringLiteral("updatedAt"), QStringLiteral("history")});
+    reader.rejectUnknownKeys(json,
+                             {QStringLiteral("id"), QStringLiteral("spec"), QStringLiteral("state"),
+                              QStringLiteral("attempts"), QStringLiteral("nextAttemptAt"), QStringLiteral("lastError"),
+                              QStringLiteral("taskRef"), QStringLiteral("vmRef"), QStringLiteral("instanceUuid"),
+                              QStringLiteral("requestedBy"), QStringLiteral("createdAt"), QStringLiteral("updatedAt"),
+                              QStringLiteral("history"), QStringLiteral("batchId"), QStringLiteral("guestHostName"),
+                              QStringLiteral("ipAddress"), QStringLiteral("provisionStep")});
     QString idText;
     reader.readString(json, QStringLiteral("id"), idText);
     const QUuid id = QUuid::fromString(idText);
@@ -257,6 +311,24 @@ Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& jso
     reader.readString(json, QStringLiteral("instanceUuid"), instanceUuid);
     QString requestedBy;
     reader.readString(json, QStringLiteral("requestedBy"), requestedBy);
+    QString batchText;
+    reader.readString(json, QStringLiteral("batchId"), batchText);
+    const QUuid batchId = QUuid::fromString(batchText);
+    if (!batchText.isEmpty() && batchId.isNull()) {
+        reader.fail(QStringLiteral("batchId"), QStringLiteral("expected a UUID, got \"%1\"").arg(batchText));
+    }
+    QString guestHostName;
+    QString ipAddress;
+    reader.readString(json, QStringLiteral("guestHostName"), guestHostName);
+    reader.readString(json, QStringLiteral("ipAddress"), ipAddress);
+    QString stepText;
+    reader.readString(json, QStringLiteral("provisionStep"), stepText);
+    const auto step = provisionStepFromString(stepText);
+    if (!step) {
+        reader.fail(
+            QStringLiteral("provisionStep"),
+            QStringLiteral("expected \"\", \"cloned\", \"customized\" or \"powered-on\", got \"%1\"").arg(stepText));
+    }
     QDateTime createdAt;
     QDateTime updatedAt;
     reader.readDateTime(json, QStringLiteral("createdAt"), createdAt);
@@ -325,6 +397,10 @@ Result<ProvisioningRequest> ProvisioningRequest::fromJson(const QJsonObject& jso
     request.m_vmRef = vmRef;
     request.m_instanceUuid = instanceUuid;
     request.m_requestedBy = requestedBy;
+    request.m_batchId = batchId;
+    request.m_guestHostName = guestHostName;
+    request.m_ipAddress = ipAddress;
+    request.m_step = step.value_or(ProvisionStep::None);
     if (updatedAt.isValid()) {
         request.m_updatedAt = updatedAt;
     }

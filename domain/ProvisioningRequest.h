@@ -17,6 +17,20 @@
 
 namespace dcm {
 
+// How far the provisioning of a clone got, as persisted after each step succeeded: the drain continues
+// from here after a crash, a lost reply or a breaker trip (with what the VM itself shows), so that a
+// clone is never made twice and a guest never customized twice. A blank VM is one call and stays None.
+enum class ProvisionStep
+{
+    None,       // nothing known to be done
+    Cloned,     // the clone exists (powered off, carrying the request key)
+    Customized, // CustomizeVM_Task accepted: the customization waits for the first boot
+    PoweredOn,  // powered on (the customization, if any, applies at this boot)
+};
+
+QString toString(ProvisionStep step); // "", "cloned", "customized", "powered-on"
+std::optional<ProvisionStep> provisionStepFromString(QStringView text);
+
 // One operator request for one VM, and the state machine it lives by. A copyable value: the service
 // changes its copy and writes it back through RequestStorePort::update.
 //
@@ -49,6 +63,12 @@ public:
     const QString& instanceUuid() const { return m_instanceUuid; }
     // Who asked for it: the OS account and host of the console or dcmctl that submitted it ("user@host").
     const QString& requestedBy() const { return m_requestedBy; }
+    // The batch it was submitted in ("N VMs from this spec"); null for a single request.
+    const QUuid& batchId() const { return m_batchId; }
+    // What the guest reported once it ran (guest.hostName, guest.ipAddress); empty until then.
+    const QString& guestHostName() const { return m_guestHostName; }
+    const QString& ipAddress() const { return m_ipAddress; }
+    ProvisionStep provisionStep() const { return m_step; }
     const QDateTime& createdAt() const { return m_createdAt; }
     const QDateTime& updatedAt() const { return m_updatedAt; }
     const QList<RequestEvent>& history() const { return m_history; }
@@ -66,6 +86,9 @@ public:
     // The same, with the reason as data (what the service writes).
     Result<void> transitionTo(RequestState to, const EventReason& reason, const QDateTime& at);
     Result<void> transitionTo(RequestState to, const EventReason& reason, const QDateTime& at, const Error& cause);
+    // A step inside the current state, kept in the history (from = to = state): a clone step done, the
+    // guest's identity reported. Not a transition: attempts, lastError and nextAttemptAt stay.
+    Result<void> note(const EventReason& reason, const QDateTime& at);
 
     void setNextAttemptAt(const QDateTime& at) { m_nextAttemptAt = at; }
     void setLastError(const std::optional<Error>& error) { m_lastError = error; }
@@ -73,6 +96,10 @@ public:
     void setVmRef(const QString& vmRef) { m_vmRef = vmRef; }
     void setInstanceUuid(const QString& instanceUuid) { m_instanceUuid = instanceUuid; }
     void setRequestedBy(const QString& who) { m_requestedBy = who; }
+    void setBatchId(const QUuid& batchId) { m_batchId = batchId; }
+    void setGuestHostName(const QString& name) { m_guestHostName = name; }
+    void setIpAddress(const QString& address) { m_ipAddress = address; }
+    void setProvisionStep(ProvisionStep step) { m_step = step; }
     // Setters above leave updatedAt alone (they carry no time); a store that stamps writes uses this.
     void setUpdatedAt(const QDateTime& at) { m_updatedAt = at; }
 
@@ -96,6 +123,10 @@ private:
     QString m_vmRef;
     QString m_instanceUuid;
     QString m_requestedBy;
+    QUuid m_batchId;
+    QString m_guestHostName;
+    QString m_ipAddress;
+    ProvisionStep m_step = ProvisionStep::None;
     QDateTime m_createdAt;
     QDateTime m_updatedAt;
     QList<RequestEvent> m_history;

@@ -10,7 +10,7 @@ namespace dcm::RequestEventText {
 namespace {
 
 // Marked for lupdate under one context; translated when read.
-constexpr std::array<std::pair<const char*, const char*>, 23> s_sentences{{
+constexpr std::array<std::pair<const char*, const char*>, 33> s_sentences{{
     {kSent, QT_TRANSLATE_NOOP("dcm::RequestEventText", "sent to the hypervisor")},
     {kCreated, QT_TRANSLATE_NOOP("dcm::RequestEventText", "created %1")},
     {kCreatedPoweredOn, QT_TRANSLATE_NOOP("dcm::RequestEventText", "created %1 and powered it on")},
@@ -41,6 +41,24 @@ constexpr std::array<std::pair<const char*, const char*>, 23> s_sentences{{
     {kNotConnected, QT_TRANSLATE_NOOP("dcm::RequestEventText", "not connected to the hypervisor")},
     {kBreakerOpen, QT_TRANSLATE_NOOP("dcm::RequestEventText", "the hypervisor is offline (circuit breaker %1)")},
     {kWaitingForProbe, QT_TRANSLATE_NOOP("dcm::RequestEventText", "waiting for the hypervisor to answer a probe")},
+    {kCloned, QT_TRANSLATE_NOOP("dcm::RequestEventText", "cloned %1 from the template %2")},
+    {kCustomizationSent,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText", "guest customization sent to %1; it applies at the first boot")},
+    {kPoweredOn, QT_TRANSLATE_NOOP("dcm::RequestEventText", "powered %1 on")},
+    {kResuming, QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                                  "found %1 carrying this request's key (done: %2); continuing from there")},
+    {kCloneGone,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                       "the clone %1 that carried this request's key no longer exists; nothing is cloned again")},
+    {kTemplateVanished,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText", "checked against fresh inventory: the template %1 no longer exists")},
+    {kCustomizationSpecVanished,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText",
+                       "checked against fresh inventory: the customization specification %1 no longer exists")},
+    {kGuestReported, QT_TRANSLATE_NOOP("dcm::RequestEventText", "guest reported host name %1 and address %2")},
+    {kGuestSilent,
+     QT_TRANSLATE_NOOP("dcm::RequestEventText", "the guest reported no host name and address within %1 minutes")},
+    {kWaitingForSlot, QT_TRANSLATE_NOOP("dcm::RequestEventText", "part of a batch: waiting for a free drain slot")},
 }};
 
 } // namespace

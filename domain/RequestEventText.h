@@ -36,6 +36,17 @@ inline constexpr const char* kQueuePaused = "queue-paused";                     
 inline constexpr const char* kNotConnected = "not-connected";                   // -
 inline constexpr const char* kBreakerOpen = "breaker-open";                     // breaker state
 inline constexpr const char* kWaitingForProbe = "waiting-for-probe";            // -
+// A clone's steps (notes inside PROVISIONING, or the step to PROVISIONED) and what follows them.
+inline constexpr const char* kCloned = "cloned";                           // vm, template
+inline constexpr const char* kCustomizationSent = "customization-sent";    // vm
+inline constexpr const char* kPoweredOn = "powered-on";                    // vm
+inline constexpr const char* kResuming = "resuming";                       // vm, steps done
+inline constexpr const char* kCloneGone = "clone-gone";                    // vm
+inline constexpr const char* kTemplateVanished = "template-vanished";      // template
+inline constexpr const char* kCustomizationSpecVanished = "spec-vanished"; // saved spec name
+inline constexpr const char* kGuestReported = "guest-reported";            // host name, address
+inline constexpr const char* kGuestSilent = "guest-silent";                // minutes waited
+inline constexpr const char* kWaitingForSlot = "waiting-for-slot";         // -
 
 EventReason reason(const char* code, const QStringList& args = {});
 

@@ -27,6 +27,12 @@ QJsonObject toJson(const ProvisioningRequest& r, bool withHistory)
                   {QStringLiteral("vmMoref"), r.vmRef()},
                   {QStringLiteral("instanceUuid"), r.instanceUuid()},
                   {QStringLiteral("requestedBy"), r.requestedBy()},
+                  {QStringLiteral("source"), r.spec().isClone() ? r.spec().templateName : QStringLiteral("blank")},
+                  {QStringLiteral("guestHostName"), r.guestHostName()},
+                  {QStringLiteral("ipAddress"), r.ipAddress()},
+                  {QStringLiteral("batchId"), r.batchId().isNull()
+                                                  ? QJsonValue(QJsonValue::Null)
+                                                  : QJsonValue(r.batchId().toString(QUuid::WithoutBraces))},
                   {QStringLiteral("createdAt"), isoTime(r.createdAt())},
                   {QStringLiteral("updatedAt"), isoTime(r.updatedAt())}};
     if (r.state() == RequestState::QueuedForProvisioning)

@@ -1,5 +1,6 @@
 #include "domain/VmSpec.h"
 
+#include "domain/CustomizationRules.h"
 #include "domain/GuestOsCatalog.h"
 #include "domain/JsonReader.h"
 
@@ -373,6 +374,10 @@ QList<FieldProblem> VmSpec::validate() const
     checkPlacement(QStringLiteral("datastore"), QStringLiteral("datastore"), datastore, true, problems);
     checkNics(*this, problems);
     checkCloneOptions(*this, problems);
+    if (isClone()) {
+        for (const FieldProblem& p : CustomizationRules::check(*this))
+            problems.add(p.field, p.message);
+    }
     checkFolder(folder, problems);
     checkGuestId(guestId, problems);
     checkAnnotation(annotation, problems);

@@ -18,7 +18,7 @@ namespace {
 const QString s_columns =
     QStringLiteral("id, rowid, name, state, created_at, updated_at, next_attempt_at, task_ref, vm_ref, instance_uuid,"
                    " last_error_kind, last_error_code, last_error_message, last_error_vim_fault, last_error_details,"
-                   " CAST(spec AS BLOB), requested_by");
+                   " CAST(spec AS BLOB), requested_by, batch_id, guest_host_name, ip_address, provision_step");
 
 const QStringList s_contentColumns{
     QStringLiteral("name"),
@@ -37,6 +37,10 @@ const QStringList s_contentColumns{
     QStringLiteral("instance_uuid"),
     QStringLiteral("spec"),
     QStringLiteral("requested_by"),
+    QStringLiteral("batch_id"),
+    QStringLiteral("guest_host_name"),
+    QStringLiteral("ip_address"),
+    QStringLiteral("provision_step"),
 };
 
 SqliteRequestRow readRow(const QSqlQuery& q)
@@ -59,6 +63,10 @@ SqliteRequestRow readRow(const QSqlQuery& q)
     row.errorDetails = q.value(14).toString();
     row.spec = q.value(15).toByteArray();
     row.requestedBy = q.value(16).toString();
+    row.batchId = q.value(17).toString();
+    row.guestHostName = q.value(18).toString();
+    row.ipAddress = q.value(19).toString();
+    row.provisionStep = q.value(20).toString();
     return row;
 }
 
@@ -111,6 +119,9 @@ void setReferences(ProvisioningRequest& request, const SqliteRequestRow& row)
     request.setVmRef(row.vmRef);
     request.setInstanceUuid(row.instanceUuid);
     request.setRequestedBy(row.requestedBy);
+    request.setBatchId(QUuid::fromString(row.batchId));
+    request.setGuestHostName(row.guestHostName);
+    request.setIpAddress(row.ipAddress);
 }
 
 // See SqliteMappedRequest. `spec` is what could be read of it.
@@ -193,6 +204,10 @@ QVariantList SqliteRequestRows::contentValues(const ProvisioningRequest& request
         textOrNull(request.instanceUuid()),
         jsonText(request.spec().toJson()),
         textOrNull(request.requestedBy()),
+        request.batchId().isNull() ? QVariant() : QVariant(idText(request.batchId())),
+        textOrNull(request.guestHostName()),
+        textOrNull(request.ipAddress()),
+        textOrNull(toString(request.provisionStep())),
     };
 }
 
@@ -364,6 +379,10 @@ SqliteMappedRequest SqliteRequestRows::toRequest(const SqliteRequestRow& row, Sq
     if (!problem && !state) {
         problem = requestUnreadable(row.id, QStringLiteral("unknown state \"%1\"").arg(row.state));
     }
+    const auto step = SqliteRequestRows::storedStep(row.provisionStep);
+    if (!problem && !step) {
+        problem = requestUnreadable(row.id, QStringLiteral("unknown provisioning step \"%1\"").arg(row.provisionStep));
+    }
     if (!problem && !history.unreadable.isEmpty()) {
         problem = requestUnreadable(row.id, history.unreadable);
     }
@@ -383,11 +402,17 @@ SqliteMappedRequest SqliteRequestRows::toRequest(const SqliteRequestRow& row, Sq
             request.setUpdatedAt(row.updatedAt);
             setReferences(request, row);
             request.setLastError(error);
+            request.setProvisionStep(*step);
             return SqliteMappedRequest{std::move(request), std::nullopt, false};
         }
         problem = requestUnreadable(row.id, restored.error().message);
     }
     return quarantined(row, id, state, std::move(spec), std::move(history.events), *problem, quarantineAt);
+}
+
+std::optional<ProvisionStep> SqliteRequestRows::storedStep(const QString& name)
+{
+    return provisionStepFromString(name); // NULL (rows older than version 5) reads as "": none
 }
 
 std::optional<RequestState> SqliteRequestRows::storedState(const QString& name)

@@ -32,6 +32,10 @@ struct SqliteRequestRow
     QString vmRef;
     QString instanceUuid;
     QString requestedBy;
+    QString batchId;
+    QString guestHostName;
+    QString ipAddress;
+    QString provisionStep;
     QString errorKind; // empty: no last error
     QString errorCode;
     QString errorMessage;
@@ -91,6 +95,8 @@ public:
     // Why a stored spec cannot be read back, or nullopt when it can.
     static std::optional<QString> specProblem(const QByteArray& spec);
 
+    // A stored provisioning step back to the step; nullopt for a name this version does not know.
+    static std::optional<ProvisionStep> storedStep(const QString& name);
     // Stored names back to states, exactly (the stored names are ours).
     static std::optional<RequestState> storedState(const QString& name);
 };

@@ -112,11 +112,24 @@ const QStringList s_schemaV4{
     QStringLiteral("ALTER TABLE requests ADD COLUMN requested_by TEXT"),
 };
 
+// Version 5: clones from a template. The batch a request was submitted in, what its guest reported
+// (host name, address), and how far its clone got (ProvisionStep: "", "cloned", "customized",
+// "powered-on") so that a resumed clone is never customized twice. Older rows read as blank VMs with
+// one NIC (their spec's "network"), single, with nothing reported and no step.
+const QStringList s_schemaV5{
+    QStringLiteral("ALTER TABLE requests ADD COLUMN batch_id TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN guest_host_name TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN ip_address TEXT"),
+    QStringLiteral("ALTER TABLE requests ADD COLUMN provision_step TEXT"),
+    // A batch is shown grouped: its requests are read together.
+    QStringLiteral("CREATE INDEX requests_batch ON requests (batch_id) WHERE batch_id IS NOT NULL"),
+};
+
 } // namespace
 
 QList<QStringList> SqliteRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4};
+    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5};
 }
 
 QString SqliteRequestSchema::countRequests()

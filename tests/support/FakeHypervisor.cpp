@@ -73,6 +73,26 @@ InventorySnapshot FakeHypervisor::sampleInventory()
     f.name = QStringLiteral("vm");
     f.path = QStringLiteral("/DC0/vm");
     s.folders << f;
+    TemplateInfo t;
+    t.ref = QStringLiteral("vm-50");
+    t.name = QStringLiteral("ubuntu-tpl");
+    t.path = QStringLiteral("/DC0/vm/ubuntu-tpl");
+    t.guestId = QStringLiteral("ubuntu64Guest");
+    t.guestFullName = QStringLiteral("Ubuntu Linux (64-bit)");
+    t.cpus = 2;
+    t.memoryMiB = 2048;
+    t.diskSizesMiB << 10240;
+    t.nicNetworks << n.name;
+    t.datacenterRef = dc.ref;
+    s.templates << t;
+    CustomizationSpecInfo linux;
+    linux.name = QStringLiteral("linux-dhcp");
+    linux.type = QStringLiteral("Linux");
+    s.customizationSpecs << linux;
+    CustomizationSpecInfo windows;
+    windows.name = QStringLiteral("win-domain");
+    windows.type = QStringLiteral("Windows");
+    s.customizationSpecs << windows;
     return s;
 }
 
@@ -207,6 +227,10 @@ CallId FakeHypervisor::inventory(InventoryKinds kinds, Done<InventorySnapshot> d
         InventorySnapshot s = m_inventory;
         if (!kinds.testFlag(InventoryKind::Vms))
             s.vms.clear(); // as the real adapter: only the kinds asked for
+        if (!kinds.testFlag(InventoryKind::Templates))
+            s.templates.clear();
+        if (!kinds.testFlag(InventoryKind::CustomizationSpecs))
+            s.customizationSpecs.clear();
         s.fetchedAt = QDateTime::currentDateTimeUtc();
         done(s);
     });
@@ -219,35 +243,27 @@ CallId FakeHypervisor::provision(const ProvisionOrder& order, ProgressFn progres
     const bool down = m_unreachable;
     if (!down && !script)
         m_openProvisions.insert(order.requestId, progress);
-    return dispatch(
-        Method::Provision, [this, order, progress = std::move(progress), done = std::move(done), script, down] {
-            m_openProvisions.remove(order.requestId);
-            if (down)
-                return done(refused());
-            const auto create = [&] {
-                VmRef vm;
-                vm.ref = QStringLiteral("vm-%1").arg(m_vmSerial++);
-                vm.name = order.spec.name;
-                vm.instanceUuid = order.requestId.toString(QUuid::WithoutBraces);
-                vm.powerState = order.spec.powerOn ? QStringLiteral("poweredOn") : QStringLiteral("poweredOff");
-                m_vmsByRequest[order.requestId].append(vm);
-                return vm;
-            };
-            if (script) {
-                if (script->effect == Effect::CreateVm)
-                    create();
-                return done(script->error);
-            }
-            if (progress) {
-                progress(ProvisionProgress{QStringLiteral("task-1"), 0, QStringLiteral("creating")});
-                progress(ProvisionProgress{QStringLiteral("task-1"), 60, QStringLiteral("creating")});
-            }
-            ProvisionOutcome outcome;
-            outcome.vm = create();
-            outcome.taskRef = QStringLiteral("task-1");
-            outcome.poweredOn = order.spec.powerOn;
-            done(outcome);
-        });
+    return dispatch(Method::Provision,
+                    [this, order, progress = std::move(progress), done = std::move(done), script, down] {
+                        m_openProvisions.remove(order.requestId);
+                        if (down)
+                            return done(refused());
+                        const auto create = [&] { return createVm(order, false); };
+                        if (script) {
+                            if (script->effect != Effect::None)
+                                create();
+                            return done(script->error);
+                        }
+                        if (progress) {
+                            progress(ProvisionProgress{QStringLiteral("task-1"), 0, QStringLiteral("creating")});
+                            progress(ProvisionProgress{QStringLiteral("task-1"), 60, QStringLiteral("creating")});
+                        }
+                        ProvisionOutcome outcome;
+                        outcome.vm = create();
+                        outcome.taskRef = QStringLiteral("task-1");
+                        outcome.poweredOn = order.spec.powerOn;
+                        done(outcome);
+                    });
 }
 
 CallId FakeHypervisor::findByRequestKey(const QUuid& requestId, Done<std::optional<VmRef>> done)
@@ -269,36 +285,291 @@ CallId FakeHypervisor::findByRequestKey(const QUuid& requestId, Done<std::option
 }
 
 namespace {
-dcm::Error notScripted()
+
+Error notFound(const QString& what)
 {
-    return dcm::Error::make(dcm::ErrorKind::Internal, QStringLiteral("not-implemented"),
-                            QStringLiteral("FakeHypervisor does not script this call yet."));
+    return Error::make(ErrorKind::Business, QStringLiteral("not-found"), QStringLiteral("%1 was not found.").arg(what),
+                       QStringLiteral("ManagedObjectNotFound"));
 }
+
+Error invalidPowerState(const QString& message)
+{
+    return Error::make(ErrorKind::Business, QStringLiteral("invalid-power-state"), message,
+                       QStringLiteral("InvalidPowerState"));
+}
+
+const QString kPoweredOn = QStringLiteral("poweredOn");
+const QString kPoweredOff = QStringLiteral("poweredOff");
+
 } // namespace
 
-CallId FakeHypervisor::clone(const ProvisionOrder&, ProgressFn, Done<ProvisionOutcome> done)
+bool FakeHypervisor::hasTemplate(const QString& name) const
 {
-    return dispatch(Method::Provision, [done = std::move(done)] { done(notScripted()); });
+    for (const TemplateInfo& t : m_inventory.templates) {
+        if (t.name == name || t.path == name)
+            return true;
+    }
+    return false;
 }
 
-CallId FakeHypervisor::customize(const QString&, const VmSpec&, Done<void> done)
+void FakeHypervisor::removeTemplate(const QString& name)
 {
-    return dispatch(Method::Provision, [done = std::move(done)] { done(notScripted()); });
+    m_inventory.templates.removeIf([&](const TemplateInfo& t) { return t.name == name || t.path == name; });
 }
 
-CallId FakeHypervisor::operate(const QString&, VmOperation, Done<void> done)
+const FakeHypervisor::FakeVm* FakeHypervisor::vmFor(const QUuid& requestId) const
 {
-    return dispatch(Method::Provision, [done = std::move(done)] { done(notScripted()); });
+    const QList<VmRef> vms = m_vmsByRequest.value(requestId);
+    if (vms.isEmpty())
+        return nullptr;
+    return vmByRef(vms.front().ref);
 }
 
-CallId FakeHypervisor::readStateByKey(const QUuid&, Done<std::optional<VmState>> done)
+const FakeHypervisor::FakeVm* FakeHypervisor::vmByRef(const QString& ref) const
 {
-    return dispatch(Method::FindByRequestKey, [done = std::move(done)] { done(notScripted()); });
+    const auto it = m_vms.constFind(ref);
+    return it == m_vms.cend() ? nullptr : &*it;
 }
 
-CallId FakeHypervisor::readState(const QString&, Done<std::optional<VmState>> done)
+VmRef FakeHypervisor::createVm(const ProvisionOrder& order, bool cloned)
 {
-    return dispatch(Method::FindByRequestKey, [done = std::move(done)] { done(notScripted()); });
+    FakeVm model;
+    model.vm.ref = QStringLiteral("vm-%1").arg(m_vmSerial++);
+    model.vm.name = order.spec.name;
+    model.vm.instanceUuid = order.requestId.toString(QUuid::WithoutBraces);
+    model.vm.powerState = kPoweredOff;
+    model.requestId = order.requestId;
+    model.spec = order.spec;
+    model.cloned = cloned;
+    model.guestReadsUntilIdentity = m_guestIdentityAfterReads;
+    if (cloned) {
+        m_clonesByRequest[order.requestId] += 1;
+    } else if (order.spec.powerOn) {
+        boot(model); // CreateVM with power-on: one call, as the adapter's provision
+    }
+    m_vms.insert(model.vm.ref, model);
+    m_vmsByRequest[order.requestId].append(model.vm);
+    return model.vm;
+}
+
+void FakeHypervisor::boot(FakeVm& vm)
+{
+    vm.vm.powerState = kPoweredOn;
+    vm.powerOns += 1;
+    if (!vm.pendingCustomization.isEmpty()) {
+        vm.applied = vm.pendingSpec;
+        vm.customizationsApplied += 1;
+        vm.pendingCustomization.clear();
+        vm.pendingSpec = {};
+    }
+    // Keep the per-request list (what findByRequestKey answers) in step with the model.
+    for (VmRef& r : m_vmsByRequest[vm.requestId]) {
+        if (r.ref == vm.vm.ref)
+            r.powerState = vm.vm.powerState;
+    }
+}
+
+VmState FakeHypervisor::stateOf(const FakeVm& vm, bool guestRead)
+{
+    VmState state;
+    state.vm = vm.vm;
+    state.requestId = vm.requestId.toString(QUuid::WithoutBraces);
+    state.pendingCustomization = vm.pendingCustomization;
+    const bool guestRuns = vm.cloned && vm.vm.powerState == kPoweredOn; // a blank VM has no guest yet
+    state.toolsRunningStatus = guestRuns ? QStringLiteral("guestToolsRunning") : QStringLiteral("guestToolsNotRunning");
+    if (!guestRuns)
+        return state;
+    FakeVm& live = m_vms[vm.vm.ref];
+    if (live.guestReadsUntilIdentity != 0) {
+        if (guestRead && live.guestReadsUntilIdentity > 0)
+            live.guestReadsUntilIdentity -= 1;
+        return state;
+    }
+    // The guest names itself after the customization it applied, or keeps the template's identity.
+    const GuestCustomization& c = vm.applied;
+    if (c.mode == GuestCustomization::Mode::Linux) {
+        state.guestHostName = c.domain.isEmpty() ? c.hostName : c.hostName + u'.' + c.domain;
+        if (!c.nics.isEmpty() && !c.nics.front().dhcp)
+            state.ipAddress = c.nics.front().address;
+    } else if (c.mode == GuestCustomization::Mode::SavedSpec) {
+        state.guestHostName = vm.vm.name;
+    } else {
+        state.guestHostName = QStringLiteral("localhost");
+    }
+    if (state.ipAddress.isEmpty())
+        state.ipAddress = QStringLiteral("192.168.0.%1").arg(2 + vm.vm.ref.mid(3).toInt() % 250);
+    return state;
+}
+
+std::optional<Error> FakeHypervisor::applyCustomize(const QString& ref, const VmSpec& spec)
+{
+    auto it = m_vms.find(ref);
+    if (it == m_vms.end())
+        return notFound(ref);
+    if (it->vm.powerState != kPoweredOff)
+        return invalidPowerState(QStringLiteral("The VM must be powered off to be customized."));
+    it->pendingCustomization = QStringLiteral("C:\\Windows\\TEMP\\vmware-imc\\guestcust-%1").arg(ref);
+    it->pendingSpec = spec.customization;
+    it->customizationsAccepted += 1;
+    return std::nullopt;
+}
+
+std::optional<Error> FakeHypervisor::applyOperation(const QString& ref, VmOperation operation)
+{
+    auto it = m_vms.find(ref);
+    if (it == m_vms.end())
+        return notFound(ref);
+    m_operations[ref].append(operation);
+    FakeVm& vm = *it;
+    const bool on = vm.vm.powerState == kPoweredOn;
+    const bool guestRuns = on && vm.cloned;
+    const auto setOff = [&] {
+        vm.vm.powerState = kPoweredOff;
+        for (VmRef& r : m_vmsByRequest[vm.requestId]) {
+            if (r.ref == vm.vm.ref)
+                r.powerState = kPoweredOff;
+        }
+    };
+    switch (operation) {
+    case VmOperation::PowerOn:
+        if (on)
+            return invalidPowerState(QStringLiteral("The VM is powered on already."));
+        boot(vm);
+        return std::nullopt;
+    case VmOperation::PowerOff:
+        if (!on)
+            return invalidPowerState(QStringLiteral("The VM is powered off already."));
+        setOff();
+        return std::nullopt;
+    case VmOperation::ShutdownGuest:
+        if (!guestRuns)
+            return Error::make(ErrorKind::Business, QStringLiteral("tools-unavailable"),
+                               QStringLiteral("VMware Tools are not running in the guest."),
+                               QStringLiteral("ToolsUnavailable"));
+        setOff();
+        return std::nullopt;
+    case VmOperation::RebootGuest:
+        if (!guestRuns)
+            return Error::make(ErrorKind::Business, QStringLiteral("tools-unavailable"),
+                               QStringLiteral("VMware Tools are not running in the guest."),
+                               QStringLiteral("ToolsUnavailable"));
+        boot(vm); // a reboot is a boot: a pending customization applies
+        return std::nullopt;
+    case VmOperation::Reset:
+        if (!on)
+            return invalidPowerState(QStringLiteral("The VM is powered off."));
+        boot(vm);
+        return std::nullopt;
+    case VmOperation::Destroy: {
+        if (on)
+            return invalidPowerState(QStringLiteral("The VM must be powered off to be deleted."));
+        const QUuid key = vm.requestId;
+        m_vmsByRequest[key].removeIf([&](const VmRef& r) { return r.ref == ref; });
+        if (m_vmsByRequest[key].isEmpty())
+            m_vmsByRequest.remove(key);
+        m_vms.erase(it);
+        return std::nullopt;
+    }
+    }
+    return std::nullopt;
+}
+
+CallId FakeHypervisor::clone(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done)
+{
+    m_orders.append(order);
+    auto script = takeScript(Method::Clone);
+    const bool down = m_unreachable;
+    if (!down && !script)
+        m_openProvisions.insert(order.requestId, progress);
+    return dispatch(Method::Clone, [this, order, progress = std::move(progress), done = std::move(done), script, down] {
+        m_openProvisions.remove(order.requestId);
+        if (down)
+            return done(refused());
+        if (script) {
+            if (script->effect != Effect::None && hasTemplate(order.spec.templateName))
+                createVm(order, true);
+            return done(script->error);
+        }
+        if (!hasTemplate(order.spec.templateName))
+            return done(notFound(QStringLiteral("The template \"%1\"").arg(order.spec.templateName)));
+        if (progress) {
+            progress(ProvisionProgress{QStringLiteral("task-1"), 0, QStringLiteral("cloning")});
+            progress(ProvisionProgress{QStringLiteral("task-1"), 60, QStringLiteral("cloning")});
+        }
+        ProvisionOutcome outcome;
+        outcome.vm = createVm(order, true);
+        outcome.taskRef = QStringLiteral("task-1");
+        outcome.poweredOn = false;
+        done(outcome);
+    });
+}
+
+CallId FakeHypervisor::customize(const QString& vmRef, const VmSpec& spec, Done<void> done)
+{
+    auto script = takeScript(Method::Customize);
+    const bool down = m_unreachable;
+    return dispatch(Method::Customize, [this, vmRef, spec, done = std::move(done), script, down] {
+        if (down)
+            return done(refused());
+        if (script) {
+            if (script->effect != Effect::None)
+                applyCustomize(vmRef, spec);
+            return done(script->error);
+        }
+        if (auto error = applyCustomize(vmRef, spec))
+            return done(*error);
+        done({});
+    });
+}
+
+CallId FakeHypervisor::operate(const QString& vmRef, VmOperation operation, Done<void> done)
+{
+    auto script = takeScript(Method::Operate);
+    const bool down = m_unreachable;
+    return dispatch(Method::Operate, [this, vmRef, operation, done = std::move(done), script, down] {
+        if (down)
+            return done(refused());
+        if (script) {
+            if (script->effect != Effect::None)
+                applyOperation(vmRef, operation);
+            return done(script->error);
+        }
+        if (auto error = applyOperation(vmRef, operation))
+            return done(*error);
+        done({});
+    });
+}
+
+CallId FakeHypervisor::readStateByKey(const QUuid& requestId, Done<std::optional<VmState>> done)
+{
+    auto script = takeScript(Method::ReadStateByKey);
+    const bool down = m_unreachable;
+    return dispatch(Method::ReadStateByKey, [this, requestId, done = std::move(done), script, down] {
+        if (down)
+            return done(refused());
+        if (script)
+            return done(script->error);
+        const FakeVm* vm = vmFor(requestId);
+        if (!vm)
+            return done(std::optional<VmState>{});
+        done(std::optional<VmState>{stateOf(*vm, false)});
+    });
+}
+
+CallId FakeHypervisor::readState(const QString& vmRef, Done<std::optional<VmState>> done)
+{
+    auto script = takeScript(Method::ReadState);
+    const bool down = m_unreachable;
+    return dispatch(Method::ReadState, [this, vmRef, done = std::move(done), script, down] {
+        if (down)
+            return done(refused());
+        if (script)
+            return done(script->error);
+        const FakeVm* vm = vmByRef(vmRef);
+        if (!vm)
+            return done(std::optional<VmState>{});
+        done(std::optional<VmState>{stateOf(*vm, true)});
+    });
 }
 
 void FakeHypervisor::cancel(CallId call)

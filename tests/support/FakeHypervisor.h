@@ -19,6 +19,11 @@
 //    caller handed in;
 //  - read back what was called and which VMs exist (keyed by request id, as findByRequestKey is: it
 //    answers with the VM created for that request, as vCenter finds a VM by the key written into it).
+//
+// Every VM it creates (provision or clone) lives in a small model that the step calls act on, as
+// vCenter's would: its power state; a customization sent to a powered-off VM waits in
+// pendingCustomization and is applied (and counted) at the next boot; once a VM runs, its guest reports
+// a host name and an address (from the applied customization, or the guest's own); destroy removes it.
 class FakeHypervisor final : public QObject, public dcm::HypervisorPort
 {
     Q_OBJECT
@@ -33,13 +38,39 @@ public:
         Inventory,
         Provision,
         FindByRequestKey,
+        Clone,
+        Customize,
+        Operate,
+        ReadStateByKey,
+        ReadState,
     };
 
-    // What a scripted provision does besides answering.
+    // What a scripted call does besides answering.
     enum class Effect
     {
-        None,     // answer only
-        CreateVm, // the VM is created (use with an error answer for the lost reply)
+        None,     // answer only: the call did nothing
+        CreateVm, // provision/clone: the VM is created (use with an error answer for the lost reply)
+        // Any call: it took effect as a successful one would (a clone creates its VM, a customization
+        // waits for the next boot, a power-on boots the VM), then the error answers: the lost reply.
+        TookEffect,
+    };
+
+    // One VM of the model, as a test reads it back.
+    struct FakeVm
+    {
+        dcm::VmRef vm;
+        QUuid requestId;
+        dcm::VmSpec spec;    // as ordered (provision or clone)
+        bool cloned = false; // made by clone(), not provision()
+        QString pendingCustomization;
+        dcm::GuestCustomization pendingSpec; // what pendingCustomization will apply
+        int customizationsAccepted = 0;      // customize() calls that took effect on this VM
+        int customizationsApplied = 0;       // boots that applied a pending customization
+        int powerOns = 0;                    // boots
+        dcm::GuestCustomization applied;     // the last customization applied
+        int guestReadsUntilIdentity = 0;     // readState answers before the guest reports itself
+        QString guestHostName;
+        QString ipAddress;
     };
 
     explicit FakeHypervisor(QObject* parent = nullptr);
@@ -52,6 +83,10 @@ public:
     dcm::CallId provision(const dcm::ProvisionOrder& order, ProgressFn progress,
                           Done<dcm::ProvisionOutcome> done) override;
     dcm::CallId findByRequestKey(const QUuid& requestId, Done<std::optional<dcm::VmRef>> done) override;
+    // Clone fails Business "not-found" when order.spec.templateName is not among the inventory's
+    // templates (by name or path); customize fails Business "invalid-power-state" on a running VM, as
+    // CustomizeVM_Task does; operate refuses what vCenter refuses (power on a running VM, destroy a
+    // running one, guest operations without a running guest); unknown morefs fail Business "not-found".
     dcm::CallId clone(const dcm::ProvisionOrder& order, ProgressFn progress, Done<dcm::ProvisionOutcome> done) override;
     dcm::CallId customize(const QString& vmRef, const dcm::VmSpec& spec, Done<void> done) override;
     dcm::CallId operate(const QString& vmRef, dcm::VmOperation operation, Done<void> done) override;
@@ -61,19 +96,25 @@ public:
 
     // --- scripting
     void setUnreachable(bool unreachable) { m_unreachable = unreachable; }
-    // The next calls of `method` fail with `error` (count times). Provision may also create the VM.
+    // The next calls of `method` fail with `error` (count times); with an effect, the call also does
+    // what the effect says before the error answers (see Effect).
     void failNext(Method method, const dcm::Error& error, int count = 1, Effect effect = Effect::None);
     // Calls stay open until completeHeld() (in call order) or the test inspects them.
     void setHoldCalls(bool hold) { m_hold = hold; }
     int heldCount() const { return int(m_held.size()); }
     // Delivers the oldest held call as it would have been answered.
     bool completeHeld();
-    // The provision of `requestId` that has not answered yet (held, or about to answer) reports task
+    // The provision or clone of `requestId` that has not answered yet (held, or about to answer) reports task
     // progress to its caller. False when no such call is open.
     bool reportProgress(const QUuid& requestId, int percent, const QString& stage);
     void completeAllHeld();
     void setInventory(const dcm::InventorySnapshot& snapshot) { m_inventory = snapshot; }
     const dcm::InventorySnapshot& inventorySnapshot() const { return m_inventory; }
+    // Removes the template (name or path) from the inventory the next calls see.
+    void removeTemplate(const QString& name);
+    // Guests report their identity only after this many readState answers once they run (0: at
+    // once; -1: never, as a guest without VMware Tools).
+    void setGuestIdentityAfterReads(int reads) { m_guestIdentityAfterReads = reads; }
 
     // --- read-back
     int calls(Method method) const { return m_calls.value(method); }
@@ -83,12 +124,20 @@ public:
     int vmCountFor(const QUuid& requestId) const { return int(m_vmsByRequest.value(requestId).size()); }
     QList<dcm::VmRef> vmsFor(const QUuid& requestId) const { return m_vmsByRequest.value(requestId); }
     int vmCount() const;
+    // The model's VM for a request key (the first one, as readStateByKey answers), or nullptr.
+    const FakeVm* vmFor(const QUuid& requestId) const;
+    const FakeVm* vmByRef(const QString& ref) const;
+    // Clones ever made for a request key (a destroyed one still counts): exactly once means 1.
+    int clonesFor(const QUuid& requestId) const { return m_clonesByRequest.value(requestId); }
+    QList<dcm::VmOperation> operationsOn(const QString& ref) const { return m_operations.value(ref); }
     const dcm::ConnectionSettings& lastSettings() const { return m_settings; }
     // The thread the latest call came from (the service's).
     QThread* lastCallThread() const { return m_lastCallThread; }
     QList<dcm::CallId> cancelled() const { return m_cancelled; }
 
-    // A small inventory with one datacenter "DC0", cluster "C0", datastore "ds1" and network "VM Network".
+    // A small inventory with one datacenter "DC0", cluster "C0", datastore "ds1", networks "VM Network"
+    // and "DC0_DVPG0", template "ubuntu-tpl" (2 CPUs, 2048 MiB, one 10 GiB disk, one NIC) and saved
+    // customization specs "linux-dhcp" (Linux) and "win-domain" (Windows).
     static dcm::InventorySnapshot sampleInventory();
 
 private:
@@ -99,6 +148,12 @@ private:
     };
     std::optional<Script> takeScript(Method method);
     dcm::CallId dispatch(Method method, std::function<void()> answer);
+    dcm::VmRef createVm(const dcm::ProvisionOrder& order, bool cloned);
+    std::optional<dcm::Error> applyCustomize(const QString& ref, const dcm::VmSpec& spec);
+    std::optional<dcm::Error> applyOperation(const QString& ref, dcm::VmOperation operation);
+    void boot(FakeVm& vm);
+    dcm::VmState stateOf(const FakeVm& vm, bool guestRead);
+    bool hasTemplate(const QString& name) const;
 
     bool m_unreachable = false;
     bool m_hold = false;
@@ -108,6 +163,10 @@ private:
     QList<std::pair<dcm::CallId, std::function<void()>>> m_held;
     QList<dcm::ProvisionOrder> m_orders;
     QHash<QUuid, QList<dcm::VmRef>> m_vmsByRequest;
+    QHash<QString, FakeVm> m_vms; // by moref
+    QHash<QUuid, int> m_clonesByRequest;
+    QHash<QString, QList<dcm::VmOperation>> m_operations;
+    int m_guestIdentityAfterReads = 0;
     QHash<QUuid, ProgressFn> m_openProvisions; // by request: the progress callback of a call not answered yet
     dcm::InventorySnapshot m_inventory;
     dcm::ConnectionSettings m_settings;

@@ -94,6 +94,58 @@ void RequestStoreContract::roundTripKeepsEveryFieldAndTheHistory()
     QVERIFY(*again.value() == queued);
 }
 
+// Pins: a clone's fields (template, NICs, customization in the spec; batch, step reached, guest
+// identity on the request) and its step notes (history events inside one state) survive insert, the
+// updates the drain makes within PROVISIONING and after PROVISIONED, and a fresh connection.
+void RequestStoreContract::aCloneKeepsItsStepBatchAndGuestThroughUpdates()
+{
+    ProvisioningRequest clone(QUuid::createUuid(), sampleCloneSpec(QStringLiteral("web-01")), t0());
+    const QUuid batch = QUuid::createUuid();
+    clone.setBatchId(batch);
+    VERIFY_OK(m_store->insert(clone, QStringLiteral("svc-a"), t0().addSecs(10)));
+
+    QVERIFY(
+        clone.transitionTo(RequestState::Provisioning, EventReason{QStringLiteral("sent"), {}}, t0().addSecs(1)).ok());
+    VERIFY_OK(m_store->update(clone, RequestState::Submitted));
+    clone.setVmRef(QStringLiteral("vm-77"));
+    clone.setProvisionStep(ProvisionStep::Cloned);
+    QVERIFY(clone
+                .note(EventReason{QStringLiteral("cloned"), {QStringLiteral("vm-77"), QStringLiteral("t")}},
+                      t0().addSecs(2))
+                .ok());
+    VERIFY_OK(m_store->update(clone, RequestState::Provisioning));
+    clone.setProvisionStep(ProvisionStep::Customized);
+    QVERIFY(
+        clone.note(EventReason{QStringLiteral("customization-sent"), {QStringLiteral("vm-77")}}, t0().addSecs(3)).ok());
+    VERIFY_OK(m_store->update(clone, RequestState::Provisioning));
+    auto midway = m_store->get(clone.id());
+    VERIFY_OK(midway);
+    QVERIFY(*midway.value() == clone);
+    QCOMPARE(int(midway.value()->provisionStep()), int(ProvisionStep::Customized));
+
+    clone.setProvisionStep(ProvisionStep::PoweredOn);
+    QVERIFY(
+        clone.transitionTo(RequestState::Provisioned, EventReason{QStringLiteral("powered-on"), {}}, t0().addSecs(4))
+            .ok());
+    VERIFY_OK(m_store->update(clone, RequestState::Provisioning));
+    clone.setGuestHostName(QStringLiteral("web-01.example.com"));
+    clone.setIpAddress(QStringLiteral("10.0.0.11"));
+    QVERIFY(clone.note(EventReason{QStringLiteral("guest-reported"), {}}, t0().addSecs(20)).ok());
+    VERIFY_OK(m_store->update(clone, RequestState::Provisioned));
+
+    m_store.reset();
+    auto reopened = m_backend->open();
+    VERIFY_OK(reopened);
+    auto got = reopened.value()->get(clone.id());
+    VERIFY_OK(got);
+    QVERIFY(got.value().has_value());
+    QCOMPARE(jsonText(*got.value()), jsonText(clone));
+    QVERIFY(*got.value() == clone);
+    QCOMPARE(got.value()->batchId(), batch);
+    QCOMPARE(got.value()->history().size(), 5);
+    m_store = std::move(reopened).value();
+}
+
 // Pins: an unknown id is an empty answer, not an error.
 void RequestStoreContract::getUnknownIdIsEmpty()
 {

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void cleanup();
 
     void roundTripKeepsEveryFieldAndTheHistory();
+    void aCloneKeepsItsStepBatchAndGuestThroughUpdates();
     void getUnknownIdIsEmpty();
     void insertIsCommittedAndLeasedToItsSubmitter();
     void insertWithDuplicateIdIsRefused();

@@ -57,6 +57,26 @@ inline dcm::VmSpec sampleSpec(const QString& name)
     return spec;
 }
 
+// A clone with every clone field set: template, disk format, two NICs, typed Linux customization.
+inline dcm::VmSpec sampleCloneSpec(const QString& name)
+{
+    dcm::VmSpec spec = sampleSpec(name);
+    spec.templateName = QStringLiteral("/DC0/vm/templates/ubuntu-22.04");
+    spec.cloneDiskFormat = QStringLiteral("thin");
+    spec.cpus = 0; // as the template
+    spec.nics = {dcm::NicSpec{QStringLiteral("VM Network")},
+                 dcm::NicSpec{QStringLiteral("DC0_DVPG0"), dcm::NicSpec::e1000e}};
+    spec.customization.mode = dcm::GuestCustomization::Mode::Linux;
+    spec.customization.hostName = QStringLiteral("web-01");
+    spec.customization.domain = QStringLiteral("example.com");
+    spec.customization.timeZone = QStringLiteral("Europe/Berlin");
+    spec.customization.nics = {dcm::NicAddress{false, QStringLiteral("10.0.0.11"), 24, QStringLiteral("10.0.0.1")},
+                               dcm::NicAddress{}};
+    spec.customization.dnsServers = {QStringLiteral("10.0.0.53"), QStringLiteral("10.0.1.53")};
+    spec.customization.dnsSuffixes = {QStringLiteral("example.com")};
+    return spec;
+}
+
 // A request created at `createdAt` that went through `path` (one second per step).
 inline dcm::ProvisioningRequest makeRequest(const QString& name, const QDateTime& createdAt,
                                             const QList<dcm::RequestState>& path = {})
@@ -99,6 +119,10 @@ inline dcm::ProvisioningRequest eventfulRequest()
     request.setTaskRef(QStringLiteral("task-42"));
     request.setVmRef(QStringLiteral("vm-1001"));
     request.setInstanceUuid(request.id().toString(QUuid::WithoutBraces));
+    request.setBatchId(QUuid(QStringLiteral("{1b4e28ba-2fa1-11d2-883f-0016d3cca427}")));
+    request.setGuestHostName(QStringLiteral("web-01.example.com"));
+    request.setIpAddress(QStringLiteral("10.0.0.11"));
+    request.setProvisionStep(dcm::ProvisionStep::PoweredOn);
     return request;
 }
 

@@ -355,7 +355,8 @@ private Q_SLOTS:
         RawConnection raw(path);
         const QString indexes = QStringLiteral("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
                                                " WHERE type = 'index' AND name LIKE 'requests_%' ORDER BY name)");
-        QCOMPARE(raw.scalar(indexes).toString(), QStringLiteral("requests_claim,requests_created,requests_updated"));
+        QCOMPARE(raw.scalar(indexes).toString(),
+                 QStringLiteral("requests_batch,requests_claim,requests_created,requests_updated"));
         auto log = SqliteBreakerLog::open(path);
         VERIFY_OK(log);
         VERIFY_OK(
@@ -364,6 +365,86 @@ private Q_SLOTS:
         auto claimed = store->takeOverExpired(QStringLiteral("s"), t0().addSecs(60), t0());
         VERIFY_OK(claimed);
         QCOMPARE(names(claimed.value()), QStringList{QStringLiteral("legacy")});
+    }
+
+    // Pins: step 5 adds a clone's columns to a version-4 database in place: a request stored before it,
+    // its spec with the single "network" of those days, reads as a blank VM with that one NIC, single
+    // (no batch), with nothing reported by a guest and no clone step; the new fields then round-trip.
+    void schemaStep5ReadsOlderRequestsAsBlankSingleVms()
+    {
+        const QString path = m_dir->filePath(QStringLiteral("v4-with-data.db"));
+        const QUuid id = QUuid::createUuid();
+        QJsonObject oldSpec = sampleSpec(QStringLiteral("old-01")).toJson();
+        oldSpec.remove(QStringLiteral("nics"));
+        oldSpec.remove(QStringLiteral("templateName"));
+        oldSpec.remove(QStringLiteral("cloneDiskFormat"));
+        oldSpec.remove(QStringLiteral("customization"));
+        oldSpec.insert(QStringLiteral("network"), QStringLiteral("VM Network"));
+        {
+            auto db = SqliteDatabase::open(path, SqliteRequestSchema::steps().mid(0, 4), 1000ms);
+            VERIFY_OK(db);
+            QCOMPARE(db.value()->schemaVersion(), 4);
+            RawConnection raw(path);
+            QCOMPARE(raw.exec(QStringLiteral("INSERT INTO requests (id, name, name_key, state, attempts, created_at,"
+                                             " updated_at, spec, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                              {id.toString(QUuid::WithoutBraces), QStringLiteral("old-01"), QStringLiteral("old-01"),
+                               QStringLiteral("SUBMITTED"), 0, t0().toMSecsSinceEpoch(), t0().toMSecsSinceEpoch(),
+                               QString::fromUtf8(QJsonDocument(oldSpec).toJson()), QStringLiteral("ops@host")}),
+                     QString());
+        }
+        auto store = openAt(path);
+        QVERIFY(store);
+        QCOMPARE(store->database().schemaVersion(), 5);
+        auto got = store->get(id);
+        VERIFY_OK(got);
+        QVERIFY(got.value().has_value());
+        const ProvisioningRequest old = *got.value();
+        QVERIFY(!old.spec().isClone());
+        QCOMPARE(old.spec().nics, (QList<NicSpec>{NicSpec{QStringLiteral("VM Network")}}));
+        QVERIFY(old.spec().customization.isNone());
+        QVERIFY(old.batchId().isNull());
+        QVERIFY(old.guestHostName().isEmpty());
+        QVERIFY(old.ipAddress().isEmpty());
+        QCOMPARE(int(old.provisionStep()), int(ProvisionStep::None));
+
+        ProvisioningRequest moved = old;
+        const QUuid batch = QUuid::createUuid();
+        moved.setBatchId(batch);
+        moved.setProvisionStep(ProvisionStep::Customized);
+        moved.setGuestHostName(QStringLiteral("old01.example.com"));
+        moved.setIpAddress(QStringLiteral("10.0.0.11"));
+        QVERIFY(moved.transitionTo(RequestState::Provisioning, QStringLiteral("sent"), t0().addSecs(1)).ok());
+        VERIFY_OK(store->update(moved, RequestState::Submitted));
+        auto again = openAt(path)->get(id);
+        VERIFY_OK(again);
+        QVERIFY(*again.value() == moved);
+        RawConnection raw(path);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT provision_step FROM requests")).toString(),
+                 QStringLiteral("customized"));
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT batch_id FROM requests")).toString(),
+                 batch.toString(QUuid::WithoutBraces));
+    }
+
+    // Pins: a provisioning step this version does not know makes only that row unreadable.
+    void anUnknownProvisionStepQuarantinesTheRow()
+    {
+        const QString path = m_dir->filePath(QStringLiteral("step.db"));
+        auto store = openAt(path);
+        QVERIFY(store);
+        const ProvisioningRequest good = makeRequest(QStringLiteral("good"), t0());
+        const ProvisioningRequest odd = makeRequest(QStringLiteral("odd"), t0().addSecs(1));
+        VERIFY_OK(store->insert(good, {}, {}));
+        VERIFY_OK(store->insert(odd, {}, {}));
+        RawConnection raw(path);
+        QCOMPARE(raw.exec(QStringLiteral("UPDATE requests SET provision_step = 'teleported' WHERE id = ?"),
+                          {odd.id().toString(QUuid::WithoutBraces)}),
+                 QString());
+        auto listed = store->list({});
+        VERIFY_OK(listed);
+        QCOMPARE(listed.value().size(), 2);
+        QCOMPARE(toString(listed.value().at(0).state()), toString(RequestState::Failed));
+        QVERIFY(listed.value().at(0).lastError()->message.contains(QStringLiteral("teleported")));
+        QVERIFY(listed.value().at(1) == good);
     }
 
     // Pins: step 3 rewrites the breaker snapshots version 2 kept (times as epoch milliseconds) into the

@@ -126,7 +126,17 @@ private Q_SLOTS:
                                  kQueuePaused,
                                  kNotConnected,
                                  kBreakerOpen,
-                                 kWaitingForProbe}) {
+                                 kWaitingForProbe,
+                                 kCloned,
+                                 kCustomizationSent,
+                                 kPoweredOn,
+                                 kResuming,
+                                 kCloneGone,
+                                 kTemplateVanished,
+                                 kCustomizationSpecVanished,
+                                 kGuestReported,
+                                 kGuestSilent,
+                                 kWaitingForSlot}) {
             const QString text = describe(QString::fromLatin1(code), {QStringLiteral("X")});
             // An unknown code reads as "code: X"; a known one as its own sentence.
             QVERIFY2(text != QStringLiteral("%1: X").arg(QLatin1String(code)), code);
