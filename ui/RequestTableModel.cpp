@@ -5,10 +5,6 @@
 
 #include <QLocale>
 
-#if __has_include("domain/BatchPlan.h") // TEMPORARY until tpl-core lands the request's batch and guest identity
-#define DCM_HAS_BATCH 1
-#endif
-
 #include <algorithm>
 
 namespace dcm {
@@ -27,32 +23,17 @@ QString placementOf(const VmSpec& spec)
 
 QUuid RequestTableModel::batchIdOf(const ProvisioningRequest& request)
 {
-#ifdef DCM_HAS_BATCH
     return request.batchId();
-#else
-    Q_UNUSED(request);
-    return {};
-#endif
 }
 
 QString RequestTableModel::guestHostNameOf(const ProvisioningRequest& request)
 {
-#ifdef DCM_HAS_BATCH
     return request.guestHostName();
-#else
-    Q_UNUSED(request);
-    return {};
-#endif
 }
 
 QString RequestTableModel::ipAddressOf(const ProvisioningRequest& request)
 {
-#ifdef DCM_HAS_BATCH
     return request.ipAddress();
-#else
-    Q_UNUSED(request);
-    return {};
-#endif
 }
 
 QString RequestTableModel::sourceText(const VmSpec& spec)

@@ -142,7 +142,7 @@ quint64 ServiceClient::submit(const VmSpec& spec)
 quint64 ServiceClient::submitBatch(const VmSpec& pattern, int count)
 {
     const quint64 token = m_nextToken++;
-#if __has_include("domain/BatchPlan.h") // TEMPORARY until tpl-core lands submitBatch
+#ifdef DCM_SERVICE_SUBMIT_BATCH // TEMPORARY until tpl-core lands ProvisioningService::submitBatch
     post([pattern, count, token](ProvisioningService* s) { (void)s->submitBatch(pattern, count, token); });
 #else
     Q_UNUSED(pattern);

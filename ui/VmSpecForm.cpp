@@ -1,9 +1,6 @@
 #include "ui/VmSpecForm.h"
 
-#if __has_include("domain/BatchPlan.h") // TEMPORARY until tpl-core lands BatchPlan
 #include "domain/BatchPlan.h"
-#define DCM_HAS_BATCH 1
-#endif
 #include "domain/CapacityAdvisor.h"
 #include "domain/GuestOsCatalog.h"
 #include "ui/Banner.h"
@@ -365,7 +362,7 @@ QWidget* VmSpecForm::buildIdentity()
     // A batch: the name becomes a pattern, previewed VM by VM on the right.
     m_count = new QSpinBox;
     m_count->setObjectName(QStringLiteral("count"));
-    m_count->setRange(1, maxBatchCount);
+    m_count->setRange(1, dcm::maxBatchCount);
     m_count->setAccessibleName(tr("Number of VMs"));
     m_count->setToolTip(tr("How many VMs of this spec: above 1, the name is a pattern such as web-{nn} "
                            "({n}, {nn}, {nnn}: the VM's number, zero-padded), and static addresses count up from "
@@ -859,6 +856,7 @@ void VmSpecForm::syncAddressRows()
         row.note = new FieldNote(FieldNote::Kind::Problem, row.address, row.container);
         v->addWidget(row.note);
         m_addressRowsBox->layout()->addWidget(row.container);
+        row.container->show(); // now, not when the layout gets to it: it takes the keyboard at once
         const auto showStatic = [row] {
             const bool dhcp = row.mode->currentData().toBool();
             row.address->setVisible(!dhcp);
@@ -1630,13 +1628,7 @@ void VmSpecForm::updateBatchPreview(const VmSpec& s, QList<FieldProblem>& proble
         return;
     }
     m_batchGroup->setTitle(tr("Batch preview: %n VM(s)", nullptr, count));
-#ifdef DCM_HAS_BATCH
     Result<QList<VmSpec>> expanded = expandBatch(s, count);
-#else
-    Q_UNUSED(s);
-    Result<QList<VmSpec>> expanded =
-        Error::make(ErrorKind::InvalidInput, QStringLiteral("x"), QStringLiteral("no batch"));
-#endif
     QStringList notes;
     if (!expanded) {
         // The batch's own problems, by field, with the others: each goes under its field.

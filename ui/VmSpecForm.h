@@ -70,8 +70,6 @@ public:
     // a VM in vCenter at any time, but minutes after a read a name the list holds is very likely still
     // taken, and an operator whose VM was deleted since can refresh.
     static constexpr std::chrono::minutes nameCheckFreshFor{5};
-    // The top of the "Number of VMs" field; whether a batch that large is taken is the domain's word.
-    static constexpr int maxBatchCount = 100;
 
     VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* parent = nullptr);
     ~VmSpecForm() override;

@@ -11,6 +11,7 @@
 #include "ui/NicListEditor.h"
 #include "ui/NumberField.h"
 #include "ui/RequestDetailsPane.h"
+#include "ui/RequestFilterProxy.h"
 #include "ui/RequestTableModel.h"
 #include "ui/ServiceClient.h"
 #include "ui/UiSettings.h"
@@ -51,6 +52,9 @@ InventorySnapshot templateInventory()
     n2.path = QStringLiteral("/DC0/network/Backend");
     s.networks << n2;
 
+    // Our own templates and specifications, whatever the fake's sample has.
+    s.templates.clear();
+    s.customizationSpecs.clear();
     TemplateInfo ubuntu;
     ubuntu.ref = QStringLiteral("vm-50");
     ubuntu.name = QStringLiteral("ubuntu-22.04");
@@ -344,6 +348,150 @@ private Q_SLOTS:
         QCOMPARE(c.dnsServers, (QStringList{QStringLiteral("10.0.0.2"), QStringLiteral("10.0.0.3")}));
         QCOMPARE(c.nics.size(), 2);
         QVERIFY(c.nics.at(0).dhcp && c.nics.at(1).dhcp);
+    }
+
+    // Linux settings with several mistakes: every problem of the domain at its own field, at once.
+    void customizationProblemsAreShownAtTheirFieldsAllAtOnce()
+    {
+        chooseTemplate();
+        auto* mode = field<QComboBox>(QStringLiteral("customizationMode"));
+        mode->setCurrentIndex(mode->findData(int(GuestCustomization::Mode::Linux)));
+        QTest::mouseClick(nics()->addButton(), Qt::LeftButton);
+        field<QLineEdit>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("-web_01"));
+        field<QLineEdit>(QStringLiteral("customizationDomain"))->setText(QStringLiteral("example..com"));
+        field<QLineEdit>(QStringLiteral("customizationDnsServers"))->setText(QStringLiteral("10.0.0.2, dns.example"));
+        auto* box = field<QWidget>(QStringLiteral("guestAddresses"));
+        const auto modes = box->findChildren<QComboBox*>(QStringLiteral("addressMode"));
+        const auto addresses = box->findChildren<QLineEdit*>(QStringLiteral("address"));
+        const auto gateways = box->findChildren<QLineEdit*>(QStringLiteral("gateway"));
+        QCOMPARE(modes.size(), 2);
+        modes.at(1)->setCurrentIndex(1); // static
+        QVERIFY(addresses.at(1)->isVisibleTo(m_form.get()));
+        QVERIFY(!addresses.at(0)->isVisibleTo(m_form.get())); // DHCP: no address to type
+        addresses.at(1)->setText(QStringLiteral("10.0.0.5"));
+        gateways.at(1)->setText(QStringLiteral("192.168.1.1")); // not on 10.0.0.0/24
+
+        QVERIFY(!submitButton()->isEnabled());
+        QSet<QString> fields;
+        for (const FieldProblem& p : m_form->problems())
+            fields.insert(p.field);
+        for (const char* f : {"customization.hostName", "customization.domain", "customization.nics[1].gateway"})
+            QVERIFY2(fields.contains(QLatin1String(f)), f);
+        QVERIFY2(!m_form->fieldNoteText(QStringLiteral("customization.hostName")).isEmpty(), "host name note");
+        QVERIFY2(!m_form->fieldNoteText(QStringLiteral("customization.domain")).isEmpty(), "domain note");
+        // "customization.dnsServers[1]" goes under the DNS servers field.
+        QVERIFY2(!m_form->fieldNoteText(QStringLiteral("customization.dnsServers")).isEmpty(), "dns note");
+        // The gateway's problem under NIC 2's address row, not NIC 1's.
+        QVERIFY2(!m_form->addressNoteText(1).isEmpty(), "nic 2 note");
+        QCOMPARE(m_form->addressNoteText(0), QString());
+        // Nothing was left without a place.
+        QVERIFY(!m_form->findChild<QLabel*>(QStringLiteral("problemSummary"))->text().isEmpty());
+
+        // Fixed one by one, the notes go and Submit comes back.
+        field<QLineEdit>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("web-01"));
+        QCOMPARE(m_form->fieldNoteText(QStringLiteral("customization.hostName")), QString());
+        field<QLineEdit>(QStringLiteral("customizationDomain"))->setText(QStringLiteral("example.com"));
+        field<QLineEdit>(QStringLiteral("customizationDnsServers"))->setText(QStringLiteral("10.0.0.2"));
+        gateways.at(1)->setText(QStringLiteral("10.0.0.1"));
+        QCOMPARE(m_form->addressNoteText(1), QString());
+        QVERIFY2(submitButton()->isEnabled(), qPrintable(field<QLabel>(QStringLiteral("problemSummary"))->text()));
+        const GuestCustomization c = m_form->spec().customization;
+        QCOMPARE(c.nics.at(1), (NicAddress{false, QStringLiteral("10.0.0.5"), 24, QStringLiteral("10.0.0.1")}));
+    }
+
+    // A count above 1: the name is a pattern, and the preview lists every VM's name and addresses as
+    // the domain expands them; a pattern without a number is the name field's problem.
+    void batchPreviewShowsNamesAndAddresses()
+    {
+        chooseTemplate(QStringLiteral("web-{nn}"));
+        auto* mode = field<QComboBox>(QStringLiteral("customizationMode"));
+        mode->setCurrentIndex(mode->findData(int(GuestCustomization::Mode::Linux)));
+        field<QLineEdit>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("web"));
+        auto* box = field<QWidget>(QStringLiteral("guestAddresses"));
+        box->findChildren<QComboBox*>(QStringLiteral("addressMode")).at(0)->setCurrentIndex(1);
+        box->findChildren<QLineEdit*>(QStringLiteral("address")).at(0)->setText(QStringLiteral("10.0.0.11"));
+        QVERIFY(!shown(QStringLiteral("batchGroup")));
+
+        field<QSpinBox>(QStringLiteral("count"))->setValue(3);
+        QVERIFY(shown(QStringLiteral("batchGroup")));
+        QCOMPARE(m_form->batchPreviewLines(),
+                 (QStringList{QStringLiteral("web-01  10.0.0.11/24"), QStringLiteral("web-02  10.0.0.12/24"),
+                              QStringLiteral("web-03  10.0.0.13/24")}));
+        QCOMPARE(field<QLineEdit>(QStringLiteral("name"))->accessibleName(), QStringLiteral("VM name pattern"));
+        QVERIFY2(submitButton()->isEnabled(), qPrintable(field<QLabel>(QStringLiteral("problemSummary"))->text()));
+
+        // Without a number in the name, three VMs would share one name: the name field says so.
+        auto* name = field<QLineEdit>(QStringLiteral("name"));
+        name->setText(QStringLiteral("web"));
+        QVERIFY(!submitButton()->isEnabled());
+        QVERIFY(!m_form->fieldNoteText(QStringLiteral("name")).isEmpty());
+        QVERIFY(m_form->batchPreviewLines().isEmpty());
+        name->setText(QStringLiteral("web-{n}"));
+        QCOMPARE(m_form->batchPreviewLines().value(2), QStringLiteral("web-3  10.0.0.13/24"));
+
+        // Back to one VM: no preview, the name is a name again.
+        field<QSpinBox>(QStringLiteral("count"))->setValue(1);
+        QVERIFY(!shown(QStringLiteral("batchGroup")));
+        QCOMPARE(name->accessibleName(), QStringLiteral("VM name"));
+    }
+
+    // Batch members carry "batch · i of n" in the Batch column, the search finds them by the batch's
+    // short id, and the guest's host name and address have their columns.
+    void tableGroupsBatchMembersAndShowsGuestIdentity()
+    {
+        const QUuid batch = QUuid::createUuid();
+        QList<ProvisioningRequest> requests;
+        for (int i = 0; i < 2; ++i) {
+            ProvisioningRequest r(QUuid::createUuid(), validSpec(QStringLiteral("web-0%1").arg(i + 1)),
+                                  QDateTime(QDate(2026, 1, 1), QTime(8, 0, i), Qt::UTC));
+            r.setBatchId(batch);
+            requests.prepend(r); // the service lists newest first
+        }
+        requests.front().setGuestHostName(QStringLiteral("web-02.example.com"));
+        requests.front().setIpAddress(QStringLiteral("10.0.0.12"));
+        ProvisioningRequest single(QUuid::createUuid(), validSpec(QStringLiteral("db-01")),
+                                   QDateTime(QDate(2026, 1, 1), QTime(9, 0), Qt::UTC));
+        requests.prepend(single);
+        RequestTableModel model;
+        model.setRequests(requests);
+        const QString shortId = batch.toString(QUuid::WithoutBraces).left(8);
+        const int first = model.rowOf(requests.at(2).id());
+        const int second = model.rowOf(requests.at(1).id());
+        QCOMPARE(model.index(first, RequestTableModel::BatchColumn).data().toString(),
+                 QStringLiteral("%1 · 1 of 2").arg(shortId));
+        QCOMPARE(model.index(second, RequestTableModel::BatchColumn).data().toString(),
+                 QStringLiteral("%1 · 2 of 2").arg(shortId));
+        QCOMPARE(model.index(model.rowOf(single.id()), RequestTableModel::BatchColumn).data().toString(), QString());
+        QCOMPARE(model.index(second, RequestTableModel::GuestHostColumn).data().toString(),
+                 QStringLiteral("web-02.example.com"));
+        QCOMPARE(model.index(second, RequestTableModel::IpAddressColumn).data().toString(),
+                 QStringLiteral("10.0.0.12"));
+        QCOMPARE(model.index(first, RequestTableModel::IpAddressColumn).data().toString(), QString());
+
+        // A third member arrives: every member is counted anew.
+        ProvisioningRequest third(QUuid::createUuid(), validSpec(QStringLiteral("web-03")),
+                                  QDateTime(QDate(2026, 1, 1), QTime(8, 0, 2), Qt::UTC));
+        third.setBatchId(batch);
+        model.applyChange(third);
+        model.flush();
+        QCOMPARE(model.index(first, RequestTableModel::BatchColumn).data().toString(),
+                 QStringLiteral("%1 · 1 of 3").arg(shortId));
+
+        RequestFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        proxy.setNameFilter(shortId);
+        QCOMPARE(proxy.rowCount(), 3);
+        proxy.setNameFilter(QStringLiteral("db-"));
+        QCOMPARE(proxy.rowCount(), 1);
+
+        RequestDetailsPane pane(&model);
+        pane.showRequest(requests.at(1).id());
+        QString summary;
+        for (const QLabel* l : pane.findChildren<QLabel*>())
+            if (l->text().contains(QStringLiteral("<table>")))
+                summary = l->text();
+        QVERIFY2(summary.contains(QStringLiteral("web-02.example.com · 10.0.0.12")), qPrintable(summary));
+        QVERIFY(summary.contains(batch.toString(QUuid::WithoutBraces)));
     }
 
     // The requests table names the source; the details show the NICs and the customization in words.
