@@ -142,11 +142,22 @@ quint64 ServiceClient::submit(const VmSpec& spec)
 quint64 ServiceClient::submitBatch(const VmSpec& pattern, int count)
 {
     const quint64 token = m_nextToken++;
-#ifdef DCM_SERVICE_SUBMIT_BATCH // TEMPORARY until tpl-core lands ProvisioningService::submitBatch
+#ifdef DCM_SERVICE_SUBMIT_BATCH // TEMPORARY until tpl-core commits ProvisioningService::submitBatch
     post([pattern, count, token](ProvisioningService* s) { (void)s->submitBatch(pattern, count, token); });
 #else
     Q_UNUSED(pattern);
     Q_UNUSED(count);
+    // Nothing is stored: the form hears so instead of waiting for an answer that never comes.
+    QMetaObject::invokeMethod(
+        this,
+        [this, token] {
+            SubmitAnswer answer;
+            answer.token = token;
+            answer.outcome = SubmitAnswer::Outcome::Failed;
+            answer.message = tr("This console's service does not take batches yet; nothing was submitted.");
+            Q_EMIT submitAnswered(answer);
+        },
+        Qt::QueuedConnection);
 #endif
     return token;
 }
