@@ -10,6 +10,8 @@
 #   main      the simulator is back: connected, inventory loaded, the queue drained, more submitted
 #             -> new-vm.png, requests.png, breaker-dashboard.png
 #   dark      the same under a dark palette -> new-vm-dark.png, requests-dark.png, breaker-dashboard-dark.png
+#   templates New VM from the simulator's template with Linux customization, then as a batch of five
+#             with its preview -> new-vm-template.png, new-vm-batch.png (needs the simulator's templates)
 #   trust     no pinned thumbprint: the trust dialog -> trust-dialog.png
 #   mismatch  the simulator's certificate rotated under a pinned thumbprint: the red stop
 #             -> thumbprint-mismatch.png
@@ -83,6 +85,7 @@ door up
 # Back online: the console connects, loads the inventory and drains the queue.
 shoot main
 shoot dark
+shoot templates
 
 # First contact without a pinned thumbprint: the trust dialog (the tool connects unpinned in this scene).
 shoot trust

@@ -97,6 +97,37 @@ private:
     int m_column;
 };
 
+// What the guest is made into, in one line. Only what the request itself holds: a saved specification is
+// named, never opened (its secrets stay in vCenter).
+QString customizationSummary(const GuestCustomization& c)
+{
+    switch (c.mode) {
+    case GuestCustomization::Mode::None:
+        return RequestDetailsPane::tr("none (the clone keeps the template's identity)");
+    case GuestCustomization::Mode::SavedSpec:
+        return RequestDetailsPane::tr("saved specification %1").arg(c.specName);
+    case GuestCustomization::Mode::Linux:
+        break;
+    }
+    QStringList parts;
+    parts << (c.domain.isEmpty() ? c.hostName : c.hostName + QLatin1Char('.') + c.domain);
+    if (!c.timeZone.isEmpty())
+        parts << c.timeZone;
+    for (qsizetype i = 0; i < c.nics.size(); ++i) {
+        const NicAddress& a = c.nics.at(i);
+        QString text = a.dhcp ? RequestDetailsPane::tr("NIC %1 DHCP").arg(i + 1)
+                              : RequestDetailsPane::tr("NIC %1 %2/%3").arg(i + 1).arg(a.address).arg(a.prefixLength);
+        if (!a.dhcp && !a.gateway.isEmpty())
+            text += RequestDetailsPane::tr(" via %1").arg(a.gateway);
+        parts << text;
+    }
+    if (!c.dnsServers.isEmpty())
+        parts << RequestDetailsPane::tr("DNS %1").arg(c.dnsServers.join(QStringLiteral(", ")));
+    if (!c.dnsSuffixes.isEmpty())
+        parts << RequestDetailsPane::tr("search %1").arg(c.dnsSuffixes.join(QStringLiteral(", ")));
+    return RequestDetailsPane::tr("Linux: %1").arg(parts.join(QStringLiteral(" · ")));
+}
+
 } // namespace
 
 RequestDetailsPane::RequestDetailsPane(RequestTableModel* model, QWidget* parent)
@@ -301,16 +332,32 @@ void RequestDetailsPane::refresh()
             rows += QStringLiteral("<tr><td style='padding-right:12px'><b>%1</b></td><td>%2</td></tr>")
                         .arg(html(label), html(value));
     };
-    row(tr("Hardware"), tr("%1 vCPU (%2 per socket) · %3 memory · disks: %4")
-                            .arg(s.cpus)
-                            .arg(s.coresPerSocket)
-                            .arg(UiFormat::mebibytes(s.memoryMiB), disks.join(QStringLiteral(", "))));
-    row(tr("Guest OS"), guest ? guest->displayName : s.guestId);
+    row(tr("Source"), s.isClone() ? tr("template %1").arg(s.templateName) : tr("blank VM"));
+    const QString cpus =
+        s.cpus == 0 ? tr("vCPUs as the template") : tr("%1 vCPU (%2 per socket)").arg(s.cpus).arg(s.coresPerSocket);
+    const QString memory =
+        s.memoryMiB == 0 ? tr("memory as the template") : tr("%1 memory").arg(UiFormat::mebibytes(s.memoryMiB));
+    if (s.isClone())
+        row(tr("Hardware"),
+            tr("%1 · %2 · template's disks %3 · extra disks: %4")
+                .arg(cpus, memory, s.cloneDiskFormat.isEmpty() ? tr("as they are") : tr("as %1").arg(s.cloneDiskFormat),
+                     disks.isEmpty() ? tr("none") : disks.join(QStringLiteral(", "))));
+    else
+        row(tr("Hardware"), tr("%1 · %2 · disks: %3").arg(cpus, memory, disks.join(QStringLiteral(", "))));
+    if (!s.isClone())
+        row(tr("Guest OS"), guest ? guest->displayName : s.guestId);
     row(tr("Placement"), QStringList{s.datacenter, compute, s.host}
                              .join(QStringLiteral(" › "))
                              .remove(QRegularExpression(QStringLiteral("( › )+$"))));
     row(tr("Storage"), s.datastore);
-    row(tr("Network"), s.primaryNetwork());
+    QStringList nics;
+    for (qsizetype i = 0; i < s.nics.size(); ++i)
+        nics << tr("NIC %1: %2 (%3)").arg(i + 1).arg(s.nics.at(i).network, s.nics.at(i).adapterType);
+    row(s.nics.size() == 1 ? tr("Network") : tr("Networks"),
+        s.nics.size() == 1 ? tr("%1 (%2)").arg(s.primaryNetwork(), s.nics.front().adapterType)
+                           : nics.join(QStringLiteral("; ")));
+    if (s.isClone())
+        row(tr("Customization"), customizationSummary(s.customization));
     row(tr("Folder"), s.folder.isEmpty() ? tr("(top level)") : s.folder);
     row(tr("Power on"), s.powerOn ? tr("yes") : tr("no"));
     row(tr("Annotation"), s.annotation);
@@ -320,6 +367,15 @@ void RequestDetailsPane::refresh()
                                     ? UiFormat::localDateTime(r->nextAttemptAt())
                                     : tr("waiting for vCenter"));
     row(tr("vCenter task"), m_model->taskOf(r->id()));
+    const QString host = RequestTableModel::guestHostNameOf(*r);
+    const QString ip = RequestTableModel::ipAddressOf(*r);
+    QStringList identity;
+    for (const QString& v : {host, ip})
+        if (!v.isEmpty())
+            identity << v;
+    row(tr("Guest identity"), identity.join(QStringLiteral(" · ")));
+    if (const QUuid batch = RequestTableModel::batchIdOf(*r); !batch.isNull())
+        row(tr("Batch"), tr("%1 (%2)").arg(batch.toString(QUuid::WithoutBraces), m_model->batchLabel(*r)));
     row(tr("VM"), r->vmRef().isEmpty() ? QString() : tr("%1 (instance UUID %2)").arg(r->vmRef(), r->instanceUuid()));
     row(tr("Created"), UiFormat::localDateTime(r->createdAt()));
     row(tr("Started"), UiFormat::localDateTime(UiFormat::startedAt(*r)));

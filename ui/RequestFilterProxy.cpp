@@ -62,7 +62,8 @@ bool RequestFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sour
     }
     if (!m_name.isEmpty()) {
         const QString name = source->index(sourceRow, RequestTableModel::NameColumn, sourceParent).data().toString();
-        if (!name.contains(m_name, Qt::CaseInsensitive))
+        const QString batch = source->index(sourceRow, RequestTableModel::BatchColumn, sourceParent).data().toString();
+        if (!name.contains(m_name, Qt::CaseInsensitive) && !batch.startsWith(m_name, Qt::CaseInsensitive))
             return false;
     }
     return true;

@@ -7,8 +7,8 @@
 
 namespace dcm {
 
-// Filters the request table by state and by a part of the VM name (case-insensitive), and sorts by
-// each column's SortRole (newest first by default).
+// Filters the request table by state and by a part of the VM name or the start of its batch id
+// (case-insensitive), and sorts by each column's SortRole (newest first by default).
 class RequestFilterProxy final : public QSortFilterProxyModel
 {
     Q_OBJECT

@@ -40,6 +40,53 @@ QString targetOf(const ProvisioningRequest& r)
 
 } // namespace
 
+QUuid RequestTableModel::batchIdOf(const ProvisioningRequest& request)
+{
+    return request.batchId();
+}
+
+QString RequestTableModel::guestHostNameOf(const ProvisioningRequest& request)
+{
+    return request.guestHostName();
+}
+
+QString RequestTableModel::ipAddressOf(const ProvisioningRequest& request)
+{
+    return request.ipAddress();
+}
+
+QString RequestTableModel::sourceText(const VmSpec& spec)
+{
+    return spec.isClone() ? UiFormat::leafName(spec.templateName) : tr("Blank VM");
+}
+
+QString RequestTableModel::batchLabel(const ProvisioningRequest& request) const
+{
+    const QUuid batch = batchIdOf(request);
+    if (batch.isNull())
+        return QString();
+    const auto members = m_batches.value(batch);
+    qsizetype position = 0;
+    for (qsizetype i = 0; i < members.size(); ++i)
+        if (members.at(i).second == request.id())
+            position = i + 1;
+    // The first 8 hex digits tell batches apart at a glance; the id in full is in the details.
+    return tr("%1 · %2 of %3").arg(batch.toString(QUuid::WithoutBraces).left(8)).arg(position).arg(members.size());
+}
+
+void RequestTableModel::indexBatch(const ProvisioningRequest& request)
+{
+    const QUuid batch = batchIdOf(request);
+    if (batch.isNull())
+        return;
+    auto& members = m_batches[batch];
+    const std::pair<QDateTime, QUuid> key{request.createdAt(), request.id()};
+    for (const auto& m : std::as_const(members))
+        if (m.second == request.id())
+            return;
+    members.insert(std::lower_bound(members.begin(), members.end(), key), key);
+}
+
 RequestTableModel::RequestTableModel(QObject* parent) : QAbstractTableModel(parent), m_clock(&UiFormat::systemClock())
 {
     m_flushTimer.setSingleShot(true);
@@ -95,6 +142,14 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
         switch (section) {
         case NameColumn:
             return tr("Name");
+        case BatchColumn:
+            return tr("Batch");
+        case SourceColumn:
+            return tr("Source");
+        case GuestHostColumn:
+            return tr("Guest host name");
+        case IpAddressColumn:
+            return tr("IP address");
         case StateColumn:
             return tr("State");
         case ProgressColumn:
@@ -129,6 +184,14 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("The vCenter task that created the VM, is running, or failed (find it in the vSphere Client)");
         case PlacementColumn:
             return tr("Datacenter › cluster or pool (/ host) · datastore");
+        case BatchColumn:
+            return tr("The batch the request was submitted in, and its place there");
+        case SourceColumn:
+            return tr("The template cloned, or a blank VM");
+        case GuestHostColumn:
+            return tr("The guest's host name, as vCenter reports it once the VM runs");
+        case IpAddressColumn:
+            return tr("The guest's IP address, as vCenter reports it once the VM runs");
         case StartedColumn:
             return tr("When the request was first sent to vCenter");
         case FinishedColumn:
@@ -149,6 +212,15 @@ QVariant RequestTableModel::displayData(const Row& row, int column) const
     case NameColumn:
         // An operation reads as what it does to which VM.
         return r.isOperation() ? tr("%1 · %2").arg(stateLabelKind(r.kind()), r.spec().name) : r.spec().name;
+    case BatchColumn:
+        return batchLabel(r);
+    case SourceColumn:
+        // An operation has no source of its own: its target is in the name.
+        return r.isOperation() ? QVariant() : QVariant(sourceText(r.spec()));
+    case GuestHostColumn:
+        return guestHostNameOf(r);
+    case IpAddressColumn:
+        return ipAddressOf(r);
     case StateColumn:
         if (r.isOperation())
             return stateLabel(r.kind(), r.state());
@@ -232,6 +304,11 @@ QVariant RequestTableModel::sortData(const Row& row, int column) const
         return UiFormat::finishedAt(r);
     case AgeColumn:
         return r.createdAt();
+    case BatchColumn:
+        // Members together, in their order; single VMs (no batch) first.
+        return batchIdOf(r).isNull()
+                   ? QString()
+                   : batchIdOf(r).toString() + r.createdAt().toString(Qt::ISODateWithMs) + r.id().toString();
     default:
         return displayData(row, column);
     }
@@ -270,6 +347,10 @@ QVariant RequestTableModel::data(const QModelIndex& index, int role) const
             return UiFormat::localDateTime(UiFormat::finishedAt(r));
         case AgeColumn:
             return UiFormat::localDateTime(r.createdAt());
+        case BatchColumn:
+            return batchIdOf(r).isNull() ? QString() : tr("Batch %1").arg(batchIdOf(r).toString(QUuid::WithoutBraces));
+        case SourceColumn:
+            return r.spec().isClone() ? r.spec().templateName : QString();
         case PlacementColumn:
             return QStringList{r.spec().datacenter,
                                r.spec().cluster.isEmpty() ? r.spec().resourcePool : r.spec().cluster, r.spec().host,
@@ -310,6 +391,7 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
     beginResetModel();
     m_rows.clear();
     m_rowById.clear();
+    m_batches.clear();
     m_rows.reserve(requests.size());
     m_rowById.reserve(requests.size());
     // The service lists newest first; rows are kept oldest first so that new ones are appended.
@@ -321,6 +403,7 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
             row.runningTask = p->runningTask;
         }
         m_rowById.insert(it->id(), int(m_rows.size()));
+        indexBatch(*it);
         m_rows.append(std::move(row));
     }
     endResetModel();
@@ -378,6 +461,11 @@ void RequestTableModel::flush()
         beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
         for (Row& row : added) {
             m_rowById.insert(row.request.id(), int(m_rows.size()));
+            // A new member changes how its batch is counted ("of 5"): the other members' cells follow.
+            indexBatch(row.request);
+            for (const auto& member : m_batches.value(batchIdOf(row.request)))
+                if (const int other = m_rowById.value(member.second, -1); other >= 0)
+                    changedRows.append(other);
             m_rows.append(std::move(row));
         }
         endInsertRows();

@@ -25,11 +25,15 @@ public:
     enum Column
     {
         NameColumn,
+        BatchColumn, // the batch a request was submitted in ("3f2a9c01 · 2 of 5"), empty for one VM
         StateColumn,
         ProgressColumn,
         AttemptsColumn,
-        TaskColumn, // vCenter's task (its moref, e.g. task-71)
+        TaskColumn,   // vCenter's task (its moref, e.g. task-71)
+        SourceColumn, // the template cloned, or "Blank VM"
         PlacementColumn,
+        GuestHostColumn, // the guest's host name as vCenter reports it once the VM runs
+        IpAddressColumn, // the guest's IP address, likewise
         LastErrorColumn,
         StartedColumn,     // the first attempt
         FinishedColumn,    // settled
@@ -75,6 +79,14 @@ public:
     // vCenter's task of the request: the one that created the VM, the one running, or the one whose
     // failure the last error reports; empty when none is known.
     QString taskOf(const QUuid& id) const;
+    // What the request carries once the service has it (empty otherwise).
+    static QUuid batchIdOf(const ProvisioningRequest& request);
+    static QString guestHostNameOf(const ProvisioningRequest& request);
+    static QString ipAddressOf(const ProvisioningRequest& request);
+    // "Template ubuntu-22.04" / "Blank VM".
+    static QString sourceText(const VmSpec& spec);
+    // A request's place in its batch, as "3f2a9c01 · 2 of 5" (by creation), empty for a single VM.
+    QString batchLabel(const ProvisioningRequest& request) const;
 
 Q_SIGNALS:
     // A request's data changed (the details pane follows it).
@@ -94,7 +106,11 @@ private:
     void scheduleFlush();
     void emitRowsChanged(QList<int> rows);
 
+    void indexBatch(const ProvisioningRequest& request);
+
     QList<Row> m_rows; // oldest first; the proxy sorts
+    // Members of each batch, by creation (then id): "2 of 5" without a scan of every row per cell.
+    QHash<QUuid, QList<std::pair<QDateTime, QUuid>>> m_batches;
     QHash<QUuid, int> m_rowById;
     QHash<QUuid, ProvisioningRequest> m_pendingChanges;
     QList<QUuid> m_pendingOrder;

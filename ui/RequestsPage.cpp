@@ -78,8 +78,8 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     filterLabel->setBuddy(m_stateFilter);
     m_search = new QLineEdit;
     m_search->setObjectName(QStringLiteral("search"));
-    m_search->setPlaceholderText(tr("Search by VM name (Ctrl+F)"));
-    m_search->setAccessibleName(tr("Search requests by VM name"));
+    m_search->setPlaceholderText(tr("Search by VM name or batch (Ctrl+F)"));
+    m_search->setAccessibleName(tr("Search requests by VM name or batch"));
     m_search->setClearButtonEnabled(true);
     m_search->addAction(style()->standardIcon(QStyle::SP_FileDialogContentsView), QLineEdit::LeadingPosition);
     m_count = new QLabel;
@@ -123,6 +123,10 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_table->setColumnWidth(RequestTableModel::AttemptsColumn, em * 7);
     m_table->setColumnWidth(RequestTableModel::TaskColumn, em * 8);
     m_table->setColumnWidth(RequestTableModel::PlacementColumn, em * 14);
+    m_table->setColumnWidth(RequestTableModel::BatchColumn, em * 9);
+    m_table->setColumnWidth(RequestTableModel::SourceColumn, em * 9);
+    m_table->setColumnWidth(RequestTableModel::GuestHostColumn, em * 9);
+    m_table->setColumnWidth(RequestTableModel::IpAddressColumn, em * 8);
     // "14:03:12" today, "2026-01-02 14:03" before: the time of day fits, a date shows in the tooltip.
     m_table->setColumnWidth(RequestTableModel::StartedColumn, em * 7);
     m_table->setColumnWidth(RequestTableModel::FinishedColumn, em * 7);
@@ -178,6 +182,9 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     m_copyId->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_copyId->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_copyId->setToolTip(tr("Copy the request's id, e.g. for dcmctl requests --id (Ctrl+Shift+C)"));
+    m_showBatch = new QAction(tr("Show this &batch only"), this);
+    m_showBatch->setObjectName(QStringLiteral("showBatch"));
+    m_showBatch->setToolTip(tr("List only the requests submitted in the same batch as this one"));
     m_copyJson = new QAction(tr("Copy as &JSON"), this);
     m_copyJson->setObjectName(QStringLiteral("copyJson"));
     m_copyJson->setToolTip(tr("Copy the request as dcmctl requests --id ID --json prints it"));
@@ -204,7 +211,7 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     // The table's context menu, in this order; the page takes the shortcuts of the ones that act on the
     // selected request wherever the focus is on the page.
     m_table->addActions({m_cancel, m_retry, m_edit, separator(), m_powerOn, m_powerOff, m_restart, m_decommission,
-                         separator(), m_copy, m_copyError, m_copyId, m_copyJson});
+                         separator(), m_showBatch, separator(), m_copy, m_copyError, m_copyId, m_copyJson});
     addActions({m_cancel, m_retry, m_edit, m_copyId});
     m_details->setActions({m_cancel, m_retry, m_edit, m_copyId, m_powerOn, m_powerOff, m_restart, m_decommission});
     connect(m_powerOn, &QAction::triggered, this, [this] { operateOnSelected(RequestKind::PowerOn); });
@@ -219,6 +226,12 @@ RequestsPage::RequestsPage(ServiceClient* client, UiSettings* settings, QWidget*
     connect(m_copyError, &QAction::triggered, this, &RequestsPage::copySelectedError);
     connect(m_copyId, &QAction::triggered, this, &RequestsPage::copySelectedId);
     connect(m_copyJson, &QAction::triggered, this, &RequestsPage::copySelectedJson);
+    // The batch's short id in the search: the search matches the Batch column too.
+    connect(m_showBatch, &QAction::triggered, this, [this] {
+        const ProvisioningRequest* r = m_model->request(selectedId());
+        if (const QUuid batch = r ? RequestTableModel::batchIdOf(*r) : QUuid(); !batch.isNull())
+            m_search->setText(batch.toString(QUuid::WithoutBraces).left(8));
+    });
 
     // Feeding: only the service's signals.
     connect(client, &ServiceClient::requestsLoaded, m_model, &RequestTableModel::setRequests);
@@ -319,6 +332,7 @@ void RequestsPage::updateActions()
 {
     const ProvisioningRequest* r = m_model->request(selectedId());
     const RequestState state = r ? r->state() : RequestState::Provisioned;
+    m_showBatch->setEnabled(r && !RequestTableModel::batchIdOf(*r).isNull());
     m_cancel->setEnabled(r && (state == RequestState::Submitted || state == RequestState::QueuedForProvisioning));
     // A failure that the same spec would meet again is not retried: the operator edits it instead.
     const std::optional<QString> repeats = r && state == RequestState::Failed && r->lastError()

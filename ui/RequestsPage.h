@@ -60,6 +60,7 @@ public:
     QAction* decommissionAction() const { return m_decommission; }
     // The typed-name confirmation Decommission opens while it waits for an answer, else null.
     DecommissionDialog* decommissionDialog() const;
+    QAction* showBatchAction() const { return m_showBatch; }
     QLineEdit* searchField() const { return m_search; }
     QComboBox* stateFilter() const { return m_stateFilter; }
     Banner* banner() const { return m_banner; }
@@ -117,6 +118,7 @@ private:
     QAction* m_restart;
     QAction* m_decommission;
     QHash<quint64, QString> m_operationTokens; // answers awaited, with the VM's name
+    QAction* m_showBatch;
     QUuid m_pendingSelection;
 };
 

@@ -146,6 +146,13 @@ quint64 ServiceClient::submitOperation(RequestKind kind, const OperationTarget& 
     return token;
 }
 
+quint64 ServiceClient::submitBatch(const VmSpec& pattern, int count)
+{
+    const quint64 token = m_nextToken++;
+    post([pattern, count, token](ProvisioningService* s) { (void)s->submitBatch(pattern, count, token); });
+    return token;
+}
+
 void ServiceClient::cancel(const QUuid& id, Reply reply)
 {
     postWithReply([id](ProvisioningService* s) { return s->cancel(id); }, std::move(reply));

@@ -62,6 +62,9 @@ public:
     quint64 submit(const VmSpec& spec);
     // An operation on a VM (power, restart, decommission); answered by submitAnswered with the token.
     quint64 submitOperation(RequestKind kind, const OperationTarget& target);
+    // `count` VMs from one pattern (name "web-{nn}", addresses counting up), all accepted or none: one
+    // submitAnswered per VM (or the refusal), each with the returned token.
+    quint64 submitBatch(const VmSpec& pattern, int count);
     void cancel(const QUuid& id, Reply reply = {});
     void retryNow(const QUuid& id, Reply reply = {});
     void setQueuePaused(bool paused, const QString& reason = {});

@@ -1,11 +1,13 @@
 #include "ui/VmSpecForm.h"
 
+#include "domain/BatchPlan.h"
 #include "domain/CapacityAdvisor.h"
 #include "domain/GuestOsCatalog.h"
 #include "ui/Banner.h"
 #include "ui/DiskListEditor.h"
 #include "ui/FieldNote.h"
 #include "ui/InventoryListModel.h"
+#include "ui/NicListEditor.h"
 #include "ui/NumberField.h"
 #include "ui/PageScrollArea.h"
 #include "ui/ServiceClient.h"
@@ -25,14 +27,18 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSet>
 #include <QShortcut>
+#include <QSpinBox>
 #include <QStyle>
 #include <QThreadPool>
+#include <QTimeZone>
 #include <QTimer>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QVersionNumber>
 
@@ -54,6 +60,45 @@ const QRegularExpression& diskField()
     return re;
 }
 
+const QRegularExpression& nicField()
+{
+    static const QRegularExpression re(QStringLiteral("^nics\\[(\\d+)\\]"));
+    return re;
+}
+
+// "customization.nics[1].gateway": the guest address row of NIC 1.
+const QRegularExpression& addressField()
+{
+    static const QRegularExpression re(QStringLiteral("^customization\\.nics\\[(\\d+)\\]"));
+    return re;
+}
+
+// "customization.dnsServers[1]" belongs under the DNS servers field.
+QString listField(const QString& field)
+{
+    static const QRegularExpression re(QStringLiteral("^(customization\\.(?:dnsServers|dnsSuffixes))\\[\\d+\\]$"));
+    const auto m = re.match(field);
+    return m.hasMatch() ? m.captured(1) : field;
+}
+
+// A picker over an inventory list: the chosen entry's value, or what was typed (no inventory).
+QString comboValue(const QComboBox* combo, const InventoryListModel* model)
+{
+    const InventoryListModel::Entry* entry = model->entryAt(combo->currentIndex());
+    if (combo->isEditable()) {
+        const QString text = combo->currentText();
+        return entry && entry->text == text ? entry->value : text;
+    }
+    return entry ? entry->value : QString();
+}
+
+// "10.0.0.1, 10.0.0.2" or "10.0.0.1 10.0.0.2": one entry each.
+QStringList splitList(const QString& text)
+{
+    static const QRegularExpression separators(QStringLiteral("[,;\\s]+"));
+    return text.split(separators, Qt::SkipEmptyParts);
+}
+
 } // namespace
 
 VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* parent)
@@ -71,7 +116,10 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
     left->addWidget(buildHardware());
     left->addStretch(1);
     auto* right = new QVBoxLayout;
+    right->setSpacing(12);
     right->addWidget(buildPlacement());
+    right->addWidget(buildCustomization());
+    right->addWidget(buildBatch());
     right->addStretch(1);
     columns->addLayout(left, 1);
     columns->addLayout(right, 1);
@@ -121,8 +169,12 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
         m_cores->setValue(1);
         m_memoryUnit->setCurrentIndex(unitGiB);
         m_memory->setValue(4);
-        m_disks->setDisks({DiskSpec{40 * 1024, true}});
+        m_disks->setDisks(isClone() ? QList<DiskSpec>() : QList<DiskSpec>{DiskSpec{40 * 1024, true}});
         m_powerOn->setChecked(false);
+        m_count->setValue(1);
+        m_hostName->clear();
+        if (isClone())
+            onTemplateChosen(); // the template's hardware again
         m_nameTouched = false;
         m_feedback->dismiss();
         revalidate();
@@ -133,24 +185,37 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
             Q_EMIT showRequestRequested(m_lastAccepted);
     });
 
-    // Keyboard order follows the eye: identity, hardware, then placement, then the buttons.
-    QWidget* chain[] = {m_name,    m_guestOs,    m_annotation,
-                        m_powerOn, m_cpus,       m_cores,
-                        m_memory,  m_memoryUnit, m_disks->firstFocusWidget()};
+    // Keyboard order follows the eye: identity, hardware, then placement, customization, the batch preview,
+    // then the buttons.
+    QWidget* chain[] = {m_sourceBlank, m_sourceTemplate,
+                        m_template,    m_name,
+                        m_count,       m_guestOs,
+                        m_annotation,  m_powerOn,
+                        m_cpus,        m_cores,
+                        m_memory,      m_memoryUnit,
+                        m_cloneFormat, m_disks->firstFocusWidget()};
     for (size_t i = 0; i + 1 < std::size(chain); ++i)
         setTabOrder(chain[i], chain[i + 1]);
     setTabOrder(m_disks->lastFocusWidget(), m_refresh);
-    QWidget* placement[] = {m_refresh,
-                            m_pickers[at(Picker::Datacenter)],
-                            m_pickers[at(Picker::Compute)],
-                            m_pickers[at(Picker::Host)],
-                            m_pickers[at(Picker::Datastore)],
-                            m_pickers[at(Picker::Network)],
-                            m_pickers[at(Picker::Folder)],
-                            m_reset,
-                            m_submit};
+    QWidget* placement[] = {m_refresh, m_pickers[at(Picker::Datacenter)], m_pickers[at(Picker::Compute)],
+                            m_pickers[at(Picker::Host)], m_pickers[at(Picker::Datastore)]};
     for (size_t i = 0; i + 1 < std::size(placement); ++i)
         setTabOrder(placement[i], placement[i + 1]);
+    m_nics->setFocusNeighbours(m_pickers[at(Picker::Datastore)], m_pickers[at(Picker::Folder)]);
+    QWidget* rest[] = {m_nics->lastFocusWidget(),
+                       m_pickers[at(Picker::Folder)],
+                       m_customizationMode,
+                       m_customizationSpec,
+                       m_hostName,
+                       m_domain,
+                       m_timeZone,
+                       m_dnsServers,
+                       m_dnsSuffixes,
+                       m_batchPreview,
+                       m_reset,
+                       m_submit};
+    for (size_t i = 0; i + 1 < std::size(rest); ++i)
+        setTabOrder(rest[i], rest[i + 1]);
 
     // The inventory's age moves on: its status line, and a taken name that turns from an error into a
     // warning once the VM list is no longer fresh.
@@ -179,6 +244,8 @@ VmSpecForm::VmSpecForm(ServiceClient* client, UiSettings* settings, QWidget* par
     fillGuestOs(client->connection().about.apiVersion);
     restoreChoices();
     setPickersEditable(true);
+    syncAddressRows();
+    onSourceChanged();
     m_ready = true;
     if (client->inventory())
         setInventory(*client->inventory());
@@ -222,6 +289,61 @@ QWidget* VmSpecForm::buildIdentity()
     auto* form = new QFormLayout(group);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
+    // Source: a blank VM, or a clone of a template.
+    m_sourceBlank = new QRadioButton(tr("&Blank VM"));
+    m_sourceBlank->setObjectName(QStringLiteral("sourceBlank"));
+    m_sourceBlank->setToolTip(tr("An empty VM: you install its operating system yourself"));
+    m_sourceTemplate = new QRadioButton(tr("Fr&om template"));
+    m_sourceTemplate->setObjectName(QStringLiteral("sourceTemplate"));
+    m_sourceTemplate->setToolTip(tr("A clone of a vCenter template, with its operating system, optionally made into "
+                                    "a machine of its own by guest customization"));
+    m_sourceBlank->setChecked(true);
+    auto* sourceRow = new QWidget;
+    auto* sourceLayout = new QHBoxLayout(sourceRow);
+    sourceLayout->setContentsMargins(0, 0, 0, 0);
+    sourceLayout->addWidget(m_sourceBlank);
+    sourceLayout->addWidget(m_sourceTemplate);
+    sourceLayout->addStretch(1);
+    sourceRow->setAccessibleName(tr("Source"));
+    form->addRow(tr("Source:"), sourceRow);
+    connect(m_sourceTemplate, &QRadioButton::toggled, this, &VmSpecForm::onSourceChanged);
+
+    m_template = new QComboBox;
+    m_templateModel = new InventoryListModel(m_template);
+    m_template->setModel(m_templateModel);
+    m_template->setObjectName(QStringLiteral("template"));
+    m_template->setAccessibleName(tr("Template"));
+    m_template->setToolTip(tr("The template (or VM) to clone, with its guest OS and hardware"));
+    m_template->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_template->setMinimumContentsLength(24);
+    m_template->setInsertPolicy(QComboBox::NoInsert);
+    m_templateSummary = new QLabel;
+    m_templateSummary->setObjectName(QStringLiteral("templateSummary"));
+    m_templateSummary->setWordWrap(true);
+    m_templateSummary->setForegroundRole(QPalette::PlaceholderText);
+    m_notes.insert(QStringLiteral("templateName"), new FieldNote(FieldNote::Kind::Problem, m_template));
+    m_templateLabel = new QLabel(tr("Template:"));
+    m_templateLabel->setBuddy(m_template);
+    auto* templateBox = new QWidget;
+    auto* templateLayout = new QVBoxLayout(templateBox);
+    templateLayout->setContentsMargins(0, 0, 0, 0);
+    templateLayout->setSpacing(3);
+    templateLayout->addWidget(m_template);
+    templateLayout->addWidget(m_templateSummary);
+    templateLayout->addWidget(m_notes.value(QStringLiteral("templateName")));
+    form->addRow(m_templateLabel, templateBox);
+    m_templateRow = templateBox;
+    connect(m_template, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_filling)
+            return;
+        onTemplateChosen();
+    });
+    connect(m_template, &QComboBox::editTextChanged, this, [this] {
+        if (m_filling || !m_template->isEditable())
+            return;
+        revalidate();
+    });
+
     m_name = new QLineEdit;
     m_name->setObjectName(QStringLiteral("name"));
     m_name->setPlaceholderText(tr("e.g. web-frontend-07"));
@@ -231,11 +353,35 @@ QWidget* VmSpecForm::buildIdentity()
     m_name->setClearButtonEnabled(true);
     m_notes.insert(QStringLiteral("name"), new FieldNote(FieldNote::Kind::Problem, m_name));
     m_nameWarning = new FieldNote(FieldNote::Kind::Warning, nullptr);
-    auto* nameLabel = new QLabel(tr("&Name:"));
-    nameLabel->setBuddy(m_name);
-    form->addRow(nameLabel, withNote(m_name, m_notes.value(QStringLiteral("name")), m_nameWarning));
+    m_nameLabel = new QLabel(tr("&Name:"));
+    m_nameLabel->setBuddy(m_name);
+    form->addRow(m_nameLabel, withNote(m_name, m_notes.value(QStringLiteral("name")), m_nameWarning));
     connect(m_name, &QLineEdit::textEdited, this, [this] { m_nameTouched = true; });
     connect(m_name, &QLineEdit::textChanged, this, [this] { revalidate(); });
+
+    // A batch: the name becomes a pattern, previewed VM by VM on the right.
+    m_count = new QSpinBox;
+    m_count->setObjectName(QStringLiteral("count"));
+    m_count->setRange(1, dcm::maxBatchCount);
+    m_count->setAccessibleName(tr("Number of VMs"));
+    m_count->setToolTip(tr("How many VMs of this spec: above 1, the name is a pattern such as web-{nn} "
+                           "({n}, {nn}, {nnn}: the VM's number, zero-padded), and static addresses count up from "
+                           "the ones given"));
+    m_notes.insert(QStringLiteral("count"), new FieldNote(FieldNote::Kind::Problem, m_count));
+    auto* countLabel = new QLabel(tr("Number of &VMs:"));
+    countLabel->setBuddy(m_count);
+    auto* countRow = new QWidget;
+    auto* countLayout = new QHBoxLayout(countRow);
+    countLayout->setContentsMargins(0, 0, 0, 0);
+    countLayout->addWidget(m_count);
+    countLayout->addStretch(1);
+    form->addRow(countLabel, withNote(countRow, m_notes.value(QStringLiteral("count"))));
+    connect(m_count, &QSpinBox::valueChanged, this, [this](int count) {
+        m_nameLabel->setText(count > 1 ? tr("&Name pattern:") : tr("&Name:"));
+        m_name->setPlaceholderText(count > 1 ? tr("e.g. web-{nn}") : tr("e.g. web-frontend-07"));
+        m_name->setAccessibleName(count > 1 ? tr("VM name pattern") : tr("VM name"));
+        revalidate();
+    });
 
     m_guestOs = new QComboBox;
     m_guestOs->setObjectName(QStringLiteral("guestOs"));
@@ -244,9 +390,10 @@ QWidget* VmSpecForm::buildIdentity()
     m_guestOs->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_guestOs->setMinimumContentsLength(24);
     m_notes.insert(QStringLiteral("guestId"), new FieldNote(FieldNote::Kind::Problem, m_guestOs));
-    auto* guestLabel = new QLabel(tr("&Guest OS:"));
-    guestLabel->setBuddy(m_guestOs);
-    form->addRow(guestLabel, withNote(m_guestOs, m_notes.value(QStringLiteral("guestId"))));
+    m_guestOsLabel = new QLabel(tr("&Guest OS:"));
+    m_guestOsLabel->setBuddy(m_guestOs);
+    m_guestOsRow = withNote(m_guestOs, m_notes.value(QStringLiteral("guestId")));
+    form->addRow(m_guestOsLabel, m_guestOsRow);
     connect(m_guestOs, &QComboBox::currentIndexChanged, this, &VmSpecForm::revalidate);
 
     m_annotation = new QPlainTextEdit;
@@ -355,10 +502,31 @@ QWidget* VmSpecForm::buildHardware()
     connect(m_memory, &NumberField::valueChanged, this, [this] { revalidate(); });
     connect(m_memoryUnit, &QComboBox::currentIndexChanged, this, &VmSpecForm::onMemoryUnitChanged);
 
+    // A clone: the template's disks as they are (read-only), and their format in the clone.
+    m_templateDisksLabel = new QLabel(tr("Template disks:"));
+    m_templateDisks = new QLabel;
+    m_templateDisks->setObjectName(QStringLiteral("templateDisks"));
+    m_templateDisks->setWordWrap(true);
+    m_templateDisks->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(m_templateDisksLabel, m_templateDisks);
+    m_cloneFormat = new QComboBox;
+    m_cloneFormat->setObjectName(QStringLiteral("cloneDiskFormat"));
+    m_cloneFormat->setAccessibleName(tr("Format of the cloned disks"));
+    m_cloneFormat->addItem(tr("As the template"), QString());
+    m_cloneFormat->addItem(tr("Thin provisioned"), QStringLiteral("thin"));
+    m_cloneFormat->addItem(tr("Thick provisioned"), QStringLiteral("thick"));
+    m_cloneFormat->setToolTip(tr("How the template's disks are stored in the clone: as they are in the template, "
+                                 "thin (space taken as the guest writes) or thick (all reserved at once)"));
+    m_notes.insert(QStringLiteral("cloneDiskFormat"), new FieldNote(FieldNote::Kind::Problem, m_cloneFormat));
+    m_cloneFormatLabel = new QLabel(tr("Cloned disks:"));
+    m_cloneFormatLabel->setBuddy(m_cloneFormat);
+    form->addRow(m_cloneFormatLabel, withNote(m_cloneFormat, m_notes.value(QStringLiteral("cloneDiskFormat"))));
+    connect(m_cloneFormat, &QComboBox::currentIndexChanged, this, &VmSpecForm::revalidate);
+
     m_disks = new DiskListEditor;
     m_disks->setObjectName(QStringLiteral("disks"));
-    auto* disksLabel = new QLabel(tr("Disks:"));
-    form->addRow(disksLabel, m_disks);
+    m_disksLabel = new QLabel(tr("Disks:"));
+    form->addRow(m_disksLabel, m_disks);
     connect(m_disks, &DiskListEditor::changed, this, [this] { revalidate(); });
     m_disks->setDisks({DiskSpec{40 * 1024, true}});
     return group;
@@ -483,12 +651,235 @@ QWidget* VmSpecForm::buildPlacement()
               tr("Where the VM's files and disks are stored; only datastores the chosen hosts "
                  "reach are listed"),
               m_datastoreHint, datastoreNotes);
-    addPicker(Picker::Network, QStringLiteral("nics[0].network"), QStringLiteral("network"), tr("Net&work:"),
-              tr("Network"),
-              tr("The network of the VM's first adapter; only networks the chosen hosts reach are listed"));
+    m_nics = new NicListEditor;
+    m_nics->setObjectName(QStringLiteral("nics"));
+    auto* networksLabel = new QLabel(tr("Net&works:"));
+    networksLabel->setBuddy(m_nics->networkPicker(0));
+    form->addRow(networksLabel, m_nics);
+    connect(m_nics, &NicListEditor::changed, this, [this] {
+        syncAddressRows();
+        revalidate();
+    });
     addPicker(Picker::Folder, QStringLiteral("folder"), QStringLiteral("folder"), tr("&Folder:"), tr("VM folder"),
               tr("The VM folder it is created in"));
     return group;
+}
+
+QWidget* VmSpecForm::buildCustomization()
+{
+    auto* group = new QGroupBox(tr("Guest customization"));
+    group->setObjectName(QStringLiteral("customization"));
+    m_customizationGroup = group;
+    auto* outer = new QVBoxLayout(group);
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    outer->addLayout(form);
+
+    m_customizationMode = new QComboBox;
+    m_customizationMode->setObjectName(QStringLiteral("customizationMode"));
+    m_customizationMode->setAccessibleName(tr("Guest customization"));
+    m_customizationMode->addItem(tr("None: the clone keeps the template's identity"),
+                                 int(GuestCustomization::Mode::None));
+    m_customizationMode->addItem(tr("A specification saved in vCenter"), int(GuestCustomization::Mode::SavedSpec));
+    m_customizationMode->addItem(tr("Linux settings typed here"), int(GuestCustomization::Mode::Linux));
+    m_customizationMode->setToolTip(tr("How the clone becomes a machine of its own (host name, addresses) before it "
+                                       "first starts"));
+    m_notes.insert(QStringLiteral("customization"), new FieldNote(FieldNote::Kind::Problem, m_customizationMode));
+    auto* modeLabel = new QLabel(tr("Customi&zation:"));
+    modeLabel->setBuddy(m_customizationMode);
+    form->addRow(modeLabel, withNote(m_customizationMode, m_notes.value(QStringLiteral("customization"))));
+
+    m_customizationSpec = new QComboBox;
+    m_customizationSpecModel = new InventoryListModel(m_customizationSpec);
+    m_customizationSpec->setModel(m_customizationSpecModel);
+    m_customizationSpec->setObjectName(QStringLiteral("customizationSpec"));
+    m_customizationSpec->setAccessibleName(tr("Saved customization specification"));
+    m_customizationSpec->setToolTip(tr("A specification saved in vCenter; its content (a Windows password too) "
+                                       "stays in vCenter"));
+    m_customizationSpec->setInsertPolicy(QComboBox::NoInsert);
+    m_notes.insert(QStringLiteral("customization.specName"),
+                   new FieldNote(FieldNote::Kind::Problem, m_customizationSpec));
+    m_savedSpecRow = withNote(m_customizationSpec, m_notes.value(QStringLiteral("customization.specName")));
+    outer->addWidget(m_savedSpecRow);
+    connect(m_customizationSpec, &QComboBox::currentIndexChanged, this, &VmSpecForm::revalidate);
+    connect(m_customizationSpec, &QComboBox::editTextChanged, this, [this] {
+        if (!m_filling)
+            revalidate();
+    });
+
+    m_linuxBox = new QWidget;
+    auto* linuxForm = new QFormLayout(m_linuxBox);
+    linuxForm->setContentsMargins(0, 0, 0, 0);
+    linuxForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    const auto addLine = [&](QLineEdit*& edit, const QString& field, const QString& objectName, const QString& label,
+                             const QString& accessible, const QString& placeholder, const QString& tip) {
+        edit = new QLineEdit;
+        edit->setObjectName(objectName);
+        edit->setAccessibleName(accessible);
+        edit->setPlaceholderText(placeholder);
+        edit->setToolTip(tip);
+        auto* note = new FieldNote(FieldNote::Kind::Problem, edit);
+        m_notes.insert(field, note);
+        auto* l = new QLabel(label);
+        l->setBuddy(edit);
+        linuxForm->addRow(l, withNote(edit, note));
+        connect(edit, &QLineEdit::textChanged, this, &VmSpecForm::revalidate);
+    };
+    addLine(m_hostName, QStringLiteral("customization.hostName"), QStringLiteral("customizationHostName"),
+            tr("Host name:"), tr("Guest host name"), tr("e.g. web-01"),
+            tr("The guest's host name: letters, digits and hyphens, at most 63 (RFC 1123)"));
+    addLine(m_domain, QStringLiteral("customization.domain"), QStringLiteral("customizationDomain"), tr("Domain:"),
+            tr("Guest domain"), tr("e.g. example.com"), tr("The guest's DNS domain"));
+
+    m_timeZone = new QComboBox;
+    m_timeZone->setObjectName(QStringLiteral("customizationTimeZone"));
+    m_timeZone->setAccessibleName(tr("Guest time zone"));
+    m_timeZone->setEditable(true);
+    m_timeZone->setInsertPolicy(QComboBox::NoInsert);
+    m_timeZone->addItem(QString());
+    for (const QByteArray& id : QTimeZone::availableTimeZoneIds())
+        if (id.contains('/'))
+            m_timeZone->addItem(QString::fromLatin1(id));
+    m_timeZone->lineEdit()->setPlaceholderText(tr("as the template"));
+    m_timeZone->setToolTip(tr("A time zone of the tz database, such as Europe/Berlin; empty keeps the template's"));
+    auto* tzNote = new FieldNote(FieldNote::Kind::Problem, m_timeZone);
+    m_notes.insert(QStringLiteral("customization.timeZone"), tzNote);
+    auto* tzLabel = new QLabel(tr("Time zone:"));
+    tzLabel->setBuddy(m_timeZone);
+    linuxForm->addRow(tzLabel, withNote(m_timeZone, tzNote));
+    connect(m_timeZone, &QComboBox::editTextChanged, this, &VmSpecForm::revalidate);
+
+    // One row per NIC of the VM, in order: DHCP, or a static address with its prefix and gateway.
+    m_addressRowsBox = new QWidget;
+    m_addressRowsBox->setObjectName(QStringLiteral("guestAddresses"));
+    auto* rows = new QVBoxLayout(m_addressRowsBox);
+    rows->setContentsMargins(0, 0, 0, 0);
+    rows->setSpacing(4);
+    linuxForm->addRow(tr("Addresses:"), m_addressRowsBox);
+
+    addLine(m_dnsServers, QStringLiteral("customization.dnsServers"), QStringLiteral("customizationDnsServers"),
+            tr("DNS servers:"), tr("DNS servers"), tr("e.g. 10.0.0.2, 10.0.0.3"),
+            tr("IPv4 addresses of the guest's DNS servers, separated by commas"));
+    addLine(m_dnsSuffixes, QStringLiteral("customization.dnsSuffixes"), QStringLiteral("customizationDnsSuffixes"),
+            tr("DNS search:"), tr("DNS search suffixes"), tr("e.g. example.com, corp.example.com"),
+            tr("Domains the guest appends to short names, separated by commas"));
+    outer->addWidget(m_linuxBox);
+
+    // Problems of the customization that no field of its own shows.
+    m_customizationNote = new FieldNote(FieldNote::Kind::Problem, nullptr);
+    outer->addWidget(m_customizationNote);
+
+    const auto showMode = [this] {
+        const auto mode = GuestCustomization::Mode(m_customizationMode->currentData().toInt());
+        m_savedSpecRow->setVisible(mode == GuestCustomization::Mode::SavedSpec);
+        m_linuxBox->setVisible(mode == GuestCustomization::Mode::Linux);
+    };
+    connect(m_customizationMode, &QComboBox::currentIndexChanged, this, [this, showMode] {
+        showMode();
+        revalidate();
+    });
+    showMode();
+    return group;
+}
+
+QWidget* VmSpecForm::buildBatch()
+{
+    auto* group = new QGroupBox(tr("Batch preview"));
+    group->setObjectName(QStringLiteral("batchGroup"));
+    m_batchGroup = group;
+    auto* layout = new QVBoxLayout(group);
+    m_batchPreview = new QTreeWidget;
+    m_batchPreview->setObjectName(QStringLiteral("batchPreview"));
+    m_batchPreview->setAccessibleName(tr("Batch preview"));
+    m_batchPreview->setHeaderLabels({tr("#"), tr("Name"), tr("Guest addresses")});
+    m_batchPreview->setRootIsDecorated(false);
+    m_batchPreview->setAlternatingRowColors(true);
+    m_batchPreview->setUniformRowHeights(true);
+    m_batchPreview->setSelectionMode(QAbstractItemView::NoSelection);
+    // Ten rows are seen at once; the page scrolls for the rest of the form, the list for the rest of the batch.
+    m_batchPreview->setFixedHeight(m_batchPreview->fontMetrics().lineSpacing() * 12);
+    layout->addWidget(m_batchPreview);
+    m_batchNote = new FieldNote(FieldNote::Kind::Problem, m_batchPreview);
+    layout->addWidget(m_batchNote);
+    group->hide();
+    return group;
+}
+
+void VmSpecForm::syncAddressRows()
+{
+    if (!m_addressRowsBox)
+        return;
+    const int wanted = m_nics->count();
+    while (m_addressRows.size() > wanted) {
+        const AddressRow row = m_addressRows.takeLast();
+        row.container->hide();
+        row.container->deleteLater();
+    }
+    while (m_addressRows.size() < wanted) {
+        const int i = int(m_addressRows.size());
+        AddressRow row;
+        row.container = new QWidget(m_addressRowsBox);
+        auto* v = new QVBoxLayout(row.container);
+        v->setContentsMargins(0, 0, 0, 0);
+        v->setSpacing(2);
+        auto* h = new QHBoxLayout;
+        h->setSpacing(6);
+        row.label = new QLabel(tr("NIC %1").arg(i + 1), row.container);
+        row.mode = new QComboBox(row.container);
+        row.mode->setObjectName(QStringLiteral("addressMode"));
+        row.mode->addItem(tr("DHCP"), true);
+        row.mode->addItem(tr("Static"), false);
+        row.mode->setAccessibleName(tr("Address of NIC %1").arg(i + 1));
+        row.address = new QLineEdit(row.container);
+        row.address->setObjectName(QStringLiteral("address"));
+        row.address->setPlaceholderText(tr("10.0.0.11"));
+        row.address->setAccessibleName(tr("Static address of NIC %1").arg(i + 1));
+        row.address->setToolTip(tr("IPv4 address; in a batch, the first VM's (the next VMs count up from it)"));
+        row.prefix = new QSpinBox(row.container);
+        row.prefix->setObjectName(QStringLiteral("prefix"));
+        row.prefix->setRange(1, 32);
+        row.prefix->setValue(24);
+        row.prefix->setPrefix(QStringLiteral("/"));
+        row.prefix->setAccessibleName(tr("Prefix length of NIC %1").arg(i + 1));
+        row.prefix->setToolTip(tr("Prefix length of the subnet (24 = 255.255.255.0)"));
+        row.gateway = new QLineEdit(row.container);
+        row.gateway->setObjectName(QStringLiteral("gateway"));
+        row.gateway->setPlaceholderText(tr("gateway"));
+        row.gateway->setAccessibleName(tr("Gateway of NIC %1").arg(i + 1));
+        row.gateway->setToolTip(tr("Optional; an address on this NIC's subnet"));
+        h->addWidget(row.label);
+        h->addWidget(row.mode);
+        h->addWidget(row.address, 2);
+        h->addWidget(row.prefix);
+        h->addWidget(row.gateway, 2);
+        v->addLayout(h);
+        row.note = new FieldNote(FieldNote::Kind::Problem, row.address, row.container);
+        v->addWidget(row.note);
+        m_addressRowsBox->layout()->addWidget(row.container);
+        row.container->show(); // now, not when the layout gets to it: it takes the keyboard at once
+        const auto showStatic = [row] {
+            const bool dhcp = row.mode->currentData().toBool();
+            row.address->setVisible(!dhcp);
+            row.prefix->setVisible(!dhcp);
+            row.gateway->setVisible(!dhcp);
+        };
+        showStatic();
+        connect(row.mode, &QComboBox::currentIndexChanged, this, [this, showStatic] {
+            showStatic();
+            revalidate();
+        });
+        connect(row.address, &QLineEdit::textChanged, this, &VmSpecForm::revalidate);
+        connect(row.prefix, &QSpinBox::valueChanged, this, &VmSpecForm::revalidate);
+        connect(row.gateway, &QLineEdit::textChanged, this, &VmSpecForm::revalidate);
+        // Keyboard order: after the time zone (or the row above), before the DNS servers.
+        QWidget* previous = m_addressRows.isEmpty() ? static_cast<QWidget*>(m_timeZone) : m_addressRows.back().gateway;
+        setTabOrder(previous, row.mode);
+        setTabOrder(row.mode, row.address);
+        setTabOrder(row.address, row.prefix);
+        setTabOrder(row.prefix, row.gateway);
+        setTabOrder(row.gateway, m_dnsServers);
+        m_addressRows.append(row);
+    }
 }
 
 void VmSpecForm::restoreChoices()
@@ -519,6 +910,16 @@ void VmSpecForm::restoreChoices()
         m_disks->setDisks(restored);
     }
     m_powerOn->setChecked(m_settings->lastChoice(QStringLiteral("powerOn"), false).toBool());
+    // NICs as "adapter type:network", in order.
+    QList<NicSpec> nics;
+    for (const QString& n : m_settings->lastChoice(QStringLiteral("nics")).toStringList()) {
+        const qsizetype colon = n.indexOf(QLatin1Char(':'));
+        if (colon > 0)
+            nics.append(NicSpec{n.mid(colon + 1), n.left(colon)});
+    }
+    if (nics.isEmpty())
+        nics.append(NicSpec{m_cascade.preferred(Picker::Network)});
+    m_nics->setNics(nics.mid(0, VmSpec::maxNics));
 }
 
 void VmSpecForm::saveChoices()
@@ -530,16 +931,24 @@ void VmSpecForm::saveChoices()
     m_settings->setLastChoice(QStringLiteral("datastore"), pickerValue(Picker::Datastore));
     m_settings->setLastChoice(QStringLiteral("network"), pickerValue(Picker::Network));
     m_settings->setLastChoice(QStringLiteral("folder"), pickerValue(Picker::Folder));
-    m_settings->setLastChoice(QStringLiteral("guestId"), s.guestId);
-    m_settings->setLastChoice(QStringLiteral("cpus"), s.cpus);
-    m_settings->setLastChoice(QStringLiteral("coresPerSocket"), s.coresPerSocket);
-    m_settings->setLastChoice(QStringLiteral("memoryMiB"), s.memoryMiB);
-    m_settings->setLastChoice(QStringLiteral("memoryUnit"), m_memoryUnit->currentIndex());
-    QStringList disks;
-    for (const DiskSpec& d : s.disks)
-        disks << QStringLiteral("%1:%2").arg(d.sizeMiB).arg(d.thin ? QStringLiteral("thin") : QStringLiteral("thick"));
-    m_settings->setLastChoice(QStringLiteral("disks"), disks);
+    // A clone's hardware is the template's: what is remembered for the next blank VM stays a blank VM's.
+    if (!s.isClone()) {
+        m_settings->setLastChoice(QStringLiteral("guestId"), s.guestId);
+        m_settings->setLastChoice(QStringLiteral("cpus"), s.cpus);
+        m_settings->setLastChoice(QStringLiteral("coresPerSocket"), s.coresPerSocket);
+        m_settings->setLastChoice(QStringLiteral("memoryMiB"), s.memoryMiB);
+        m_settings->setLastChoice(QStringLiteral("memoryUnit"), m_memoryUnit->currentIndex());
+        QStringList disks;
+        for (const DiskSpec& d : s.disks)
+            disks << QStringLiteral("%1:%2").arg(d.sizeMiB).arg(d.thin ? QStringLiteral("thin")
+                                                                       : QStringLiteral("thick"));
+        m_settings->setLastChoice(QStringLiteral("disks"), disks);
+    }
     m_settings->setLastChoice(QStringLiteral("powerOn"), s.powerOn);
+    QStringList nics;
+    for (const NicSpec& n : s.nics)
+        nics << QStringLiteral("%1:%2").arg(n.adapterType, n.network);
+    m_settings->setLastChoice(QStringLiteral("nics"), nics);
 }
 
 void VmSpecForm::fillGuestOs(const QString& apiVersion)
@@ -636,6 +1045,8 @@ void VmSpecForm::applyInventory(const InventoryIndex& index)
             m_cascade.setPreferred(p, current);
     }
     m_cascade.setIndex(index);
+    fillTemplates();
+    fillCustomizationSpecs();
     m_refreshing = false;
     m_inventoryError.reset();
     setPickersEditable(false);
@@ -654,8 +1065,17 @@ void VmSpecForm::refreshInventory()
 
 void VmSpecForm::setPickersEditable(bool editable)
 {
-    for (QComboBox* combo : m_pickers) {
+    m_nics->setEditable(editable);
+    for (QComboBox* combo : {m_template, m_customizationSpec}) {
         if (combo->isEditable() == editable)
+            continue;
+        const QSignalBlocker block(combo);
+        combo->setEditable(editable);
+        if (editable)
+            combo->lineEdit()->setPlaceholderText(tr("Type a name"));
+    }
+    for (QComboBox* combo : m_pickers) {
+        if (!combo || combo->isEditable() == editable)
             continue;
         combo->setEditable(editable);
         if (editable)
@@ -666,7 +1086,7 @@ void VmSpecForm::setPickersEditable(bool editable)
         // is offline.
         for (Picker p : PlacementCascade::levels) {
             QComboBox* combo = m_pickers[at(p)];
-            if (combo->currentText().isEmpty())
+            if (combo && combo->currentText().isEmpty())
                 combo->setEditText(m_cascade.preferred(p));
         }
     }
@@ -685,6 +1105,10 @@ void VmSpecForm::onPicked(Picker picker, int row)
 
 void VmSpecForm::showChoices(Picker picker)
 {
+    if (picker == Picker::Network) {
+        m_nics->setChoices(m_cascade.choices(picker));
+        return;
+    }
     m_filling = true;
     m_models[at(picker)]->setEntries(m_cascade.choices(picker));
     m_pickers[at(picker)]->setCurrentIndex(m_cascade.current(picker));
@@ -693,6 +1117,8 @@ void VmSpecForm::showChoices(Picker picker)
 
 QString VmSpecForm::pickerValue(Picker picker) const
 {
+    if (picker == Picker::Network)
+        return m_nics->nics().front().network;
     const QComboBox* combo = m_pickers[at(picker)];
     const InventoryListModel::Entry* entry = m_models[at(picker)]->entryAt(combo->currentIndex());
     if (combo->isEditable()) {
@@ -710,7 +1136,6 @@ VmSpec VmSpecForm::spec() const
 {
     VmSpec s;
     s.name = m_name->text();
-    s.guestId = m_guestOs->currentData().toString();
     s.annotation = m_annotation->toPlainText();
     s.powerOn = m_powerOn->isChecked();
     // A number field with a problem of its own counts as 0 here; revalidate() shows that problem instead
@@ -719,6 +1144,22 @@ VmSpec VmSpecForm::spec() const
     s.coresPerSocket = int(m_cores->value().value_or(0));
     s.memoryMiB = memoryMiB().value_or(0);
     s.disks = m_disks->disks();
+    if (isClone()) {
+        s.templateName = comboValue(m_template, m_templateModel);
+        // The clone runs the template's guest OS: the guest id is vCenter's to keep.
+        s.cloneDiskFormat = m_cloneFormat->currentData().toString();
+        s.customization = customization();
+        // Left as the template has it: "as the template" (0), so that only what was changed is
+        // reconfigured. A changed socket layout needs the CPU count it divides, so it sends both.
+        if (const TemplateInfo* t = chosenTemplate()) {
+            if (s.cpus == t->cpus && s.coresPerSocket == 1)
+                s.cpus = 0;
+            if (s.memoryMiB == t->memoryMiB)
+                s.memoryMiB = 0;
+        }
+    } else {
+        s.guestId = m_guestOs->currentData().toString();
+    }
     s.datacenter = pickerValue(Picker::Datacenter);
     const QString compute = pickerValue(Picker::Compute);
     if (m_cascade.isCluster(compute))
@@ -727,14 +1168,278 @@ VmSpec VmSpecForm::spec() const
         s.resourcePool = compute;
     s.host = pickerValue(Picker::Host);
     s.datastore = pickerValue(Picker::Datastore);
-    s.nics = {NicSpec{pickerValue(Picker::Network)}};
+    s.nics = m_nics->nics();
     s.folder = pickerValue(Picker::Folder);
     return s;
+}
+
+GuestCustomization VmSpecForm::customization() const
+{
+    GuestCustomization c;
+    c.mode = GuestCustomization::Mode(m_customizationMode->currentData().toInt());
+    switch (c.mode) {
+    case GuestCustomization::Mode::None:
+        break;
+    case GuestCustomization::Mode::SavedSpec:
+        c.specName = comboValue(m_customizationSpec, m_customizationSpecModel);
+        break;
+    case GuestCustomization::Mode::Linux:
+        c.hostName = m_hostName->text();
+        c.domain = m_domain->text();
+        c.timeZone = m_timeZone->currentText();
+        c.dnsServers = splitList(m_dnsServers->text());
+        c.dnsSuffixes = splitList(m_dnsSuffixes->text());
+        for (const AddressRow& row : m_addressRows) {
+            NicAddress address;
+            address.dhcp = row.mode->currentData().toBool();
+            if (!address.dhcp) {
+                address.address = row.address->text().trimmed();
+                address.prefixLength = row.prefix->value();
+                address.gateway = row.gateway->text().trimmed();
+            }
+            c.nics.append(address);
+        }
+        break;
+    }
+    return c;
+}
+
+bool VmSpecForm::isClone() const
+{
+    return m_sourceTemplate->isChecked();
+}
+
+const TemplateInfo* VmSpecForm::chosenTemplate() const
+{
+    if (!isClone() || !m_cascade.hasInventory())
+        return nullptr;
+    const QString value = comboValue(m_template, m_templateModel);
+    for (const TemplateInfo& t : m_cascade.index().snapshot().templates)
+        if (!value.isEmpty() && (t.path == value || t.name == value))
+            return &t;
+    return nullptr;
+}
+
+VmSpec VmSpecForm::effectiveSpec(const VmSpec& s) const
+{
+    VmSpec e = s;
+    const TemplateInfo* t = chosenTemplate();
+    if (!t)
+        return e;
+    if (e.cpus == 0)
+        e.cpus = t->cpus;
+    if (e.memoryMiB == 0)
+        e.memoryMiB = t->memoryMiB;
+    // The datastore takes the template's disks too. Kept as the template has them, their format is not
+    // in the inventory: counted as thin, so that "will not fit" is never claimed without cause.
+    QList<DiskSpec> disks;
+    for (const qint64 size : t->diskSizesMiB)
+        disks.append(DiskSpec{size, s.cloneDiskFormat != QLatin1String("thick")});
+    e.disks = disks + s.disks;
+    return e;
+}
+
+void VmSpecForm::fillTemplates()
+{
+    const QString current = comboValue(m_template, m_templateModel);
+    QList<PlacementChoice> entries;
+    for (const TemplateInfo& t : m_cascade.index().snapshot().templates) {
+        const QString value = t.path.isEmpty() ? t.name : t.path;
+        QString text = t.name;
+        if (!t.isTemplate)
+            text = tr("%1 (VM)").arg(t.name);
+        entries.append({text, value, t.ref, t.path, true, 0});
+    }
+    m_filling = true;
+    m_templateModel->setEntries(entries);
+    int row = m_templateModel->rowOfValue(current);
+    if (row < 0)
+        for (int i = 0; i < entries.size() && row < 0; ++i)
+            if (entries.at(i).text == current)
+                row = i;
+    m_template->setCurrentIndex(row >= 0 ? row : m_templateModel->firstEnabledRow());
+    m_filling = false;
+    if (isClone())
+        onTemplateChosen();
+}
+
+void VmSpecForm::fillCustomizationSpecs()
+{
+    const QString current = comboValue(m_customizationSpec, m_customizationSpecModel);
+    QList<PlacementChoice> entries;
+    for (const CustomizationSpecInfo& c : m_cascade.index().snapshot().customizationSpecs) {
+        const QString text = c.type.isEmpty() ? c.name : tr("%1 (%2)").arg(c.name, c.type);
+        entries.append({text, c.name, QString(), c.description.isEmpty() ? text : c.description, true, 0});
+    }
+    m_filling = true;
+    m_customizationSpecModel->setEntries(entries);
+    const int row = m_customizationSpecModel->rowOfValue(current);
+    m_customizationSpec->setCurrentIndex(row >= 0 ? row : m_customizationSpecModel->firstEnabledRow());
+    m_filling = false;
+}
+
+void VmSpecForm::loadCustomization(const GuestCustomization& c)
+{
+    m_customizationMode->setCurrentIndex(std::max(0, m_customizationMode->findData(int(c.mode))));
+    m_filling = true;
+    const int row = m_customizationSpecModel->rowOfValue(c.specName);
+    if (m_customizationSpec->isEditable())
+        m_customizationSpec->setEditText(c.specName);
+    else if (row >= 0)
+        m_customizationSpec->setCurrentIndex(row);
+    m_hostName->setText(c.hostName);
+    m_domain->setText(c.domain);
+    m_timeZone->setEditText(c.timeZone);
+    m_dnsServers->setText(c.dnsServers.join(QStringLiteral(", ")));
+    m_dnsSuffixes->setText(c.dnsSuffixes.join(QStringLiteral(", ")));
+    syncAddressRows();
+    for (qsizetype i = 0; i < m_addressRows.size(); ++i) {
+        const AddressRow& r = m_addressRows.at(i);
+        const NicAddress a = c.nics.value(i);
+        r.mode->setCurrentIndex(a.dhcp ? 0 : 1);
+        r.address->setText(a.address);
+        r.prefix->setValue(a.prefixLength > 0 ? a.prefixLength : 24);
+        r.gateway->setText(a.gateway);
+    }
+    m_filling = false;
+}
+
+void VmSpecForm::onSourceChanged()
+{
+    const bool clone = isClone();
+    m_templateRow->setVisible(clone);
+    m_templateRow->setEnabled(clone);
+    // The form layout hides a row's label with its field only through the label itself.
+    m_templateLabel->setVisible(clone);
+    m_guestOsLabel->setVisible(!clone);
+    m_guestOsRow->setVisible(!clone);
+    m_templateDisksLabel->setVisible(clone);
+    m_templateDisks->setVisible(clone);
+    m_cloneFormatLabel->setVisible(clone);
+    m_cloneFormat->parentWidget()->setVisible(clone);
+    m_customizationGroup->setVisible(clone);
+    m_disksLabel->setText(clone ? tr("Extra disks:") : tr("Disks:"));
+    m_disksLabel->setToolTip(clone ? tr("Data disks added after the template's own") : QString());
+    m_cpus->setToolTip(clone ? tr("Number of virtual CPUs: the template's unless changed")
+                             : tr("Number of virtual CPUs (1 to %1)").arg(VmSpec::maxCpus));
+    if (m_ready) {
+        // The blank VM's disks wait while a template is the source: a clone has the template's.
+        if (clone) {
+            m_blankDisks = m_disks->disks();
+            m_disks->setDisks({});
+            onTemplateChosen();
+        } else {
+            m_disks->setDisks(m_blankDisks.isEmpty() ? QList<DiskSpec>{DiskSpec{40 * 1024, true}} : m_blankDisks);
+        }
+    }
+    revalidate();
+}
+
+void VmSpecForm::onTemplateChosen()
+{
+    const TemplateInfo* t = chosenTemplate();
+    if (!t) {
+        m_templateSummary->setText(m_cascade.hasInventory() && m_templateModel->rowCount() == 0
+                                       ? tr("The inventory lists no templates.")
+                                       : QString());
+        m_templateSummary->setVisible(!m_templateSummary->text().isEmpty());
+        m_templateDisks->setText(tr("as the template has them"));
+        revalidate();
+        return;
+    }
+    QStringList disks;
+    for (int i = 0; i < t->diskSizesMiB.size(); ++i)
+        disks << tr("Disk %1: %2").arg(i + 1).arg(UiFormat::mebibytes(t->diskSizesMiB.at(i)));
+    const QString guest = t->guestFullName.isEmpty() ? t->guestId : t->guestFullName;
+    m_templateSummary->setText(tr("%1 · %2 vCPU · %3 memory · %4 · %5")
+                                   .arg(guest.isEmpty() ? tr("guest OS unknown") : guest)
+                                   .arg(t->cpus)
+                                   .arg(UiFormat::mebibytes(t->memoryMiB),
+                                        disks.isEmpty() ? tr("no disks") : tr("%n disk(s)", nullptr, int(disks.size())),
+                                        t->nicNetworks.isEmpty()
+                                            ? tr("no NICs")
+                                            : tr("NICs: %1").arg(t->nicNetworks.join(QStringLiteral(", ")))));
+    m_templateSummary->setToolTip(t->path);
+    m_templateSummary->show();
+    m_templateDisks->setText(disks.isEmpty() ? tr("none") : disks.join(QStringLiteral(" · ")));
+
+    // The template's hardware is the starting point; what the operator changes is sent as typed.
+    m_cpus->setValue(t->cpus);
+    m_cores->setValue(1);
+    const bool wholeGiB = t->memoryMiB % 1024 == 0;
+    m_memoryUnit->setCurrentIndex(wholeGiB ? unitGiB : unitMiB);
+    m_memory->setValue(wholeGiB ? double(t->memoryMiB) / 1024.0 : double(t->memoryMiB));
+    // The template's NICs are reconnected in order: as many rows, on their networks where the chosen
+    // hosts reach them.
+    if (!t->nicNetworks.isEmpty()) {
+        QList<NicSpec> nics;
+        for (const QString& network : t->nicNetworks.mid(0, VmSpec::maxNics)) {
+            QString value = network;
+            for (const PlacementChoice& c : m_cascade.choices(Picker::Network))
+                if (UiFormat::leafName(c.value) == network)
+                    value = c.value;
+            nics.append(NicSpec{value});
+        }
+        const QList<NicSpec> current = m_nics->nics();
+        for (qsizetype i = 0; i < nics.size() && i < current.size(); ++i)
+            nics[i].adapterType = current.at(i).adapterType;
+        m_nics->setNics(nics);
+    }
+    revalidate();
 }
 
 bool VmSpecForm::canSubmit() const
 {
     return m_problems.isEmpty() && !m_fitUnconfirmed && m_pendingToken == 0;
+}
+
+void VmSpecForm::placeProblems()
+{
+    QHash<QString, QStringList> byField;
+    QStringList diskGeneral;
+    QHash<int, QStringList> perDisk;
+    QStringList nicGeneral;
+    QHash<int, QStringList> perNic;
+    QHash<int, QStringList> perAddress;
+    QStringList customizationGeneral;
+    QStringList unplaced;
+    for (const FieldProblem& p : std::as_const(m_problems)) {
+        const QString field = listField(p.field);
+        if (field == QLatin1String("disks")) {
+            diskGeneral << p.message;
+        } else if (const auto m = diskField().match(field); m.hasMatch()) {
+            perDisk[m.captured(1).toInt()] << p.message;
+        } else if (field == QLatin1String("nics")) {
+            nicGeneral << p.message;
+        } else if (const auto n = nicField().match(field); n.hasMatch()) {
+            perNic[n.captured(1).toInt()] << p.message;
+        } else if (const auto a = addressField().match(field);
+                   a.hasMatch() && a.captured(1).toInt() < m_addressRows.size()) {
+            perAddress[a.captured(1).toInt()] << p.message;
+        } else if (m_notes.contains(field) && field != QLatin1String("customization")) {
+            byField[field] << p.message;
+        } else if (field.startsWith(QLatin1String("customization"))) {
+            customizationGeneral << p.message;
+        } else {
+            unplaced << p.message;
+        }
+    }
+    // An empty name on a fresh (or just submitted) form is not an error yet: Submit stays disabled and
+    // the summary says why, without a red line before the operator has typed anything.
+    if (!m_nameTouched && m_name->text().isEmpty())
+        byField.remove(QStringLiteral("name"));
+    for (auto it = m_notes.cbegin(); it != m_notes.cend(); ++it)
+        it.value()->setMessages(byField.value(it.key()));
+    m_disks->setProblems(diskGeneral, perDisk);
+    m_nics->setProblems(nicGeneral, perNic);
+    for (int i = 0; i < m_addressRows.size(); ++i)
+        m_addressRows.at(i).note->setMessages(perAddress.value(i));
+    // The mode's own note says what concerns the customization as a whole.
+    m_notes.value(QStringLiteral("customization"))->setMessages(customizationGeneral);
+    if (isClone())
+        m_generalNote->setMessages(unplaced);
+    else
+        m_generalNote->setMessages(unplaced + customizationGeneral);
 }
 
 void VmSpecForm::revalidate()
@@ -748,37 +1453,22 @@ void VmSpecForm::revalidate()
     QSet<QString> ownProblem;
     for (const FieldProblem& p : std::as_const(m_problems))
         ownProblem.insert(p.field);
-    for (const FieldProblem& p : spec().validate())
-        if (!ownProblem.contains(p.field)) {
-            m_problems.append(p);
-            ownProblem.insert(p.field);
-        }
+    const VmSpec s = spec();
+    QList<FieldProblem> domain = s.validate();
+    updateBatchPreview(s, domain);
+    QSet<QString> seen;
+    for (const FieldProblem& p : std::as_const(domain)) {
+        // A batch repeats the pattern's problems VM by VM: each is shown once.
+        const QString key = p.field + QLatin1Char('\n') + p.message;
+        if (ownProblem.contains(p.field) || seen.contains(key))
+            continue;
+        seen.insert(key);
+        m_problems.append(p);
+    }
     for (const FieldProblem& p : std::as_const(m_capacityProblems))
         if (!ownProblem.contains(p.field))
             m_problems.append(p);
-    QHash<QString, QStringList> byField;
-    QStringList diskGeneral;
-    QHash<int, QStringList> perDisk;
-    QStringList unplaced;
-    for (const FieldProblem& p : std::as_const(m_problems)) {
-        if (p.field == QLatin1String("disks")) {
-            diskGeneral << p.message;
-        } else if (const auto m = diskField().match(p.field); m.hasMatch()) {
-            perDisk[m.captured(1).toInt()] << p.message;
-        } else if (m_notes.contains(p.field)) {
-            byField[p.field] << p.message;
-        } else {
-            unplaced << p.message;
-        }
-    }
-    // An empty name on a fresh (or just submitted) form is not an error yet: Submit stays disabled and
-    // the summary says why, without a red line before the operator has typed anything.
-    if (!m_nameTouched && m_name->text().isEmpty())
-        byField.remove(QStringLiteral("name"));
-    for (auto it = m_notes.cbegin(); it != m_notes.cend(); ++it)
-        it.value()->setMessages(byField.value(it.key()));
-    m_disks->setProblems(diskGeneral, perDisk);
-    m_generalNote->setMessages(unplaced);
+    placeProblems();
 
     const bool valid = m_problems.isEmpty();
     m_submit->setEnabled(valid && !m_fitUnconfirmed && m_pendingToken == 0);
@@ -807,7 +1497,8 @@ void VmSpecForm::updateHints()
 {
     if (m_filling || !m_ready)
         return;
-    const VmSpec s = spec();
+    // "As the template" counts as the template's hardware, and the template's disks as the clone's.
+    const VmSpec s = effectiveSpec(spec());
     const InventoryIndex& index = m_cascade.index();
     m_capacityProblems.clear();
 
@@ -815,7 +1506,8 @@ void VmSpecForm::updateHints()
     // VM list is fresh; after that, the list may be out of date, and the operator is told how old it is.
     const QString folderRef = m_cascade.folderRef();
     m_nameWarning->clear();
-    if (!s.name.isEmpty() && !folderRef.isEmpty() && index.isVmNameTaken(folderRef, s.name)) {
+    // A batch's names are checked one by one with its preview.
+    if (m_count->value() == 1 && !s.name.isEmpty() && !folderRef.isEmpty() && index.isVmNameTaken(folderRef, s.name)) {
         const InventorySnapshot& snapshot = index.snapshot();
         const QDateTime listedAt = snapshot.vmsFetchedAt.isValid() ? snapshot.vmsFetchedAt : snapshot.fetchedAt;
         const QDateTime now = m_clock->utcNow();
@@ -925,6 +1617,86 @@ void VmSpecForm::updateHints()
     m_datastoreWarning->setMessages(dsWarnings);
 }
 
+void VmSpecForm::updateBatchPreview(const VmSpec& s, QList<FieldProblem>& problems)
+{
+    const int count = m_count->value();
+    m_batchGroup->setVisible(count > 1);
+    m_batch.clear();
+    if (count <= 1) {
+        m_batchPreview->clear();
+        m_batchNote->clear();
+        return;
+    }
+    m_batchGroup->setTitle(tr("Batch preview: %n VM(s)", nullptr, count));
+    Result<QList<VmSpec>> expanded = expandBatch(s, count);
+    QStringList notes;
+    if (!expanded) {
+        // The batch's own problems, by field, with the others: each goes under its field.
+        const QVariantList list = expanded.error().details.value(QStringLiteral("problems")).toList();
+        for (const QVariant& v : list) {
+            const QVariantMap m = v.toMap();
+            problems.append(FieldProblem{m.value(QStringLiteral("field")).toString(),
+                                         m.value(QStringLiteral("message")).toString()});
+        }
+        if (list.isEmpty())
+            problems.append(FieldProblem{QStringLiteral("count"), expanded.error().message});
+        m_batchPreview->clear();
+        m_batchNote->setMessage(
+            tr("No preview until the name pattern and the addresses make %n VM(s).", nullptr, count));
+        return;
+    }
+    m_batch = expanded.value();
+    const QString folderRef = m_cascade.folderRef();
+    const InventoryIndex& index = m_cascade.index();
+    m_batchPreview->setUpdatesEnabled(false);
+    m_batchPreview->clear();
+    QList<QTreeWidgetItem*> items;
+    for (qsizetype i = 0; i < m_batch.size(); ++i) {
+        const VmSpec& vm = m_batch.at(i);
+        QStringList addresses;
+        if (vm.customization.mode == GuestCustomization::Mode::Linux) {
+            for (const NicAddress& a : vm.customization.nics)
+                addresses << (a.dhcp ? tr("DHCP") : QStringLiteral("%1/%2").arg(a.address).arg(a.prefixLength));
+        }
+        auto* item = new QTreeWidgetItem;
+        item->setText(0, QString::number(i + 1));
+        item->setText(1, vm.name);
+        item->setText(2, addresses.join(QStringLiteral(", ")));
+        items.append(item);
+        if (!folderRef.isEmpty() && index.isVmNameTaken(folderRef, vm.name))
+            problems.append(FieldProblem{
+                QStringLiteral("name"),
+                tr("A VM named %1 already exists in this folder: vCenter refuses a second one.").arg(vm.name)});
+    }
+    m_batchPreview->addTopLevelItems(items);
+    m_batchPreview->resizeColumnToContents(0);
+    m_batchPreview->resizeColumnToContents(1);
+    m_batchPreview->setUpdatesEnabled(true);
+    m_batchNote->setMessages(notes);
+}
+
+QStringList VmSpecForm::batchPreviewLines() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_batchPreview->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_batchPreview->topLevelItem(i);
+        lines << QStringLiteral("%1  %2").arg(item->text(1), item->text(2)).trimmed();
+    }
+    return lines;
+}
+
+QString VmSpecForm::nicNoteText(int index) const
+{
+    return m_nics->problemText(index);
+}
+
+QString VmSpecForm::addressNoteText(int index) const
+{
+    if (index < 0 || index >= m_addressRows.size() || m_addressRows.at(index).note->isHidden())
+        return QString();
+    return m_addressRows.at(index).note->text();
+}
+
 void VmSpecForm::updateInventoryStatus()
 {
     if (m_refreshing) {
@@ -966,7 +1738,15 @@ void VmSpecForm::submit()
         return;
     }
     m_feedback->dismiss();
-    m_pendingToken = m_client->submit(spec());
+    m_batchAnswers.clear();
+    const int count = m_count->value();
+    if (count > 1) {
+        m_pendingAnswers = count;
+        m_pendingToken = m_client->submitBatch(spec(), count);
+    } else {
+        m_pendingAnswers = 1;
+        m_pendingToken = m_client->submit(spec());
+    }
     revalidate();
 }
 
@@ -974,22 +1754,32 @@ void VmSpecForm::onAnswer(const SubmitAnswer& answer)
 {
     if (answer.token == 0 || answer.token != m_pendingToken)
         return;
+    // A batch answers once per VM; a refusal of the whole batch may come as one answer.
+    m_batchAnswers.append(answer);
+    if (answer.accepted() && int(m_batchAnswers.size()) < m_pendingAnswers)
+        return;
     m_pendingToken = 0;
-    switch (answer.outcome) {
-    case SubmitAnswer::Outcome::Started:
-        m_lastAccepted = answer.id;
-        m_feedback->showMessage(StateStyle::Notice::Success, answer.message, tr("Show request"));
-        break;
-    case SubmitAnswer::Outcome::Queued:
-        m_lastAccepted = answer.id;
-        m_feedback->showMessage(StateStyle::Notice::Info, answer.message, tr("Show request"));
-        break;
-    case SubmitAnswer::Outcome::Rejected:
-        m_feedback->showMessage(StateStyle::Notice::Warning, answer.message);
-        break;
-    case SubmitAnswer::Outcome::Failed:
-        m_feedback->showMessage(StateStyle::Notice::Error, answer.message);
-        break;
+    const QList<SubmitAnswer> answers = std::exchange(m_batchAnswers, {});
+    const int total = std::exchange(m_pendingAnswers, 0);
+    if (total > 1) {
+        showBatchAnswers(answers);
+    } else {
+        switch (answer.outcome) {
+        case SubmitAnswer::Outcome::Started:
+            m_lastAccepted = answer.id;
+            m_feedback->showMessage(StateStyle::Notice::Success, answer.message, tr("Show request"));
+            break;
+        case SubmitAnswer::Outcome::Queued:
+            m_lastAccepted = answer.id;
+            m_feedback->showMessage(StateStyle::Notice::Info, answer.message, tr("Show request"));
+            break;
+        case SubmitAnswer::Outcome::Rejected:
+            m_feedback->showMessage(StateStyle::Notice::Warning, answer.message);
+            break;
+        case SubmitAnswer::Outcome::Failed:
+            m_feedback->showMessage(StateStyle::Notice::Error, answer.message);
+            break;
+        }
     }
     if (answer.accepted()) {
         saveChoices();
@@ -1003,22 +1793,75 @@ void VmSpecForm::onAnswer(const SubmitAnswer& answer)
     revalidate();
 }
 
+void VmSpecForm::showBatchAnswers(const QList<SubmitAnswer>& answers)
+{
+    int started = 0;
+    int queued = 0;
+    QStringList refused;
+    for (const SubmitAnswer& a : answers) {
+        if (a.outcome == SubmitAnswer::Outcome::Started)
+            ++started;
+        else if (a.outcome == SubmitAnswer::Outcome::Queued)
+            ++queued;
+        else if (!refused.contains(a.message))
+            refused << a.message;
+    }
+    if (!refused.isEmpty()) {
+        m_feedback->showMessage(StateStyle::Notice::Warning,
+                                tr("The batch was not accepted: %1").arg(refused.join(QStringLiteral(" "))));
+        return;
+    }
+    m_lastAccepted = answers.isEmpty() ? QUuid() : answers.front().id;
+    const QString text = queued == 0 ? tr("Batch accepted: %n request(s) started.", nullptr, started)
+                         : started == 0
+                             ? tr("Batch accepted: %n request(s) queued; provisioning starts when the hypervisor is "
+                                  "online.",
+                                  nullptr, queued)
+                             : tr("Batch accepted: %1 started, %2 queued.").arg(started).arg(queued);
+    m_feedback->showMessage(queued == 0 ? StateStyle::Notice::Success : StateStyle::Notice::Info, text,
+                            tr("Show request"));
+}
+
 void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
 {
     m_feedback->dismiss();
+    m_count->setValue(1);
+    // The source first: it decides which fields the rest goes into.
+    if (spec.isClone()) {
+        m_sourceTemplate->setChecked(true);
+        m_filling = true;
+        const int row = m_templateModel->rowOfValue(spec.templateName);
+        if (row >= 0 && !m_template->isEditable())
+            m_template->setCurrentIndex(row);
+        else if (m_template->isEditable())
+            m_template->setEditText(spec.templateName);
+        m_filling = false;
+        onTemplateChosen();
+        m_cloneFormat->setCurrentIndex(std::max(0, m_cloneFormat->findData(spec.cloneDiskFormat)));
+    } else {
+        m_sourceBlank->setChecked(true);
+    }
     m_name->setText(spec.name);
     m_nameTouched = true;
     if (const int i = m_guestOs->findData(spec.guestId.isEmpty() ? GuestOsCatalog::defaultId() : spec.guestId); i >= 0)
         m_guestOs->setCurrentIndex(i);
     m_annotation->setPlainText(spec.annotation);
     m_powerOn->setChecked(spec.powerOn);
-    m_cpus->setValue(spec.cpus);
-    m_cores->setValue(spec.coresPerSocket);
-    // Whole GiB in GiB, anything else in MiB: the number is shown exactly as the request has it.
-    m_memoryUnit->setCurrentIndex(spec.memoryMiB % 1024 == 0 ? unitGiB : unitMiB);
-    m_memory->setValue(m_memoryUnit->currentIndex() == unitGiB ? double(spec.memoryMiB) / 1024.0
-                                                               : double(spec.memoryMiB));
+    // "As the template" (0) shows the template's value, as choosing the template does.
+    const TemplateInfo* source = chosenTemplate();
+    if (spec.cpus != 0 || !source) {
+        m_cpus->setValue(spec.cpus);
+        m_cores->setValue(spec.coresPerSocket);
+    }
+    if (spec.memoryMiB != 0 || !source) {
+        // Whole GiB in GiB, anything else in MiB: the number is shown exactly as the request has it.
+        m_memoryUnit->setCurrentIndex(spec.memoryMiB % 1024 == 0 ? unitGiB : unitMiB);
+        m_memory->setValue(m_memoryUnit->currentIndex() == unitGiB ? double(spec.memoryMiB) / 1024.0
+                                                                   : double(spec.memoryMiB));
+    }
     m_disks->setDisks(spec.disks);
+    m_nics->setNics(spec.nics.mid(0, VmSpec::maxNics));
+    loadCustomization(spec.customization);
 
     const std::array<std::pair<Picker, QString>, PlacementCascade::levelCount> placement{{
         {Picker::Datacenter, spec.datacenter},
@@ -1038,7 +1881,8 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
     } else {
         m_filling = true;
         for (const auto& [level, value] : placement)
-            m_pickers[at(level)]->setEditText(value);
+            if (m_pickers[at(level)])
+                m_pickers[at(level)]->setEditText(value);
         m_filling = false;
     }
     revalidate();
@@ -1057,7 +1901,13 @@ void VmSpecForm::loadSpec(const VmSpec& spec, const QUuid& from)
             now.cluster.isEmpty() ? now.resourcePool : now.cluster);
     compare(tr("host"), spec.host, now.host);
     compare(tr("datastore"), spec.datastore, now.datastore);
-    compare(tr("network"), spec.primaryNetwork(), now.primaryNetwork());
+    for (qsizetype i = 0; i < spec.nics.size() && i < now.nics.size(); ++i)
+        compare(spec.nics.size() == 1 ? tr("network") : tr("network of NIC %1").arg(i + 1), spec.nics.at(i).network,
+                now.nics.at(i).network);
+    if (spec.isClone())
+        compare(tr("template"), spec.templateName, now.templateName);
+    if (spec.customization.mode == GuestCustomization::Mode::SavedSpec)
+        compare(tr("customization specification"), spec.customization.specName, now.customization.specName);
     compare(tr("folder"), spec.folder, now.folder);
     QString note = from.isNull()
                        ? tr("Editing a copy of the request for %1.").arg(spec.name)

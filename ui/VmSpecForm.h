@@ -17,12 +17,16 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QRadioButton;
+class QSpinBox;
 class QTimer;
 class QToolButton;
+class QTreeWidget;
 
 namespace dcm {
 
@@ -30,6 +34,7 @@ class Banner;
 class DiskListEditor;
 class FieldNote;
 class InventoryListModel;
+class NicListEditor;
 class NumberField;
 class ServiceClient;
 class UiSettings;
@@ -47,6 +52,15 @@ class UiSettings;
 // fresh (`nameCheckFreshFor`). An older list makes the taken name a warning that says the list's age.
 // A datastore the thick disks and swap file will not fit is a warning that needs "Submit anyway" ticked
 // (thin disks, or space freed meanwhile, may make it fit); other hints are plain warnings.
+//
+// Source: a blank VM, or a clone of a template from the inventory. Choosing a template fills CPUs and
+// memory with the template's; a value left as the template has it goes into the spec as 0 ("as the
+// template"), so that the clone keeps the template's hardware as vCenter has it when the request is
+// drained, and only what the operator changed is reconfigured. The disk list then holds the data disks
+// added after the template's own (shown, read-only), and guest customization (none, a saved
+// specification, or Linux settings per NIC) is offered. One to four NICs, each on a network the chosen
+// hosts reach. "Number of VMs" above 1 makes the name a pattern (web-{nn}) and shows every VM's name and
+// addresses as the domain's batch expansion gives them; Submit then sends one batch.
 class VmSpecForm final : public QWidget
 {
     Q_OBJECT
@@ -72,6 +86,11 @@ public:
     const InventoryIndex& inventoryIndex() const { return m_cascade.index(); }
     QString fieldNoteText(const QString& field) const;
     QString feedbackText() const;
+    // The names and addresses the batch preview shows, one line per VM ("web-01  10.0.0.11/24").
+    QStringList batchPreviewLines() const;
+    // The note under NIC i's network and adapter, and under its guest address row.
+    QString nicNoteText(int index) const;
+    QString addressNoteText(int index) const;
 
     // Indexes the snapshot off the GUI thread, then fills the pickers (hasInventory() turns true then).
     void setInventory(const InventorySnapshot& snapshot);
@@ -92,6 +111,8 @@ private:
     QWidget* buildIdentity();
     QWidget* buildHardware();
     QWidget* buildPlacement();
+    QWidget* buildCustomization();
+    QWidget* buildBatch();
     QComboBox* makePicker(Picker picker, const QString& objectName);
     QWidget* withNote(QWidget* field, FieldNote* note, FieldNote* second = nullptr, QWidget* extra = nullptr);
     void applyInventory(const InventoryIndex& index);
@@ -112,6 +133,23 @@ private:
     void updateHints();
     void updateInventoryStatus();
     void onAnswer(const SubmitAnswer& answer);
+    void showBatchAnswers(const QList<SubmitAnswer>& answers);
+
+    // Source, customization and batch.
+    bool isClone() const;
+    const TemplateInfo* chosenTemplate() const;
+    void fillTemplates();
+    void fillCustomizationSpecs();
+    void onSourceChanged();
+    void onTemplateChosen();
+    void syncAddressRows();
+    GuestCustomization customization() const;
+    void loadCustomization(const GuestCustomization& c);
+    // The spec with "as the template" replaced by the template's values, for the capacity hints.
+    VmSpec effectiveSpec(const VmSpec& s) const;
+    void updateBatchPreview(const VmSpec& s, QList<FieldProblem>& problems);
+    // Where a problem goes: a note of the form, a row of a list, or the note under the buttons.
+    void placeProblems();
 
     ServiceClient* m_client;
     UiSettings* m_settings;
@@ -144,6 +182,7 @@ private:
     int m_memoryUnitIndex = 1;
     DiskListEditor* m_disks;
     QCheckBox* m_powerOn;
+    // The network level has no picker of its own here: the NIC list shows its choices.
     std::array<QComboBox*, 6> m_pickers{};
     std::array<InventoryListModel*, 6> m_models{};
     QLabel* m_inventoryStatus;
@@ -162,6 +201,59 @@ private:
     QPushButton* m_submit;
     QPushButton* m_reset;
     QTimer* m_ageTimer;
+
+    // Source
+    QRadioButton* m_sourceBlank;
+    QRadioButton* m_sourceTemplate;
+    QWidget* m_templateRow;
+    QLabel* m_templateLabel;
+    QComboBox* m_template;
+    InventoryListModel* m_templateModel;
+    QLabel* m_templateSummary;
+    QWidget* m_guestOsRow;
+    QLabel* m_guestOsLabel;
+    QLabel* m_templateDisksLabel;
+    QLabel* m_templateDisks;
+    QLabel* m_disksLabel;
+    QLabel* m_cloneFormatLabel;
+    QComboBox* m_cloneFormat;
+    QList<DiskSpec> m_blankDisks; // the blank VM's disks while a template is the source
+    // Networks
+    NicListEditor* m_nics;
+    // Guest customization
+    QWidget* m_customizationGroup;
+    QComboBox* m_customizationMode;
+    QWidget* m_savedSpecRow;
+    QComboBox* m_customizationSpec;
+    InventoryListModel* m_customizationSpecModel;
+    QWidget* m_linuxBox;
+    QLineEdit* m_hostName;
+    QLineEdit* m_domain;
+    QComboBox* m_timeZone;
+    QLineEdit* m_dnsServers;
+    QLineEdit* m_dnsSuffixes;
+    struct AddressRow
+    {
+        QWidget* container = nullptr;
+        QLabel* label = nullptr;
+        QComboBox* mode = nullptr;
+        QLineEdit* address = nullptr;
+        QSpinBox* prefix = nullptr;
+        QLineEdit* gateway = nullptr;
+        FieldNote* note = nullptr;
+    };
+    QList<AddressRow> m_addressRows;
+    QWidget* m_addressRowsBox = nullptr;
+    FieldNote* m_customizationNote;
+    // Batch
+    QSpinBox* m_count;
+    QLabel* m_nameLabel;
+    QGroupBox* m_batchGroup;
+    QTreeWidget* m_batchPreview;
+    FieldNote* m_batchNote;
+    QList<VmSpec> m_batch; // the expanded batch, when the count is above 1 and it expands
+    int m_pendingAnswers = 0;
+    QList<SubmitAnswer> m_batchAnswers;
 };
 
 } // namespace dcm

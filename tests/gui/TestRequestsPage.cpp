@@ -181,19 +181,21 @@ private Q_SLOTS:
         QVERIFY(copied.endsWith(FaultSentence::raw(*m_h->store->get(id).value()->lastError())));
     }
 
-    // The context menu: the actions on the request, then on its VM, then the copies; JSON as dcmctl prints the request.
+    // The context menu: the actions on the request, on its VM, its batch, then the copies; JSON as dcmctl prints the
+    // request.
     void contextMenuCopiesAndEdits()
     {
         const QUuid id = failedWith(QStringLiteral("menu-01"), duplicateName(QStringLiteral("menu-01")));
         QStringList names;
         for (const QAction* a : m_page->table()->actions())
             names << (a->isSeparator() ? QStringLiteral("-") : a->objectName());
-        QCOMPARE(names, (QStringList{QStringLiteral("cancelRequest"), QStringLiteral("retryRequest"),
-                                     QStringLiteral("editAndResubmit"), QStringLiteral("-"),
-                                     QStringLiteral("powerOnVm"), QStringLiteral("powerOffVm"),
-                                     QStringLiteral("restartVm"), QStringLiteral("decommissionVm"), QStringLiteral("-"),
-                                     QStringLiteral("copySelection"), QStringLiteral("copyError"),
-                                     QStringLiteral("copyRequestId"), QStringLiteral("copyJson")}));
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("cancelRequest"), QStringLiteral("retryRequest"),
+                              QStringLiteral("editAndResubmit"), QStringLiteral("-"), QStringLiteral("powerOnVm"),
+                              QStringLiteral("powerOffVm"), QStringLiteral("restartVm"),
+                              QStringLiteral("decommissionVm"), QStringLiteral("-"), QStringLiteral("showBatch"),
+                              QStringLiteral("-"), QStringLiteral("copySelection"), QStringLiteral("copyError"),
+                              QStringLiteral("copyRequestId"), QStringLiteral("copyJson")}));
         QCOMPARE(m_page->table()->contextMenuPolicy(), Qt::ActionsContextMenu);
 
         const ProvisioningRequest request = *m_h->store->get(id).value();

@@ -22,6 +22,9 @@
 #include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
+#include <QScrollArea>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTimer>
 
@@ -55,8 +58,8 @@ ScreenshotSession::ScreenshotSession(MainWindow* window, const QString& director
 
 QStringList ScreenshotSession::scenes()
 {
-    return {QStringLiteral("main"), QStringLiteral("dark"), QStringLiteral("outage"), QStringLiteral("trust"),
-            QStringLiteral("mismatch")};
+    return {QStringLiteral("main"),  QStringLiteral("dark"),     QStringLiteral("outage"),
+            QStringLiteral("trust"), QStringLiteral("mismatch"), QStringLiteral("templates")};
 }
 
 void ScreenshotSession::later(int ms, std::function<void()> step)
@@ -69,7 +72,14 @@ void ScreenshotSession::poll()
     if (m_started || !m_window)
         return;
     ServiceClient* client = m_window->client();
-    if (m_scene == QLatin1String("main") || m_scene == QLatin1String("dark")) {
+    if (m_scene == QLatin1String("templates")) {
+        // The simulator's templates and saved specifications come with the inventory.
+        if (m_inventory && client->connection().state == ConnectionStatus::State::Connected && client->inventory() &&
+            !client->inventory()->templates.isEmpty()) {
+            m_started = true;
+            later(1500, [this] { shootTemplates(); });
+        }
+    } else if (m_scene == QLatin1String("main") || m_scene == QLatin1String("dark")) {
         if (m_inventory && m_requests && client->connection().state == ConnectionStatus::State::Connected) {
             m_started = true;
             // Let the drain and the table settle, so that the pictures show a steady state.
@@ -184,6 +194,39 @@ void ScreenshotSession::shootOutage()
                     finish(m_saved == 3 ? 0 : 1);
                 });
             });
+        });
+    });
+}
+
+void ScreenshotSession::shootTemplates()
+{
+    // A clone of the simulator's first template with typed Linux settings and a static address.
+    m_window->showView(MainWindow::View::NewVm);
+    VmSpecForm* form = m_window->vmSpecForm();
+    form->findChild<QRadioButton*>(QStringLiteral("sourceTemplate"))->click();
+    form->findChild<QLineEdit*>(QStringLiteral("name"))->setText(QStringLiteral("web-01"));
+    form->findChild<QPlainTextEdit*>(QStringLiteral("annotation"))
+        ->setPlainText(QStringLiteral("Owner: web team · change CHG-4712"));
+    auto* mode = form->findChild<QComboBox*>(QStringLiteral("customizationMode"));
+    mode->setCurrentIndex(mode->findData(int(GuestCustomization::Mode::Linux)));
+    form->findChild<QLineEdit*>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("web-01"));
+    form->findChild<QLineEdit*>(QStringLiteral("customizationDomain"))->setText(QStringLiteral("example.com"));
+    form->findChild<QComboBox*>(QStringLiteral("customizationTimeZone"))->setEditText(QStringLiteral("Europe/Berlin"));
+    form->findChild<QLineEdit*>(QStringLiteral("customizationDnsServers"))->setText(QStringLiteral("10.0.0.2"));
+    auto* addresses = form->findChild<QWidget*>(QStringLiteral("guestAddresses"));
+    addresses->findChild<QComboBox*>(QStringLiteral("addressMode"))->setCurrentIndex(1);
+    addresses->findChild<QLineEdit*>(QStringLiteral("address"))->setText(QStringLiteral("10.0.0.11"));
+    addresses->findChild<QLineEdit*>(QStringLiteral("gateway"))->setText(QStringLiteral("10.0.0.1"));
+    later(600, [this, form] {
+        save(m_window, QStringLiteral("new-vm-template.png"));
+        // Five of them: the name a pattern, the preview with each VM's name and address.
+        form->findChild<QSpinBox*>(QStringLiteral("count"))->setValue(5);
+        form->findChild<QLineEdit*>(QStringLiteral("name"))->setText(QStringLiteral("web-{nn}"));
+        if (auto* scroll = form->findChild<QScrollArea*>())
+            scroll->ensureWidgetVisible(form->findChild<QWidget*>(QStringLiteral("batchPreview")));
+        later(600, [this] {
+            save(m_window, QStringLiteral("new-vm-batch.png"));
+            finish(m_saved == 2 ? 0 : 1);
         });
     });
 }

@@ -23,6 +23,8 @@ class MainWindow;
 //   dark     — the same views under a dark palette: new-vm-dark.png, requests-dark.png, breaker-dashboard-dark.png
 //   outage   — the breaker has opened; a request typed in and queued:
 //              new-vm-queued.png, breaker-open.png, requests-queued.png
+//   templates — from a template, with Linux customization and a static address, then as a batch of
+//              five with its preview: new-vm-template.png, new-vm-batch.png
 //   trust    — the trust dialog of an unpinned server: trust-dialog.png
 //   mismatch — the red stop of a changed certificate: thumbprint-mismatch.png
 class ScreenshotSession final : public QObject
@@ -41,6 +43,7 @@ private:
     void pressSubmit();
     void shootMain();
     void shootOutage();
+    void shootTemplates();
     void save(QWidget* widget, const QString& name);
     void finish(int code);
     void later(int ms, std::function<void()> step);
