@@ -49,6 +49,12 @@ Result<QList<VmSpec>> expandBatch(const VmSpec& pattern, int count)
     // Static addresses per NIC: the start, and whether the batch stays inside the subnet.
     const GuestCustomization& c = pattern.customization;
     const bool linux = pattern.isClone() && c.mode == GuestCustomization::Mode::Linux;
+    // Guests with one host name would fight over it on the network and in DNS: the host name counts too.
+    if (linux && count > 1 && !c.hostName.isEmpty() && !hasNumberPlaceholder(c.hostName)) {
+        problems.append(FieldProblem{QStringLiteral("customization.hostName"),
+                                     QStringLiteral("Several guests need several host names: put {n}, {nn} or {nnn} "
+                                                    "in the host name too (web-{nn} gives web-01, web-02, ...).")});
+    }
     QList<std::optional<quint32>> starts;
     bool rangeTooSmall = false;
     if (linux) {
@@ -86,6 +92,7 @@ Result<QList<VmSpec>> expandBatch(const VmSpec& pattern, int count)
         VmSpec spec = pattern;
         spec.name = batchName(pattern.name, i + 1);
         if (linux) {
+            spec.customization.hostName = batchName(pattern.customization.hostName, i + 1);
             for (qsizetype k = 0; k < spec.customization.nics.size() && k < starts.size(); ++k) {
                 if (starts[k])
                     spec.customization.nics[k].address = Ipv4::format(*starts[k] + quint32(i));

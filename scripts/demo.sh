@@ -10,7 +10,8 @@ DCM_BUILD_DIR="$build" "$root/scripts/build.sh"
 
 state="$build/demo-vcsim"
 export DCM_VCSIM_BIN="$build/tests/vcsim/dcm-vcsim"
-"$root/scripts/vcsim-fixture.sh" start "$state" "$@"
+# Two templates per datacenter, so that "From template" has something to deploy.
+"$root/scripts/vcsim-fixture.sh" start "$state" -templates 2 "$@"
 trap '"$root/scripts/vcsim-fixture.sh" stop "$state"' EXIT
 
 info="$state/vcsim.json"

@@ -42,7 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$root/scripts/vcsim-fixture.sh" start "$state/vcsim" >/dev/null
+"$root/scripts/vcsim-fixture.sh" start "$state/vcsim" -templates 2 >/dev/null
 info="$state/vcsim/vcsim.json"
 control="$(jq -r .control "$info")"
 # For dcmctl; dcm-screenshots reads the simulator's state file itself (and refuses if these differ).

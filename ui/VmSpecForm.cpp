@@ -1454,7 +1454,9 @@ void VmSpecForm::revalidate()
     for (const FieldProblem& p : std::as_const(m_problems))
         ownProblem.insert(p.field);
     const VmSpec s = spec();
-    QList<FieldProblem> domain = s.validate();
+    // A batch's pattern ("web-{nn}" as name and host name) is no VM of its own: expandBatch checks the VMs
+    // it makes, the first one fully.
+    QList<FieldProblem> domain = m_count->value() > 1 ? QList<FieldProblem>{} : s.validate();
     updateBatchPreview(s, domain);
     QSet<QString> seen;
     for (const FieldProblem& p : std::as_const(domain)) {

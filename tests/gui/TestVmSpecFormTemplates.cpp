@@ -406,7 +406,7 @@ private Q_SLOTS:
         chooseTemplate(QStringLiteral("web-{nn}"));
         auto* mode = field<QComboBox>(QStringLiteral("customizationMode"));
         mode->setCurrentIndex(mode->findData(int(GuestCustomization::Mode::Linux)));
-        field<QLineEdit>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("web"));
+        field<QLineEdit>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("web-{nn}"));
         auto* box = field<QWidget>(QStringLiteral("guestAddresses"));
         box->findChildren<QComboBox*>(QStringLiteral("addressMode")).at(0)->setCurrentIndex(1);
         box->findChildren<QLineEdit*>(QStringLiteral("address")).at(0)->setText(QStringLiteral("10.0.0.11"));
@@ -428,6 +428,14 @@ private Q_SLOTS:
         QVERIFY(m_form->batchPreviewLines().isEmpty());
         name->setText(QStringLiteral("web-{n}"));
         QCOMPARE(m_form->batchPreviewLines().value(2), QStringLiteral("web-3  10.0.0.13/24"));
+
+        // One host name for three guests: the host name field says so, nothing can be submitted.
+        auto* hostName = field<QLineEdit>(QStringLiteral("customizationHostName"));
+        hostName->setText(QStringLiteral("web"));
+        QVERIFY(!submitButton()->isEnabled());
+        QVERIFY(m_form->fieldNoteText(QStringLiteral("customization.hostName")).contains(QStringLiteral("{nn}")));
+        hostName->setText(QStringLiteral("web-{nn}"));
+        QVERIFY2(submitButton()->isEnabled(), qPrintable(field<QLabel>(QStringLiteral("problemSummary"))->text()));
 
         // Back to one VM: no preview, the name is a name again.
         field<QSpinBox>(QStringLiteral("count"))->setValue(1);

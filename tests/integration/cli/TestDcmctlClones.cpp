@@ -139,7 +139,7 @@ private Q_SLOTS:
         const DcmctlRun r = runDcmctl(QStringList{QStringLiteral("submit"), QStringLiteral("--json"),
                                                   QStringLiteral("--count"), QStringLiteral("3")} +
                                           cloneArgs(QStringLiteral("cli-{nn}")) +
-                                          QStringList{QStringLiteral("--hostname"), QStringLiteral("cli"),
+                                          QStringList{QStringLiteral("--hostname"), QStringLiteral("cli-{nn}"),
                                                       QStringLiteral("--ip"), QStringLiteral("10.0.0.61/24")},
                                       env());
         QCOMPARE(r.exitCode, 3);
@@ -161,7 +161,7 @@ private Q_SLOTS:
         const DcmctlRun bad = runDcmctl(QStringList{QStringLiteral("submit"), QStringLiteral("--json"),
                                                     QStringLiteral("--count"), QStringLiteral("10")} +
                                             cloneArgs(QStringLiteral("bad-{nn}")) +
-                                            QStringList{QStringLiteral("--hostname"), QStringLiteral("bad"),
+                                            QStringList{QStringLiteral("--hostname"), QStringLiteral("bad-{nn}"),
                                                         QStringLiteral("--ip"), QStringLiteral("10.0.0.250/24")},
                                         env());
         QCOMPARE(bad.exitCode, 2);

@@ -203,7 +203,7 @@ private Q_SLOTS:
     {
         VmSpec pattern = cloneSpec(QStringLiteral("batch"));
         pattern.name = QStringLiteral("batch-{nn}");
-        linux(pattern, QStringLiteral("batch"), QStringLiteral("10.0.0.21"));
+        linux(pattern, QStringLiteral("batch-{nn}"), QStringLiteral("10.0.0.21"));
         const QList<SubmitAnswer> answers = m_service->submitBatch(pattern, 5);
         QCOMPARE(answers.size(), 5);
         for (const SubmitAnswer& a : answers)
@@ -223,6 +223,7 @@ private Q_SLOTS:
             QCOMPARE(r.spec().name, QStringLiteral("batch-%1").arg(i + 1, 2, 10, QLatin1Char('0')));
             QCOMPARE(r.ipAddress(), QStringLiteral("10.0.0.%1").arg(21 + i));
             QCOMPARE(simVm(r.spec().name).value(QStringLiteral("guestIpAddress")).toString(), r.ipAddress());
+            QCOMPARE(r.guestHostName().section(QLatin1Char('.'), 0, 0), r.spec().name); // each guest its own name
             if (i == 0)
                 batch = r.batchId();
             QVERIFY(!batch.isNull());

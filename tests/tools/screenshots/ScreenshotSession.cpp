@@ -222,11 +222,15 @@ void ScreenshotSession::shootTemplates()
         // Five of them: the name a pattern, the preview with each VM's name and address.
         form->findChild<QSpinBox*>(QStringLiteral("count"))->setValue(5);
         form->findChild<QLineEdit*>(QStringLiteral("name"))->setText(QStringLiteral("web-{nn}"));
-        if (auto* scroll = form->findChild<QScrollArea*>())
-            scroll->ensureWidgetVisible(form->findChild<QWidget*>(QStringLiteral("batchPreview")));
-        later(600, [this] {
-            save(m_window, QStringLiteral("new-vm-batch.png"));
-            finish(m_saved == 2 ? 0 : 1);
+        form->findChild<QLineEdit*>(QStringLiteral("customizationHostName"))->setText(QStringLiteral("web-{nn}"));
+        // Scrolled to once the preview has been laid out: it is hidden until the count goes above one.
+        later(600, [this, form] {
+            if (auto* scroll = form->findChild<QScrollArea*>())
+                scroll->ensureWidgetVisible(form->findChild<QWidget*>(QStringLiteral("batchGroup")), 0, 0);
+            later(300, [this] {
+                save(m_window, QStringLiteral("new-vm-batch.png"));
+                finish(m_saved == 2 ? 0 : 1);
+            });
         });
     });
 }

@@ -22,7 +22,7 @@ VmSpec pattern(const QString& name = QStringLiteral("web-{nn}"))
     s.datacenter = QStringLiteral("DC0");
     s.cluster = QStringLiteral("C0");
     s.customization.mode = GuestCustomization::Mode::Linux;
-    s.customization.hostName = QStringLiteral("web");
+    s.customization.hostName = QStringLiteral("web-{nn}");
     s.customization.nics = {NicAddress{false, QStringLiteral("10.0.0.11"), 24, QStringLiteral("10.0.0.1")},
                             NicAddress{false, QStringLiteral("10.1.0.11"), 24, QString()}};
     return s;
@@ -105,6 +105,15 @@ private slots:
         }
     }
 
+    // Each guest gets its own host name from the pattern, numbered like the VM names.
+    void hostNamesAreNumberedLikeTheNames()
+    {
+        const auto specs = expandBatch(pattern(), 3);
+        QVERIFY2(specs.ok(), specs.ok() ? "" : qPrintable(specs.error().message));
+        QCOMPARE(specs.value().at(0).customization.hostName, QStringLiteral("web-01"));
+        QCOMPARE(specs.value().at(2).customization.hostName, QStringLiteral("web-03"));
+    }
+
     void dhcpNicsAndSavedSpecsAreCopiedAsTheyAre()
     {
         VmSpec p = pattern();
@@ -150,10 +159,14 @@ private slots:
         QTest::newRow("a VM gets the gateway")
             << hitsGateway << 3 << QStringList{QStringLiteral("customization.nics[0].gateway")}
             << QStringLiteral("VM 3 (web-03)");
-        VmSpec badHost = pattern();
-        badHost.customization.hostName = QStringLiteral("bad_host");
+        VmSpec badDomain = pattern();
+        badDomain.customization.domain = QStringLiteral("bad_domain.example");
+        VmSpec oneHostName = pattern();
+        oneHostName.customization.hostName = QStringLiteral("web");
+        QTest::newRow("one host name for several guests")
+            << oneHostName << 3 << QStringList{QStringLiteral("customization.hostName")} << QStringLiteral("{nn}");
         QTest::newRow("shared problem said once")
-            << badHost << 4 << QStringList{QStringLiteral("customization.hostName")} << QStringLiteral("\"_\"");
+            << badDomain << 4 << QStringList{QStringLiteral("customization.domain")} << QStringLiteral("\"_\"");
     }
 
     void refusals()

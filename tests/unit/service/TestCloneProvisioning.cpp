@@ -488,6 +488,7 @@ private Q_SLOTS:
         connectService();
         QSignalSpy answered(m_service.get(), &ProvisioningService::submitAnswered);
         VmSpec pattern = cloneSpec(QStringLiteral("web-{nn}"));
+        pattern.customization.hostName = QStringLiteral("web{nn}");
         const QList<SubmitAnswer> answers = m_service->submitBatch(pattern, 5, 7);
         QCOMPARE(answers.size(), 5);
         QCOMPARE(answered.count(), 5);
@@ -521,6 +522,7 @@ private Q_SLOTS:
         connectService();
         QSignalSpy answered(m_service.get(), &ProvisioningService::submitAnswered);
         VmSpec pattern = cloneSpec(QStringLiteral("web-{nn}"));
+        pattern.customization.hostName = QStringLiteral("web{nn}");
         pattern.customization.nics[0].address = QStringLiteral("10.0.0.250");
         const QList<SubmitAnswer> answers = m_service->submitBatch(pattern, 10, 3);
         QCOMPARE(answers.size(), 1);
