@@ -12,6 +12,8 @@
 #   dark      the same under a dark palette -> new-vm-dark.png, requests-dark.png, breaker-dashboard-dark.png
 #   templates New VM from the simulator's template with Linux customization, then as a batch of five
 #             with its preview -> new-vm-template.png, new-vm-batch.png (needs the simulator's templates)
+#   lifecycle a provisioned VM powered off through the queue, then Decommission asking for its name
+#             typed back -> requests-operations.png, decommission-dialog.png
 #   trust     no pinned thumbprint: the trust dialog -> trust-dialog.png
 #   mismatch  the simulator's certificate rotated under a pinned thumbprint: the red stop
 #             -> thumbprint-mismatch.png
@@ -86,6 +88,7 @@ door up
 shoot main
 shoot dark
 shoot templates
+shoot lifecycle
 
 # First contact without a pinned thumbprint: the trust dialog (the tool connects unpinned in this scene).
 shoot trust

@@ -2,6 +2,7 @@
 
 #include "ui/BreakerDashboard.h"
 #include "ui/ConnectionController.h"
+#include "ui/DecommissionDialog.h"
 #include "ui/DiskListEditor.h"
 #include "ui/MainWindow.h"
 #include "ui/NotificationCenter.h"
@@ -58,8 +59,9 @@ ScreenshotSession::ScreenshotSession(MainWindow* window, const QString& director
 
 QStringList ScreenshotSession::scenes()
 {
-    return {QStringLiteral("main"),  QStringLiteral("dark"),     QStringLiteral("outage"),
-            QStringLiteral("trust"), QStringLiteral("mismatch"), QStringLiteral("templates")};
+    return {QStringLiteral("main"),     QStringLiteral("dark"),     QStringLiteral("outage"),
+            QStringLiteral("trust"),    QStringLiteral("mismatch"), QStringLiteral("templates"),
+            QStringLiteral("lifecycle")};
 }
 
 void ScreenshotSession::later(int ms, std::function<void()> step)
@@ -78,6 +80,11 @@ void ScreenshotSession::poll()
             !client->inventory()->templates.isEmpty()) {
             m_started = true;
             later(1500, [this] { shootTemplates(); });
+        }
+    } else if (m_scene == QLatin1String("lifecycle")) {
+        if (m_inventory && m_requests && client->connection().state == ConnectionStatus::State::Connected) {
+            m_started = true;
+            later(2500, [this] { shootLifecycle(); });
         }
     } else if (m_scene == QLatin1String("main") || m_scene == QLatin1String("dark")) {
         if (m_inventory && m_requests && client->connection().state == ConnectionStatus::State::Connected) {
@@ -229,6 +236,51 @@ void ScreenshotSession::shootTemplates()
                 scroll->ensureWidgetVisible(form->findChild<QWidget*>(QStringLiteral("batchGroup")), 0, 0);
             later(300, [this] {
                 save(m_window, QStringLiteral("new-vm-batch.png"));
+                finish(m_saved == 2 ? 0 : 1);
+            });
+        });
+    });
+}
+
+void ScreenshotSession::shootLifecycle()
+{
+    m_window->showView(MainWindow::View::Requests);
+    RequestsPage* page = m_window->requestsPage();
+    // The first provisioned request that is not an operation: the VM actions are enabled on it alone.
+    // Looked for again after the power-off, whose own row is then on top.
+    const auto selectProvisioned = [page] {
+        QTableView* table = page->table();
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            table->selectRow(row);
+            if (page->decommissionAction()->isEnabled())
+                return true;
+        }
+        std::fprintf(stderr, "dcm-screenshots: no provisioned request to act on among %d rows\n",
+                     table->model()->rowCount());
+        return false;
+    };
+    if (!selectProvisioned())
+        return finish(1);
+    // A power-off through the queue, so the table shows an operation beside the requests.
+    page->powerOffAction()->trigger();
+    later(2500, [this, page, selectProvisioned] {
+        if (!selectProvisioned())
+            return finish(1);
+        const QString name = page->table()->currentIndex().siblingAtColumn(0).data().toString();
+        page->decommissionAction()->trigger();
+        later(600, [this, page, name] {
+            DecommissionDialog* dialog = page->decommissionDialog();
+            if (!dialog) {
+                std::fprintf(stderr, "dcm-screenshots: Decommission opened no dialog\n");
+                return finish(1);
+            }
+            // Half typed: the operator is typing the VM's name back, Decommission still disabled.
+            if (auto* typed = dialog->findChild<QLineEdit*>())
+                typed->setText(name.left(name.size() / 2));
+            later(400, [this, dialog] {
+                save(dialog, QStringLiteral("decommission-dialog.png"));
+                save(m_window, QStringLiteral("requests-operations.png"));
+                dialog->reject();
                 finish(m_saved == 2 ? 0 : 1);
             });
         });

@@ -44,6 +44,7 @@ private:
     void shootMain();
     void shootOutage();
     void shootTemplates();
+    void shootLifecycle();
     void save(QWidget* widget, const QString& name);
     void finish(int code);
     void later(int ms, std::function<void()> step);
