@@ -49,7 +49,7 @@ private:
         auto store = RequestDatabase::openStore(location, m_password);
         QVERIFY(!store.ok());
         const Error& e = store.error();
-        QCOMPARE(e.kind, ErrorKind::Trust);
+        QCOMPARE(int(e.kind), int(ErrorKind::Trust));
         QCOMPARE(e.code, QStringLiteral("database-certificate"));
         QVERIFY2(e.message.contains(QLatin1String("certificate")), qPrintable(e.message));
         QVERIFY2(e.message.contains(RequestDatabase::display(location)), qPrintable(e.message));

@@ -2,6 +2,7 @@
 // manual clock: a call in flight lands in the queue it came from before the stores are swapped, nothing
 // is accepted meanwhile, and a team database's password is looked for in the keychain first, then left
 // to libpq, then asked for.
+#include "DomainQCompare.h"
 #include "FakeHypervisor.h"
 #include "FakeHypervisorOwner.h"
 #include "FakeRequestStore.h"
