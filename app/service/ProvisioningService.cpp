@@ -580,8 +580,10 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
 void ProvisioningService::useQueue(const QString& location, const std::optional<QString>& password, bool remember)
 {
     if (!m_queueOpener.open) {
-        Q_EMIT queueSwitchFailed(location, Error::make(ErrorKind::Internal, QStringLiteral("no-queue-opener"),
-                                                       tr("this service cannot switch queues")));
+        // A service given one store (tests, tools): "this workstation" is the one it has.
+        if (!location.isEmpty())
+            Q_EMIT queueSwitchFailed(location, Error::make(ErrorKind::Internal, QStringLiteral("no-queue-opener"),
+                                                           tr("this service cannot switch queues")));
         return;
     }
     if (m_switching) {
