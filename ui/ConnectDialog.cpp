@@ -6,9 +6,11 @@
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QVBoxLayout>
 
 namespace dcm {
@@ -16,7 +18,9 @@ namespace dcm {
 ConnectDialog::ConnectDialog(const QList<ConnectionProfile>& profiles, const ConnectionProfile& current,
                              QWidget* parent)
     : QDialog(parent), m_profiles(profiles), m_profile(new QComboBox), m_server(new QLineEdit), m_user(new QLineEdit),
-      m_thumbprint(new QLineEdit), m_problem(new QLabel)
+      m_thumbprint(new QLineEdit), m_queueLocal(new QRadioButton(tr("This &workstation"))),
+      m_queueTeam(new QRadioButton(tr("Team &database:"))), m_queueUri(new QLineEdit), m_queueNote(new QLabel),
+      m_problem(new QLabel)
 {
     setObjectName(QStringLiteral("connectDialog"));
     setWindowTitle(tr("Connect to vCenter"));
@@ -51,6 +55,32 @@ ConnectDialog::ConnectDialog(const QList<ConnectionProfile>& profiles, const Con
     add(tr("&Server:"), m_server);
     add(tr("&User:"), m_user);
     add(tr("Pinned &thumbprint:"), m_thumbprint);
+
+    // The queue: this workstation's own file, or the team's database (no password in the URI: it comes
+    // from the keychain, PGPASSWORD or PGPASSFILE, or is asked for).
+    m_queueLocal->setObjectName(QStringLiteral("queueLocal"));
+    m_queueLocal->setToolTip(tr("Requests are kept in a file on this computer: nothing to set up, nothing shared."));
+    m_queueTeam->setObjectName(QStringLiteral("queueTeam"));
+    m_queueTeam->setToolTip(tr("Requests are kept in the team's PostgreSQL database, shared with every console and "
+                               "drainer that uses it."));
+    m_queueUri->setObjectName(QStringLiteral("queueUri"));
+    m_queueUri->setAccessibleName(tr("Team database URI"));
+    m_queueUri->setPlaceholderText(tr("postgresql://user@db.example.com/dcm?sslmode=verify-full&sslrootcert=…"));
+    m_queueUri->setToolTip(tr("A libpq URI without a password: the password comes from the keychain, PGPASSWORD or "
+                              "PGPASSFILE, or is asked for."));
+    auto* queueBox = new QVBoxLayout;
+    queueBox->addWidget(m_queueLocal);
+    auto* teamRow = new QHBoxLayout;
+    teamRow->addWidget(m_queueTeam);
+    teamRow->addWidget(m_queueUri, 1);
+    queueBox->addLayout(teamRow);
+    m_queueNote->setObjectName(QStringLiteral("queueOverride"));
+    m_queueNote->setWordWrap(true);
+    m_queueNote->setVisible(false);
+    queueBox->addWidget(m_queueNote);
+    auto* queueLabel = new QLabel(tr("&Queue:"));
+    queueLabel->setBuddy(m_queueLocal);
+    form->addRow(queueLabel, queueBox);
     layout->addLayout(form);
     m_problem->setWordWrap(true);
     QPalette p = m_problem->palette();
@@ -85,8 +115,12 @@ ConnectDialog::ConnectDialog(const QList<ConnectionProfile>& profiles, const Con
         if (i >= 0 && i < m_profiles.size())
             load(m_profiles.at(i));
     });
-    for (QLineEdit* e : {m_server, m_user, m_thumbprint})
+    for (QLineEdit* e : {m_server, m_user, m_thumbprint, m_queueUri})
         connect(e, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    connect(m_queueTeam, &QRadioButton::toggled, this, [this](bool team) {
+        m_queueUri->setEnabled(team);
+        validate();
+    });
 
     load(current);
     validate();
@@ -99,6 +133,9 @@ void ConnectDialog::load(const ConnectionProfile& profile)
     m_server->setText(profile.server);
     m_user->setText(profile.user);
     m_thumbprint->setText(profile.thumbprint);
+    m_queueUri->setText(profile.queue);
+    (profile.queue.isEmpty() ? m_queueLocal : m_queueTeam)->setChecked(true);
+    m_queueUri->setEnabled(m_queueTeam->isChecked());
     const bool known = std::any_of(m_profiles.cbegin(), m_profiles.cend(), [&](const ConnectionProfile& p) {
         return p.displayName() == profile.displayName();
     });
@@ -112,7 +149,20 @@ ConnectionProfile ConnectDialog::profile() const
     p.server = m_server->text().trimmed();
     p.user = m_user->text().trimmed();
     p.thumbprint = ConnectionProfile::normalizedThumbprint(m_thumbprint->text());
+    p.queue = m_queueTeam->isChecked() ? m_queueUri->text().trimmed() : QString();
     return p;
+}
+
+void ConnectDialog::setQueueChoice(const QueueChoice& choice)
+{
+    m_queueChoice = choice;
+    const bool overridden = !choice.overriddenBy.isEmpty();
+    m_queueNote->setVisible(overridden);
+    if (overridden)
+        m_queueNote->setText(tr("%1 names the queue of this console (%2): it wins over the choice here, which is "
+                                "saved with the profile for when the console starts without it.")
+                                 .arg(choice.overriddenBy, choice.overriddenName));
+    validate();
 }
 
 void ConnectDialog::validate()
@@ -127,6 +177,18 @@ void ConnectDialog::validate()
     else if (!m_thumbprint->text().trimmed().isEmpty() &&
              ConnectionProfile::normalizedThumbprint(m_thumbprint->text()).isEmpty())
         problem = tr("A SHA-256 thumbprint is 32 bytes in hex (64 digits, colons allowed).");
+    else if (m_queueTeam->isChecked()) {
+        const QString uri = m_queueUri->text().trimmed();
+        if (uri.isEmpty())
+            problem = tr("Queue: enter the team database's URI (postgresql://user@host/dbname).");
+        else if (!uri.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive) &&
+                 !uri.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive))
+            problem = tr("Queue: a team database is given as postgresql://user@host/dbname.");
+        else if (m_queueChoice.problem) {
+            if (const QString why = m_queueChoice.problem(uri); !why.isEmpty())
+                problem = tr("Queue: %1").arg(why);
+        }
+    }
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     m_connect->setEnabled(problem.isEmpty());

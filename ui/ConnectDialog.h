@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/ConnectionProfile.h"
+#include "ui/QueueChoice.h"
 
 #include <QDialog>
 #include <QList>
@@ -9,11 +10,13 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QRadioButton;
 
 namespace dcm {
 
-// Chooses or edits a connection profile (name, server, user, pinned thumbprint). The password is not
-// asked here: the service reads it from the keychain, or asks for it.
+// Chooses or edits a connection profile (name, server, user, pinned thumbprint, and the queue: this
+// workstation or a team database). The password is not asked here: the service reads it from the
+// keychain, or asks for it.
 class ConnectDialog final : public QDialog
 {
     Q_OBJECT
@@ -23,6 +26,8 @@ public:
                   QWidget* parent = nullptr);
 
     ConnectionProfile profile() const;
+    // How a team database's URI is checked, and whether --db/DCM_DB overrides the profile's queue.
+    void setQueueChoice(const QueueChoice& choice);
 
 Q_SIGNALS:
     void deleteRequested(const QString& name);
@@ -37,6 +42,11 @@ private:
     QLineEdit* m_server;
     QLineEdit* m_user;
     QLineEdit* m_thumbprint;
+    QRadioButton* m_queueLocal;
+    QRadioButton* m_queueTeam;
+    QLineEdit* m_queueUri;
+    QLabel* m_queueNote;
+    QueueChoice m_queueChoice;
     QLabel* m_problem;
     QPushButton* m_connect;
     QPushButton* m_delete;

@@ -36,6 +36,16 @@ ConnectionController::ConnectionController(ServiceClient* client, UiSettings* se
     connect(client, &ServiceClient::credentialNotice, this, [this](const Error& e) {
         m_banners->showMessage(keychainSubject, StateStyle::Notice::Warning, tr("Keychain: %1").arg(e.message));
     });
+    connect(client, &ServiceClient::queuePasswordRequired, this, &ConnectionController::askQueuePassword);
+    connect(client, &ServiceClient::queueSwitchFailed, this, [this](const QString&, const Error& e) {
+        const QString staying = m_client->queueName().isEmpty()
+                                    ? tr("No queue is open: nothing can be submitted until one is.")
+                                    : tr("The console stays on %1.")
+                                          .arg(QueueChoice::describe(m_client->isTeamQueue(), m_client->queueName()));
+        m_banners->showMessage(queueSubject, StateStyle::Notice::Error,
+                               tr("Could not switch queues: %1. %2").arg(e.message, staying));
+    });
+    connect(client, &ServiceClient::queueChanged, this, [this] { m_banners->clear(queueSubject); });
     if (const auto last = settings->profile(settings->lastProfileName()))
         m_profile = *last;
 }
@@ -57,6 +67,7 @@ void ConnectionController::connectProfile(const ConnectionProfile& profile, bool
     if (profile.displayName() != m_profile.displayName() || profile.server != m_profile.server)
         m_sessionPassword.clear();
     setProfile(profile, persist);
+    applyQueue(profile);
     if (!m_sessionPassword.isEmpty()) {
         reconnect();
         return;
@@ -67,8 +78,30 @@ void ConnectionController::connectProfile(const ConnectionProfile& profile, bool
 void ConnectionController::connectWithPassword(const ConnectionProfile& profile, const QString& password)
 {
     setProfile(profile, false);
+    applyQueue(profile);
     m_sessionPassword = password;
     reconnect();
+}
+
+void ConnectionController::applyQueue(const ConnectionProfile& profile)
+{
+    // --db/DCM_DB wins for the whole life of the console.
+    if (!m_queueChoice.overriddenBy.isEmpty())
+        return;
+    m_client->useQueue(profile.queue.trimmed());
+}
+
+void ConnectionController::askQueuePassword(const QString& location, const QString& name,
+                                            const std::optional<Error>& reason)
+{
+    auto* dialog = new PasswordDialog(name, QString(), reason ? reason->message : QString(), m_window);
+    dialog->setObjectName(QStringLiteral("queuePasswordDialog"));
+    dialog->setIntro(tr("The team database %1 asks for a password; none was found in the keychain, PGPASSWORD or "
+                        "PGPASSFILE.")
+                         .arg(name));
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog, location] { m_client->useQueue(location, dialog->password(), dialog->remember()); });
+    present(dialog);
 }
 
 void ConnectionController::reconnect()
@@ -104,6 +137,7 @@ void ConnectionController::say(StateStyle::Notice notice, const QString& text, b
 void ConnectionController::showConnectDialog()
 {
     auto* dialog = new ConnectDialog(m_settings->profiles(), m_profile, m_window);
+    dialog->setQueueChoice(m_queueChoice);
     connect(dialog, &ConnectDialog::deleteRequested, this, &ConnectionController::deleteProfile);
     connect(dialog, &ConnectDialog::forgetPasswordRequested, this, [this](const ConnectionProfile& p) {
         m_client->forgetPassword(p.toSettings());

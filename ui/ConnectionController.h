@@ -2,6 +2,7 @@
 
 #include "app/service/ServiceTypes.h"
 #include "ui/ConnectionProfile.h"
+#include "ui/QueueChoice.h"
 #include "ui/StateStyle.h"
 
 #include <QDialog>
@@ -29,6 +30,7 @@ class ConnectionController final : public QObject
 public:
     static inline const QString connectionSubject = QStringLiteral("connection");
     static inline const QString keychainSubject = QStringLiteral("keychain");
+    static inline const QString queueSubject = QStringLiteral("queue");
 
     ConnectionController(ServiceClient* client, UiSettings* settings, QWidget* window, BannerArea* banners);
 
@@ -47,6 +49,10 @@ public:
     // Deletes a saved profile and asks the service to forget its password — unless another profile
     // still uses the same account on the same server (the keychain keeps one password for both).
     void deleteProfile(const QString& name);
+    // How team database URIs are checked and whether --db/DCM_DB names the queue (then a profile's
+    // queue is saved but not applied).
+    void setQueueChoice(const QueueChoice& choice) { m_queueChoice = choice; }
+    const QueueChoice& queueChoice() const { return m_queueChoice; }
 
 Q_SIGNALS:
     void profileChanged(const dcm::ConnectionProfile& profile);
@@ -56,6 +62,8 @@ private:
     void onPasswordRequired(const QString& server, const QString& user, const std::optional<Error>& reason);
     void onConnectionChanged(const ConnectionStatus& status);
     void askPassword(const QString& reason);
+    void applyQueue(const ConnectionProfile& profile);
+    void askQueuePassword(const QString& location, const QString& name, const std::optional<Error>& reason);
     void showTrust(const Error& error);
     void showMismatch(const Error& error);
     void reconnect();
@@ -82,6 +90,7 @@ private:
     std::optional<TrustStop> m_stoppedOn; // the trust problem already shown for this attempt: not shown twice
     std::optional<Error> m_trustProblem;  // the certificate the connection waits on, for "Review certificate…"
     bool m_bannerIsStop = false;
+    QueueChoice m_queueChoice;
 };
 
 } // namespace dcm

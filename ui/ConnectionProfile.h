@@ -15,6 +15,9 @@ struct ConnectionProfile
     QString server; // as typed: "vc.example.com", "https://vc.example.com/sdk", …
     QString user;
     QString thumbprint; // pinned SHA-256 ("AB:CD:…"); empty: the system's CAs decide
+    // Which queue the console works on: empty for this workstation's own SQLite file, else a team
+    // database as a postgresql:// URI (never with a password: the storage layer refuses one).
+    QString queue;
 
     bool isUsable() const { return !server.trimmed().isEmpty() && !user.trimmed().isEmpty(); }
     // The vSphere SDK URL for what was typed: https and /sdk unless given.

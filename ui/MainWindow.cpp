@@ -107,6 +107,8 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     connect(m_client, &ServiceClient::queueDepthChanged, this, &MainWindow::updateQueueLabel);
     connect(m_client, &ServiceClient::queuePausedChanged, this, &MainWindow::updateQueueLabel);
     connect(m_connection, &ConnectionController::profileChanged, this, [this] { updateTitle(); });
+    // The operator always knows which queue a submit goes to: the status bar and the title say it.
+    connect(m_client, &ServiceClient::queueChanged, this, [this] { updateTitle(); });
     const auto showRequest = [this](const QUuid& id) {
         showView(View::Requests);
         m_requests->selectRequest(id);
@@ -214,11 +216,13 @@ void MainWindow::buildStatusBar()
     m_breakerIcon = make(QStringLiteral("statusBreakerIcon"), tr("Breaker state icon"));
     m_breaker = make(QStringLiteral("statusBreaker"), tr("Circuit breaker"));
     m_queue = make(QStringLiteral("statusQueue"), tr("Queue depth"));
+    m_queueLocation = make(QStringLiteral("statusQueueLocation"), tr("Which queue"));
     statusBar()->addWidget(m_serverIcon);
     statusBar()->addWidget(m_server, 1);
     statusBar()->addPermanentWidget(m_user);
     statusBar()->addPermanentWidget(m_breakerIcon);
     statusBar()->addPermanentWidget(m_breaker);
+    statusBar()->addPermanentWidget(m_queueLocation);
     statusBar()->addPermanentWidget(m_queue);
     onConnectionChanged(m_client->connection());
     if (m_client->breaker())
@@ -322,16 +326,31 @@ void MainWindow::updateQueueLabel()
     m_queue->setText(m_client->isQueuePaused() ? tr("Queue: %1 (paused)").arg(depth) : tr("Queue: %1").arg(depth));
 }
 
+QString MainWindow::queueText() const
+{
+    if (m_client->queueName().isEmpty())
+        return tr("Queue: not open");
+    return m_client->isTeamQueue() ? tr("Queue: team database %1").arg(m_client->queueName())
+                                   : tr("Queue: this workstation");
+}
+
 void MainWindow::updateTitle()
 {
     const QString host = m_connection->profile().host();
-    setWindowTitle(host.isEmpty() ? AppInfo::displayName() : tr("%1 — %2").arg(host, AppInfo::displayName()));
+    const QString queue = queueText();
+    m_queueLocation->setText(queue);
+    m_queueLocation->setToolTip(
+        m_client->isTeamQueue()
+            ? tr("Requests are kept in the team database %1, shared with the team.").arg(m_client->queueName())
+            : tr("Requests are kept in a file on this workstation."));
+    const QString base = host.isEmpty() ? AppInfo::displayName() : tr("%1 — %2").arg(host, AppInfo::displayName());
+    setWindowTitle(m_client->queueName().isEmpty() ? base : tr("%1 (%2)").arg(base, queue));
 }
 
 QString MainWindow::statusBarText() const
 {
-    return QStringList{m_server->text(), m_user->text(), m_breaker->text(), m_queue->text()}.join(
-        QStringLiteral(" | "));
+    return QStringList{m_server->text(), m_user->text(), m_breaker->text(), m_queueLocation->text(), m_queue->text()}
+        .join(QStringLiteral(" | "));
 }
 
 void MainWindow::connectAtStart(const ConnectionProfile& profile, const std::optional<QString>& password, bool persist)

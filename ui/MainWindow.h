@@ -87,6 +87,8 @@ public:
     BannerArea* banner() const { return m_banners; }
     QAction* adminModeAction() const { return m_adminMode; }
     QString statusBarText() const;
+    // "Queue: this workstation" / "Queue: team database db.example.com/dcm", as the status bar shows it.
+    QString queueText() const;
     // What the status bar shows now (connection and breaker, apart, and whether all is well).
     const StateStyle::StatusLine& statusLine() const { return m_line; }
     // The open question on closing, or its follow-up after a failed start of the background unit.
@@ -128,6 +130,7 @@ private:
     QLabel* m_breakerIcon;
     QLabel* m_breaker;
     QLabel* m_queue;
+    QLabel* m_queueLocation;
     QString m_connectedServer;
     std::optional<BreakerState> m_breakerState;
     StateStyle::StatusLine m_line;

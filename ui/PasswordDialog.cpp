@@ -19,7 +19,7 @@ PasswordDialog::PasswordDialog(const QString& server, const QString& user, const
     setObjectName(QStringLiteral("passwordDialog"));
     setWindowTitle(tr("Password for %1").arg(server));
     auto* layout = new QVBoxLayout(this);
-    auto* intro = new QLabel(
+    auto* intro = m_intro = new QLabel(
         tr("Enter the vCenter password of <b>%1</b> on <b>%2</b>.").arg(user.toHtmlEscaped(), server.toHtmlEscaped()));
     intro->setWordWrap(true);
     layout->addWidget(intro);
@@ -54,6 +54,12 @@ PasswordDialog::PasswordDialog(const QString& server, const QString& user, const
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     m_password->setFocus();
+}
+
+void PasswordDialog::setIntro(const QString& text)
+{
+    m_intro->setTextFormat(Qt::PlainText);
+    m_intro->setText(text);
 }
 
 PasswordDialog::~PasswordDialog()

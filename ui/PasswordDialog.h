@@ -24,8 +24,11 @@ public:
     bool remember() const;
     void setPassword(const QString& password);
     void setRemember(bool remember);
+    // Replaces the first line ("Enter the vCenter password of …"), e.g. for a team database's password.
+    void setIntro(const QString& text);
 
 private:
+    QLabel* m_intro;
     QLineEdit* m_password;
     QCheckBox* m_remember;
     QPushButton* m_connect;

@@ -53,6 +53,14 @@ ServiceClient::ServiceClient(ProvisioningService& service, QObject* parent) : QO
         Q_EMIT connectionChanged(status);
     });
     connect(&service, &PS::passwordRequired, this, &ServiceClient::passwordRequired);
+    connect(&service, &PS::queueChanged, this, [this](const QString& location, bool team, const QString& name) {
+        m_queueLocation = location;
+        m_teamQueue = team;
+        m_queueName = name;
+        Q_EMIT queueChanged(location, team, name);
+    });
+    connect(&service, &PS::queuePasswordRequired, this, &ServiceClient::queuePasswordRequired);
+    connect(&service, &PS::queueSwitchFailed, this, &ServiceClient::queueSwitchFailed);
     connect(&service, &PS::credentialNotice, this, &ServiceClient::credentialNotice);
     connect(&service, &PS::storageFailed, this, &ServiceClient::storageFailed);
     connect(&service, &PS::requestSettled, this, &ServiceClient::requestSettled);
@@ -130,6 +138,11 @@ void ServiceClient::connectWithPassword(const ConnectionSettings& settings, bool
 void ServiceClient::forgetPassword(const ConnectionSettings& settings)
 {
     post([settings](ProvisioningService* s) { s->forgetPassword(settings); });
+}
+
+void ServiceClient::useQueue(const QString& location, const std::optional<QString>& password, bool remember)
+{
+    post([location, password, remember](ProvisioningService* s) { s->useQueue(location, password, remember); });
 }
 
 quint64 ServiceClient::submit(const VmSpec& spec)

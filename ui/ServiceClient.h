@@ -58,6 +58,13 @@ public:
     void connectWithStoredPassword(const ConnectionSettings& settings);
     void connectWithPassword(const ConnectionSettings& settings, bool remember);
     void forgetPassword(const ConnectionSettings& settings);
+    // Moves the service to another queue (ProvisioningService::useQueue); `password` typed by the operator.
+    void useQueue(const QString& location, const std::optional<QString>& password = std::nullopt,
+                  bool remember = false);
+    // The queue in use, as the service last said ("" until it has).
+    const QString& queueLocation() const { return m_queueLocation; }
+    bool isTeamQueue() const { return m_teamQueue; }
+    const QString& queueName() const { return m_queueName; }
     // Returns the token that the matching submitAnswered carries.
     quint64 submit(const VmSpec& spec);
     // An operation on a VM (power, restart, decommission); answered by submitAnswered with the token.
@@ -89,6 +96,9 @@ Q_SIGNALS:
     void connectionChanged(const dcm::ConnectionStatus& status);
     void passwordRequired(const QString& server, const QString& user, const std::optional<dcm::Error>& reason);
     void credentialNotice(const dcm::Error& notice);
+    void queueChanged(const QString& location, bool team, const QString& name);
+    void queuePasswordRequired(const QString& location, const QString& name, const std::optional<dcm::Error>& reason);
+    void queueSwitchFailed(const QString& location, const dcm::Error& error);
     void storageFailed(const dcm::Error& error);
     void requestSettled(const dcm::ProvisioningRequest& request);
 
@@ -103,6 +113,9 @@ private:
     std::optional<InventorySnapshot> m_inventory;
     int m_queueDepth = 0;
     bool m_paused = false;
+    QString m_queueLocation;
+    QString m_queueName;
+    bool m_teamQueue = false;
     quint64 m_nextToken = 1;
     QList<LatencySample> m_latency;
     quint64 m_latencySequence = 0; // samples ever collected

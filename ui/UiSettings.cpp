@@ -75,6 +75,7 @@ QList<ConnectionProfile> UiSettings::profiles() const
         p.server = m_settings->value(QStringLiteral("server")).toString();
         p.user = m_settings->value(QStringLiteral("user")).toString();
         p.thumbprint = m_settings->value(QStringLiteral("thumbprint")).toString();
+        p.queue = m_settings->value(QStringLiteral("queue")).toString();
         if (p.isUsable())
             result.append(p);
     }
@@ -111,6 +112,7 @@ void UiSettings::saveProfile(const ConnectionProfile& profile)
         m_settings->setValue(QStringLiteral("server"), all[i].server);
         m_settings->setValue(QStringLiteral("user"), all[i].user);
         m_settings->setValue(QStringLiteral("thumbprint"), all[i].thumbprint);
+        m_settings->setValue(QStringLiteral("queue"), all[i].queue);
     }
     m_settings->endArray();
 }
@@ -127,6 +129,7 @@ void UiSettings::removeProfile(const QString& name)
         m_settings->setValue(QStringLiteral("server"), all[i].server);
         m_settings->setValue(QStringLiteral("user"), all[i].user);
         m_settings->setValue(QStringLiteral("thumbprint"), all[i].thumbprint);
+        m_settings->setValue(QStringLiteral("queue"), all[i].queue);
     }
     m_settings->endArray();
 }

@@ -9,6 +9,7 @@
 #include "ui/ConnectionController.h"
 #include "ui/MainWindow.h"
 #include "ui/ServiceClient.h"
+#include "ui/UiSettings.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -73,32 +74,75 @@ int main(int argc, char* argv[])
     });
     parser.process(app);
 
-    QString database = valueOrEnv(parser, QStringLiteral("db"), "DCM_DB");
-    if (database.isEmpty())
-        database = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                       .filePath(QStringLiteral("requests.sqlite"));
-    // A team database's URI is checked before anything starts: a typo is said, not a "cannot open".
-    if (auto checked = dcm::RequestDatabase::check(database); !checked.ok()) {
-        std::fprintf(stderr, "dcm-console: %s\n", qPrintable(checked.error().message));
-        return 2;
+    // The queue: --db/DCM_DB when given (it wins over the profile for this console's whole life), else
+    // the queue of the profile the console opens, else this workstation's SQLite file ("").
+    const QString overriddenBy = parser.isSet(QStringLiteral("db"))    ? QStringLiteral("--db")
+                                 : qEnvironmentVariableIsSet("DCM_DB") ? QStringLiteral("DCM_DB")
+                                                                       : QString();
+    const QString localFile = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                                  .filePath(QStringLiteral("requests.sqlite"));
+    QString queue = valueOrEnv(parser, QStringLiteral("db"), "DCM_DB");
+    if (overriddenBy.isEmpty()) {
+        dcm::UiSettings settings;
+        if (const auto last = settings.profile(settings.lastProfileName()))
+            queue = last->queue.trimmed();
     }
+    // A team database's URI is checked before anything starts: a typo is said, not a "cannot open".
+    if (auto checked = dcm::RequestDatabase::check(queue); !checked.ok()) {
+        if (!overriddenBy.isEmpty()) {
+            std::fprintf(stderr, "dcm-console: %s\n", qPrintable(checked.error().message));
+            return 2;
+        }
+        queue.clear(); // a saved profile that no longer parses: this workstation, and the dialog says why
+    }
+    const auto fileOf = [localFile](const QString& location) { return location.isEmpty() ? localFile : location; };
 
     // Everything below is created inside the service thread by these factories.
     static const dcm::SystemClock clock;
     dcm::ServiceHost host(
         [] { return std::unique_ptr<dcm::HypervisorPort>(std::make_unique<dcm::VsphereHypervisor>()); },
-        [database] { return dcm::RequestDatabase::openStore(database); },
+        dcm::ProvisioningService::StoreFactory{}, // the queue opener below opens it, keychain first
         [] {
             return std::unique_ptr<dcm::CredentialStorePort>(
                 std::make_unique<dcm::KeychainCredentialStore>(dcm::AppInfo::appId()));
         },
         clock, dcm::ServiceConfig{});
 
-    // Set before the thread starts; opened in the service thread by initialize(), like the store.
-    host.service()->setBreakerLogFactory([database] { return dcm::RequestDatabase::openBreakerLog(database); });
-    host.service()->setFleetBreakerFactory([database] { return dcm::RequestDatabase::openFleetBreaker(database); });
+    // Set before the thread starts; the stores are opened in the service thread, at start and whenever
+    // the profile names another queue. A team database's password is the keychain's (the key
+    // `dcmctl login --for-db` writes), else libpq's PGPASSWORD/PGPASSFILE, else asked for.
+    dcm::ProvisioningService::QueueOpener opener;
+    opener.open = [fileOf](const QString& location,
+                           const QString& password) -> dcm::Result<dcm::ProvisioningService::QueueStores> {
+        const QString where = fileOf(location);
+        dcm::ProvisioningService::QueueStores stores;
+        auto store = dcm::RequestDatabase::openStore(where, password);
+        if (!store)
+            return store.error();
+        auto log = dcm::RequestDatabase::openBreakerLog(where, password);
+        if (!log)
+            return log.error();
+        auto fleet = dcm::RequestDatabase::openFleetBreaker(where, password);
+        if (!fleet)
+            return fleet.error();
+        stores.store = std::move(store).value();
+        stores.breakerLog = std::move(log).value();
+        stores.fleet = std::move(fleet).value();
+        return stores;
+    };
+    opener.credentialKey = [](const QString& location) { return dcm::RequestDatabase::credentialKey(location); };
+    opener.name = [fileOf](const QString& location) { return dcm::RequestDatabase::shortName(fileOf(location)); };
+    host.service()->setQueueOpener(opener, queue);
 
     dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
+    dcm::QueueChoice queueChoice;
+    queueChoice.problem = [](const QString& uri) {
+        auto checked = dcm::RequestDatabase::check(uri);
+        return checked.ok() ? QString() : checked.error().message;
+    };
+    queueChoice.overriddenBy = overriddenBy;
+    queueChoice.overriddenName = overriddenBy.isEmpty() ? QString() : dcm::RequestDatabase::display(queue);
+    window.connectionController()->setQueueChoice(queueChoice);
     window.setClock(clock); // the scout's countdown reads the service's clock
     // When the window closes it is hidden at once; then calls in flight get a bounded grace to land (their
     // outcome recorded now rather than reconciled next time) and the service thread ends.

@@ -35,6 +35,8 @@ public:
     // The breaker the fleet shares (not owned; may be null: every scout is this process's own), and
     // who this service is in its scout lease.
     void attachFleet(FleetBreakerPort* fleet, const QString& owner);
+    // The keychain (null without one): the service also keeps a team database's password there.
+    CredentialStorePort* credentials() const { return m_credentials.get(); }
 
     const ConnectionStatus& status() const { return m_status; }
     bool isConnected() const { return m_status.state == ConnectionStatus::State::Connected; }

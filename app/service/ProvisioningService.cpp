@@ -117,16 +117,21 @@ QString ProvisioningService::credentialKey(const QUrl& server, const QString& us
 
 void ProvisioningService::initialize()
 {
-    if (m_store)
+    // With a queue opener and no store factory, the queue is opened like a switch (its password may
+    // come from the keychain, which answers later): the service starts without a store meanwhile.
+    const bool deferred = !m_storeFactory && m_queueOpener.open;
+    if (m_store || (deferred && m_hypervisor))
         return;
     m_hypervisor = m_hypervisorFactory();
-    auto opened = m_storeFactory();
-    if (!opened.ok()) {
-        qCWarning(lcService) << "cannot open the request store:" << opened.error().message;
-        Q_EMIT initialized(opened.error());
-        return;
+    if (!deferred) {
+        auto opened = m_storeFactory();
+        if (!opened.ok()) {
+            qCWarning(lcService) << "cannot open the request store:" << opened.error().message;
+            Q_EMIT initialized(opened.error());
+            return;
+        }
+        m_store = std::move(opened.value());
     }
-    m_store = std::move(opened.value());
     m_connection->attach(m_hypervisor.get(), m_credentialFactory ? m_credentialFactory() : nullptr);
     m_inventory->attach(m_hypervisor.get());
     m_drainer->attach(m_hypervisor.get(), m_store.get());
@@ -134,14 +139,14 @@ void ProvisioningService::initialize()
         return m_drainer->store(request, expected);
     });
     std::optional<Error> logError;
-    if (m_breakerLogFactory) {
+    if (m_breakerLogFactory && !deferred) {
         auto log = m_breakerLogFactory();
         if (log.ok())
             m_breakerLog = std::move(log.value());
         else
             logError = log.error();
     }
-    if (m_fleetFactory) {
+    if (m_fleetFactory && !deferred) {
         auto fleet = m_fleetFactory();
         if (fleet.ok())
             m_fleet = std::move(fleet.value());
@@ -181,9 +186,16 @@ void ProvisioningService::initialize()
     // Others' writes are followed from now on; what is older comes with loadRequests().
     m_othersWatermark = m_clock.utcNow();
     m_othersBreakerSeen = m_clock.utcNow();
-    (void)m_store->othersWrote(); // the baseline
-    resumeFollowingGuests();
+    if (m_store) {
+        (void)m_store->othersWrote(); // the baseline
+        resumeFollowingGuests();
+    }
     Q_EMIT initialized(std::nullopt);
+    if (deferred)
+        useQueue(m_queueLocation);
+    else if (m_queueOpener.name)
+        Q_EMIT queueChanged(m_queueLocation, !m_queueOpener.credentialKey(m_queueLocation).isEmpty(),
+                            m_queueOpener.name(m_queueLocation));
     if (logError)
         m_drainer->reportStorageError(*logError);
     publishBreaker();
@@ -303,6 +315,15 @@ SubmitAnswer ProvisioningService::submitValid(const VmSpec& spec, quint64 token,
         answer.outcome = SubmitAnswer::Outcome::Failed;
         answer.error = Error::make(ErrorKind::Storage, ErrorCode::StoreClosed,
                                    tr("The request database is not open; nothing was submitted."));
+        answer.message = answer.error->message;
+        return finish();
+    }
+    if (m_switching) {
+        // Accepted now, it would land in the queue being left and vanish from this console's view.
+        answer.outcome = SubmitAnswer::Outcome::Failed;
+        answer.error = Error::make(ErrorKind::Storage, QStringLiteral("switching-queue"),
+                                   tr("The console is switching to another queue; nothing was submitted. Submit "
+                                      "again in a moment."));
         answer.message = answer.error->message;
         return finish();
     }
@@ -534,6 +555,11 @@ void ProvisioningService::tick()
 {
     if (!m_store || m_shuttingDown)
         return;
+    if (m_switching) {
+        // Only what is in flight in the queue being left goes on: its leases are kept.
+        m_drainer->keepLeases();
+        return;
+    }
     m_drainer->keepLeases();
     followFleet();
     if (m_breaker.isScoutDue() && !m_connection->scoutInFlight() && !m_connection->needsOperator())
@@ -731,6 +757,127 @@ void ProvisioningService::onBreakerTransition(const BreakerTransition& transitio
     Q_EMIT breakerChanged(snapshot);
     if (transition.to == BreakerState::Closed)
         m_drainer->scheduleDrain();
+}
+
+// ---- switching queues ----
+
+void ProvisioningService::useQueue(const QString& location, const std::optional<QString>& password, bool remember)
+{
+    if (!m_queueOpener.open) {
+        // A service given one store (tests, tools): "this workstation" is the one it has.
+        if (!location.isEmpty())
+            Q_EMIT queueSwitchFailed(location, Error::make(ErrorKind::Internal, QStringLiteral("no-queue-opener"),
+                                                           tr("this service cannot switch queues")));
+        return;
+    }
+    if (m_switching) {
+        Q_EMIT queueSwitchFailed(location, Error::make(ErrorKind::InvalidInput, QStringLiteral("switching-queue"),
+                                                       tr("the console is still switching to %1; try again once it has")
+                                                           .arg(m_queueOpener.name(*m_switching))));
+        return;
+    }
+    if (m_store && location == m_queueLocation && !password) {
+        Q_EMIT queueChanged(m_queueLocation, !m_queueOpener.credentialKey(location).isEmpty(),
+                            m_queueOpener.name(location));
+        return;
+    }
+    const QString key = m_queueOpener.credentialKey(location);
+    CredentialStorePort* keychain = m_connection->credentials();
+    if (password || key.isEmpty() || !keychain) {
+        openQueue(location, password.value_or(QString()), password.has_value(), remember);
+        return;
+    }
+    // The keychain first (what `dcmctl login --for-db` stored); without an entry, libpq's own ways.
+    QPointer<ProvisioningService> self(this);
+    keychain->readPassword(key, [self, location](Result<QString> read) {
+        if (self)
+            self->openQueue(location, read.ok() ? read.value() : QString(), false, false);
+    });
+}
+
+void ProvisioningService::openQueue(const QString& location, const QString& password, bool typed, bool remember)
+{
+    if (m_shuttingDown)
+        return;
+    const QString name = m_queueOpener.name(location);
+    auto opened = m_queueOpener.open(location, password);
+    if (!opened.ok()) {
+        const Error& e = opened.error();
+        qCWarning(lcService).noquote() << "cannot switch to the queue" << name << ":" << e.message;
+        if (e.kind == ErrorKind::Authentication)
+            Q_EMIT queuePasswordRequired(location, name,
+                                         e.is(ErrorCode::NoPassword) ? std::nullopt : std::optional<Error>(e));
+        else
+            Q_EMIT queueSwitchFailed(location, e);
+        return;
+    }
+    if (typed && remember && !password.isEmpty()) {
+        if (CredentialStorePort* keychain = m_connection->credentials()) {
+            QPointer<ProvisioningService> self(this);
+            keychain->writePassword(m_queueOpener.credentialKey(location), password, [self](Result<void> written) {
+                if (self && !written.ok())
+                    Q_EMIT self->credentialNotice(written.error());
+            });
+        }
+    }
+    if (!m_store) {
+        installQueue(location, std::move(opened.value()));
+        return;
+    }
+    // Nothing new is claimed from the queue being left; what is in flight lands there first.
+    m_switching = location;
+    const bool wasPaused = m_drainer->isPaused();
+    m_drainer->setPaused(true);
+    auto stores = std::make_shared<QueueStores>(std::move(opened.value()));
+    QPointer<ProvisioningService> self(this);
+    qCInfo(lcService).noquote() << "switching to the queue" << name << "once" << inFlightCount()
+                                << "calls in flight have landed";
+    m_drainer->whenIdle([self, location, stores, wasPaused] {
+        if (!self)
+            return;
+        // Out of the drainer's own call stack: it is still reporting the call that just landed.
+        QMetaObject::invokeMethod(
+            self,
+            [self, location, stores, wasPaused] {
+                if (!self || self->m_shuttingDown)
+                    return;
+                self->m_drainer->setPaused(wasPaused);
+                self->installQueue(location, std::move(*stores));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ProvisioningService::installQueue(const QString& location, QueueStores stores)
+{
+    // The new stores are attached before the old ones go: nothing ever points at a closed store. The
+    // guests followed were the old queue's: forgotten (a late answer for one is ignored), and the new
+    // queue's recent clones are followed instead once it is installed.
+    m_drainer->attach(m_hypervisor.get(), stores.store.get());
+    m_follower->shutdown();
+    m_follower->attach(
+        m_hypervisor.get(), stores.store.get(),
+        [this](ProvisioningRequest& request, RequestState expected) { return m_drainer->store(request, expected); });
+    std::unique_ptr<FleetBreakerPort> fleet =
+        stores.fleet ? std::move(stores.fleet)
+                     : std::unique_ptr<FleetBreakerPort>(std::make_unique<LocalFleetBreaker>());
+    m_connection->attachFleet(fleet.get(), owner());
+    m_store = std::move(stores.store);
+    m_breakerLog = std::move(stores.breakerLog);
+    m_fleet = std::move(fleet);
+    m_fleetVersion = -1; // the new fleet's breaker and pause are followed at once
+    m_queueLocation = location;
+    m_switching.reset();
+    m_othersWatermark = m_clock.utcNow();
+    m_othersBreakerSeen = m_clock.utcNow();
+    (void)m_store->othersWrote();
+    resumeFollowingGuests();
+    qCInfo(lcService).noquote() << "queue:" << m_queueOpener.name(location);
+    Q_EMIT queueChanged(location, !m_queueOpener.credentialKey(location).isEmpty(), m_queueOpener.name(location));
+    followFleet(true);
+    loadRequests();
+    m_drainer->publishQueueDepth();
+    m_drainer->scheduleDrain();
 }
 
 } // namespace dcm

@@ -75,6 +75,33 @@ public:
     // gives none, as for a SQLite file) the service is a fleet of one (LocalFleetBreaker). If it cannot
     // be opened, storageFailed says so and the service runs as a fleet of one.
     void setFleetBreakerFactory(FleetBreakerFactory factory) { m_fleetFactory = std::move(factory); }
+    // The stores of one queue, opened together on the service thread. `fleet` may be null (a SQLite
+    // file: a fleet of one).
+    struct QueueStores
+    {
+        std::unique_ptr<RequestStorePort> store;
+        std::unique_ptr<BreakerLogPort> breakerLog;
+        std::unique_ptr<FleetBreakerPort> fleet;
+    };
+    // How the composition root opens a queue by its location ("" is this workstation's SQLite file; a
+    // postgresql:// URI a team database), which keychain key holds a team database's password (empty:
+    // none is needed), and how the location is named to the operator.
+    struct QueueOpener
+    {
+        std::function<Result<QueueStores>(const QString& location, const QString& password)> open;
+        std::function<QString(const QString& location)> credentialKey;
+        std::function<QString(const QString& location)> name;
+    };
+    // Optional, before initialize(): lets useQueue() switch queues. `current` is the location the store
+    // factory opens.
+    void setQueueOpener(QueueOpener opener, const QString& current)
+    {
+        m_queueOpener = std::move(opener);
+        m_queueLocation = current;
+    }
+    const QString& queueLocation() const { return m_queueLocation; }
+    bool isSwitchingQueue() const { return m_switching.has_value(); }
+
     // "<user>@<host>:<port>": the keychain key for a server and user.
     static QString credentialKey(const QUrl& server, const QString& user);
 
@@ -134,7 +161,22 @@ public Q_SLOTS:
 
     void tick();
 
+    // Moves this service to another queue without a restart: the vCenter session, the breaker and the
+    // calls in flight stay. The password of a team database is `password` when given (typed by the
+    // operator; written to the keychain once it worked when `remember`), else the keychain's, else
+    // none (libpq reads PGPASSWORD, then PGPASSFILE). The new stores are opened first: when that fails
+    // nothing changes (queueSwitchFailed, or queuePasswordRequired when the server wants a password it
+    // did not get). Then nothing new is claimed or accepted until what is in flight has landed in the
+    // old queue (its leases are renewed meanwhile), and the stores are swapped: queueChanged, then
+    // requestsLoaded with the new queue's requests.
+    void useQueue(const QString& location, const std::optional<QString>& password = std::nullopt,
+                  bool remember = false);
+
 Q_SIGNALS:
+    // The queue in use changed (and once at start when a queue opener is set): `name` as shown.
+    void queueChanged(const QString& location, bool team, const QString& name);
+    void queuePasswordRequired(const QString& location, const QString& name, const std::optional<dcm::Error>& reason);
+    void queueSwitchFailed(const QString& location, const dcm::Error& error);
     void initialized(std::optional<dcm::Error> error);
     void submitAnswered(const dcm::SubmitAnswer& answer);
     void requestChanged(const dcm::ProvisioningRequest& request);
@@ -171,6 +213,8 @@ private:
     static QString byWhom(const QString& what, const QString& reason);
     void onBreakerTransition(const BreakerTransition& transition);
     void publishBreaker();
+    void openQueue(const QString& location, const QString& password, bool typed, bool remember);
+    void installQueue(const QString& location, QueueStores stores);
 
     HypervisorFactory m_hypervisorFactory;
     StoreFactory m_storeFactory;
@@ -193,6 +237,10 @@ private:
     QDateTime m_othersBreakerSeen;
     QTimer* m_timer = nullptr;
     bool m_shuttingDown = false;
+    QueueOpener m_queueOpener;
+    QString m_queueLocation;
+    // While switching: the location being switched to (nothing new is claimed or accepted).
+    std::optional<QString> m_switching;
 
     // The rooms: children, so that they move to the service thread with the service.
     ConnectionManager* m_connection;

@@ -101,7 +101,7 @@ Result<void> PgDatabase::connect()
     if (!db.open()) {
         const QString why = db.lastError().text().trimmed();
         db.close();
-        return unreachable(why);
+        return refused(why);
     }
     for (const QString& channel : std::as_const(m_channels)) {
         QSqlQuery q(db);
@@ -117,6 +117,33 @@ Error PgDatabase::unreachable(const QString& why) const
     Error error =
         Error::make(ErrorKind::Storage, ErrorCode::DatabaseUnreachable,
                     QStringLiteral("team queue unreachable (%1): %2").arg(m_where.display(), why.simplified()));
+    error.details.insert(QStringLiteral("database"), m_where.display());
+    return error;
+}
+
+Error PgDatabase::refused(const QString& why) const
+{
+    // libpq's words are the only signal; they name the host and the user, never a password. A refused
+    // certificate or password is not "unreachable": trying again will not help, the operator must act.
+    const QString text = why.simplified();
+    Error error;
+    if (text.contains(QLatin1String("certificate"), Qt::CaseInsensitive)) {
+        error = Error::make(
+            ErrorKind::Trust, QStringLiteral("database-certificate"),
+            QStringLiteral("team queue refused (%1): the server's TLS certificate was not accepted "
+                           "(sslmode=%2): %3")
+                .arg(m_where.display(), m_where.sslmode.isEmpty() ? QStringLiteral("prefer") : m_where.sslmode, text));
+    } else if (text.contains(QLatin1String("no password supplied"), Qt::CaseInsensitive)) {
+        error = Error::make(ErrorKind::Authentication, ErrorCode::NoPassword,
+                            QStringLiteral("team queue %1 asks for a password and none was found (keychain, "
+                                           "PGPASSWORD, PGPASSFILE)")
+                                .arg(m_where.display()));
+    } else if (text.contains(QLatin1String("password authentication failed"), Qt::CaseInsensitive)) {
+        error = Error::make(ErrorKind::Authentication, QStringLiteral("database-password-refused"),
+                            QStringLiteral("team queue %1 refused the password: %2").arg(m_where.display(), text));
+    } else {
+        return unreachable(why);
+    }
     error.details.insert(QStringLiteral("database"), m_where.display());
     return error;
 }

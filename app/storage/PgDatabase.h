@@ -30,7 +30,9 @@ namespace dcm {
 //
 // Error codes (ErrorKind::Storage): "database-unreachable", "database-too-new", "disk-full",
 // "psql-driver-missing", and "storage" for anything else PostgreSQL said (SQLSTATE in
-// details["sqlstate"]).
+// details["sqlstate"]). Connecting can also be refused for good: "database-certificate" (ErrorKind::Trust:
+// sslmode=verify-ca/verify-full and a certificate that does not chain to sslrootcert or name the host),
+// "no-password" and "database-password-refused" (ErrorKind::Authentication).
 class PgDatabase final
 {
 public:
@@ -76,6 +78,10 @@ private:
     Result<void> migrate(const QList<Migration>& migrations);
     Result<void> runTransaction(const QString& begin, const std::function<Result<void>()>& work);
     Error unreachable(const QString& why) const;
+    // Why libpq would not connect: a refused certificate (ErrorKind::Trust, "database-certificate"), a
+    // missing password (Authentication, "no-password") or a refused one ("database-password-refused"),
+    // else unreachable.
+    Error refused(const QString& why) const;
     void markLost(const QString& why);
     bool connectionLost() const;
 

@@ -32,6 +32,21 @@ QString RequestDatabase::display(const QString& location)
     return where ? where.value().display() : QStringLiteral("postgresql://(invalid)");
 }
 
+QString RequestDatabase::shortName(const QString& location)
+{
+    if (!isTeamDatabase(location))
+        return location;
+    auto where = PgLocation::parse(location);
+    if (!where)
+        return QStringLiteral("(invalid)");
+    const PgLocation& w = where.value();
+    if (w.host.isEmpty() || w.host.startsWith(QLatin1Char('/')))
+        return QStringLiteral("%1 on %2")
+            .arg(w.database, w.host.isEmpty() ? QStringLiteral("the local socket") : w.host);
+    return w.port > 0 ? QStringLiteral("%1:%2/%3").arg(w.host).arg(w.port).arg(w.database)
+                      : QStringLiteral("%1/%2").arg(w.host, w.database);
+}
+
 QString RequestDatabase::credentialKey(const QString& location)
 {
     if (!isTeamDatabase(location))

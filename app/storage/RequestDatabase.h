@@ -23,6 +23,9 @@ public:
     static Result<void> check(const QString& location);
     // How the location may be shown and logged (a URI without secrets; a path as it is).
     static QString display(const QString& location);
+    // How the console names the queue in its status bar: "db.example.com/dcm" (":port" when one is
+    // given; "dcm on /socket/dir" over a socket) for a team database, the path for a file.
+    static QString shortName(const QString& location);
 
     // The keychain key of a team database's password ("postgresql://user@host:port/dbname", no secret in
     // it); empty for a SQLite file or a URI that does not parse.

@@ -140,6 +140,8 @@ bool PostgresProcess::start(QString* error, bool fsync, const QString& superuser
         }
         f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     }
+    if (!m_tlsHost.isEmpty() && !makeCertificates(error))
+        return false;
     if (!m_runAs.isEmpty() && !chownTree(m_dir->path(), m_runAs, error))
         return false;
     QStringList initdb = asServerUser(
@@ -163,6 +165,60 @@ bool PostgresProcess::start(QString* error, bool fsync, const QString& superuser
     return launch(error);
 }
 
+bool PostgresProcess::makeCertificates(QString* error)
+{
+    // Keys without a passphrase, valid for two days: they live and die with the temporary folder.
+    const QDir tls(m_dir->filePath(QStringLiteral("tls")));
+    if (!QDir().mkpath(tls.path())) {
+        *error = QStringLiteral("cannot create %1").arg(tls.path());
+        return false;
+    }
+    const auto path = [&tls](const char* name) { return tls.filePath(QString::fromLatin1(name)); };
+    const QString openssl = QStringLiteral("openssl");
+    const QStringList ecKey{QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                            QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes")};
+    const auto makeCa = [&](const QString& cert, const QString& key, const QString& name) {
+        return QStringList{QStringLiteral("req"), QStringLiteral("-x509")} + ecKey +
+               QStringList{QStringLiteral("-keyout"), key,
+                           QStringLiteral("-out"),    cert,
+                           QStringLiteral("-days"),   QStringLiteral("2"),
+                           QStringLiteral("-subj"),   QStringLiteral("/CN=") + name};
+    };
+    {
+        QFile ext(path("server.ext"));
+        if (!ext.open(QIODevice::WriteOnly) ||
+            ext.write(QStringLiteral("subjectAltName=DNS:%1\n").arg(m_tlsHost).toUtf8()) < 0) {
+            *error = QStringLiteral("cannot write %1").arg(ext.fileName());
+            return false;
+        }
+    }
+    const QList<QStringList> steps{
+        makeCa(path("ca.pem"), path("ca.key"), QStringLiteral("dcm test CA")),
+        makeCa(path("stranger-ca.pem"), path("stranger-ca.key"), QStringLiteral("dcm stranger CA")),
+        QStringList{QStringLiteral("req")} + ecKey +
+            QStringList{QStringLiteral("-keyout"), path("server.key"), QStringLiteral("-out"), path("server.csr"),
+                        QStringLiteral("-subj"), QStringLiteral("/CN=") + m_tlsHost},
+        QStringList{QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), path("server.csr"),
+                    QStringLiteral("-CA"), path("ca.pem"), QStringLiteral("-CAkey"), path("ca.key"),
+                    QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), path("server.pem"),
+                    QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-extfile"), path("server.ext")},
+    };
+    for (const QStringList& step : steps) {
+        QString out;
+        if (!run(openssl, step, &out, 60000)) {
+            *error = QStringLiteral("openssl %1 failed: %2").arg(step.first(), out.right(2000));
+            return false;
+        }
+    }
+    // PostgreSQL refuses a key others can read.
+    QFile::setPermissions(path("server.key"), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    m_caFile = path("ca.pem");
+    m_strangerCaFile = path("stranger-ca.pem");
+    m_certFile = path("server.pem");
+    m_keyFile = path("server.key");
+    return true;
+}
+
 bool PostgresProcess::launch(QString* error)
 {
     QStringList args = asServerUser(
@@ -174,6 +230,10 @@ bool PostgresProcess::launch(QString* error)
          QStringLiteral("synchronous_commit=") + (m_fsync ? QStringLiteral("on") : QStringLiteral("off")),
          QStringLiteral("-c"),
          QStringLiteral("full_page_writes=") + (m_fsync ? QStringLiteral("on") : QStringLiteral("off"))});
+    if (!m_keyFile.isEmpty())
+        args << QStringLiteral("-c") << QStringLiteral("ssl=on") << QStringLiteral("-c")
+             << QStringLiteral("ssl_cert_file=") + m_certFile << QStringLiteral("-c")
+             << QStringLiteral("ssl_key_file=") + m_keyFile;
     m_process = std::make_unique<QProcess>();
     m_process->setStandardOutputFile(m_logFile, QIODevice::Append);
     m_process->setStandardErrorFile(m_logFile, QIODevice::Append);

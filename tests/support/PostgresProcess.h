@@ -24,6 +24,13 @@ public:
     PostgresProcess(const PostgresProcess&) = delete;
     PostgresProcess& operator=(const PostgresProcess&) = delete;
 
+    // Before start(): serve TLS too, with a throw-away CA and a server certificate for `hostName` (a DNS
+    // name only, no IP address in it) made by openssl in the temporary folder. A second CA that signed
+    // nothing (strangerCaFile()) is made beside it, for tests of a wrong sslrootcert.
+    void serveTls(const QString& hostName) { m_tlsHost = hostName; }
+    QString caFile() const { return m_caFile; }
+    QString strangerCaFile() const { return m_strangerCaFile; }
+
     // initdb, then starts the server and waits until it accepts connections. `fsync` false trades
     // durability for speed (unit tests of behaviour); benchmarks keep it on. On failure, `error` says why.
     bool start(QString* error, bool fsync = false, const QString& superuserPassword = {});
@@ -53,6 +60,7 @@ public:
 
 private:
     bool launch(QString* error);
+    bool makeCertificates(QString* error);
     QString binary(const QString& name) const;
     QStringList asServerUser(const QString& program, const QStringList& args) const;
 
@@ -65,4 +73,9 @@ private:
     bool m_fsync = false;
     std::unique_ptr<QProcess> m_process;
     int m_databases = 0;
+    QString m_tlsHost; // empty: no TLS
+    QString m_caFile;
+    QString m_strangerCaFile;
+    QString m_certFile;
+    QString m_keyFile;
 };
