@@ -213,6 +213,11 @@ void MainWindow::buildActions()
     bar->addAction(m_adminMode);
 }
 
+AdminVmOperationDialog* MainWindow::adminVmOperationDialog() const
+{
+    return m_adminVmDialog;
+}
+
 void MainWindow::openAdminVmOperation()
 {
     if (!m_adminMode->isChecked())

@@ -90,7 +90,7 @@ public:
     // Admin > VM operation…: enabled only in admin mode; opens the dialog below.
     QAction* adminVmOperationAction() const { return m_adminVmOperation; }
     // The admin VM operation dialog while it is open, else null.
-    AdminVmOperationDialog* adminVmOperationDialog() const { return m_adminVmDialog; }
+    AdminVmOperationDialog* adminVmOperationDialog() const;
     QString statusBarText() const;
     // What the status bar shows now (connection and breaker, apart, and whether all is well).
     const StateStyle::StatusLine& statusLine() const { return m_line; }
