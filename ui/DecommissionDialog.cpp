@@ -64,9 +64,14 @@ int DecommissionDialog::guestTimeoutSeconds() const
     return m_timeout->value();
 }
 
+bool DecommissionDialog::nameMatches(const QString& typed, const QString& vmName)
+{
+    return !vmName.isEmpty() && typed == vmName;
+}
+
 bool DecommissionDialog::isConfirmable() const
 {
-    return !m_vmName.isEmpty() && m_typed->text() == m_vmName;
+    return nameMatches(m_typed->text(), m_vmName);
 }
 
 void DecommissionDialog::updateConfirm()

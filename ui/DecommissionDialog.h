@@ -26,6 +26,9 @@ public:
     QPushButton* confirmButton() const { return m_confirm; }
     // True while the typed name matches.
     bool isConfirmable() const;
+    // The rule itself, for every place that confirms a decommission: exactly the name, nothing trimmed or
+    // folded (two VMs may differ only in case), and never an empty name.
+    static bool nameMatches(const QString& typed, const QString& vmName);
 
 private:
     void updateConfirm();

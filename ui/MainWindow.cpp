@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "app/service/AppInfo.h"
+#include "ui/AdminVmOperationDialog.h"
 #include "ui/Banner.h"
 #include "ui/BreakerDashboard.h"
 #include "ui/ConnectionController.h"
@@ -52,7 +53,8 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     m_adminMode->setObjectName(QStringLiteral("adminMode"));
     m_adminMode->setCheckable(true);
     m_adminMode->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
-    m_adminMode->setToolTip(tr("Allow the breaker and queue controls (Ctrl+Shift+A)"));
+    m_adminMode->setToolTip(
+        tr("Allow the breaker and queue controls, and operations on any VM of the inventory (Ctrl+Shift+A)"));
 
     m_requests = new RequestsPage(m_client, m_settings.get());
     m_form = new VmSpecForm(m_client, m_settings.get());
@@ -184,6 +186,18 @@ void MainWindow::buildActions()
     QMenu* admin = menuBar()->addMenu(tr("&Admin"));
     admin->addAction(m_adminMode);
     admin->addAction(tr("Show &breaker and queue"), this, [this] { showView(View::Dashboard); });
+    admin->addSeparator();
+    m_adminVmOperation = admin->addAction(tr("&VM operation…"), this, &MainWindow::openAdminVmOperation);
+    m_adminVmOperation->setObjectName(QStringLiteral("adminVmOperationAction"));
+    m_adminVmOperation->setToolTip(
+        tr("Power on, power off, restart or decommission any VM of the inventory, with a reason (admin mode)"));
+    m_adminVmOperation->setEnabled(m_adminMode->isChecked());
+    connect(m_adminMode, &QAction::toggled, this, [this](bool on) {
+        m_adminVmOperation->setEnabled(on);
+        // Leaving admin mode takes its powers along, also the one in an open dialog.
+        if (!on && m_adminVmDialog)
+            m_adminVmDialog->reject();
+    });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* aboutAction = help->addAction(tr("&About %1").arg(AppInfo::displayName()), this, &MainWindow::about);
@@ -199,6 +213,35 @@ void MainWindow::buildActions()
     bar->addAction(m_refresh);
     bar->addSeparator();
     bar->addAction(m_adminMode);
+}
+
+AdminVmOperationDialog* MainWindow::adminVmOperationDialog() const
+{
+    return m_adminVmDialog;
+}
+
+void MainWindow::openAdminVmOperation()
+{
+    if (!m_adminMode->isChecked())
+        return;
+    if (m_adminVmDialog) {
+        m_adminVmDialog->raise();
+        m_adminVmDialog->activateWindow();
+        return;
+    }
+    // Not blocking: the window keeps following the service (and the dialog the inventory) meanwhile.
+    auto* dialog = new AdminVmOperationDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_adminVmDialog = dialog;
+    connect(dialog, &QDialog::finished, this, [this, dialog](int result) {
+        m_adminVmDialog = nullptr;
+        if (result != QDialog::Accepted || !dialog->isSubmittable() || !m_adminMode->isChecked())
+            return;
+        const OperationTarget target = dialog->target();
+        showView(View::Requests);
+        m_requests->submitOperation(dialog->kind(), target, target.vmName);
+    });
+    dialog->open();
 }
 
 void MainWindow::buildStatusBar()

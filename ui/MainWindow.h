@@ -21,6 +21,7 @@ class QTabWidget;
 
 namespace dcm {
 
+class AdminVmOperationDialog;
 class BannerArea;
 class BreakerDashboard;
 class ConnectionController;
@@ -86,6 +87,10 @@ public:
     NotificationCenter* notifications() const { return m_notifications; }
     BannerArea* banner() const { return m_banners; }
     QAction* adminModeAction() const { return m_adminMode; }
+    // Admin > VM operation…: enabled only in admin mode; opens the dialog below.
+    QAction* adminVmOperationAction() const { return m_adminVmOperation; }
+    // The admin VM operation dialog while it is open, else null.
+    AdminVmOperationDialog* adminVmOperationDialog() const;
     QString statusBarText() const;
     // "Queue: this workstation" / "Queue: team database db.example.com/dcm", as the status bar shows it.
     QString queueText() const;
@@ -106,6 +111,7 @@ private:
     void updateQueueLabel();
     void updateTitle();
     void about();
+    void openAdminVmOperation();
     void askBeforeQuitting();
     void startBackgroundDrain();
     void backgroundDrainFailed(const QString& reason);
@@ -122,6 +128,8 @@ private:
     ConnectionController* m_connection;
     NotificationCenter* m_notifications;
     QAction* m_adminMode;
+    QAction* m_adminVmOperation;
+    QPointer<AdminVmOperationDialog> m_adminVmDialog;
     QAction* m_connect;
     QAction* m_refresh;
     QLabel* m_serverIcon;

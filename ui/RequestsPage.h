@@ -67,6 +67,10 @@ public:
     // The question Cancel asks while it waits for an answer, else null.
     QMessageBox* cancelQuestion() const;
 
+    // Sends an operation to the service; its answer shows in the page's banner and the new request is
+    // selected, the same for the page's own actions and for admin mode's VM operation.
+    void submitOperation(RequestKind kind, const OperationTarget& target, const QString& vmName);
+
     QUuid selectedId() const;
     void selectRequest(const QUuid& id);
     void focusSearch();
@@ -92,7 +96,6 @@ private:
     void copied(const QString& text, const QString& what);
     void operateOnSelected(RequestKind kind);
     void askToDecommissionSelected();
-    void submitOperation(RequestKind kind, const OperationTarget& target, const QString& vmName);
     void onAnswer(const SubmitAnswer& answer);
 
     ServiceClient* m_client;
