@@ -462,7 +462,11 @@ void RequestsPage::askToDecommissionSelected()
 void RequestsPage::submitOperation(RequestKind kind, const OperationTarget& target, const QString& vmName)
 {
     const quint64 token = m_client->submitOperation(kind, target);
-    m_operationTokens.insert(token, QStringLiteral("%1 “%2”").arg(operationVerb(kind), vmName));
+    // The banner's sentence begins with it: "Power off “web-01”: Request accepted. …"
+    QString verb = operationVerb(kind);
+    if (!verb.isEmpty())
+        verb[0] = verb[0].toUpper();
+    m_operationTokens.insert(token, QStringLiteral("%1 “%2”").arg(verb, vmName));
 }
 
 void RequestsPage::onAnswer(const SubmitAnswer& answer)

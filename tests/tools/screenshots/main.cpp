@@ -6,7 +6,7 @@
 #include "SimulatorGuard.h"
 
 #include "app/service/ServiceHost.h"
-#include "app/storage/SqliteRequestStore.h"
+#include "app/storage/RequestDatabase.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 #include "ui/MainWindow.h"
 #include "ui/ServiceClient.h"
@@ -105,16 +105,32 @@ int main(int argc, char* argv[])
 
     static const dcm::SystemClock clock;
     // No keychain: the simulator's password comes from its state file and is used for this session only.
+    // The queue is opened as the console opens it (through a queue opener), so that the pictures show
+    // what an operator's status bar says.
     dcm::ServiceHost host(
         [] { return std::unique_ptr<dcm::HypervisorPort>(std::make_unique<dcm::VsphereHypervisor>()); },
-        [database]() -> dcm::Result<std::unique_ptr<dcm::RequestStorePort>> {
-            QDir().mkpath(QFileInfo(database).absolutePath());
-            auto opened = dcm::SqliteRequestStore::open(database);
-            if (!opened.ok())
-                return opened.error();
-            return std::unique_ptr<dcm::RequestStorePort>(std::move(opened.value()));
-        },
-        {}, clock, dcm::ServiceConfig{});
+        dcm::ProvisioningService::StoreFactory{}, {}, clock, dcm::ServiceConfig{});
+    QDir().mkpath(QFileInfo(database).absolutePath());
+    dcm::ProvisioningService::QueueOpener opener;
+    opener.open = [database](const QString&, const QString&) -> dcm::Result<dcm::ProvisioningService::QueueStores> {
+        dcm::ProvisioningService::QueueStores stores;
+        auto store = dcm::RequestDatabase::openStore(database, {});
+        if (!store)
+            return store.error();
+        auto log = dcm::RequestDatabase::openBreakerLog(database, {});
+        if (!log)
+            return log.error();
+        auto fleet = dcm::RequestDatabase::openFleetBreaker(database, {});
+        if (!fleet)
+            return fleet.error();
+        stores.store = std::move(store).value();
+        stores.breakerLog = std::move(log).value();
+        stores.fleet = std::move(fleet).value();
+        return stores;
+    };
+    opener.credentialKey = [](const QString&) { return QString(); };
+    opener.name = [database](const QString&) { return dcm::RequestDatabase::shortName(database); };
+    host.service()->setQueueOpener(opener, QString());
 
     dcm::MainWindow window(std::make_unique<dcm::ServiceClient>(host));
     window.resize(1280, 860);
