@@ -232,6 +232,30 @@ void ProvisioningService::shutdown()
     m_connection->disconnect();
 }
 
+bool ProvisioningService::storeSubmitted(ProvisioningRequest& request, SubmitAnswer& answer)
+{
+    if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
+        answer.outcome = SubmitAnswer::Outcome::Failed;
+        answer.error = inserted.error();
+        answer.message =
+            tr("The request could not be stored, so it was not accepted: %1").arg(inserted.error().message);
+        m_drainer->reportStorageError(inserted.error());
+        return false;
+    }
+    answer.id = request.id();
+    m_drainer->publish(request);
+    return true;
+}
+
+void ProvisioningService::queueSubmitted(ProvisioningRequest& request, SubmitAnswer& answer, const EventReason& reason,
+                                         const QString& message)
+{
+    m_drainer->queue(request, RequestState::Submitted, reason, std::nullopt, std::chrono::milliseconds(0));
+    answer.outcome = SubmitAnswer::Outcome::Queued;
+    answer.state = RequestState::QueuedForProvisioning;
+    answer.message = message;
+}
+
 void ProvisioningService::resumeFollowingGuests()
 {
     RequestFilter recent;
@@ -331,22 +355,11 @@ SubmitAnswer ProvisioningService::submitValid(const VmSpec& spec, quint64 token,
     ProvisioningRequest request(QUuid::createUuid(), spec, m_clock.utcNow());
     request.setRequestedBy(localActor());
     request.setBatchId(batchId);
-    if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
-        answer.outcome = SubmitAnswer::Outcome::Failed;
-        answer.error = inserted.error();
-        answer.message =
-            tr("The request could not be stored, so it was not accepted: %1").arg(inserted.error().message);
-        m_drainer->reportStorageError(inserted.error());
+    if (!storeSubmitted(request, answer))
         return finish();
-    }
-    answer.id = request.id();
-    m_drainer->publish(request);
 
     const auto queued = [&](const EventReason& reason, const QString& message) {
-        m_drainer->queue(request, RequestState::Submitted, reason, std::nullopt, std::chrono::milliseconds(0));
-        answer.outcome = SubmitAnswer::Outcome::Queued;
-        answer.state = RequestState::QueuedForProvisioning;
-        answer.message = message;
+        queueSubmitted(request, answer, reason, message);
     };
     const QString offline = tr("Request accepted. Provisioning will start when the hypervisor is online.");
     if (m_drainer->isPaused()) {
@@ -439,22 +452,11 @@ SubmitAnswer ProvisioningService::submitOperation(RequestKind kind, const Operat
         createdAt = newest.addMSecs(1);
     ProvisioningRequest request = ProvisioningRequest::operation(QUuid::createUuid(), kind, target, createdAt);
     request.setRequestedBy(localActor());
-    if (auto inserted = m_store->insert(request, m_drainer->owner(), m_drainer->leaseUntil()); !inserted.ok()) {
-        answer.outcome = SubmitAnswer::Outcome::Failed;
-        answer.error = inserted.error();
-        answer.message =
-            tr("The request could not be stored, so it was not accepted: %1").arg(inserted.error().message);
-        m_drainer->reportStorageError(inserted.error());
+    if (!storeSubmitted(request, answer))
         return finish();
-    }
-    answer.id = request.id();
-    m_drainer->publish(request);
 
     const auto queued = [&](const EventReason& reason, const QString& message) {
-        m_drainer->queue(request, RequestState::Submitted, reason, std::nullopt, std::chrono::milliseconds(0));
-        answer.outcome = SubmitAnswer::Outcome::Queued;
-        answer.state = RequestState::QueuedForProvisioning;
-        answer.message = message;
+        queueSubmitted(request, answer, reason, message);
     };
     const QString offline = tr("Request accepted. It will run when the hypervisor is online.");
     OperationRunner& runner = m_drainer->operations();

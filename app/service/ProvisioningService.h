@@ -200,6 +200,11 @@ Q_SIGNALS:
 private:
     // Stores a validated spec and starts or queues it. `mayStart` false: queued for a drain slot.
     dcm::SubmitAnswer submitValid(const dcm::VmSpec& spec, quint64 token, const QUuid& batchId, bool mayStart);
+    // Makes a new request durable and shows it; false (the answer says why) when the store refused it.
+    bool storeSubmitted(dcm::ProvisioningRequest& request, dcm::SubmitAnswer& answer);
+    // Queues a just-stored request with the reason the operator reads.
+    void queueSubmitted(dcm::ProvisioningRequest& request, dcm::SubmitAnswer& answer, const dcm::EventReason& reason,
+                        const QString& message);
     // Follows again the guests of clones provisioned within the follower's timeout (after a restart).
     void resumeFollowingGuests();
     void sendScout();
