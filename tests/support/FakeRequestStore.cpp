@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QSet>
+
 using namespace dcm;
 
 Error FakeRequestStore::writeError() const
@@ -115,6 +117,33 @@ Result<void> FakeRequestStore::releaseClaim(const QUuid& id, const QString& owne
         it->leaseUntil = {};
     }
     return {};
+}
+
+Result<void> FakeRequestStore::insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                                         const QDateTime& leaseUntil)
+{
+    if (m_failWrites)
+        return writeError();
+    QSet<QUuid> seen;
+    for (const ProvisioningRequest& r : requests) {
+        if (m_rows.contains(r.id()) || seen.contains(r.id()))
+            return Error::make(ErrorKind::Storage, QStringLiteral("duplicate-id"), QStringLiteral("duplicate id"));
+        seen.insert(r.id());
+    }
+    for (const ProvisioningRequest& r : requests) {
+        const bool queued = r.state() == RequestState::QueuedForProvisioning;
+        const QString by = queued ? QString() : owner;
+        m_rows.insert(r.id(), Row{r, by, by.isEmpty() ? QDateTime() : leaseUntil, m_nextOrder++});
+    }
+    return {};
+}
+
+Result<void> FakeRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                                const QString& owner)
+{
+    if (auto written = update(request, expectedState); !written.ok())
+        return written;
+    return releaseClaim(request.id(), owner);
 }
 
 Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QString& owner, const QDateTime& leaseUntil,

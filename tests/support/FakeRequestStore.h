@@ -22,6 +22,11 @@ public:
     dcm::Result<void> releaseClaim(const QUuid& id, const QString& owner) override;
     dcm::Result<QList<dcm::ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                  const QDateTime& now) override;
+    // All or none, as the real stores' one transaction; queued ones unclaimed.
+    dcm::Result<void> insertAll(const QList<dcm::ProvisioningRequest>& requests, const QString& owner,
+                                const QDateTime& leaseUntil) override;
+    dcm::Result<void> updateAndRelease(const dcm::ProvisioningRequest& request, dcm::RequestState expectedState,
+                                       const QString& owner) override;
 
     // Every write fails with a Storage error while set (reads still work).
     void setFailWrites(bool fail) { m_failWrites = fail; }
