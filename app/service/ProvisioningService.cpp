@@ -419,9 +419,12 @@ void ProvisioningService::planSubmitted(PlannedSubmit& plan, bool mayStart)
     ProvisioningRequest& request = plan.request;
     SubmitAnswer& answer = plan.answer;
     const QDateTime now = m_clock.utcNow();
+    // What the answer says if a transition below were refused (none can be from SUBMITTED): the request
+    // is stored SUBMITTED, leased to us, and whoever drains takes it once the lease lapses.
+    answer.outcome = SubmitAnswer::Outcome::Queued;
+    answer.state = RequestState::Submitted;
+    answer.message = tr("Request accepted.");
     const auto queued = [&](const EventReason& reason, const QString& message) {
-        // Cannot be refused from SUBMITTED; if it were, the request would be stored SUBMITTED and
-        // leased to us, and whoever drains takes it once the lease lapses.
         if (!request.transitionTo(RequestState::QueuedForProvisioning, reason, now).ok())
             return;
         request.setNextAttemptAt(now);

@@ -163,6 +163,7 @@ private:
     bool m_drainScheduled = false;
     bool m_shuttingDown = false;
     int m_lastQueueDepth = -1;
+    QDateTime m_lastRenewal; // when the leases of what is in flight were last renewed
 };
 
 } // namespace dcm
