@@ -69,8 +69,11 @@ for size in "${sizes[@]}"; do
     ca=$(field certFile); control=$(field control)
     expected=$(curl -sf "$control/inventory" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['vms'] + d['templates'])")
     echo "== $size ($(flags_for "$size")): $expected VMs; load: $(uptime)"
-    # shellcheck disable=SC2086
-    dcm=("$dcmctl" inventory vms --json $extra)
+    dcm=("$dcmctl" inventory vms --json)
+    if [ -n "$extra" ]; then
+        read -r -a more <<< "$extra"
+        dcm+=("${more[@]}")
+    fi
     gov=("$peer" -url "$DCM_SERVER" -user "$DCM_USER" -cafile "$ca" -mode vms -props "$props")
     # The check run (also the warm-up of both).
     timed dcm "$work/dcm.json" "${dcm[@]}" > /dev/null
