@@ -11,6 +11,7 @@ Q_LOGGING_CATEGORY(lcVmList, "dcm.hypervisor.vmlist", QtInfoMsg)
 
 constexpr InventoryKinds kFolderKinds = InventoryKinds(InventoryKind::Folders) | InventoryKind::Datacenters;
 constexpr qsizetype kHandOver = 1000;
+constexpr size_t kParallelReads = 2;
 } // namespace
 
 VmListOperation::VmListOperation(VimSession& session, const VsphereOptions& options, VmFields fields,
@@ -21,8 +22,13 @@ VmListOperation::VmListOperation(VimSession& session, const VsphereOptions& opti
           session, [this](const SoapRequest& r, XmlEventHandler& h, Next n) { send(r, h, std::move(n)); },
           [this](const SoapRequest& r) { fireAndForget(r); }, options.pageSize)
 {
-    // A page is handed over as soon as its reply has been read, before the next page is asked for.
-    m_query.setPageEnd([this] { flushPage(); });
+    for (size_t i = 0; i < kParallelReads; ++i) {
+        m_slots.push_back(std::make_unique<ContainerQuery>(
+            session, [this](const SoapRequest& r, XmlEventHandler& h, Next n) { send(r, h, std::move(n)); },
+            [this](const SoapRequest& r) { fireAndForget(r); }, options.pageSize));
+        // A page is handed over as soon as its reply has been read, before the next page is asked for.
+        m_slots.back()->setPageEnd([this] { flushPage(); });
+    }
 }
 
 QList<QByteArray> VmListOperation::vmPaths(VmFields fields)
@@ -59,10 +65,14 @@ void VmListOperation::readFolders()
         [this](Next n) {
             const MoRef root = m_session.content().rootFolder;
             m_folderBuilder = InventoryBuilder(kFolderKinds, root, InventoryBuilder::Options{false});
+            m_computeResources.clear();
+            QStringList types = InventoryBuilder::viewTypes(kFolderKinds);
+            types << QStringLiteral("ComputeResource"); // clusters too: a view type takes its subtypes
+            QList<PropertySpecDef> specs =
+                InventoryBuilder::propertySpecs(kFolderKinds, InventoryBuilder::Options{false});
+            specs.append(PropertySpecDef{"ComputeResource", {"name"}});
             m_query.run(
-                root, InventoryBuilder::viewTypes(kFolderKinds),
-                InventoryBuilder::propertySpecs(kFolderKinds, InventoryBuilder::Options{false}),
-                [this](ObjectContent&& o) { return m_folderBuilder.add(std::move(o)); }, std::move(n));
+                root, types, specs, [this](ObjectContent&& o) { return addFolderObject(std::move(o)); }, std::move(n));
         },
         [this](Result<void> r) {
             if (!r.ok())
@@ -88,25 +98,67 @@ void VmListOperation::readVms()
                                          .arg(m_delivered)));
             }
             m_page.clear();
-            const PropertySpecDef spec{"VirtualMachine", vmPaths(m_fields)};
-            m_query.run(
-                m_session.content().rootFolder, {QStringLiteral("VirtualMachine")}, {spec},
-                [this](ObjectContent&& o) { return addVm(std::move(o)); }, std::move(n));
+            m_seen.clear();
+            m_failure.reset();
+            m_vmsRead = std::move(n);
+            m_containers =
+                m_computeResources.size() >= 2 ? m_computeResources : QList<MoRef>{m_session.content().rootFolder};
+            m_nextContainer = 0;
+            m_activeSlots = std::min(m_slots.size(), size_t(m_containers.size()));
+            for (size_t slot = 0, started = m_activeSlots; slot < started; ++slot)
+                runSlot(slot);
         },
         [this](Result<void> r) {
             if (!r.ok())
                 return fail(r.error());
             flushPage();
-            qCInfo(lcVmList).noquote() << "listed" << m_delivered << "VMs in" << m_query.pages() << "page(s),"
-                                       << m_clock.elapsed() << "ms";
+            int pages = m_query.pages();
+            for (const auto& q : m_slots)
+                pages += q->pages();
+            qCInfo(lcVmList).noquote() << "listed" << m_delivered << "VMs from" << m_containers.size()
+                                       << "container(s) in" << pages << "page(s)," << m_clock.elapsed() << "ms";
             succeed(m_delivered);
         });
+}
+
+void VmListOperation::runSlot(size_t slot)
+{
+    if (m_failure || m_nextContainer >= m_containers.size()) {
+        // Retired; the last one out reports, once every query in flight has ended.
+        if (--m_activeSlots == 0) {
+            Next next = std::move(m_vmsRead);
+            next(m_failure ? Result<void>(*m_failure) : Result<void>());
+        }
+        return;
+    }
+    const MoRef container = m_containers.at(m_nextContainer++);
+    const PropertySpecDef spec{"VirtualMachine", vmPaths(m_fields)};
+    m_slots[slot]->run(
+        container, {QStringLiteral("VirtualMachine")}, {spec},
+        [this](ObjectContent&& o) { return addVm(std::move(o)); },
+        [this, slot](Result<void> r) {
+            if (!r.ok() && !m_failure)
+                m_failure = r.error();
+            runSlot(slot);
+        });
+}
+
+bool VmListOperation::addFolderObject(ObjectContent&& o)
+{
+    if (o.obj.type == QLatin1String("ComputeResource") || o.obj.type == QLatin1String("ClusterComputeResource")) {
+        m_computeResources.append(o.obj);
+        return true;
+    }
+    return m_folderBuilder.add(std::move(o));
 }
 
 bool VmListOperation::addVm(ObjectContent&& o)
 {
     if (o.obj.type != QLatin1String("VirtualMachine"))
         return true;
+    if (m_seen.contains(o.obj.value))
+        return true;
+    m_seen.insert(o.obj.value);
     VmInfo v;
     v.ref = o.obj.value;
     v.name = o.text("name");

@@ -14,11 +14,13 @@
 
 namespace {
 
-constexpr int kVms = 3000; // one cluster, no standalone host (and one template)
-// The VMs' reply is about 1.3 kB per VM (some 4 MB here); cut after 2.5 MB, well over a thousand VMs
-// have been decoded. The folders' reply is far shorter, so the door serves it whole (a cut only takes
-// replies longer than its byte count).
-constexpr int kCutAfterBytes = 2500000;
+// Two clusters and a standalone host of 1,000 VMs each (and one template): three compute resources,
+// read two at a time.
+constexpr int kVms = 3000;
+// A compute resource's reply is about 1.3 kB per VM (1.3 MB); cut after 0.7 MB. The folders' reply is
+// far shorter, so the door serves it whole (a cut only takes replies longer than its byte count); the
+// reply read beside the cut one arrives whole, and its VMs are written before the listing ends.
+constexpr int kCutAfterBytes = 700000;
 
 QStringList sortedNames(const QJsonArray& vms)
 {
@@ -46,8 +48,9 @@ class TestDcmctlInventoryVms final : public QObject
     Q_OBJECT
 
 private:
-    VcsimProcess m_sim{{QStringLiteral("-standalone"), QStringLiteral("0"), QStringLiteral("-vm"),
-                        QString::number(kVms), QStringLiteral("-templates"), QStringLiteral("1")}};
+    VcsimProcess m_sim{{QStringLiteral("-cluster"), QStringLiteral("2"), QStringLiteral("-standalone"),
+                        QStringLiteral("1"), QStringLiteral("-vm"), QStringLiteral("1000"),
+                        QStringLiteral("-templates"), QStringLiteral("1")}};
     QTemporaryDir m_dir;
 
     QProcessEnvironment env() const
@@ -113,8 +116,10 @@ private Q_SLOTS:
             QVERIFY2(!o.contains(QStringLiteral("requestId")), qPrintable(name));
         }
         QCOMPARE(morefs.size(), vms.size());
-        // One read of the folders (for paths), one of the VMs (the simulator answers it in one page).
-        QCOMPARE(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")), 2);
+        // One read of the folders and compute resources, then one per compute resource (the simulator
+        // answers each in one page).
+        QCOMPARE(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")), 4);
+        QCOMPARE(m_sim.callCount(QStringLiteral("CreateContainerView")), 4);
     }
 
     void requestIdsAreReadWhenAskedFor()
