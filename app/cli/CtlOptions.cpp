@@ -114,6 +114,8 @@ QList<QCommandLineOption> allOptions()
           QStringLiteral("SECONDS")),
         o({QStringLiteral("state")}, QStringLiteral("requests: only this state."), QStringLiteral("S")),
         o({QStringLiteral("id")}, QStringLiteral("requests: only this request."), QStringLiteral("ID")),
+        o({QStringLiteral("request-ids")},
+          QStringLiteral("inventory vms: also each VM's requestId (reads every VM's extraConfig: slower).")),
         o({QStringLiteral("for-db")},
           QStringLiteral("login: store the password of the team database (--db/DCM_DB), not vCenter's.")),
         o({QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Report progress on stderr.")),
@@ -217,7 +219,8 @@ QString ctlHelpText()
         "Commands:\n"
         "  about                     vCenter product, version, API version, instance UUID\n"
         "  inventory [KIND]          datacenters, clusters, pools, hosts, datastores, networks, folders, vms,\n"
-        "                            templates, customization-specs\n"
+        "                            templates, customization-specs (`inventory vms` alone streams, page by\n"
+        "                            page; --request-ids adds each VM's requestId)\n"
         "  submit SPEC [--wait S]    validate and store a request; with --wait, drive it until it ends\n"
         "  requests [--state S] [--id ID]\n"
         "                            list requests (with --id: one, with its history)\n"
@@ -330,6 +333,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     o.vm = p.value(QStringLiteral("vm"));
     o.admin = p.isSet(QStringLiteral("admin"));
     o.reason = p.value(QStringLiteral("reason"));
+    o.requestIds = p.isSet(QStringLiteral("request-ids"));
     o.guestTimeoutSeconds = tuning("guest-timeout", OperationTarget::defaultGuestTimeoutSeconds, 1,
                                    OperationTarget::maxGuestTimeoutSeconds);
 

@@ -36,6 +36,7 @@ struct CtlOptions
     bool admin = false;
     QString reason;
     int guestTimeoutSeconds = 120;
+    bool requestIds = false; // inventory vms --request-ids
 
     bool verbose = false;
     bool forDatabase = false; // login: the team database's password

@@ -1,9 +1,11 @@
 #include "InventoryCommand.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dcm::ctl {
 
@@ -40,6 +42,11 @@ void InventoryCommand::start()
             wanted |= it->second;
         }
     }
+    if (wanted == InventoryKinds(InventoryKind::Vms))
+        return listVms();
+    if (options().requestIds)
+        return (void)fail(Error::make(ErrorKind::InvalidInput, QStringLiteral("bad-option"),
+                                      QStringLiteral("--request-ids: only with `inventory vms`")));
     connection().withPassword([this, wanted](Result<ConnectionSettings> c) {
         if (!c.ok())
             return (void)fail(c.error());
@@ -55,6 +62,98 @@ void InventoryCommand::start()
             });
         });
     });
+}
+
+void InventoryCommand::listVms()
+{
+    connection().withPassword([this](Result<ConnectionSettings> c) {
+        if (!c.ok())
+            return (void)fail(c.error());
+        m_hypervisor = connection().makeHypervisor();
+        m_hypervisor->connectTo(c.value(), [this](Result<AboutInfo> about) {
+            if (!about.ok())
+                return (void)fail(about.error());
+            VmFields fields =
+                VmFields(VmField::PowerState) | VmField::Hardware | VmField::GuestId | VmField::InstanceUuid;
+            if (options().requestIds)
+                fields |= VmField::RequestId;
+            m_listStarted = QDateTime::currentDateTimeUtc();
+            m_hypervisor->listVms(
+                fields, [this](QList<VmInfo>&& page) { writePage(std::move(page)); },
+                [this](Result<int> listed) { endListing(std::move(listed)); });
+        });
+    });
+}
+
+namespace {
+
+void writeOut(const QByteArray& bytes)
+{
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+}
+
+} // namespace
+
+void InventoryCommand::writePage(QList<VmInfo>&& page)
+{
+    if (!out().json()) {
+        for (const VmInfo& v : std::as_const(page))
+            m_textLines.append({v.path, v.ref});
+        return;
+    }
+    QByteArray chunk;
+    if (!m_documentOpen) {
+        m_documentOpen = true;
+        chunk = QByteArrayLiteral("{\"fetchedAt\": \"") + isoTime(m_listStarted).toUtf8() +
+                QByteArrayLiteral("\",\n\"vms\": [\n");
+    }
+    for (const VmInfo& v : std::as_const(page)) {
+        QJsonObject o{{QStringLiteral("name"), v.name},       {QStringLiteral("path"), v.path},
+                      {QStringLiteral("moref"), v.ref},       {QStringLiteral("powerState"), v.powerState},
+                      {QStringLiteral("cpus"), v.cpus},       {QStringLiteral("memoryMiB"), v.memoryMiB},
+                      {QStringLiteral("guestId"), v.guestId}, {QStringLiteral("instanceUuid"), v.instanceUuid}};
+        if (options().requestIds)
+            o.insert(QStringLiteral("requestId"), v.requestId);
+        if (m_written > 0)
+            chunk += QByteArrayLiteral(",\n");
+        chunk += QJsonDocument(o).toJson(QJsonDocument::Compact);
+        ++m_written;
+    }
+    writeOut(chunk);
+    // Out as soon as it is decoded: a reader of the pipe sees each page while the next one is fetched.
+    std::fflush(stdout);
+}
+
+void InventoryCommand::endListing(Result<int> listed)
+{
+    if (!listed.ok()) {
+        Error error = listed.error();
+        if (m_written > 0 || m_documentOpen) {
+            // What was written stays an unterminated JSON text: no parser takes it for the inventory.
+            error.message = QStringLiteral("listing VMs failed after %1 VMs; the output is incomplete: %2")
+                                .arg(m_written)
+                                .arg(error.message);
+            writeOut(QByteArrayLiteral("\n"));
+            std::fflush(stdout);
+            // On stderr only: a JSON error document after the partial one would not make it valid.
+            return finish(CtlOutput(false).fail(error));
+        }
+        return (void)fail(error);
+    }
+    if (out().json()) {
+        if (!m_documentOpen)
+            writeOut(QByteArrayLiteral("{\"fetchedAt\": \"") + isoTime(m_listStarted).toUtf8() +
+                     QByteArrayLiteral("\",\n\"vms\": [\n"));
+        writeOut(QByteArrayLiteral("\n]}\n"));
+        std::fflush(stdout);
+    } else {
+        std::sort(m_textLines.begin(), m_textLines.end());
+        QString text = QStringLiteral("vms (%1)\n").arg(m_textLines.size());
+        for (const auto& [path, ref] : std::as_const(m_textLines))
+            text += QStringLiteral("  %1  %2\n").arg(ref.leftJustified(16), path);
+        out().document(QJsonObject(), text);
+    }
+    m_hypervisor->disconnectFrom([this](Result<void>) { finish(ExitOk); });
 }
 
 void InventoryCommand::print(const InventorySnapshot& s, InventoryKinds wanted)

@@ -6,6 +6,8 @@
 #include "domain/Redaction.h"
 #include "domain/RequestEventText.h"
 
+#include <limits>
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -295,7 +297,7 @@ SubmitAnswer ProvisioningService::submit(const VmSpec& spec, quint64 token)
         answer.message = answer.error->message;
         return finish();
     }
-    return submitValid(spec, token, QUuid(), true);
+    return submitValid({spec}, token, QUuid(), std::numeric_limits<int>::max()).first();
 }
 
 QList<SubmitAnswer> ProvisioningService::submitBatch(const VmSpec& pattern, int count, quint64 token)
@@ -316,50 +318,119 @@ QList<SubmitAnswer> ProvisioningService::submitBatch(const VmSpec& pattern, int 
         Q_EMIT submitAnswered(answer);
         return {answer};
     }
-    const QUuid batchId = QUuid::createUuid();
+    // As many start now as the drain has slots for; the others wait in the queue, due now, and the
+    // drain takes them as slots free up — a batch never puts more calls in flight than the drain would.
+    return submitValid(planned.value(), token, QUuid::createUuid(),
+                       std::max(0, m_config.drainConcurrency - m_drainer->inFlightCount()));
+}
+
+QList<SubmitAnswer> ProvisioningService::submitValid(const QList<VmSpec>& specs, quint64 token, const QUuid& batchId,
+                                                     int startLimit)
+{
     QList<SubmitAnswer> answers;
-    for (const VmSpec& spec : std::as_const(planned.value())) {
-        // As many start now as the drain has slots for; the others wait in the queue, due now, and the
-        // drain takes them as slots free up — a batch never puts more calls in flight than the drain would.
-        const bool mayStart = m_drainer->inFlightCount() < m_config.drainConcurrency;
-        answers.append(submitValid(spec, token, batchId, mayStart));
+    const auto refuseAll = [&](const Error& error) {
+        for (qsizetype i = 0; i < specs.size(); ++i) {
+            SubmitAnswer answer;
+            answer.token = token;
+            answer.outcome = SubmitAnswer::Outcome::Failed;
+            answer.error = error;
+            answer.message = error.message;
+            Q_EMIT submitAnswered(answer);
+            answers.append(answer);
+        }
+        return answers;
+    };
+    if (!m_store)
+        return refuseAll(Error::make(ErrorKind::Storage, ErrorCode::StoreClosed,
+                                     tr("The request database is not open; nothing was submitted.")));
+    if (m_switching) {
+        // Accepted now, it would land in the queue being left and vanish from this console's view.
+        return refuseAll(Error::make(ErrorKind::Storage, QStringLiteral("switching-queue"),
+                                     tr("The console is switching to another queue; nothing was submitted. Submit "
+                                        "again in a moment.")));
+    }
+
+    // Each request is first given the state it will be stored in — PROVISIONING when it starts now,
+    // QUEUED_FOR_PROVISIONING with its reason otherwise — so that storing it is the submit's only
+    // commit: SUBMITTED → PROVISIONING is written before its call goes out, and a queued request is
+    // never claimed only to be released.
+    QList<PlannedSubmit> plans;
+    plans.reserve(specs.size());
+    int started = 0;
+    for (const VmSpec& spec : specs) {
+        PlannedSubmit plan{ProvisioningRequest(QUuid::createUuid(), spec, m_clock.utcNow()), {}, {}, {}};
+        plan.answer.token = token;
+        plan.request.setRequestedBy(localActor());
+        plan.request.setBatchId(batchId);
+        planSubmitted(plan, started < startLimit);
+        if (plan.permit)
+            ++started;
+        plans.append(std::move(plan));
+    }
+    QList<ProvisioningRequest> requests;
+    requests.reserve(plans.size());
+    for (const PlannedSubmit& plan : std::as_const(plans))
+        requests.append(plan.request);
+    // The operator hears "accepted" only after this commit is synced.
+    const Result<void> stored = m_store->insertAll(requests, m_drainer->owner(), m_drainer->leaseUntil());
+    if (!stored.ok())
+        m_drainer->reportStorageError(stored.error());
+    bool queued = false;
+    for (PlannedSubmit& plan : plans) {
+        SubmitAnswer& answer = plan.answer;
+        if (!stored.ok()) {
+            if (plan.permit) {
+                // Nothing was sent: give the permit back as a failure the breaker does not count.
+                m_breaker.onFailure(*plan.permit,
+                                    Error::make(ErrorKind::Storage, QStringLiteral("not-sent"),
+                                                QStringLiteral("request could not be stored; nothing sent")));
+            }
+            answer = SubmitAnswer{};
+            answer.token = token;
+            answer.outcome = SubmitAnswer::Outcome::Failed;
+            answer.error = stored.error();
+            answer.message =
+                tr("The request could not be stored, so it was not accepted: %1").arg(stored.error().message);
+        } else {
+            answer.id = plan.request.id();
+            m_drainer->publish(plan.request);
+            if (plan.permit)
+                m_drainer->sendStored(plan.request, *plan.permit);
+            queued = queued || answer.outcome == SubmitAnswer::Outcome::Queued;
+        }
+        // The breaker's probe carries no request: it is sent whatever the store answered, so that a
+        // permit is never left unused.
+        if (plan.scout)
+            m_connection->scout(*plan.scout);
+    }
+    if (queued)
+        m_drainer->scheduleDrain();
+    if (stored.ok())
+        m_drainer->publishQueueDepth();
+    for (const PlannedSubmit& plan : std::as_const(plans)) {
+        Q_EMIT submitAnswered(plan.answer);
+        answers.append(plan.answer);
     }
     return answers;
 }
 
-SubmitAnswer ProvisioningService::submitValid(const VmSpec& spec, quint64 token, const QUuid& batchId, bool mayStart)
+void ProvisioningService::planSubmitted(PlannedSubmit& plan, bool mayStart)
 {
-    SubmitAnswer answer;
-    answer.token = token;
-    const auto finish = [&]() -> SubmitAnswer {
-        Q_EMIT submitAnswered(answer);
-        return answer;
-    };
-    if (!m_store) {
-        answer.outcome = SubmitAnswer::Outcome::Failed;
-        answer.error = Error::make(ErrorKind::Storage, ErrorCode::StoreClosed,
-                                   tr("The request database is not open; nothing was submitted."));
-        answer.message = answer.error->message;
-        return finish();
-    }
-    if (m_switching) {
-        // Accepted now, it would land in the queue being left and vanish from this console's view.
-        answer.outcome = SubmitAnswer::Outcome::Failed;
-        answer.error = Error::make(ErrorKind::Storage, QStringLiteral("switching-queue"),
-                                   tr("The console is switching to another queue; nothing was submitted. Submit "
-                                      "again in a moment."));
-        answer.message = answer.error->message;
-        return finish();
-    }
-
-    ProvisioningRequest request(QUuid::createUuid(), spec, m_clock.utcNow());
-    request.setRequestedBy(localActor());
-    request.setBatchId(batchId);
-    if (!storeSubmitted(request, answer))
-        return finish();
-
+    ProvisioningRequest& request = plan.request;
+    SubmitAnswer& answer = plan.answer;
+    const QDateTime now = m_clock.utcNow();
+    // What the answer says if a transition below were refused (none can be from SUBMITTED): the request
+    // is stored SUBMITTED, leased to us, and whoever drains takes it once the lease lapses.
+    answer.outcome = SubmitAnswer::Outcome::Queued;
+    answer.state = RequestState::Submitted;
+    answer.message = tr("Request accepted.");
     const auto queued = [&](const EventReason& reason, const QString& message) {
-        queueSubmitted(request, answer, reason, message);
+        if (!request.transitionTo(RequestState::QueuedForProvisioning, reason, now).ok())
+            return;
+        request.setNextAttemptAt(now);
+        answer.outcome = SubmitAnswer::Outcome::Queued;
+        answer.state = RequestState::QueuedForProvisioning;
+        answer.message = message;
     };
     const QString offline = tr("Request accepted. Provisioning will start when the hypervisor is online.");
     if (m_drainer->isPaused()) {
@@ -377,16 +448,20 @@ SubmitAnswer ProvisioningService::submitValid(const VmSpec& spec, quint64 token,
         } else if (permit.isScout()) {
             // The scout must be the cheap probe, never a provisioning call.
             queued(RequestEventText::reason(RequestEventText::kWaitingForProbe), offline);
-            m_connection->scout(permit);
+            plan.scout = permit;
+        } else if (!request
+                        .transitionTo(RequestState::Provisioning, RequestEventText::reason(RequestEventText::kSent),
+                                      now)
+                        .ok()) {
+            m_breaker.onFailure(permit, Error::make(ErrorKind::Internal, QStringLiteral("not-sent"),
+                                                    QStringLiteral("request could not start; nothing sent")));
         } else {
-            m_drainer->dispatch(request, permit);
+            plan.permit = permit;
             answer.outcome = SubmitAnswer::Outcome::Started;
             answer.state = RequestState::Provisioning;
             answer.message = tr("Request accepted. Provisioning has started.");
         }
     }
-    m_drainer->publishQueueDepth();
-    return finish();
 }
 
 SubmitAnswer ProvisioningService::submitOperation(RequestKind kind, const OperationTarget& asked, quint64 token)

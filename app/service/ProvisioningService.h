@@ -198,8 +198,21 @@ Q_SIGNALS:
     void requestSettled(const dcm::ProvisioningRequest& request);
 
 private:
-    // Stores a validated spec and starts or queues it. `mayStart` false: queued for a drain slot.
-    dcm::SubmitAnswer submitValid(const dcm::VmSpec& spec, quint64 token, const QUuid& batchId, bool mayStart);
+    // A new request and what its submit decided before storing it: started (a permit to send it
+    // with), queued (the answer says why), and the breaker's probe when the request waits for it.
+    struct PlannedSubmit
+    {
+        dcm::ProvisioningRequest request;
+        dcm::SubmitAnswer answer;
+        std::optional<dcm::BreakerPermit> permit;
+        std::optional<dcm::BreakerPermit> scout;
+    };
+    // Stores validated specs in one commit and starts or queues each; the first `startLimit` that the
+    // breaker lets through start, the others are queued for a drain slot. One answer per spec.
+    QList<dcm::SubmitAnswer> submitValid(const QList<dcm::VmSpec>& specs, quint64 token, const QUuid& batchId,
+                                         int startLimit);
+    // Gives a new request the state it is stored in (PROVISIONING, or QUEUED with a reason).
+    void planSubmitted(PlannedSubmit& plan, bool mayStart);
     // Makes a new request durable and shows it; false (the answer says why) when the store refused it.
     bool storeSubmitted(dcm::ProvisioningRequest& request, dcm::SubmitAnswer& answer);
     // Queues a just-stored request with the reason the operator reads.

@@ -117,6 +117,25 @@ bool QueueDrainer::store(ProvisioningRequest& request, RequestState expected)
     return true;
 }
 
+bool QueueDrainer::storeAndRelease(ProvisioningRequest& request, RequestState expected)
+{
+    auto written = m_store->updateAndRelease(request, expected, m_owner);
+    if (written.ok()) {
+        publish(request);
+        return true;
+    }
+    if (written.error().is(ErrorCode::Conflict)) {
+        qCInfo(lcDrain) << "request" << request.id() << "moved meanwhile; keeping the stored state";
+        if (auto current = m_store->get(request.id()); current.ok() && current.value())
+            publish(*current.value());
+    } else {
+        reportStorageError(written.error());
+    }
+    // Nothing was written, the lease included: give it up on its own (a commit only on this rare path).
+    (void)m_store->releaseClaim(request.id(), m_owner);
+    return false;
+}
+
 // ---- sending and its answers ----
 
 void QueueDrainer::release(const QUuid& id)
@@ -133,6 +152,8 @@ void QueueDrainer::dispatch(ProvisioningRequest request, const BreakerPermit& pe
         m_breaker.onFailure(permit, moved.error());
         return;
     }
+    // PROVISIONING is written (synced) before the call goes out: whoever finds the request after a crash
+    // knows it may have been sent and looks it up by its key instead of sending it again.
     if (!store(request, expected)) {
         // Nothing was sent: give the permit back as a failure the breaker does not count.
         m_breaker.onFailure(permit, Error::make(ErrorKind::Storage, QStringLiteral("not-sent"),
@@ -140,6 +161,11 @@ void QueueDrainer::dispatch(ProvisioningRequest request, const BreakerPermit& pe
         release(request.id());
         return;
     }
+    sendStored(std::move(request), permit);
+}
+
+void QueueDrainer::sendStored(ProvisioningRequest request, const BreakerPermit& permit)
+{
     const QUuid id = request.id();
     m_inFlight.insert(id, InFlight{request, 0, false, std::nullopt});
     if (request.spec().isClone()) {
@@ -170,8 +196,9 @@ void QueueDrainer::queue(ProvisioningRequest request, RequestState expected, con
         return;
     }
     request.setNextAttemptAt(now.addMSecs(delay.count()));
-    store(request, expected);
-    release(request.id());
+    // One commit: back in the queue and free for the next claim (ours or another drainer's).
+    storeAndRelease(request, expected);
+    m_inFlight.remove(request.id());
     // Its slot is free: fill it now rather than on the next tick (and tell an idle waiter).
     scheduleDrain();
 }
@@ -183,14 +210,21 @@ void QueueDrainer::fail(ProvisioningRequest request, RequestState expected, cons
         qCWarning(lcDrain) << "cannot fail" << request.id() << moved.error().message;
         return;
     }
-    if (store(request, expected))
+    if (storeAndRelease(request, expected))
         Q_EMIT requestSettled(request);
-    settle(request.id());
+    settleReleased(request.id());
 }
 
 void QueueDrainer::settle(const QUuid& id)
 {
     release(id);
+    publishQueueDepth();
+    scheduleDrain();
+}
+
+void QueueDrainer::settleReleased(const QUuid& id)
+{
+    m_inFlight.remove(id);
     publishQueueDepth();
     scheduleDrain();
 }
@@ -218,10 +252,12 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
         request.setLastError(std::nullopt);
         const EventReason reason =
             Why::reason(outcome.poweredOn ? Why::kCreatedPoweredOn : Why::kCreated, {outcome.vm.ref});
-        if (request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok() &&
-            store(request, RequestState::Provisioning))
+        if (!request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok())
+            return settle(id);
+        // The settling write gives the lease up in its own commit.
+        if (storeAndRelease(request, RequestState::Provisioning))
             Q_EMIT requestSettled(request);
-        settle(id);
+        settleReleased(id);
         return;
     }
 
@@ -341,11 +377,12 @@ void QueueDrainer::onReconciled(const QUuid& id, const BreakerPermit& permit, Cl
         request.setVmRef(vm->ref);
         request.setInstanceUuid(vm->instanceUuid);
         request.setLastError(std::nullopt);
-        if (request.transitionTo(RequestState::Provisioned, Why::reason(Why::kAdopted, {vm->ref}), m_clock.utcNow())
-                .ok() &&
-            store(request, RequestState::Reconciling))
+        if (!request.transitionTo(RequestState::Provisioned, Why::reason(Why::kAdopted, {vm->ref}), m_clock.utcNow())
+                 .ok())
+            return settle(id);
+        if (storeAndRelease(request, RequestState::Reconciling))
             Q_EMIT requestSettled(request);
-        settle(id);
+        settleReleased(id);
         return;
     }
 
@@ -536,9 +573,11 @@ void QueueDrainer::finishClone(ProvisioningRequest request, RequestState expecte
 {
     const QUuid id = request.id();
     request.setLastError(std::nullopt);
-    if (request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok() && store(request, expected))
+    if (!request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok())
+        return settle(id);
+    if (storeAndRelease(request, expected))
         Q_EMIT requestSettled(request);
-    settle(id);
+    settleReleased(id);
 }
 
 void QueueDrainer::onCloneReconciled(const QUuid& id, const BreakerPermit& permit, Clock::time_point started,
@@ -618,6 +657,15 @@ void QueueDrainer::keepLeases()
 
 void QueueDrainer::renewLeases()
 {
+    // Each renewal is a synced commit per request in flight. A lease runs leaseDuration from its claim
+    // (or insert, or last renewal); renewing them all every third of that keeps every one alive — a
+    // request claimed since the last renewal holds a lease at least as fresh — at a commit per request
+    // every few seconds instead of one every tick.
+    const QDateTime now = m_clock.utcNow();
+    if (m_lastRenewal.isValid() && now >= m_lastRenewal &&
+        m_lastRenewal.msecsTo(now) < m_config.leaseDuration.count() / 3)
+        return;
+    m_lastRenewal = now;
     const QDateTime until = leaseUntil();
     for (auto it = m_inFlight.begin(); it != m_inFlight.end(); ++it) {
         auto renewed = m_store->renewLease(it.key(), m_owner, until);

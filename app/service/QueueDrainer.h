@@ -74,11 +74,17 @@ public:
 
     // A request just stored as SUBMITTED: send it now with `permit`, or queue it for `reason`.
     void dispatch(ProvisioningRequest request, const BreakerPermit& permit);
+    // A request whose PROVISIONING state is already stored and leased to this service (a submit that
+    // wrote it so in its one commit): send it now with `permit`.
+    void sendStored(ProvisioningRequest request, const BreakerPermit& permit);
     void queue(ProvisioningRequest request, RequestState expected, const EventReason& reason,
                std::optional<Error> cause, std::chrono::milliseconds delay);
 
     // Writes the request if it is still in `expected` (publishing it); a conflict keeps the stored one.
     bool store(ProvisioningRequest& request, RequestState expected);
+    // The same, and the lease given up in the same commit (the request settles or goes back to the
+    // queue). When nothing could be written the lease is given up on its own.
+    bool storeAndRelease(ProvisioningRequest& request, RequestState expected);
     void publish(const ProvisioningRequest& request);
     void publishQueueDepth();
     void reportStorageError(const Error& error);
@@ -131,6 +137,8 @@ private:
                       Result<std::optional<VmRef>> result);
     void fail(ProvisioningRequest request, RequestState expected, const EventReason& reason, const Error& cause);
     void settle(const QUuid& id);
+    // settle() for a request whose lease is already given up (storeAndRelease).
+    void settleReleased(const QUuid& id);
     void release(const QUuid& id);
     void dispatchClaimed(QList<ProvisioningRequest> claimed);
     void renewLeases();
@@ -155,6 +163,7 @@ private:
     bool m_drainScheduled = false;
     bool m_shuttingDown = false;
     int m_lastQueueDepth = -1;
+    QDateTime m_lastRenewal; // when the leases of what is in flight were last renewed
 };
 
 } // namespace dcm

@@ -28,115 +28,165 @@ Result<std::unique_ptr<PgRequestStore>> PgRequestStore::open(const PgLocation& w
     return std::unique_ptr<PgRequestStore>(new PgRequestStore(std::move(db).value()));
 }
 
-Result<void> PgRequestStore::insert(const ProvisioningRequest& request, const QString& owner,
-                                    const QDateTime& leaseUntil)
+namespace {
+
+Result<void> checkInsertable(const ProvisioningRequest& request, const QString& owner, const QDateTime& leaseUntil)
 {
     if (request.isNull() || !request.createdAt().isValid())
         return invalidArgument(QStringLiteral("a request needs an id and a creation time to be stored"));
     if (!owner.isEmpty() && !leaseUntil.isValid())
         return invalidArgument(QStringLiteral("a claimed request needs a lease expiry"));
-    const QString id = idText(request.id());
+    return {};
+}
+
+} // namespace
+
+Result<void> PgRequestStore::insert(const ProvisioningRequest& request, const QString& owner,
+                                    const QDateTime& leaseUntil)
+{
+    if (auto valid = checkInsertable(request, owner, leaseUntil); !valid)
+        return valid;
+    return m_db->transaction([&]() -> Result<void> { return insertRow(request, owner, leaseUntil); });
+}
+
+Result<void> PgRequestStore::insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                                       const QDateTime& leaseUntil)
+{
+    for (const ProvisioningRequest& request : requests) {
+        if (auto valid = checkInsertable(request, owner, leaseUntil); !valid)
+            return valid;
+    }
+    if (requests.isEmpty())
+        return {};
+    // As on SQLite: one commit for the batch, all of it or none.
     return m_db->transaction([&]() -> Result<void> {
-        QSqlQuery q(m_db->database());
-        QVariantList values{id, msOrNull(request.createdAt()), textOrNull(owner),
-                            owner.isEmpty() ? QVariant() : msOrNull(leaseUntil)};
-        values.append(SqliteRequestRows::contentValues(request));
-        const QString sql =
-            QStringLiteral("INSERT INTO requests (id, created_at, lease_owner, lease_until, %1)"
-                           " VALUES (%2) ON CONFLICT (id) DO NOTHING")
-                .arg(SqliteRequestRows::contentColumns().join(QStringLiteral(", ")), placeholders(values.size()));
-        if (auto ran = m_db->run(q, QStringLiteral("insert"), sql, values); !ran)
-            return ran;
-        if (q.numRowsAffected() != 1) {
-            Error error = Error::make(ErrorKind::Storage, ErrorCode::DuplicateId,
-                                      QStringLiteral("a request with id %1 is already stored").arg(id));
-            error.details.insert(QStringLiteral("requestId"), id);
-            return error;
+        for (const ProvisioningRequest& request : requests) {
+            const bool queued = request.state() == RequestState::QueuedForProvisioning;
+            if (auto stored = insertRow(request, queued ? QString() : owner, queued ? QDateTime() : leaseUntil);
+                !stored)
+                return stored;
         }
-        q.finish();
-        return PgRequestRows::appendEvents(*m_db, request, 0);
+        return {};
     });
+}
+
+Result<void> PgRequestStore::insertRow(const ProvisioningRequest& request, const QString& owner,
+                                       const QDateTime& leaseUntil)
+{
+    const QString id = idText(request.id());
+    QSqlQuery q(m_db->database());
+    QVariantList values{id, msOrNull(request.createdAt()), textOrNull(owner),
+                        owner.isEmpty() ? QVariant() : msOrNull(leaseUntil)};
+    values.append(SqliteRequestRows::contentValues(request));
+    const QString sql =
+        QStringLiteral("INSERT INTO requests (id, created_at, lease_owner, lease_until, %1)"
+                       " VALUES (%2) ON CONFLICT (id) DO NOTHING")
+            .arg(SqliteRequestRows::contentColumns().join(QStringLiteral(", ")), placeholders(values.size()));
+    if (auto ran = m_db->run(q, QStringLiteral("insert"), sql, values); !ran)
+        return ran;
+    if (q.numRowsAffected() != 1) {
+        Error error = Error::make(ErrorKind::Storage, ErrorCode::DuplicateId,
+                                  QStringLiteral("a request with id %1 is already stored").arg(id));
+        error.details.insert(QStringLiteral("requestId"), id);
+        return error;
+    }
+    q.finish();
+    return PgRequestRows::appendEvents(*m_db, request, 0);
 }
 
 Result<void> PgRequestStore::update(const ProvisioningRequest& request, RequestState expectedState)
 {
     if (request.isNull())
         return invalidArgument(QStringLiteral("a null request cannot be stored"));
+    return m_db->transaction([&]() -> Result<void> { return updateRow(request, expectedState); });
+}
+
+Result<void> PgRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                              const QString& owner)
+{
+    if (request.isNull())
+        return invalidArgument(QStringLiteral("a null request cannot be stored"));
+    return m_db->transaction([&]() -> Result<void> {
+        if (auto written = updateRow(request, expectedState); !written)
+            return written;
+        return releaseIn(request.id(), owner);
+    });
+}
+
+Result<void> PgRequestStore::updateRow(const ProvisioningRequest& request, RequestState expectedState)
+{
     const QString id = idText(request.id());
     const QSqlDatabase db = m_db->database();
-    return m_db->transaction([&]() -> Result<void> {
-        auto conflict = [&](const QString& why) {
-            Error error = Error::make(ErrorKind::Storage, ErrorCode::Conflict,
-                                      QStringLiteral("request %1 moved meanwhile: %2").arg(id, why));
-            error.details.insert(QStringLiteral("requestId"), id);
-            return error;
-        };
-        {
-            // FOR UPDATE: the compare and the set see the same row; a concurrent writer waits.
-            QSqlQuery q(db);
-            if (auto ran = m_db->run(q, QStringLiteral("update"),
-                                     QStringLiteral("SELECT state, spec FROM requests WHERE id = ? FOR UPDATE"), {id});
-                !ran)
-                return ran;
-            if (!q.next()) {
-                Error error = Error::make(ErrorKind::Storage, QStringLiteral("not-found"),
-                                          QStringLiteral("request %1 is not stored").arg(id));
-                error.details.insert(QStringLiteral("requestId"), id);
-                return error;
-            }
-            const QString stored = q.value(0).toString();
-            if (stored != toString(expectedState))
-                return conflict(QStringLiteral("it is %1, not %2").arg(stored, toString(expectedState)));
-            // A quarantined request is shown with what could be read of its spec: writing that back
-            // would destroy the stored original that someone may still repair.
-            if (const auto problem = SqliteRequestRows::specProblem(q.value(1).toString().toUtf8())) {
-                Error error = Error::make(ErrorKind::Storage, QStringLiteral("stored-request-unreadable"),
-                                          QStringLiteral("request %1 cannot be changed: its stored spec is unreadable "
-                                                         "(%2); it is kept as it is")
-                                              .arg(id, *problem));
-                error.details.insert(QStringLiteral("requestId"), id);
-                return error;
-            }
-        }
-        // As on SQLite: the caller's history must extend what is stored (QUEUED after a round trip is
-        // not the QUEUED the caller read).
-        qsizetype storedEvents = 0;
-        {
-            QSqlQuery q(db);
-            if (auto ran = m_db->run(q, QStringLiteral("update"),
-                                     QStringLiteral("SELECT seq, at, from_state, to_state FROM request_events"
-                                                    " WHERE request_id = ? ORDER BY seq DESC LIMIT 1"),
-                                     {id});
-                !ran)
-                return ran;
-            if (q.next()) {
-                storedEvents = q.value(0).toLongLong() + 1;
-                const QList<RequestEvent>& history = request.history();
-                if (history.size() < storedEvents)
-                    return conflict(QStringLiteral("%1 history events are stored, the update carries %2")
-                                        .arg(storedEvents)
-                                        .arg(history.size()));
-                const RequestEvent& mine = history[storedEvents - 1];
-                if (msOrNull(mine.at).toLongLong() != q.value(1).toLongLong() ||
-                    toString(mine.from) != q.value(2).toString() || toString(mine.to) != q.value(3).toString())
-                    return conflict(QStringLiteral("its stored history differs from the update's"));
-            }
-        }
+    auto conflict = [&](const QString& why) {
+        Error error = Error::make(ErrorKind::Storage, ErrorCode::Conflict,
+                                  QStringLiteral("request %1 moved meanwhile: %2").arg(id, why));
+        error.details.insert(QStringLiteral("requestId"), id);
+        return error;
+    };
+    {
+        // FOR UPDATE: the compare and the set see the same row; a concurrent writer waits.
         QSqlQuery q(db);
-        QVariantList values = SqliteRequestRows::contentValues(request);
-        values.append(id);
-        QStringList assignments;
-        for (const QString& column : SqliteRequestRows::contentColumns())
-            assignments.append(column + QStringLiteral(" = ?"));
-        if (auto ran = m_db->run(
-                q, QStringLiteral("update"),
-                QStringLiteral("UPDATE requests SET %1 WHERE id = ?").arg(assignments.join(QStringLiteral(", "))),
-                values);
+        if (auto ran = m_db->run(q, QStringLiteral("update"),
+                                 QStringLiteral("SELECT state, spec FROM requests WHERE id = ? FOR UPDATE"), {id});
             !ran)
             return ran;
-        q.finish();
-        return PgRequestRows::appendEvents(*m_db, request, storedEvents);
-    });
+        if (!q.next()) {
+            Error error = Error::make(ErrorKind::Storage, QStringLiteral("not-found"),
+                                      QStringLiteral("request %1 is not stored").arg(id));
+            error.details.insert(QStringLiteral("requestId"), id);
+            return error;
+        }
+        const QString stored = q.value(0).toString();
+        if (stored != toString(expectedState))
+            return conflict(QStringLiteral("it is %1, not %2").arg(stored, toString(expectedState)));
+        // A quarantined request is shown with what could be read of its spec: writing that back
+        // would destroy the stored original that someone may still repair.
+        if (const auto problem = SqliteRequestRows::specProblem(q.value(1).toString().toUtf8())) {
+            Error error = Error::make(ErrorKind::Storage, QStringLiteral("stored-request-unreadable"),
+                                      QStringLiteral("request %1 cannot be changed: its stored spec is unreadable "
+                                                     "(%2); it is kept as it is")
+                                          .arg(id, *problem));
+            error.details.insert(QStringLiteral("requestId"), id);
+            return error;
+        }
+    }
+    // As on SQLite: the caller's history must extend what is stored (QUEUED after a round trip is
+    // not the QUEUED the caller read).
+    qsizetype storedEvents = 0;
+    {
+        QSqlQuery q(db);
+        if (auto ran = m_db->run(q, QStringLiteral("update"),
+                                 QStringLiteral("SELECT seq, at, from_state, to_state FROM request_events"
+                                                " WHERE request_id = ? ORDER BY seq DESC LIMIT 1"),
+                                 {id});
+            !ran)
+            return ran;
+        if (q.next()) {
+            storedEvents = q.value(0).toLongLong() + 1;
+            const QList<RequestEvent>& history = request.history();
+            if (history.size() < storedEvents)
+                return conflict(QStringLiteral("%1 history events are stored, the update carries %2")
+                                    .arg(storedEvents)
+                                    .arg(history.size()));
+            const RequestEvent& mine = history[storedEvents - 1];
+            if (msOrNull(mine.at).toLongLong() != q.value(1).toLongLong() ||
+                toString(mine.from) != q.value(2).toString() || toString(mine.to) != q.value(3).toString())
+                return conflict(QStringLiteral("its stored history differs from the update's"));
+        }
+    }
+    QSqlQuery q(db);
+    QVariantList values = SqliteRequestRows::contentValues(request);
+    values.append(id);
+    QStringList assignments;
+    for (const QString& column : SqliteRequestRows::contentColumns())
+        assignments.append(column + QStringLiteral(" = ?"));
+    if (auto ran = m_db->run(
+            q, QStringLiteral("update"),
+            QStringLiteral("UPDATE requests SET %1 WHERE id = ?").arg(assignments.join(QStringLiteral(", "))), values);
+        !ran)
+        return ran;
+    q.finish();
+    return PgRequestRows::appendEvents(*m_db, request, storedEvents);
 }
 
 Result<std::optional<ProvisioningRequest>> PgRequestStore::get(const QUuid& id)
@@ -343,13 +393,16 @@ Result<void> PgRequestStore::renewLease(const QUuid& id, const QString& owner, c
 
 Result<void> PgRequestStore::releaseClaim(const QUuid& id, const QString& owner)
 {
-    return m_db->transaction([&]() -> Result<void> {
-        QSqlQuery q(m_db->database());
-        return m_db->run(q, QStringLiteral("release lease"),
-                         QStringLiteral("UPDATE requests SET lease_owner = NULL, lease_until = NULL"
-                                        " WHERE id = ? AND lease_owner = ?"),
-                         {idText(id), owner});
-    });
+    return m_db->transaction([&]() -> Result<void> { return releaseIn(id, owner); });
+}
+
+Result<void> PgRequestStore::releaseIn(const QUuid& id, const QString& owner)
+{
+    QSqlQuery q(m_db->database());
+    return m_db->run(q, QStringLiteral("release lease"),
+                     QStringLiteral("UPDATE requests SET lease_owner = NULL, lease_until = NULL"
+                                    " WHERE id = ? AND lease_owner = ?"),
+                     {idText(id), owner});
 }
 
 Result<QList<ProvisioningRequest>> PgRequestStore::takeOverExpired(const QString& owner, const QDateTime& leaseUntil,

@@ -47,8 +47,18 @@ public:
 
     PgDatabase& database() { return *m_db; }
 
+    // One transaction for the batch (one synced commit); queued ones unclaimed.
+    Result<void> insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                           const QDateTime& leaseUntil) override;
+    Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                  const QString& owner) override;
+
 private:
     explicit PgRequestStore(std::unique_ptr<PgDatabase> db);
+    // The statements of insert(), update() and releaseClaim(), run inside the caller's transaction.
+    Result<void> insertRow(const ProvisioningRequest& request, const QString& owner, const QDateTime& leaseUntil);
+    Result<void> updateRow(const ProvisioningRequest& request, RequestState expectedState);
+    Result<void> releaseIn(const QUuid& id, const QString& owner);
     Result<QList<ProvisioningRequest>> claimWith(const QString& what, const QString& sql, const QVariantList& values,
                                                  const QDateTime& now);
 

@@ -140,13 +140,16 @@ Result<void> SqliteLeases::renewLease(const QUuid& id, const QString& owner, con
 
 Result<void> SqliteLeases::releaseClaim(const QUuid& id, const QString& owner)
 {
-    return m_db.transaction([&]() -> Result<void> {
-        QSqlQuery q(m_db.database());
-        return run(m_db, q, QStringLiteral("release lease"),
-                   QStringLiteral("UPDATE requests SET lease_owner = NULL, lease_until = NULL"
-                                  " WHERE id = ? AND lease_owner = ?"),
-                   {idText(id), owner});
-    });
+    return m_db.transaction([&]() -> Result<void> { return releaseIn(id, owner); });
+}
+
+Result<void> SqliteLeases::releaseIn(const QUuid& id, const QString& owner)
+{
+    QSqlQuery q(m_db.database());
+    return run(m_db, q, QStringLiteral("release lease"),
+               QStringLiteral("UPDATE requests SET lease_owner = NULL, lease_until = NULL"
+                              " WHERE id = ? AND lease_owner = ?"),
+               {idText(id), owner});
 }
 
 Result<QList<ProvisioningRequest>> SqliteLeases::takeOverExpired(const QString& owner, const QDateTime& leaseUntil,

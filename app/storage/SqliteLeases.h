@@ -28,6 +28,8 @@ public:
     Result<void> releaseClaim(const QUuid& id, const QString& owner);
     Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                        const QDateTime& now);
+    // releaseClaim's statement inside the caller's transaction (a write that also gives the lease up).
+    Result<void> releaseIn(const QUuid& id, const QString& owner);
 
 private:
     Result<QList<ProvisioningRequest>> claimWith(const QString& what, const QString& sql, const QVariantList& values,

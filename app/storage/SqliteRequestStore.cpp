@@ -36,8 +36,9 @@ Result<std::unique_ptr<SqliteRequestStore>> SqliteRequestStore::open(const QStri
     return std::unique_ptr<SqliteRequestStore>(new SqliteRequestStore(std::move(db).value()));
 }
 
-Result<void> SqliteRequestStore::insert(const ProvisioningRequest& request, const QString& owner,
-                                        const QDateTime& leaseUntil)
+namespace {
+
+Result<void> checkInsertable(const ProvisioningRequest& request, const QString& owner, const QDateTime& leaseUntil)
 {
     if (request.isNull() || !request.createdAt().isValid()) {
         return invalidArgument(QStringLiteral("a request needs an id and a creation time to be stored"));
@@ -45,35 +46,75 @@ Result<void> SqliteRequestStore::insert(const ProvisioningRequest& request, cons
     if (!owner.isEmpty() && !leaseUntil.isValid()) {
         return invalidArgument(QStringLiteral("a claimed request needs a lease expiry"));
     }
+    return {};
+}
+
+} // namespace
+
+Result<void> SqliteRequestStore::insert(const ProvisioningRequest& request, const QString& owner,
+                                        const QDateTime& leaseUntil)
+{
+    if (auto valid = checkInsertable(request, owner, leaseUntil); !valid) {
+        return valid;
+    }
+    return m_db->transaction([&]() -> Result<void> { return insertRow(request, owner, leaseUntil); });
+}
+
+Result<void> SqliteRequestStore::insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                                           const QDateTime& leaseUntil)
+{
+    for (const ProvisioningRequest& request : requests) {
+        if (auto valid = checkInsertable(request, owner, leaseUntil); !valid) {
+            return valid;
+        }
+    }
+    if (requests.isEmpty()) {
+        return {};
+    }
+    // One transaction: one synced commit for the batch, and a refusal half-way rolls back the ones
+    // before it, so the caller never has to tell which of its VMs were accepted.
+    return m_db->transaction([&]() -> Result<void> {
+        for (const ProvisioningRequest& request : requests) {
+            const bool queued = request.state() == RequestState::QueuedForProvisioning;
+            if (auto stored = insertRow(request, queued ? QString() : owner, queued ? QDateTime() : leaseUntil);
+                !stored) {
+                return stored;
+            }
+        }
+        return {};
+    });
+}
+
+Result<void> SqliteRequestStore::insertRow(const ProvisioningRequest& request, const QString& owner,
+                                           const QDateTime& leaseUntil)
+{
     const QString id = idText(request.id());
     const QSqlDatabase db = m_db->database();
-    return m_db->transaction([&]() -> Result<void> {
-        {
-            QSqlQuery q(db);
-            if (auto ran = run(*m_db, q, QStringLiteral("insert"),
-                               QStringLiteral("SELECT 1 FROM requests WHERE id = ?"), {id});
-                !ran) {
-                return ran;
-            }
-            if (q.next()) {
-                Error error = Error::make(ErrorKind::Storage, ErrorCode::DuplicateId,
-                                          QStringLiteral("a request with id %1 is already stored").arg(id));
-                error.details.insert(QStringLiteral("requestId"), id);
-                return error;
-            }
-        }
+    {
         QSqlQuery q(db);
-        QVariantList values{id, msOrNull(request.createdAt()), textOrNull(owner),
-                            owner.isEmpty() ? QVariant() : msOrNull(leaseUntil)};
-        values.append(SqliteRequestRows::contentValues(request));
-        const QString sql =
-            QStringLiteral("INSERT INTO requests (id, created_at, lease_owner, lease_until, %1) VALUES (%2)")
-                .arg(SqliteRequestRows::contentColumns().join(QStringLiteral(", ")), placeholders(values.size()));
-        if (auto ran = run(*m_db, q, QStringLiteral("insert"), sql, values); !ran) {
+        if (auto ran =
+                run(*m_db, q, QStringLiteral("insert"), QStringLiteral("SELECT 1 FROM requests WHERE id = ?"), {id});
+            !ran) {
             return ran;
         }
-        return SqliteRequestRows::appendEvents(*m_db, request, 0);
-    });
+        if (q.next()) {
+            Error error = Error::make(ErrorKind::Storage, ErrorCode::DuplicateId,
+                                      QStringLiteral("a request with id %1 is already stored").arg(id));
+            error.details.insert(QStringLiteral("requestId"), id);
+            return error;
+        }
+    }
+    QSqlQuery q(db);
+    QVariantList values{id, msOrNull(request.createdAt()), textOrNull(owner),
+                        owner.isEmpty() ? QVariant() : msOrNull(leaseUntil)};
+    values.append(SqliteRequestRows::contentValues(request));
+    const QString sql =
+        QStringLiteral("INSERT INTO requests (id, created_at, lease_owner, lease_until, %1) VALUES (%2)")
+            .arg(SqliteRequestRows::contentColumns().join(QStringLiteral(", ")), placeholders(values.size()));
+    if (auto ran = run(*m_db, q, QStringLiteral("insert"), sql, values); !ran) {
+        return ran;
+    }
+    return SqliteRequestRows::appendEvents(*m_db, request, 0);
 }
 
 Result<void> SqliteRequestStore::update(const ProvisioningRequest& request, RequestState expectedState)
@@ -81,87 +122,104 @@ Result<void> SqliteRequestStore::update(const ProvisioningRequest& request, Requ
     if (request.isNull()) {
         return invalidArgument(QStringLiteral("a null request cannot be stored"));
     }
+    return m_db->transaction([&]() -> Result<void> { return updateRow(request, expectedState); });
+}
+
+Result<void> SqliteRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                                  const QString& owner)
+{
+    if (request.isNull()) {
+        return invalidArgument(QStringLiteral("a null request cannot be stored"));
+    }
+    return m_db->transaction([&]() -> Result<void> {
+        if (auto written = updateRow(request, expectedState); !written) {
+            return written;
+        }
+        return m_leases->releaseIn(request.id(), owner);
+    });
+}
+
+Result<void> SqliteRequestStore::updateRow(const ProvisioningRequest& request, RequestState expectedState)
+{
     const QString id = idText(request.id());
     const QSqlDatabase db = m_db->database();
-    return m_db->transaction([&]() -> Result<void> {
-        auto conflict = [&](const QString& why) {
-            Error error = Error::make(ErrorKind::Storage, ErrorCode::Conflict,
-                                      QStringLiteral("request %1 moved meanwhile: %2").arg(id, why));
-            error.details.insert(QStringLiteral("requestId"), id);
-            return error;
-        };
-        {
-            QSqlQuery q(db);
-            if (auto ran = run(*m_db, q, QStringLiteral("update"),
-                               QStringLiteral("SELECT state, CAST(spec AS BLOB) FROM requests WHERE id = ?"), {id});
-                !ran) {
-                return ran;
-            }
-            if (!q.next()) {
-                Error error = Error::make(ErrorKind::Storage, QStringLiteral("not-found"),
-                                          QStringLiteral("request %1 is not stored").arg(id));
-                error.details.insert(QStringLiteral("requestId"), id);
-                return error;
-            }
-            const QString stored = q.value(0).toString();
-            if (stored != toString(expectedState)) {
-                return conflict(QStringLiteral("it is %1, not %2").arg(stored, toString(expectedState)));
-            }
-            // A quarantined request is shown with whatever could be read of its spec: writing that back
-            // would destroy the stored original that someone may still repair.
-            if (const auto problem = SqliteRequestRows::specProblem(q.value(1).toByteArray())) {
-                Error error = Error::make(ErrorKind::Storage, QStringLiteral("stored-request-unreadable"),
-                                          QStringLiteral("request %1 cannot be changed: its stored spec is unreadable "
-                                                         "(%2); it is kept as it is")
-                                              .arg(id, *problem));
-                error.details.insert(QStringLiteral("requestId"), id);
-                return error;
-            }
-        }
-        // The state alone cannot tell QUEUED from QUEUED-after-a-round-trip: the caller's history must
-        // also extend what is stored, or "its new events" would mean events someone else never saw.
-        qsizetype storedEvents = 0;
-        {
-            QSqlQuery q(db);
-            if (auto ran = run(*m_db, q, QStringLiteral("update"),
-                               QStringLiteral("SELECT seq, at, from_state, to_state FROM request_events"
-                                              " WHERE request_id = ? ORDER BY seq DESC LIMIT 1"),
-                               {id});
-                !ran) {
-                return ran;
-            }
-            if (q.next()) {
-                storedEvents = q.value(0).toLongLong() + 1;
-                const QList<RequestEvent>& history = request.history();
-                if (history.size() < storedEvents) {
-                    return conflict(QStringLiteral("%1 history events are stored, the update carries %2")
-                                        .arg(storedEvents)
-                                        .arg(history.size()));
-                }
-                const RequestEvent& mine = history[storedEvents - 1];
-                if (msOrNull(mine.at) != q.value(1) || toString(mine.from) != q.value(2).toString() ||
-                    toString(mine.to) != q.value(3).toString()) {
-                    return conflict(QStringLiteral("its stored history differs from the update's"));
-                }
-            }
-        }
+    auto conflict = [&](const QString& why) {
+        Error error = Error::make(ErrorKind::Storage, ErrorCode::Conflict,
+                                  QStringLiteral("request %1 moved meanwhile: %2").arg(id, why));
+        error.details.insert(QStringLiteral("requestId"), id);
+        return error;
+    };
+    {
         QSqlQuery q(db);
-        QVariantList values = SqliteRequestRows::contentValues(request);
-        values.append(id);
-        values.append(toString(expectedState));
-        QStringList assignments;
-        for (const QString& column : SqliteRequestRows::contentColumns()) {
-            assignments.append(column + QStringLiteral(" = ?"));
-        }
         if (auto ran = run(*m_db, q, QStringLiteral("update"),
-                           QStringLiteral("UPDATE requests SET %1 WHERE id = ? AND state = ?")
-                               .arg(assignments.join(QStringLiteral(", "))),
-                           values);
+                           QStringLiteral("SELECT state, CAST(spec AS BLOB) FROM requests WHERE id = ?"), {id});
             !ran) {
             return ran;
         }
-        return SqliteRequestRows::appendEvents(*m_db, request, storedEvents);
-    });
+        if (!q.next()) {
+            Error error = Error::make(ErrorKind::Storage, QStringLiteral("not-found"),
+                                      QStringLiteral("request %1 is not stored").arg(id));
+            error.details.insert(QStringLiteral("requestId"), id);
+            return error;
+        }
+        const QString stored = q.value(0).toString();
+        if (stored != toString(expectedState)) {
+            return conflict(QStringLiteral("it is %1, not %2").arg(stored, toString(expectedState)));
+        }
+        // A quarantined request is shown with whatever could be read of its spec: writing that back
+        // would destroy the stored original that someone may still repair.
+        if (const auto problem = SqliteRequestRows::specProblem(q.value(1).toByteArray())) {
+            Error error = Error::make(ErrorKind::Storage, QStringLiteral("stored-request-unreadable"),
+                                      QStringLiteral("request %1 cannot be changed: its stored spec is unreadable "
+                                                     "(%2); it is kept as it is")
+                                          .arg(id, *problem));
+            error.details.insert(QStringLiteral("requestId"), id);
+            return error;
+        }
+    }
+    // The state alone cannot tell QUEUED from QUEUED-after-a-round-trip: the caller's history must
+    // also extend what is stored, or "its new events" would mean events someone else never saw.
+    qsizetype storedEvents = 0;
+    {
+        QSqlQuery q(db);
+        if (auto ran = run(*m_db, q, QStringLiteral("update"),
+                           QStringLiteral("SELECT seq, at, from_state, to_state FROM request_events"
+                                          " WHERE request_id = ? ORDER BY seq DESC LIMIT 1"),
+                           {id});
+            !ran) {
+            return ran;
+        }
+        if (q.next()) {
+            storedEvents = q.value(0).toLongLong() + 1;
+            const QList<RequestEvent>& history = request.history();
+            if (history.size() < storedEvents) {
+                return conflict(QStringLiteral("%1 history events are stored, the update carries %2")
+                                    .arg(storedEvents)
+                                    .arg(history.size()));
+            }
+            const RequestEvent& mine = history[storedEvents - 1];
+            if (msOrNull(mine.at) != q.value(1) || toString(mine.from) != q.value(2).toString() ||
+                toString(mine.to) != q.value(3).toString()) {
+                return conflict(QStringLiteral("its stored history differs from the update's"));
+            }
+        }
+    }
+    QSqlQuery q(db);
+    QVariantList values = SqliteRequestRows::contentValues(request);
+    values.append(id);
+    values.append(toString(expectedState));
+    QStringList assignments;
+    for (const QString& column : SqliteRequestRows::contentColumns()) {
+        assignments.append(column + QStringLiteral(" = ?"));
+    }
+    if (auto ran = run(*m_db, q, QStringLiteral("update"),
+                       QStringLiteral("UPDATE requests SET %1 WHERE id = ? AND state = ?")
+                           .arg(assignments.join(QStringLiteral(", "))),
+                       values);
+        !ran) {
+        return ran;
+    }
+    return SqliteRequestRows::appendEvents(*m_db, request, storedEvents);
 }
 
 namespace {

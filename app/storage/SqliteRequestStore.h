@@ -58,8 +58,17 @@ public:
     // The connection underneath, for pragma read-back in tests and bulk loading in benchmarks.
     SqliteDatabase& database() { return *m_db; }
 
+    // One transaction for the batch (one synced commit); queued ones unclaimed.
+    Result<void> insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                           const QDateTime& leaseUntil) override;
+    Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                  const QString& owner) override;
+
 private:
     explicit SqliteRequestStore(std::unique_ptr<SqliteDatabase> db);
+    // The statements of insert() and update(), run inside the caller's transaction.
+    Result<void> insertRow(const ProvisioningRequest& request, const QString& owner, const QDateTime& leaseUntil);
+    Result<void> updateRow(const ProvisioningRequest& request, RequestState expectedState);
 
     std::unique_ptr<SqliteDatabase> m_db;
     std::unique_ptr<SqliteLeases> m_leases;

@@ -93,6 +93,20 @@ struct ProvisionOutcome
 
 using CallId = quint64;
 
+// What HypervisorPort::listVms reads of each VM besides its name, moref and path (parent): every field
+// is one more property path per VM in vCenter's reply, so a caller asks only for what it shows.
+enum class VmField
+{
+    PowerState = 0x01,   // runtime.powerState
+    Hardware = 0x02,     // config.hardware.numCPU, config.hardware.memoryMB
+    GuestId = 0x04,      // config.guestId
+    InstanceUuid = 0x08, // config.instanceUuid
+    TemplateFlag = 0x10, // config.template (VmInfo::isTemplate)
+    RequestId = 0x20,    // config.extraConfig, for dcm.requestId: every option of the VM, the heaviest path
+};
+Q_DECLARE_FLAGS(VmFields, VmField)
+Q_DECLARE_OPERATORS_FOR_FLAGS(VmFields)
+
 // Calls an adapter makes on its own, after the port call that started them returned control to it —
 // the polls that follow a vCenter task — pass a gate owned by the caller (the service's breaker). The
 // gate is asked before each such call: an empty CallReport means "not now" (the breaker is open; ask
@@ -139,6 +153,15 @@ public:
     virtual void cancel(CallId call) = 0;
     // See CallGate. Without a gate an adapter follows tasks on its own judgement.
     virtual void setCallGate(CallGate gate) { (void)gate; }
+
+    using VmPageFn = std::function<void(QList<VmInfo>&& page)>;
+    // Every VM (templates included) with `fields`, handed over page by page as vCenter's answers are
+    // decoded (a page: what one reply carried, at most about a thousand VMs): `onPage` runs for each
+    // before more is read, so that a caller can write it out and drop it instead of holding 50,000 VMs. `done` runs
+    // once: with the number of VMs after the last page, or with the error that stopped the listing — the pages before
+    // it were delivered and none comes after, so a caller must not take what it got for the whole inventory. A listing
+    // that has delivered a page is never started again on its own (a re-login would deliver VMs twice).
+    virtual CallId listVms(VmFields fields, VmPageFn onPage, Done<int> done) = 0;
 };
 
 } // namespace dcm

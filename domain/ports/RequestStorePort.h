@@ -87,6 +87,23 @@ public:
     // a cheap question asked every second, so that a view follows others' writes by reading only what
     // changed (list with updatedAfter). An adapter that cannot tell answers false.
     virtual Result<bool> othersWrote() { return false; }
+
+    // Stores a batch in one transaction: every request durable (committed and synced) before it returns,
+    // or none of them (the first refusal — an invalid request, "duplicate-id", the database — is the
+    // answer). One commit for the batch, so a batch of 50 is acknowledged at the cost of one sync, not 50.
+    // A request stored as QUEUED_FOR_PROVISIONING is written unclaimed: it waits for whoever drains
+    // (its submitter included), so claiming it only to release it again would cost two more commits.
+    // Every other request is born claimed by `owner` until `leaseUntil`, as insert() does (an empty
+    // owner leaves them all unclaimed). An empty list stores nothing and succeeds.
+    virtual Result<void> insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                                   const QDateTime& leaseUntil) = 0;
+
+    // update(), and in the same transaction gives up `owner`'s lease on the request (no error if the
+    // caller no longer holds it): the write that settles a request, or puts it back in the queue, frees
+    // it for the next claim without a commit of its own. On any refusal ("conflict", "not-found", …)
+    // nothing changes, the lease included.
+    virtual Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                          const QString& owner) = 0;
 };
 
 } // namespace dcm

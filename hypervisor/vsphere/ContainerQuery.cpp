@@ -51,6 +51,8 @@ void ContainerQuery::pageDone(Result<void> r)
                                   QStringLiteral("NotAuthenticated")));
     ++m_pages;
     m_token = m_pageReader.token();
+    if (m_pageEnd)
+        m_pageEnd();
     if (m_token.isEmpty())
         return finish({});
     m_send(VimRequests::continueRetrievePropertiesEx(m_session.content().propertyCollector, m_token), m_pageReader,

@@ -33,6 +33,9 @@ public:
              ObjectContentReader::Sink sink, Next next);
 
     int pages() const { return m_pages; }
+    // Called after each page has been read in full (its objects are in the sink), before the next page
+    // is asked for: a caller that streams its objects out hands them on page by page.
+    void setPageEnd(std::function<void()> pageEnd) { m_pageEnd = std::move(pageEnd); }
 
 private:
     void retrieve(const QList<PropertySpecDef>& propSet);
@@ -50,6 +53,7 @@ private:
     QString m_token;
     int m_pages = 0;
     Next m_next;
+    std::function<void()> m_pageEnd;
 };
 
 } // namespace dcm::vsphere

@@ -10,6 +10,7 @@
 #include "ReadStateOperation.h"
 #include "VimSession.h"
 #include "VmCallOperation.h"
+#include "VmListOperation.h"
 
 #include <QNetworkAccessManager>
 
@@ -94,6 +95,13 @@ CallId VsphereHypervisor::inventory(InventoryKinds kinds, Done<InventorySnapshot
     const CallId id = m_nextId++;
     return launch(
         id, std::make_unique<InventoryOperation>(*m_session, m_options, kinds, deliverLater(id, std::move(done))));
+}
+
+CallId VsphereHypervisor::listVms(VmFields fields, VmPageFn onPage, Done<int> done)
+{
+    const CallId id = m_nextId++;
+    return launch(id, std::make_unique<VmListOperation>(*m_session, m_options, fields, std::move(onPage),
+                                                        deliverLater(id, std::move(done))));
 }
 
 HypervisorPort::ProgressFn VsphereHypervisor::queuedProgress(ProgressFn progress)

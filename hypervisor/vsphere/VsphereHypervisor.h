@@ -46,6 +46,7 @@ public:
     CallId operate(const QString& vmRef, VmOperation operation, Done<void> done) override;
     CallId readStateByKey(const QUuid& requestId, Done<std::optional<VmState>> done) override;
     CallId readState(const QString& vmRef, Done<std::optional<VmState>> done) override;
+    CallId listVms(VmFields fields, VmPageFn onPage, Done<int> done) override;
     void cancel(CallId call) override;
     void setCallGate(CallGate gate) override;
 

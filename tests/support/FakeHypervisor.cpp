@@ -241,6 +241,35 @@ CallId FakeHypervisor::inventory(InventoryKinds kinds, Done<InventorySnapshot> d
     });
 }
 
+CallId FakeHypervisor::listVms(VmFields fields, VmPageFn onPage, Done<int> done)
+{
+    auto script = takeScript(Method::ListVms);
+    const bool down = m_unreachable;
+    return dispatch(Method::ListVms, [this, fields, onPage = std::move(onPage), done = std::move(done), script, down] {
+        if (down)
+            return done(refused());
+        const QList<VmInfo> all = m_inventory.vms;
+        int delivered = 0;
+        for (qsizetype from = 0; from < all.size(); from += m_listPageSize) {
+            QList<VmInfo> page = all.mid(from, m_listPageSize);
+            for (VmInfo& v : page) {
+                // As the real adapter: a field not asked for is not read.
+                if (!fields.testFlag(VmField::RequestId))
+                    v.requestId.clear();
+                if (!fields.testFlag(VmField::PowerState))
+                    v.powerState.clear();
+            }
+            delivered += int(page.size());
+            onPage(std::move(page));
+            if (script)
+                return done(script->error);
+        }
+        if (script)
+            return done(script->error);
+        done(delivered);
+    });
+}
+
 CallId FakeHypervisor::provision(const ProvisionOrder& order, ProgressFn progress, Done<ProvisionOutcome> done)
 {
     progress = guard(std::move(progress));

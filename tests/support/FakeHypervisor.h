@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include "domain/ports/HypervisorPort.h"
 
 #include <QHash>
@@ -43,6 +45,7 @@ public:
         Operate,
         ReadStateByKey,
         ReadState,
+        ListVms,
     };
 
     // What a scripted call does besides answering.
@@ -93,6 +96,12 @@ public:
     dcm::CallId readStateByKey(const QUuid& requestId, Done<std::optional<dcm::VmState>> done) override;
     dcm::CallId readState(const QString& vmRef, Done<std::optional<dcm::VmState>> done) override;
     void cancel(dcm::CallId call) override;
+    // The inventory's VMs in pages of listPageSize(), each field as stored (the fake reads no property
+    // paths). A scripted failure (failNext(ListVms, …)) breaks the listing after its first page, as a
+    // reply that fails midway does.
+    dcm::CallId listVms(dcm::VmFields fields, VmPageFn onPage, Done<int> done) override;
+    void setListPageSize(int size) { m_listPageSize = std::max(1, size); }
+    int listPageSize() const { return m_listPageSize; }
 
     // --- scripting
     void setUnreachable(bool unreachable) { m_unreachable = unreachable; }
@@ -194,6 +203,7 @@ private:
     int m_unanswered = 0;
     QHash<QUuid, ProgressFn> m_openProvisions; // by request: the progress callback of a call not answered yet
     dcm::InventorySnapshot m_inventory;
+    int m_listPageSize = 2;
     dcm::ConnectionSettings m_settings;
     QList<dcm::CallId> m_cancelled;
     int m_vmSerial = 100;

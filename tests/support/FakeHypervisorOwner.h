@@ -52,6 +52,10 @@ public:
     }
     void cancel(dcm::CallId c) override { m_hv->cancel(c); }
     void setCallGate(dcm::CallGate gate) override { m_hv->setCallGate(std::move(gate)); }
+    dcm::CallId listVms(dcm::VmFields f, VmPageFn onPage, Done<int> done) override
+    {
+        return m_hv->listVms(f, std::move(onPage), std::move(done));
+    }
 
 private:
     std::shared_ptr<FakeHypervisor> m_hv;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QSet>
+
 using namespace dcm;
 
 Error FakeRequestStore::writeError() const
@@ -12,6 +14,7 @@ Error FakeRequestStore::writeError() const
 Result<void> FakeRequestStore::insert(const ProvisioningRequest& request, const QString& owner,
                                       const QDateTime& leaseUntil)
 {
+    ++m_writes[QStringLiteral("insert")];
     if (m_failWrites)
         return writeError();
     if (m_rows.contains(request.id()))
@@ -22,6 +25,7 @@ Result<void> FakeRequestStore::insert(const ProvisioningRequest& request, const 
 
 Result<void> FakeRequestStore::update(const ProvisioningRequest& request, RequestState expectedState)
 {
+    ++m_writes[QStringLiteral("update")];
     if (m_failWrites)
         return writeError();
     auto it = m_rows.find(request.id());
@@ -72,6 +76,7 @@ Result<QMap<RequestState, int>> FakeRequestStore::countByState()
 Result<QList<ProvisioningRequest>> FakeRequestStore::claimNext(const QString& owner, const QDateTime& leaseUntil,
                                                                const QDateTime& now, int maxCount)
 {
+    ++m_writes[QStringLiteral("claimNext")];
     if (m_failWrites)
         return writeError();
     QList<Row*> due;
@@ -109,8 +114,50 @@ Result<void> FakeRequestStore::renewLease(const QUuid& id, const QString& owner,
 
 Result<void> FakeRequestStore::releaseClaim(const QUuid& id, const QString& owner)
 {
+    ++m_writes[QStringLiteral("releaseClaim")];
     auto it = m_rows.find(id);
     if (it != m_rows.end() && it->owner == owner) {
+        it->owner.clear();
+        it->leaseUntil = {};
+    }
+    return {};
+}
+
+Result<void> FakeRequestStore::insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                                         const QDateTime& leaseUntil)
+{
+    ++m_writes[QStringLiteral("insertAll")];
+    if (m_failWrites)
+        return writeError();
+    QSet<QUuid> seen;
+    for (const ProvisioningRequest& r : requests) {
+        if (m_rows.contains(r.id()) || seen.contains(r.id()))
+            return Error::make(ErrorKind::Storage, QStringLiteral("duplicate-id"), QStringLiteral("duplicate id"));
+        seen.insert(r.id());
+    }
+    for (const ProvisioningRequest& r : requests) {
+        const bool queued = r.state() == RequestState::QueuedForProvisioning;
+        const QString by = queued ? QString() : owner;
+        m_rows.insert(r.id(), Row{r, by, by.isEmpty() ? QDateTime() : leaseUntil, m_nextOrder++});
+    }
+    return {};
+}
+
+Result<void> FakeRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
+                                                const QString& owner)
+{
+    // One commit in a real store: counted as itself, not as an update and a release.
+    ++m_writes[QStringLiteral("updateAndRelease")];
+    if (m_failWrites)
+        return writeError();
+    auto it = m_rows.find(request.id());
+    if (it == m_rows.end())
+        return Error::make(ErrorKind::Storage, QStringLiteral("not-found"), QStringLiteral("no such request"));
+    if (it->request.state() != expectedState)
+        return Error::make(ErrorKind::Storage, QStringLiteral("conflict"),
+                           QStringLiteral("the request moved meanwhile"));
+    it->request = request;
+    if (it->owner == owner) {
         it->owner.clear();
         it->leaseUntil = {};
     }

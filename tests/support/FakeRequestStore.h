@@ -22,10 +22,18 @@ public:
     dcm::Result<void> releaseClaim(const QUuid& id, const QString& owner) override;
     dcm::Result<QList<dcm::ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                                  const QDateTime& now) override;
+    // All or none, as the real stores' one transaction; queued ones unclaimed.
+    dcm::Result<void> insertAll(const QList<dcm::ProvisioningRequest>& requests, const QString& owner,
+                                const QDateTime& leaseUntil) override;
+    dcm::Result<void> updateAndRelease(const dcm::ProvisioningRequest& request, dcm::RequestState expectedState,
+                                       const QString& owner) override;
 
     // Every write fails with a Storage error while set (reads still work).
     void setFailWrites(bool fail) { m_failWrites = fail; }
     QString leaseOwner(const QUuid& id) const { return m_rows.value(id).owner; }
+    // How many times each write method was called ("insert", "insertAll", "update", "updateAndRelease",
+    // "releaseClaim", "claimNext"): each is one commit in a real store.
+    int writes(const QString& method) const { return m_writes.value(method); }
     int size() const { return int(m_rows.size()); }
 
 private:
@@ -41,4 +49,5 @@ private:
     QHash<QUuid, Row> m_rows;
     qint64 m_nextOrder = 0;
     bool m_failWrites = false;
+    QHash<QString, int> m_writes;
 };

@@ -37,6 +37,15 @@ public:
     {
         return m_s->takeOverExpired(o, l, n);
     }
+    dcm::Result<void> insertAll(const QList<dcm::ProvisioningRequest>& r, const QString& o, const QDateTime& l) override
+    {
+        return m_s->insertAll(r, o, l);
+    }
+    dcm::Result<void> updateAndRelease(const dcm::ProvisioningRequest& r, dcm::RequestState e,
+                                       const QString& o) override
+    {
+        return m_s->updateAndRelease(r, e, o);
+    }
 
 private:
     std::shared_ptr<FakeRequestStore> m_s;

@@ -721,3 +721,126 @@ void RequestStoreContract::anUnreadableRequestIsNeverOverwritten()
     VERIFY_OK(still);
     QCOMPARE(still.value()->state(), RequestState::Failed);
 }
+
+// Pins: insertAll stores every request of the batch, each with its history; the queued ones are left
+// for whoever drains (no lease), the others are leased to the submitter; another connection reads them
+// all, and the queued one is claimable at once by another drainer.
+void RequestStoreContract::insertAllStoresTheBatchWithQueuedOnesUnclaimed()
+{
+    const ProvisioningRequest started = makeRequest(QStringLiteral("b-00"), t0(), {RequestState::Provisioning});
+    const ProvisioningRequest submitted = makeRequest(QStringLiteral("b-01"), t0().addMSecs(1));
+    const ProvisioningRequest waiting = queuedRequest(QStringLiteral("b-02"), t0().addMSecs(2), t0());
+    VERIFY_OK(m_store->insertAll({started, submitted, waiting}, QStringLiteral("console-1"), t0().addSecs(30)));
+
+    auto observer = m_backend->open();
+    VERIFY_OK(observer);
+    auto seen = observer.value()->list({});
+    VERIFY_OK(seen);
+    QCOMPARE(names(seen.value()), (QStringList{waiting.spec().name, submitted.spec().name, started.spec().name}));
+    QVERIFY(seen.value().at(0) == waiting);
+    QVERIFY(seen.value().at(1) == submitted);
+    QVERIFY(seen.value().at(2) == started);
+    QCOMPARE(seen.value().at(2).history().size(), 1);
+    QCOMPARE(leaseOwner(started.id()), QStringLiteral("console-1"));
+    QCOMPARE(leaseUntil(started.id()), t0().addSecs(30));
+    QCOMPARE(leaseOwner(submitted.id()), QStringLiteral("console-1"));
+    QVERIFY(leaseOwner(waiting.id()).isEmpty());
+    QVERIFY(!leaseUntil(waiting.id()).isValid());
+
+    auto claimed = observer.value()->claimNext(QStringLiteral("drainer-2"), t0().addSecs(60), t0().addSecs(1), 5);
+    VERIFY_OK(claimed);
+    QCOMPARE(names(claimed.value()), QStringList{waiting.spec().name});
+
+    VERIFY_OK(m_store->insertAll({}, QStringLiteral("console-1"), t0().addSecs(30)));
+    auto after = m_store->list({});
+    VERIFY_OK(after);
+    QCOMPARE(after.value().size(), 3);
+}
+
+// Pins: one refusal anywhere in the batch stores none of it — a duplicate id in the middle (stored
+// before, or twice in the batch), a request without an id, a claim without a lease expiry.
+void RequestStoreContract::insertAllIsAllOrNothing()
+{
+    const ProvisioningRequest before = makeRequest(QStringLiteral("before"), t0());
+    VERIFY_OK(m_store->insert(before, {}, {}));
+    const ProvisioningRequest a = makeRequest(QStringLiteral("a"), t0().addMSecs(1));
+    const ProvisioningRequest c = queuedRequest(QStringLiteral("c"), t0().addMSecs(3), t0());
+    VERIFY_ERROR(m_store->insertAll({a, before, c}, QStringLiteral("console-1"), t0().addSecs(30)), "duplicate-id");
+    VERIFY_ERROR(m_store->insertAll({a, c, a}, QStringLiteral("console-1"), t0().addSecs(30)), "duplicate-id");
+    for (const auto& refused : {m_store->insertAll({a, ProvisioningRequest(), c}, {}, {}),
+                                m_store->insertAll({a, c}, QStringLiteral("console-1"), QDateTime())}) {
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("invalid-argument"));
+    }
+
+    auto observer = m_backend->open();
+    VERIFY_OK(observer);
+    auto seen = observer.value()->list({});
+    VERIFY_OK(seen);
+    QCOMPARE(names(seen.value()), QStringList{before.spec().name});
+    QVERIFY(seen.value().first() == before);
+
+    VERIFY_OK(m_store->insertAll({a, c}, QStringLiteral("console-1"), t0().addSecs(30)));
+    auto now = observer.value()->list({});
+    VERIFY_OK(now);
+    QCOMPARE(now.value().size(), 3);
+}
+
+// Pins: updateAndRelease writes the request as update() does (new events appended) and frees the
+// caller's lease in the same step, so the next claim takes a request put back in the queue; a caller
+// that does not hold the lease writes the request and leaves the holder's lease alone.
+void RequestStoreContract::updateAndReleaseWritesAndGivesTheLeaseUp()
+{
+    ProvisioningRequest request = makeRequest(QStringLiteral("settle"), t0());
+    VERIFY_OK(m_store->insert(request, QStringLiteral("A"), t0().addSecs(300)));
+    QVERIFY(request.transitionTo(RequestState::Provisioning, QStringLiteral("go"), t0().addSecs(1)).ok());
+    VERIFY_OK(m_store->update(request, RequestState::Submitted));
+    QVERIFY(request
+                .transitionTo(RequestState::QueuedForProvisioning, QStringLiteral("transient"), t0().addSecs(2),
+                              Error::make(ErrorKind::Transient, QStringLiteral("timeout"), QStringLiteral("t")))
+                .ok());
+    request.setNextAttemptAt(t0().addSecs(2));
+    VERIFY_OK(m_store->updateAndRelease(request, RequestState::Provisioning, QStringLiteral("A")));
+    QVERIFY(leaseOwner(request.id()).isEmpty());
+    QVERIFY(!leaseUntil(request.id()).isValid());
+    auto got = m_store->get(request.id());
+    VERIFY_OK(got);
+    QCOMPARE(jsonText(*got.value()), jsonText(request));
+    QCOMPARE(got.value()->history().size(), 2);
+
+    auto observer = m_backend->open();
+    VERIFY_OK(observer);
+    auto claimed = observer.value()->claimNext(QStringLiteral("B"), t0().addSecs(600), t0().addSecs(3), 1);
+    VERIFY_OK(claimed);
+    QCOMPARE(claimed.value().size(), 1);
+    QVERIFY(claimed.value().first() == request);
+
+    QVERIFY(request.transitionTo(RequestState::Provisioning, QStringLiteral("due"), t0().addSecs(4)).ok());
+    VERIFY_OK(m_store->updateAndRelease(request, RequestState::QueuedForProvisioning, QStringLiteral("A")));
+    QCOMPARE(leaseOwner(request.id()), QStringLiteral("B"));
+    QCOMPARE(leaseUntil(request.id()), t0().addSecs(600));
+    auto again = observer.value()->get(request.id());
+    VERIFY_OK(again);
+    QCOMPARE(again.value()->state(), RequestState::Provisioning);
+}
+
+// Pins: an updateAndRelease that loses the compare-and-set ("conflict") or names an unknown request
+// ("not-found") changes nothing: neither the stored request nor the caller's lease.
+void RequestStoreContract::updateAndReleaseChangesNothingWhenItLoses()
+{
+    const ProvisioningRequest stored = makeRequest(QStringLiteral("race"), t0());
+    VERIFY_OK(m_store->insert(stored, QStringLiteral("A"), t0().addSecs(300)));
+    ProvisioningRequest late = stored;
+    QVERIFY(late.transitionTo(RequestState::Provisioning, QStringLiteral("go"), t0().addSecs(1)).ok());
+    QVERIFY(late.transitionTo(RequestState::Provisioned, QStringLiteral("done"), t0().addSecs(2)).ok());
+    VERIFY_ERROR(m_store->updateAndRelease(late, RequestState::Provisioning, QStringLiteral("A")), "conflict");
+    QCOMPARE(leaseOwner(stored.id()), QStringLiteral("A"));
+    QCOMPARE(leaseUntil(stored.id()), t0().addSecs(300));
+    auto got = m_store->get(stored.id());
+    VERIFY_OK(got);
+    QVERIFY(*got.value() == stored);
+
+    VERIFY_ERROR(m_store->updateAndRelease(makeRequest(QStringLiteral("ghost"), t0()), RequestState::Submitted,
+                                           QStringLiteral("A")),
+                 "not-found");
+}

@@ -84,6 +84,11 @@ private Q_SLOTS:
     void aTakeOverSkipsAnUnreadableRequest();
     void anUnreadableRequestIsNeverOverwritten();
 
+    void insertAllStoresTheBatchWithQueuedOnesUnclaimed();
+    void insertAllIsAllOrNothing();
+    void updateAndReleaseWritesAndGivesTheLeaseUp();
+    void updateAndReleaseChangesNothingWhenItLoses();
+
 private:
     QString leaseOwner(const QUuid& id);
     QDateTime leaseUntil(const QUuid& id);

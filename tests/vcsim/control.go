@@ -195,6 +195,31 @@ func newControlAPI(a *app) *controlAPI {
 		d.setDrop(req.Method, count)
 		return doorReply()
 	})
+	c.route(http.MethodPost, "/cut", func(r *http.Request) (interface{}, error) {
+		var req struct {
+			Method string `json:"method"`
+			Bytes  int    `json:"bytes"`
+			Count  *int   `json:"count"`
+		}
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		if req.Method == "" {
+			return nil, badRequest("method is required (a SOAP method name or \"*\")")
+		}
+		if req.Bytes < 0 {
+			return nil, badRequest("bytes must not be negative")
+		}
+		count := 1
+		if req.Count != nil {
+			count = *req.Count
+		}
+		if count < -1 {
+			return nil, badRequest("count must be -1 (until cleared), 0 (clear) or positive")
+		}
+		d.setCut(req.Method, &cutRule{Bytes: req.Bytes, Count: count})
+		return doorReply()
+	})
 	c.route(http.MethodPost, "/reset", func(*http.Request) (interface{}, error) {
 		if err := d.reset(); err != nil {
 			return nil, err

@@ -79,6 +79,7 @@ type door struct {
 	delays      map[string]int
 	faults      map[string]*faultRule
 	drops       map[string]int
+	cuts        map[string]*cutRule
 	calls       map[string]int64
 	total       int64
 	connections int64
@@ -105,6 +106,7 @@ func newDoor(sim http.Handler, certs *certStore, errLog *log.Logger, logf func(s
 		delays:   make(map[string]int),
 		faults:   make(map[string]*faultRule),
 		drops:    make(map[string]int),
+		cuts:     make(map[string]*cutRule),
 		calls:    make(map[string]int64),
 		sessions: make(map[string]struct{}),
 		strict:   true,
@@ -308,6 +310,7 @@ func (d *door) reset() error {
 	d.delays = make(map[string]int)
 	d.faults = make(map[string]*faultRule)
 	d.drops = make(map[string]int)
+	d.cuts = make(map[string]*cutRule)
 	d.mode, d.status = modeNormal, 0
 	d.expiry = false
 	d.signalLocked()
@@ -504,6 +507,11 @@ func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeSOAPFault(w, "", "", fault, d.logf)
 			return
 		}
+	}
+
+	if d.hasCut(call.Method) {
+		d.serveCut(w, r, call, body)
+		return
 	}
 
 	if d.takeDrop(call.Method) {

@@ -5,6 +5,9 @@
 //	           decoded by govmomi into mo.* objects (what view.Retrieve does)
 //	floor      the same request, reply read and thrown away: the simulator's own cost
 //	create     CreateVM_Task + task.Wait, sequential and N at a time
+//	vms        a whole govmomi client as a user would write one, for `dcmctl inventory vms --json`: log
+//	           in, ContainerView of the VMs, view.Retrieve of the -props paths into mo.VirtualMachine,
+//	           every VM printed as one JSON object on stdout (the process is timed from outside)
 //	clone      CloneVM_Task of a template + task.Wait, N at a time, with the CloneSpec the adapter sends
 //	           for a clone without customization or power-on: the request key in instanceUuid and
 //	           extraConfig dcm.requestId, CPUs/cores/memory, the template's NICs reconnected in order
@@ -14,6 +17,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -35,6 +39,7 @@ import (
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/session"
+	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -189,6 +194,59 @@ func floor(ctx context.Context, c *vim25.Client, spec specFile) int64 {
 	return n
 }
 
+// vmLine is what the peer prints per VM: the fields `dcmctl inventory vms --json` prints, from the same
+// property paths (the folder path aside: the peer prints the parent's moref).
+type vmLine struct {
+	Name         string `json:"name"`
+	Moref        string `json:"moref"`
+	Parent       string `json:"parent"`
+	PowerState   string `json:"powerState"`
+	Cpus         int32  `json:"cpus"`
+	MemoryMiB    int32  `json:"memoryMiB"`
+	GuestID      string `json:"guestId"`
+	InstanceUUID string `json:"instanceUuid"`
+	RequestID    string `json:"requestId,omitempty"`
+}
+
+// listVms: the idiomatic govmomi client (view.Retrieve into mo.VirtualMachine), output on stdout.
+func listVms(ctx context.Context, c *vim25.Client, props []string) {
+	m := view.NewManager(c)
+	v, err := m.CreateContainerView(ctx, c.ServiceContent.RootFolder, []string{"VirtualMachine"}, true)
+	if err != nil {
+		fail(err)
+	}
+	defer func() { _ = v.Destroy(ctx) }()
+	var vms []mo.VirtualMachine
+	if err := v.Retrieve(ctx, []string{"VirtualMachine"}, props, &vms); err != nil {
+		fail(err)
+	}
+	out := bufio.NewWriterSize(os.Stdout, 1<<16)
+	enc := json.NewEncoder(out)
+	for _, vm := range vms {
+		line := vmLine{Name: vm.Name, Moref: vm.Self.Value, PowerState: string(vm.Runtime.PowerState)}
+		if vm.Parent != nil {
+			line.Parent = vm.Parent.Value
+		}
+		if vm.Config != nil {
+			line.Cpus = vm.Config.Hardware.NumCPU
+			line.MemoryMiB = vm.Config.Hardware.MemoryMB
+			line.GuestID = vm.Config.GuestId
+			line.InstanceUUID = vm.Config.InstanceUuid
+			for _, o := range vm.Config.ExtraConfig {
+				if ov := o.GetOptionValue(); ov.Key == "dcm.requestId" {
+					line.RequestID, _ = ov.Value.(string)
+				}
+			}
+		}
+		if err := enc.Encode(line); err != nil {
+			fail(err)
+		}
+	}
+	if err := out.Flush(); err != nil {
+		fail(err)
+	}
+}
+
 type placement struct {
 	folder *object.Folder
 	pool   *object.ResourcePool
@@ -312,6 +370,8 @@ func main() {
 	cpus := flag.Int("cpus", 1, "clone: numCPUs")
 	memoryMiB := flag.Int64("memory", 512, "clone: memoryMB")
 	lookupEach := flag.Bool("lookup-each", false, "clone: find the template and read its devices for every clone")
+	props := flag.String("props", "name,parent,runtime.powerState,config.hardware.numCPU,config.hardware.memoryMB,"+
+		"config.guestId,config.instanceUuid", "vms: the VirtualMachine property paths read (comma-separated)")
 	flag.Parse()
 	if *password == "" {
 		*password = os.Getenv("DCM_PEER_PASSWORD")
@@ -337,6 +397,8 @@ func main() {
 	}
 
 	switch *mode {
+	case "vms":
+		listVms(ctx, c, strings.Split(*props, ","))
 	case "inventory", "floor":
 		b, err := ioutil.ReadFile(*specPath)
 		if err != nil {

@@ -131,6 +131,15 @@ public:
     {
         return timed("othersWrote", [&] { return m_inner->othersWrote(); });
     }
+    Result<void> insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
+                           const QDateTime& until) override
+    {
+        return timed("insertAll", [&] { return m_inner->insertAll(requests, owner, until); });
+    }
+    Result<void> updateAndRelease(const ProvisioningRequest& r, RequestState expected, const QString& owner) override
+    {
+        return timed("updateAndRelease", [&] { return m_inner->updateAndRelease(r, expected, owner); });
+    }
 
 private:
     template <typename F> std::invoke_result_t<F&> timed(const char* name, F&& f)

@@ -264,6 +264,54 @@ private slots:
         QCOMPARE(run(hv, a.value->value().vm.ref, VmOperation::ShutdownGuest)->code,
                  QStringLiteral("tools-unavailable"));
     }
+
+    // Pins the fake's listVms as the port describes it: every VM in pages, then the count; a scripted
+    // failure after the first page, and nothing after the failure.
+    void listVmsHandsOverPagesThenTheCountOrFailsMidway()
+    {
+        FakeHypervisor hv;
+        InventorySnapshot inventory;
+        for (int i = 0; i < 5; ++i) {
+            VmInfo v;
+            v.ref = QStringLiteral("vm-%1").arg(i);
+            v.name = QStringLiteral("list-%1").arg(i);
+            v.requestId = QStringLiteral("key-%1").arg(i);
+            inventory.vms.append(v);
+        }
+        hv.setInventory(inventory);
+        hv.setListPageSize(2);
+
+        QList<int> pages;
+        QStringList names;
+        Answer<int> listed;
+        hv.listVms(
+            VmField::PowerState,
+            [&](QList<VmInfo>&& page) {
+                pages.append(int(page.size()));
+                for (const VmInfo& v : page) {
+                    names.append(v.name);
+                    QVERIFY(v.requestId.isEmpty()); // not asked for
+                }
+            },
+            listed.sink());
+        QVERIFY(listed.wait());
+        QVERIFY(listed.value->ok());
+        QCOMPARE(listed.value->value(), 5);
+        QCOMPARE(pages, (QList<int>{2, 2, 1}));
+        QCOMPARE(names.size(), 5);
+        QCOMPARE(names.first(), QStringLiteral("list-0"));
+
+        pages.clear();
+        hv.failNext(FakeHypervisor::Method::ListVms,
+                    Error::make(ErrorKind::Transient, QStringLiteral("connection-closed"), QStringLiteral("cut")));
+        Answer<int> broken;
+        hv.listVms(
+            VmField::RequestId, [&](QList<VmInfo>&& page) { pages.append(int(page.size())); }, broken.sink());
+        QVERIFY(broken.wait());
+        QVERIFY(!broken.value->ok());
+        QCOMPARE(broken.value->error().code, QStringLiteral("connection-closed"));
+        QCOMPARE(pages, QList<int>{2});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFakeHypervisor)

@@ -636,6 +636,67 @@ private Q_SLOTS:
         QTRY_COMPARE(m_service->connectionStatus().state, ConnectionStatus::State::Connected);
         QTRY_COMPARE((m_service->tick(), stateOf(id)), RequestState::Provisioned);
     }
+
+    // Pins: a batch is one commit. The VMs that start are stored PROVISIONING and leased to this
+    // service, the others already QUEUED_FOR_PROVISIONING and unclaimed (no insert + update + release
+    // per VM); every settling write gives the lease up itself (no releaseClaim), and each waiting VM
+    // costs one claim and one PROVISIONING write before its call.
+    void aBatchIsOneCommitAndSettlingReleasesTheLeaseInTheSameWrite()
+    {
+        connectService();
+        m_hv->setHoldCalls(true);
+        VmSpec pattern = validSpec(QStringLiteral("batch-{nn}"));
+        const QList<SubmitAnswer> answers = m_service->submitBatch(pattern, 10, 5);
+        QCOMPARE(answers.size(), 10);
+        QCOMPARE(m_store->writes(QStringLiteral("insertAll")), 1);
+        QCOMPARE(m_store->writes(QStringLiteral("insert")), 0);
+        QCOMPARE(m_store->writes(QStringLiteral("update")), 0);
+        QCOMPARE(m_store->writes(QStringLiteral("releaseClaim")), 0);
+        for (int i = 0; i < answers.size(); ++i) {
+            const SubmitAnswer& a = answers.at(i);
+            const bool starts = i < 4; // drainConcurrency
+            QCOMPARE(a.outcome, starts ? SubmitAnswer::Outcome::Started : SubmitAnswer::Outcome::Queued);
+            QCOMPARE(stateOf(a.id), starts ? RequestState::Provisioning : RequestState::QueuedForProvisioning);
+            QCOMPARE(m_store->leaseOwner(a.id), starts ? QStringLiteral("test-owner") : QString());
+        }
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 4); // sent after the one commit
+
+        m_hv->setHoldCalls(false);
+        m_hv->completeAllHeld();
+        for (const SubmitAnswer& a : answers)
+            QTRY_COMPARE(stateOf(a.id), RequestState::Provisioned);
+        for (const SubmitAnswer& a : answers)
+            QVERIFY(m_store->leaseOwner(a.id).isEmpty());
+        QCOMPARE(m_hv->vmCount(), 10);
+        QCOMPARE(m_store->writes(QStringLiteral("insertAll")), 1);
+        QCOMPARE(m_store->writes(QStringLiteral("updateAndRelease")), 10);
+        QCOMPARE(m_store->writes(QStringLiteral("update")), 6); // PROVISIONING of the six that waited
+        QCOMPARE(m_store->writes(QStringLiteral("releaseClaim")), 0);
+    }
+
+    // Pins: a single submit that starts at once is one commit before its call (stored PROVISIONING);
+    // one that waits (paused queue) is stored queued and unclaimed, and nothing else is written.
+    void aSubmitIsOneCommitWhetherItStartsOrWaits()
+    {
+        connectService();
+        m_hv->setHoldCalls(true);
+        const SubmitAnswer started = m_service->submit(validSpec(QStringLiteral("now")));
+        QCOMPARE(started.outcome, SubmitAnswer::Outcome::Started);
+        QCOMPARE(stateOf(started.id), RequestState::Provisioning);
+        QCOMPARE(requestOf(started.id).attempts(), 1);
+        m_service->setQueuePaused(true);
+        const SubmitAnswer waiting = m_service->submit(validSpec(QStringLiteral("later")));
+        QCOMPARE(waiting.outcome, SubmitAnswer::Outcome::Queued);
+        QCOMPARE(stateOf(waiting.id), RequestState::QueuedForProvisioning);
+        QVERIFY(m_store->leaseOwner(waiting.id).isEmpty());
+        QCOMPARE(m_store->writes(QStringLiteral("insertAll")), 2);
+        QCOMPARE(m_store->writes(QStringLiteral("update")), 0);
+        QCOMPARE(m_store->writes(QStringLiteral("releaseClaim")), 0);
+        m_hv->setHoldCalls(false);
+        m_hv->completeAllHeld();
+        QTRY_COMPARE(stateOf(started.id), RequestState::Provisioned);
+        QCOMPARE(stateOf(waiting.id), RequestState::QueuedForProvisioning);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProvisioningService)
