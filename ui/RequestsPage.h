@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/service/ServiceTypes.h"
 #include "app/service/SubmitAnswer.h"
 #include "domain/ProvisioningRequest.h"
 
@@ -15,6 +16,7 @@ class QLineEdit;
 class QMessageBox;
 class QSplitter;
 class QTableView;
+class QTimer;
 
 namespace dcm {
 
@@ -73,6 +75,12 @@ public:
 
     QUuid selectedId() const;
     void selectRequest(const QUuid& id);
+    // Reads the listing again from its newest page, as the filters now say (the store answers them).
+    void reload();
+    // Rows asked of the store at a time.
+    static constexpr int pageSize = 500;
+    // Typing in the search asks the store once it pauses for this long.
+    static constexpr int searchDebounceMs = 250;
     void focusSearch();
     void saveState();
 
@@ -97,8 +105,13 @@ private:
     void operateOnSelected(RequestKind kind);
     void askToDecommissionSelected();
     void onAnswer(const SubmitAnswer& answer);
+    void onPage(const RequestPage& page);
+    RequestFilter listingFilter() const;
 
     ServiceClient* m_client;
+    RequestFilter m_listing; // what the table lists, as last asked of the store
+    quint64 m_pageToken = 0; // the one page question whose answer is awaited
+    QTimer* m_reloadTimer;
     UiSettings* m_settings;
     RequestTableModel* m_model;
     RequestFilterProxy* m_proxy;

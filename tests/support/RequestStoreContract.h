@@ -84,6 +84,12 @@ private Q_SLOTS:
     void aTakeOverSkipsAnUnreadableRequest();
     void anUnreadableRequestIsNeverOverwritten();
 
+    void pagesByCursorCoverTheListingWithoutGapsOrRepeats_data();
+    void pagesByCursorCoverTheListingWithoutGapsOrRepeats();
+    void aCursorOfAnUnknownRequestStartsBeforeItsTime();
+    void countMatchingCountsEveryPageOfTheFilter();
+    void aSearchCanMatchTheStartOfTheBatchId();
+
 private:
     QString leaseOwner(const QUuid& id);
     QDateTime leaseUntil(const QUuid& id);
