@@ -260,7 +260,13 @@ std::pair<QStringList, QVariantList> listConditions(const RequestFilter& filter,
     QStringList conditions;
     QVariantList values;
     if (!filter.states.isEmpty()) {
-        conditions.append(QStringLiteral("state IN (%1)").arg(placeholders(filter.states.size())));
+        // With updatedAfter (the few requests written lately: following others, the guests of the last
+        // minutes) the updated_at index is the selective one; SQLite, without statistics, took the state
+        // index and read all 97,000 PROVISIONED rows of a 100,000 history at every start (~60 ms). The
+        // unary + keeps it off the state index (and below, off the created_at index).
+        conditions.append(QStringLiteral("%1state IN (%2)")
+                              .arg(filter.updatedAfter.isValid() ? QStringLiteral("+") : QString(),
+                                   placeholders(filter.states.size())));
         for (RequestState state : filter.states) {
             values.append(toString(state));
         }
@@ -332,7 +338,10 @@ Result<QList<ProvisioningRequest>> SqliteRequestStore::list(const RequestFilter&
     if (!conditions.isEmpty()) {
         selection += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     }
-    selection += QStringLiteral(" ORDER BY created_at DESC, rowid DESC");
+    // The unary + on created_at too: else SQLite walks the created_at index for the order and reads
+    // every row to find the few written lately (~100 ms at 100,000 requests, each time others wrote).
+    selection += filter.updatedAfter.isValid() ? QStringLiteral(" ORDER BY +created_at DESC, rowid DESC")
+                                               : QStringLiteral(" ORDER BY created_at DESC, rowid DESC");
     if (filter.limit > 0) {
         selection += QStringLiteral(" LIMIT ?");
         values.append(filter.limit);

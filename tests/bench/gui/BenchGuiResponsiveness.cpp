@@ -791,10 +791,17 @@ int runScaleSeries(int vms, int count, int runs, const QString& keptDatabase)
     QList<double> stalls, loadStalls, hangStalls, events, rss;
     int failed = 0;
     for (int i = 0; i < runs; ++i) {
+        // Each run on its own copy: the run's submissions must not grow the fixture for the next.
+        const QString copy = dir.filePath(QStringLiteral("scale-run-%1.sqlite").arg(i));
+        QFile::remove(copy);
+        if (!QFile::copy(db, copy)) {
+            std::fprintf(stderr, "bench_gui: could not copy the database\n");
+            return 1;
+        }
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         child.start(QCoreApplication::applicationFilePath(),
-                    {QStringLiteral("--scale-child"), db, QStringLiteral("--vms"), QString::number(vms)});
+                    {QStringLiteral("--scale-child"), copy, QStringLiteral("--vms"), QString::number(vms)});
         QString failure;
         if (!child.waitForStarted(30000)) {
             failure = QStringLiteral("did not start: %1").arg(child.errorString());
