@@ -421,8 +421,7 @@ Result<VmSpec> VmSpec::fromJson(const QJsonObject& json)
 {
     VmSpec spec;
     JsonReader reader;
-    // The sets of known keys are built once: building them for every spec read was a tenth of listing
-    // 10,000 stored requests.
+    // The sets of known keys are built once, not for every spec read (a listing reads one per request).
     static const QSet<QString> s_keys{QStringLiteral("name"),
                                       QStringLiteral("cpus"),
                                       QStringLiteral("coresPerSocket"),
