@@ -1,7 +1,8 @@
 // The requests view over a history larger than a page, against the real service and a real SQLite
 // store: the newest page first with the store's total, older pages when the table is scrolled to the
 // bottom, search and state filters answered by the store (not by filtering what is at hand), and live
-// changes still reaching the rows on screen, new requests on top.
+// changes (the service's own and another process's writes) still reaching the rows on screen, new
+// requests on top.
 #include "GuiHarness.h"
 
 #include "app/storage/SqliteDatabase.h"
@@ -233,6 +234,23 @@ private Q_SLOTS:
         const QString laterName = model()->request(later)->spec().name;
         QCOMPARE(shownNames().count(laterName), 1);
         QCOMPARE(model()->request(later)->state(), RequestState::Cancelled);
+    }
+
+    // A request another process writes to the same database (dcmctl, another console) comes in on top
+    // when the service follows others' writes, and is counted.
+    void anotherWritersRequestComesInOnTop()
+    {
+        m_page->reload();
+        QTRY_COMPARE(model()->rowCount(), RequestsPage::pageSize);
+        auto other = SqliteRequestStore::open(m_path);
+        QVERIFY(other.ok());
+        const QDateTime at = m_clock.utcNow().addSecs(1);
+        const ProvisioningRequest theirs(QUuid::createUuid(), validSpec(QStringLiteral("from-dcmctl")), at);
+        QVERIFY(other.value()->insert(theirs, QString(), at).ok());
+        m_service->tick(); // what the service's timer does every second
+        QTRY_COMPARE(shownNames().constFirst(), QStringLiteral("from-dcmctl"));
+        QCOMPARE(model()->totalCount(), s_stored + 1);
+        QCOMPARE(model()->rowCount(), RequestsPage::pageSize + 1);
     }
 };
 
