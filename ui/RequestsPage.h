@@ -29,7 +29,8 @@ class RequestTableModel;
 class ServiceClient;
 class UiSettings;
 
-// Every request with its live state: a filterable, searchable table, the selected request's details
+// The request history with its live state, a page at a time (the newest first, older ones as the table
+// is scrolled; filter and search answered by the store): a table, the selected request's details
 // and timeline, and the operator's actions: cancel (after a question naming the VM), retry now (not
 // for a failure that would only repeat: then "edit and resubmit", with the reason as tooltip), edit and
 // resubmit (the form, prefilled; a new request), and copy — the selected cell (Ctrl+C), the error, the
