@@ -113,7 +113,7 @@ private Q_SLOTS:
         m_client = std::make_unique<ServiceClient>(*m_service);
         m_page = std::make_unique<RequestsPage>(m_client.get(), m_settings.get());
         m_page->setClock(m_clock);
-        m_page->stateFilter()->setCurrentIndex(0); // the last test's choice is remembered in the settings
+        m_page->stateFilter()->setCurrentIndex(0); // All requests, whatever the settings remember
         m_page->resize(1240, 740);
         m_page->show();
         QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
