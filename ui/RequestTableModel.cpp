@@ -387,6 +387,7 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
     m_fetching = false;
     m_fetchHeld = false;
     m_cursor.reset();
+    m_listing = RequestFilter();
     m_total = int(requests.size());
     m_newestListed = requests.isEmpty() ? QDateTime() : requests.constFirst().createdAt();
     m_pendingOrder.clear();
@@ -416,9 +417,11 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
     endResetModel();
 }
 
-void RequestTableModel::setFirstPage(const QList<ProvisioningRequest>& requests, int total, bool more)
+void RequestTableModel::setFirstPage(const QList<ProvisioningRequest>& requests, int total, bool more,
+                                     const RequestFilter& filter)
 {
     setRequests(requests);
+    m_listing = filter;
     m_total = total;
     m_newestListed = requests.isEmpty() ? QDateTime() : requests.constFirst().createdAt();
     m_fetching = false;
@@ -469,6 +472,20 @@ void RequestTableModel::takePage(const QList<ProvisioningRequest>& requests, boo
     m_hasMore = more && !requests.isEmpty();
     if (!requests.isEmpty())
         m_cursor = RequestCursor{requests.constLast().createdAt(), requests.constLast().id()};
+}
+
+bool RequestTableModel::inListing(const ProvisioningRequest& request) const
+{
+    // As the store answers RequestFilter's states and nameContains (with nameOrBatch).
+    if (!m_listing.states.isEmpty() && !m_listing.states.contains(request.state()))
+        return false;
+    const QString& part = m_listing.nameContains;
+    if (part.isEmpty())
+        return true;
+    if (request.spec().name.toCaseFolded().contains(part.toCaseFolded()))
+        return true;
+    return m_listing.nameOrBatch && !request.batchId().isNull() &&
+           request.batchId().toString(QUuid::WithoutBraces).startsWith(part.toLower());
 }
 
 bool RequestTableModel::canFetchMore(const QModelIndex& parent) const
@@ -526,8 +543,10 @@ void RequestTableModel::flush()
             changedRows.append(row);
         } else {
             added.append(Row{request, -1, QString(), QString()});
-            // Created since the listing was read (not an older one that changed): one more in all.
-            if (m_total >= 0 && (!m_newestListed.isValid() || request.createdAt() > m_newestListed))
+            // Created since the listing was read (not an older one that changed), and one the listing
+            // would hold: one more in all.
+            if (m_total >= 0 && (!m_newestListed.isValid() || request.createdAt() > m_newestListed) &&
+                inListing(request))
                 ++m_total;
         }
     }

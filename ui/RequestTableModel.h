@@ -72,8 +72,10 @@ public:
 
     void setRequests(const QList<ProvisioningRequest>& requests);
     // The first page of a listing (newest first): replaces what is shown. `total` is how many the
-    // listing has in all (-1: not known), `more` whether older pages follow.
-    void setFirstPage(const QList<ProvisioningRequest>& requests, int total, bool more);
+    // listing has in all (-1: not known), `more` whether older pages follow; `filter` is the listing's,
+    // so that a request created later is counted into the total only when the listing would hold it.
+    void setFirstPage(const QList<ProvisioningRequest>& requests, int total, bool more,
+                      const RequestFilter& filter = {});
     // The next older page of the same listing.
     void appendPage(const QList<ProvisioningRequest>& requests, bool more);
     // How many the listing has in all, as the store last counted it plus the requests created since;
@@ -131,6 +133,7 @@ private:
 
     void indexBatch(const ProvisioningRequest& request);
     void takePage(const QList<ProvisioningRequest>& requests, bool more);
+    bool inListing(const ProvisioningRequest& request) const;
 
     QList<Row> m_rows; // oldest first; the proxy sorts
     // Members of each batch, by creation (then id): "2 of 5" without a scan of every row per cell.
@@ -151,6 +154,7 @@ private:
     bool m_fetchHeld = false;
     int m_total = -1;
     QDateTime m_newestListed; // created since: counted into m_total as they arrive
+    RequestFilter m_listing;
 };
 
 } // namespace dcm

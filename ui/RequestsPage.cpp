@@ -331,7 +331,7 @@ void RequestsPage::onPage(const RequestPage& page)
     if (page.filter.olderThan)
         m_model->appendPage(page.requests, page.more);
     else
-        m_model->setFirstPage(page.requests, page.total, page.more);
+        m_model->setFirstPage(page.requests, page.total, page.more, page.filter);
     updateCount();
 }
 

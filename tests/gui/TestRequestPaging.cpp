@@ -252,6 +252,23 @@ private Q_SLOTS:
         QCOMPARE(model()->totalCount(), s_stored + 1);
         QCOMPARE(model()->rowCount(), RequestsPage::pageSize + 1);
     }
+
+    // Under a state filter, a new request in another state is shown nowhere and not counted.
+    void aNewRequestOutsideTheFilterIsNotCounted()
+    {
+        m_page->reload();
+        QTRY_COMPARE(model()->rowCount(), RequestsPage::pageSize);
+        QSignalSpy pages(m_client.get(), &ServiceClient::requestPageLoaded);
+        m_page->stateFilter()->setCurrentIndex(m_page->stateFilter()->findText(QStringLiteral("Failed")));
+        QTRY_COMPARE(pages.count(), 1);
+        QCOMPARE(model()->totalCount(), m_failed);
+        QSignalSpy changed(m_client.get(), &ServiceClient::requestChanged);
+        m_client->submit(validSpec(QStringLiteral("queued-meanwhile")));
+        QTRY_VERIFY(!changed.isEmpty());
+        model()->flush();
+        QCOMPARE(model()->totalCount(), m_failed);
+        QVERIFY(!shownNames().contains(QStringLiteral("queued-meanwhile")));
+    }
 };
 
 QTEST_MAIN(TestRequestPaging)
