@@ -12,6 +12,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
@@ -313,6 +315,30 @@ void BM_HistoryPage100k(benchmark::State& state)
     state.counters["rows"] = double(rows);
 }
 BENCHMARK(BM_HistoryPage100k)->DenseRange(0, 6)->Unit(benchmark::kMillisecond);
+
+// One stored spec read back, as every listed row is: the JSON text parsed (arg 0), then VmSpec::fromJson
+// on the parsed object (arg 1) — the two parts of what a row's spec costs.
+void BM_StoredSpecParse(benchmark::State& state)
+{
+    const QByteArray stored = QJsonDocument(spec(12345).toJson()).toJson(QJsonDocument::Compact);
+    const QJsonObject parsed = QJsonDocument::fromJson(stored).object();
+    for (auto _ : state) {
+        if (state.range(0) == 0) {
+            auto doc = QJsonDocument::fromJson(stored);
+            benchmark::DoNotOptimize(doc);
+        } else {
+            auto read = VmSpec::fromJson(parsed);
+            if (!read) {
+                state.SkipWithError(qPrintable(read.error().message));
+                break;
+            }
+            benchmark::DoNotOptimize(read);
+        }
+    }
+    state.SetLabel(state.range(0) == 0 ? "QJsonDocument::fromJson" : "VmSpec::fromJson");
+    state.counters["bytes"] = double(stored.size());
+}
+BENCHMARK(BM_StoredSpecParse)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // A drain's claim of `range(0)` requests from 10,000 queued ones: one UPDATE … RETURNING plus their
 // histories, committed with FULL. Leases last 30 s and the clock moves 1 s per claim, so claimed rows
