@@ -421,13 +421,29 @@ Result<VmSpec> VmSpec::fromJson(const QJsonObject& json)
 {
     VmSpec spec;
     JsonReader reader;
-    reader.rejectUnknownKeys(json, {QStringLiteral("name"), QStringLiteral("cpus"), QStringLiteral("coresPerSocket"),
-                                    QStringLiteral("memoryMiB"), QStringLiteral("disks"), QStringLiteral("network"),
-                                    QStringLiteral("datastore"), QStringLiteral("folder"), QStringLiteral("datacenter"),
-                                    QStringLiteral("cluster"), QStringLiteral("resourcePool"), QStringLiteral("host"),
-                                    QStringLiteral("guestId"), QStringLiteral("annotation"), QStringLiteral("powerOn"),
-                                    QStringLiteral("templateName"), QStringLiteral("cloneDiskFormat"),
-                                    QStringLiteral("nics"), QStringLiteral("customization")});
+    // The sets of known keys are built once, not for every spec read (a listing reads one per request).
+    static const QSet<QString> s_keys{QStringLiteral("name"),
+                                      QStringLiteral("cpus"),
+                                      QStringLiteral("coresPerSocket"),
+                                      QStringLiteral("memoryMiB"),
+                                      QStringLiteral("disks"),
+                                      QStringLiteral("network"),
+                                      QStringLiteral("datastore"),
+                                      QStringLiteral("folder"),
+                                      QStringLiteral("datacenter"),
+                                      QStringLiteral("cluster"),
+                                      QStringLiteral("resourcePool"),
+                                      QStringLiteral("host"),
+                                      QStringLiteral("guestId"),
+                                      QStringLiteral("annotation"),
+                                      QStringLiteral("powerOn"),
+                                      QStringLiteral("templateName"),
+                                      QStringLiteral("cloneDiskFormat"),
+                                      QStringLiteral("nics"),
+                                      QStringLiteral("customization")};
+    static const QSet<QString> s_diskKeys{QStringLiteral("sizeMiB"), QStringLiteral("thin")};
+    static const QSet<QString> s_nicKeys{QStringLiteral("network"), QStringLiteral("adapterType")};
+    reader.rejectUnknownKeys(json, s_keys);
     reader.readString(json, QStringLiteral("name"), spec.name);
     reader.readInt(json, QStringLiteral("cpus"), spec.cpus);
     reader.readInt(json, QStringLiteral("coresPerSocket"), spec.coresPerSocket);
@@ -459,7 +475,7 @@ Result<VmSpec> VmSpec::fromJson(const QJsonObject& json)
             }
             const QJsonObject diskJson = array[i].toObject();
             JsonReader diskReader(prefix);
-            diskReader.rejectUnknownKeys(diskJson, {QStringLiteral("sizeMiB"), QStringLiteral("thin")});
+            diskReader.rejectUnknownKeys(diskJson, s_diskKeys);
             DiskSpec disk;
             diskReader.readInt64(diskJson, QStringLiteral("sizeMiB"), disk.sizeMiB);
             diskReader.readBool(diskJson, QStringLiteral("thin"), disk.thin);
@@ -483,7 +499,7 @@ Result<VmSpec> VmSpec::fromJson(const QJsonObject& json)
             }
             const QJsonObject nicJson = array[i].toObject();
             JsonReader nicReader(QStringLiteral("nics[%1].").arg(i));
-            nicReader.rejectUnknownKeys(nicJson, {QStringLiteral("network"), QStringLiteral("adapterType")});
+            nicReader.rejectUnknownKeys(nicJson, s_nicKeys);
             NicSpec nic;
             nicReader.readString(nicJson, QStringLiteral("network"), nic.network);
             nicReader.readString(nicJson, QStringLiteral("adapterType"), nic.adapterType);

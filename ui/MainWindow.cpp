@@ -95,7 +95,7 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
             return;
         }
         m_banners->clear(storageSubject);
-        m_client->loadRequests();
+        m_requests->reload();
     });
     connect(m_client, &ServiceClient::storageFailed, this, [this](const Error& error) {
         m_banners->showMessage(
@@ -132,9 +132,9 @@ MainWindow::MainWindow(std::unique_ptr<ServiceClient> client, QWidget* parent)
     m_tabs->setCurrentIndex(std::clamp(m_settings->lastView(), 0, 2));
     updateTitle();
 
-    // Also asked for when the service reports it is initialized; asking now covers a service that is
-    // already running (a no-op while its store is not open yet).
-    m_client->loadRequests();
+    // The newest page of the history; also asked for when the service reports it is initialized: asking
+    // now covers a service that is already running (a no-op while its store is not open yet).
+    m_requests->reload();
 }
 
 MainWindow::~MainWindow() = default;

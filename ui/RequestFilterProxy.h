@@ -7,8 +7,10 @@
 
 namespace dcm {
 
-// Filters the request table by state and by a part of the VM name or the start of its batch id
-// (case-insensitive), and sorts by each column's SortRole (newest first by default).
+// Filters the rows at hand by state and by a part of the VM name or the start of its batch id
+// (case-insensitive), and sorts by each column's SortRole (newest first by default). The store answers
+// the same filters for the listing itself (RequestsPage asks it); this keeps the table right at once
+// while the operator types, and hides a row that a live change moved out of the filter.
 class RequestFilterProxy final : public QSortFilterProxyModel
 {
     Q_OBJECT

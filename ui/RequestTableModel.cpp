@@ -382,6 +382,14 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
 {
     // Everything received before this list was emitted before it, so the list already includes it.
     m_pendingChanges.clear();
+    // The whole listing at once (setFirstPage says otherwise for a page).
+    m_hasMore = false;
+    m_fetching = false;
+    m_fetchHeld = false;
+    m_cursor.reset();
+    m_listing = RequestFilter();
+    m_total = int(requests.size());
+    m_newestListed = requests.isEmpty() ? QDateTime() : requests.constFirst().createdAt();
     m_pendingOrder.clear();
     QHash<QUuid, Row> progress;
     for (const Row& row : std::as_const(m_rows))
@@ -407,6 +415,90 @@ void RequestTableModel::setRequests(const QList<ProvisioningRequest>& requests)
         m_rows.append(std::move(row));
     }
     endResetModel();
+}
+
+void RequestTableModel::setFirstPage(const QList<ProvisioningRequest>& requests, int total, bool more,
+                                     const RequestFilter& filter)
+{
+    setRequests(requests);
+    m_listing = filter;
+    m_total = total;
+    m_newestListed = requests.isEmpty() ? QDateTime() : requests.constFirst().createdAt();
+    m_fetching = false;
+    m_fetchHeld = false;
+    m_cursor.reset();
+    takePage(requests, more);
+}
+
+void RequestTableModel::appendPage(const QList<ProvisioningRequest>& requests, bool more)
+{
+    m_fetching = false;
+    takePage(requests, more);
+    QList<Row> added;
+    QList<int> changedRows;
+    QList<QUuid> updatedIds;
+    for (const ProvisioningRequest& request : requests) {
+        if (m_pendingChanges.contains(request.id()))
+            continue; // a newer copy is on its way in
+        if (const int row = m_rowById.value(request.id(), -1); row >= 0) {
+            // Already here (it changed while shown): the page's copy is as new as what we have.
+            m_rows[row].request = request;
+            changedRows.append(row);
+            updatedIds.append(request.id());
+        } else {
+            added.append(Row{request, -1, QString(), QString()});
+        }
+    }
+    if (!added.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows(QModelIndex(), first, first + int(added.size()) - 1);
+        for (Row& row : added) {
+            m_rowById.insert(row.request.id(), int(m_rows.size()));
+            indexBatch(row.request);
+            for (const auto& member : m_batches.value(batchIdOf(row.request)))
+                if (const int other = m_rowById.value(member.second, -1); other >= 0)
+                    changedRows.append(other);
+            m_rows.append(std::move(row));
+        }
+        endInsertRows();
+    }
+    emitRowsChanged(std::move(changedRows));
+    for (const QUuid& id : std::as_const(updatedIds))
+        Q_EMIT requestUpdated(id);
+}
+
+void RequestTableModel::takePage(const QList<ProvisioningRequest>& requests, bool more)
+{
+    m_hasMore = more && !requests.isEmpty();
+    if (!requests.isEmpty())
+        m_cursor = RequestCursor{requests.constLast().createdAt(), requests.constLast().id()};
+}
+
+bool RequestTableModel::inListing(const ProvisioningRequest& request) const
+{
+    // As the store answers RequestFilter's states and nameContains (with nameOrBatch).
+    if (!m_listing.states.isEmpty() && !m_listing.states.contains(request.state()))
+        return false;
+    const QString& part = m_listing.nameContains;
+    if (part.isEmpty())
+        return true;
+    if (request.spec().name.toCaseFolded().contains(part.toCaseFolded()))
+        return true;
+    return m_listing.nameOrBatch && !request.batchId().isNull() &&
+           request.batchId().toString(QUuid::WithoutBraces).startsWith(part.toLower());
+}
+
+bool RequestTableModel::canFetchMore(const QModelIndex& parent) const
+{
+    return !parent.isValid() && m_hasMore && !m_fetching && !m_fetchHeld && m_cursor.has_value();
+}
+
+void RequestTableModel::fetchMore(const QModelIndex& parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    m_fetching = true;
+    Q_EMIT moreRequested(*m_cursor);
 }
 
 void RequestTableModel::applyChange(const ProvisioningRequest& request)
@@ -451,6 +543,11 @@ void RequestTableModel::flush()
             changedRows.append(row);
         } else {
             added.append(Row{request, -1, QString(), QString()});
+            // Created since the listing was read (not an older one that changed), and one the listing
+            // would hold: one more in all.
+            if (m_total >= 0 && (!m_newestListed.isValid() || request.createdAt() > m_newestListed) &&
+                inListing(request))
+                ++m_total;
         }
     }
     m_pendingChanges.clear();

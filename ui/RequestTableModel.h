@@ -4,6 +4,7 @@
 #include "domain/FaultSentence.h"
 #include "domain/ProvisioningRequest.h"
 #include "domain/ports/ClockPort.h"
+#include "domain/ports/RequestStorePort.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -12,8 +13,12 @@
 
 namespace dcm {
 
-// Every request, as the service reports it: fed only by requestsLoaded, requestChanged and
-// requestProgress (never by the database). Bursts (a queue of 1,000 draining) are coalesced: changes
+// The requests the view has asked for, as the service reports them: fed only by requestsLoaded,
+// requestPageLoaded, requestChanged and requestProgress (never by the database). A history of 100,000
+// is held a page at a time: the newest page first (setFirstPage), older pages when the view scrolls to
+// the bottom (canFetchMore/fetchMore ask for them with moreRequested; appendPage adds them). A request
+// that changes or is new while shown is taken in by applyChange whatever page it belongs to; a page
+// that brings it again only refreshes its row. Bursts (a queue of 1,000 draining) are coalesced: changes
 // are collected and applied at most every `coalesceInterval`, as one insert and per-row updates, so
 // that the GUI thread never spends long in one go. Times that depend on "now" (ages, a next attempt
 // that is already due) are read from the clock given with setClock (the system clock by default).
@@ -66,6 +71,24 @@ public:
     FaultContext faultContext(const ProvisioningRequest& request) const;
 
     void setRequests(const QList<ProvisioningRequest>& requests);
+    // The first page of a listing (newest first): replaces what is shown. `total` is how many the
+    // listing has in all (-1: not known), `more` whether older pages follow; `filter` is the listing's,
+    // so that a request created later is counted into the total only when the listing would hold it.
+    void setFirstPage(const QList<ProvisioningRequest>& requests, int total, bool more,
+                      const RequestFilter& filter = {});
+    // The next older page of the same listing.
+    void appendPage(const QList<ProvisioningRequest>& requests, bool more);
+    // How many the listing has in all, as the store last counted it plus the requests created since;
+    // -1 when not known.
+    int totalCount() const { return m_total; }
+    // The store has older requests than those shown.
+    bool hasMore() const { return m_hasMore; }
+    // While the view's filters are about to change the listing, the view must not ask for older pages of
+    // the one shown (a filter that hides every row at hand would otherwise read page after page);
+    // setFirstPage lifts the hold.
+    void holdFetching() { m_fetchHeld = true; }
+    bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
     void applyChange(const ProvisioningRequest& request);
     void applyProgress(const RequestProgress& progress);
     // Applies what is pending now (tests and benchmarks; the timer does it otherwise).
@@ -91,6 +114,8 @@ public:
 Q_SIGNALS:
     // A request's data changed (the details pane follows it).
     void requestUpdated(const QUuid& id);
+    // The view wants the page after `cursor` (the oldest request of the listing shown so far).
+    void moreRequested(const dcm::RequestCursor& cursor);
 
 private:
     struct Row
@@ -107,6 +132,8 @@ private:
     void emitRowsChanged(QList<int> rows);
 
     void indexBatch(const ProvisioningRequest& request);
+    void takePage(const QList<ProvisioningRequest>& requests, bool more);
+    bool inListing(const ProvisioningRequest& request) const;
 
     QList<Row> m_rows; // oldest first; the proxy sorts
     // Members of each batch, by creation (then id): "2 of 5" without a scan of every row per cell.
@@ -120,6 +147,14 @@ private:
     const ClockPort* m_clock;
     QString m_user;
     QString m_server;
+    // Paging: where the listing's last page ended, whether more follow, one page asked at a time.
+    std::optional<RequestCursor> m_cursor;
+    bool m_hasMore = false;
+    bool m_fetching = false;
+    bool m_fetchHeld = false;
+    int m_total = -1;
+    QDateTime m_newestListed; // created since: counted into m_total as they arrive
+    RequestFilter m_listing;
 };
 
 } // namespace dcm

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/service/ServiceTypes.h"
 #include "app/service/SubmitAnswer.h"
 #include "domain/ProvisioningRequest.h"
 
@@ -15,6 +16,7 @@ class QLineEdit;
 class QMessageBox;
 class QSplitter;
 class QTableView;
+class QTimer;
 
 namespace dcm {
 
@@ -27,7 +29,8 @@ class RequestTableModel;
 class ServiceClient;
 class UiSettings;
 
-// Every request with its live state: a filterable, searchable table, the selected request's details
+// The request history with its live state, a page at a time (the newest first, older ones as the table
+// is scrolled; filter and search answered by the store): a table, the selected request's details
 // and timeline, and the operator's actions: cancel (after a question naming the VM), retry now (not
 // for a failure that would only repeat: then "edit and resubmit", with the reason as tooltip), edit and
 // resubmit (the form, prefilled; a new request), and copy — the selected cell (Ctrl+C), the error, the
@@ -73,6 +76,12 @@ public:
 
     QUuid selectedId() const;
     void selectRequest(const QUuid& id);
+    // Reads the listing again from its newest page, as the filters now say (the store answers them).
+    void reload();
+    // Rows asked of the store at a time.
+    static constexpr int pageSize = 500;
+    // Typing in the search asks the store once it pauses for this long.
+    static constexpr int searchDebounceMs = 250;
     void focusSearch();
     void saveState();
 
@@ -97,8 +106,13 @@ private:
     void operateOnSelected(RequestKind kind);
     void askToDecommissionSelected();
     void onAnswer(const SubmitAnswer& answer);
+    void onPage(const RequestPage& page);
+    RequestFilter listingFilter() const;
 
     ServiceClient* m_client;
+    RequestFilter m_listing; // what the table lists, as last asked of the store
+    quint64 m_pageToken = 0; // the one page question whose answer is awaited
+    QTimer* m_reloadTimer;
     UiSettings* m_settings;
     RequestTableModel* m_model;
     RequestFilterProxy* m_proxy;

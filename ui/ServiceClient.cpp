@@ -20,6 +20,7 @@ ServiceClient::ServiceClient(ProvisioningService& service, QObject* parent) : QO
     connect(&service, &PS::requestChanged, this, &ServiceClient::requestChanged);
     connect(&service, &PS::requestProgress, this, &ServiceClient::requestProgress);
     connect(&service, &PS::requestsLoaded, this, &ServiceClient::requestsLoaded);
+    connect(&service, &PS::requestPageLoaded, this, &ServiceClient::requestPageLoaded);
     m_publishTimer.setSingleShot(true);
     connect(&m_publishTimer, &QTimer::timeout, this, &ServiceClient::publishState);
     connect(&service, &PS::breakerChanged, this, [this](const BreakerSnapshot& snapshot) {
@@ -204,6 +205,13 @@ void ServiceClient::refreshInventory()
 void ServiceClient::loadRequests()
 {
     post([](ProvisioningService* s) { s->loadRequests(); });
+}
+
+quint64 ServiceClient::loadRequestPage(const RequestFilter& filter)
+{
+    const quint64 token = m_nextToken++;
+    post([filter, token](ProvisioningService* s) { s->loadRequestPage(filter, token); });
+    return token;
 }
 
 } // namespace dcm

@@ -80,6 +80,9 @@ public:
     void probeNow(const QString& reason = {});
     void refreshInventory();
     void loadRequests();
+    // One page of the history (ProvisioningService::loadRequestPage); answered by requestPageLoaded
+    // with the returned token.
+    quint64 loadRequestPage(const RequestFilter& filter);
 
 Q_SIGNALS:
     void initialized(const std::optional<dcm::Error>& error);
@@ -87,6 +90,7 @@ Q_SIGNALS:
     void requestChanged(const dcm::ProvisioningRequest& request);
     void requestProgress(const dcm::RequestProgress& progress);
     void requestsLoaded(const QList<dcm::ProvisioningRequest>& requests);
+    void requestPageLoaded(const dcm::RequestPage& page);
     void breakerChanged(const dcm::BreakerSnapshot& snapshot);
     void breakerTransitioned(const dcm::BreakerTransition& transition);
     void queueDepthChanged(int depth);

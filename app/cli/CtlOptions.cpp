@@ -116,6 +116,8 @@ QList<QCommandLineOption> allOptions()
         o({QStringLiteral("id")}, QStringLiteral("requests: only this request."), QStringLiteral("ID")),
         o({QStringLiteral("request-ids")},
           QStringLiteral("inventory vms: also each VM's requestId (reads every VM's extraConfig: slower).")),
+        o({QStringLiteral("limit")}, QStringLiteral("requests: only the newest N (default: all)."),
+          QStringLiteral("N")),
         o({QStringLiteral("for-db")},
           QStringLiteral("login: store the password of the team database (--db/DCM_DB), not vCenter's.")),
         o({QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Report progress on stderr.")),
@@ -329,6 +331,7 @@ Result<CtlOptions> parseCtlOptions(const QStringList& argv)
     o.leaseSeconds = tuning("lease", 10, 2, 3600);
     o.stateFilter = p.value(QStringLiteral("state"));
     o.idFilter = p.value(QStringLiteral("id"));
+    o.requestLimit = tuning("limit", 0, 1, 100000000);
     o.confirmed = p.isSet(QStringLiteral("yes"));
     o.vm = p.value(QStringLiteral("vm"));
     o.admin = p.isSet(QStringLiteral("admin"));

@@ -30,6 +30,7 @@ struct CtlOptions
     int waitSeconds = -1; // submit --wait
     QString stateFilter;
     QString idFilter;
+    int requestLimit = 0; // requests --limit N: the newest N (0: all)
     // power, decommission
     bool confirmed = false; // --yes
     QString vm;             // --vm NAME (admin mode)

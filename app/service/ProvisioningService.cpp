@@ -45,6 +45,7 @@ void ProvisioningService::registerMetaTypes()
     qRegisterMetaType<ConnectionSettings>();
     qRegisterMetaType<RequestKind>();
     qRegisterMetaType<OperationTarget>();
+    qRegisterMetaType<RequestPage>();
 }
 
 ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFactory store, const ClockPort& clock,
@@ -806,6 +807,31 @@ void ProvisioningService::loadRequests()
     if (!all.ok())
         return m_drainer->reportStorageError(all.error());
     Q_EMIT requestsLoaded(all.value());
+}
+
+void ProvisioningService::loadRequestPage(const RequestFilter& filter, quint64 token)
+{
+    if (!m_store)
+        return;
+    RequestPage page;
+    page.token = token;
+    page.filter = filter;
+    auto rows = m_store->list(filter);
+    if (!rows.ok())
+        return m_drainer->reportStorageError(rows.error());
+    page.requests = std::move(rows).value();
+    page.more = filter.limit > 0 && page.requests.size() >= filter.limit;
+    if (!filter.olderThan) {
+        if (!page.more) {
+            page.total = int(page.requests.size());
+        } else {
+            auto total = m_store->countMatching(filter);
+            if (!total.ok())
+                return m_drainer->reportStorageError(total.error());
+            page.total = total.value();
+        }
+    }
+    Q_EMIT requestPageLoaded(page);
 }
 
 void ProvisioningService::onBreakerTransition(const BreakerTransition& transition)

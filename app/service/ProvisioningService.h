@@ -158,6 +158,10 @@ public Q_SLOTS:
     void refreshInventory();
     // Emits requestsLoaded with every request (newest first), for a view that starts up.
     void loadRequests();
+    // Emits requestPageLoaded with one page of the history: the filter's newest `filter.limit` requests
+    // (after filter.olderThan when set), and for a first page also how many match in all. A view of a
+    // history of 100,000 reads it so, page by page, never all at once.
+    void loadRequestPage(const dcm::RequestFilter& filter, quint64 token);
 
     void tick();
 
@@ -182,6 +186,7 @@ Q_SIGNALS:
     void requestChanged(const dcm::ProvisioningRequest& request);
     void requestProgress(const dcm::RequestProgress& progress);
     void requestsLoaded(const QList<dcm::ProvisioningRequest>& requests);
+    void requestPageLoaded(const dcm::RequestPage& page);
     void breakerChanged(const dcm::BreakerSnapshot& snapshot);
     void breakerTransitioned(const dcm::BreakerTransition& transition);
     void queueDepthChanged(int depth);

@@ -10,6 +10,7 @@
 #include "domain/Inventory.h"
 #include "domain/ProvisioningRequest.h"
 #include "domain/ports/HypervisorPort.h"
+#include "domain/ports/RequestStorePort.h"
 
 #include <QMetaType>
 #include <QString>
@@ -45,7 +46,18 @@ struct ConnectionStatus
     std::optional<Error> error;
 };
 
+// One page of the request history, as a view asked for it (ProvisioningService::loadRequestPage).
+struct RequestPage
+{
+    quint64 token = 0;    // the asker's, given back: a view drops the answers to questions it no longer asks
+    RequestFilter filter; // what was asked; olderThan unset: the first page
+    QList<ProvisioningRequest> requests; // newest first
+    int total = -1;                      // how many the filter matches in all (first pages only; -1: not counted)
+    bool more = false;                   // a full page: older ones may follow
+};
+
 } // namespace dcm
 
 Q_DECLARE_METATYPE(dcm::RequestProgress)
+Q_DECLARE_METATYPE(dcm::RequestPage)
 Q_DECLARE_METATYPE(dcm::ConnectionStatus)

@@ -130,11 +130,17 @@ const QStringList s_schemaV3{
     QStringLiteral("CREATE INDEX requests_target ON requests (target_request_id)"),
 };
 
+// Version 4: the history view pages through one state (or a few) newest first (SQLite's version 7):
+// (state, created_at, seq) is the listing's order within one state.
+const QStringList s_schemaV4{
+    QStringLiteral("CREATE INDEX requests_state_created ON requests (state, created_at, seq)"),
+};
+
 } // namespace
 
 QList<QStringList> PgRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2, s_schemaV3};
+    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4};
 }
 
 } // namespace dcm

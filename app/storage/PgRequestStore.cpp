@@ -220,7 +220,11 @@ Result<std::optional<ProvisioningRequest>> PgRequestStore::get(const QUuid& id)
     return std::optional<ProvisioningRequest>(PgRequestRows::mapRead(*m_db, rows, histories).first());
 }
 
-Result<QList<ProvisioningRequest>> PgRequestStore::list(const RequestFilter& filter)
+namespace {
+
+// The WHERE conditions of a listing and their bound values; with `paged`, the cursor's too (a count
+// ignores it).
+std::pair<QStringList, QVariantList> listConditions(const RequestFilter& filter, bool paged)
 {
     QStringList conditions;
     QVariantList values;
@@ -231,13 +235,63 @@ Result<QList<ProvisioningRequest>> PgRequestStore::list(const RequestFilter& fil
     }
     if (!filter.nameContains.isEmpty()) {
         // strpos, not LIKE: no wildcards to escape in a VM name, and name_key is case-folded by Qt.
-        conditions.append(QStringLiteral("strpos(name_key, ?) > 0"));
-        values.append(filter.nameContains.toCaseFolded());
+        if (filter.nameOrBatch) {
+            // Batch ids are stored as lower-case hex without braces.
+            conditions.append(QStringLiteral("(strpos(name_key, ?) > 0 OR left(batch_id, ?) = ?)"));
+            values.append(filter.nameContains.toCaseFolded());
+            values.append(filter.nameContains.size());
+            values.append(filter.nameContains.toLower());
+        } else {
+            conditions.append(QStringLiteral("strpos(name_key, ?) > 0"));
+            values.append(filter.nameContains.toCaseFolded());
+        }
     }
     if (filter.updatedAfter.isValid()) {
         conditions.append(QStringLiteral("updated_at > ?"));
         values.append(filter.updatedAfter.toMSecsSinceEpoch());
     }
+    if (paged && filter.olderThan) {
+        // The listing's order is (created_at, seq) descending, as requests_created holds it: the next
+        // page starts right after the cursor's row, found by its id; an id not stored gives NULL, so
+        // equal times are left out.
+        conditions.append(QStringLiteral("(created_at < ? OR (created_at = ? AND seq < "
+                                         "(SELECT seq FROM requests WHERE id = ?)))"));
+        const qint64 at = filter.olderThan->createdAt.toMSecsSinceEpoch();
+        values.append(at);
+        values.append(at);
+        values.append(idText(filter.olderThan->id));
+    }
+    return {conditions, values};
+}
+
+} // namespace
+
+Result<int> PgRequestStore::countMatching(const RequestFilter& filter)
+{
+    const auto [conditions, bound] = listConditions(filter, false);
+    const QVariantList values = bound;
+    QString sql = QStringLiteral("SELECT count(*) FROM requests");
+    if (!conditions.isEmpty())
+        sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+    int count = 0;
+    auto read = m_db->readTransaction([&]() -> Result<void> {
+        QSqlQuery q(m_db->database());
+        if (auto ran = m_db->run(q, QStringLiteral("count"), sql, values); !ran)
+            return ran;
+        if (!q.next())
+            return m_db->sqlError(QStringLiteral("count"), q.lastError());
+        count = q.value(0).toInt();
+        return {};
+    });
+    if (!read)
+        return read.error();
+    return count;
+}
+
+Result<QList<ProvisioningRequest>> PgRequestStore::list(const RequestFilter& filter)
+{
+    const auto [conditions, bound] = listConditions(filter, true);
+    QVariantList values = bound;
     QString selection;
     if (!conditions.isEmpty())
         selection += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));

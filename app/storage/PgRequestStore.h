@@ -44,6 +44,7 @@ public:
     Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
                                                        const QDateTime& now) override;
     Result<bool> othersWrote() override;
+    Result<int> countMatching(const RequestFilter& filter) override;
 
     PgDatabase& database() { return *m_db; }
 

@@ -146,11 +146,19 @@ const QStringList s_schemaV6{
     QStringLiteral("CREATE INDEX requests_target ON requests (target_request_id)"),
 };
 
+// Version 7: the history view pages through one state (or a few) newest first. requests_claim starts
+// with the state too, but its next columns are the claim's, so the rows of one created_at come out of
+// it in no useful order and SQLite sorted the whole state before the first page; (state, created_at)
+// with the implicit rowid is exactly the listing's order within one state.
+const QStringList s_schemaV7{
+    QStringLiteral("CREATE INDEX requests_state_created ON requests (state, created_at)"),
+};
+
 } // namespace
 
 QList<QStringList> SqliteRequestSchema::steps()
 {
-    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5, s_schemaV6};
+    return {s_schemaV1, s_schemaV2, s_schemaV3, s_schemaV4, s_schemaV5, s_schemaV6, s_schemaV7};
 }
 
 QString SqliteRequestSchema::countRequests()

@@ -48,6 +48,7 @@ public:
     Result<QMap<RequestState, int>> countByState() override;
     // PRAGMA data_version: it moves when another connection commits to the file, never for our own.
     Result<bool> othersWrote() override;
+    Result<int> countMatching(const RequestFilter& filter) override;
     Result<QList<ProvisioningRequest>> claimNext(const QString& owner, const QDateTime& leaseUntil,
                                                  const QDateTime& now, int maxCount) override;
     Result<void> renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil) override;

@@ -14,12 +14,25 @@
 
 namespace dcm {
 
+// Where a page of a listing ended: the last request shown (its createdAt and id). The next page is
+// what comes after it in the listing's order — createdAt, then insertion order for equal times — read
+// by key, not by skipping rows, so that the 200th page costs what the first does.
+struct RequestCursor
+{
+    QDateTime createdAt;
+    QUuid id; // a request not stored (any more): the page starts strictly before createdAt
+};
+
 struct RequestFilter
 {
     QList<RequestState> states; // empty: every state
     QString nameContains;       // case-insensitive part of the VM name; empty: any name
     int limit = 0;              // at most this many, newest first (by createdAt); 0: no limit
     QDateTime updatedAfter;     // only requests written after this (UTC); null: any
+    // Only requests listed after this one (the next page); none: from the newest.
+    std::optional<RequestCursor> olderThan{};
+    // nameContains also matches the start of the batch id ("3f2a9c01"), as the console's search does.
+    bool nameOrBatch{false};
 };
 
 // Where requests live. Synchronous: it runs on the service thread (SQLite now; PostgreSQL when several
@@ -104,6 +117,19 @@ public:
     // nothing changes, the lease included.
     virtual Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
                                           const QString& owner) = 0;
+
+    // How many requests the filter matches, all pages together (its limit and olderThan are ignored):
+    // "500 of 100,000". An adapter that cannot count in place lists and counts.
+    virtual Result<int> countMatching(const RequestFilter& filter)
+    {
+        RequestFilter all = filter;
+        all.limit = 0;
+        all.olderThan.reset();
+        auto listed = list(all);
+        if (!listed)
+            return listed.error();
+        return int(listed.value().size());
+    }
 };
 
 } // namespace dcm

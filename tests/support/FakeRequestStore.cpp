@@ -51,10 +51,19 @@ Result<QList<ProvisioningRequest>> FakeRequestStore::list(const RequestFilter& f
     QList<Row> rows = m_rows.values();
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order > b.order; });
     QList<ProvisioningRequest> out;
+    qint64 cursorOrder = -1; // the cursor's request unknown: strictly older than its time
+    if (filter.olderThan && m_rows.contains(filter.olderThan->id))
+        cursorOrder = m_rows.value(filter.olderThan->id).order;
     for (const Row& r : rows) {
+        if (filter.olderThan && !(r.request.createdAt() < filter.olderThan->createdAt ||
+                                  (r.request.createdAt() == filter.olderThan->createdAt && r.order < cursorOrder)))
+            continue;
         if (!filter.states.isEmpty() && !filter.states.contains(r.request.state()))
             continue;
-        if (!filter.nameContains.isEmpty() && !r.request.spec().name.contains(filter.nameContains, Qt::CaseInsensitive))
+        if (!filter.nameContains.isEmpty() &&
+            !r.request.spec().name.contains(filter.nameContains, Qt::CaseInsensitive) &&
+            !(filter.nameOrBatch && !r.request.batchId().isNull() &&
+              r.request.batchId().toString(QUuid::WithoutBraces).startsWith(filter.nameContains, Qt::CaseInsensitive)))
             continue;
         if (filter.updatedAfter.isValid() && !(r.request.updatedAt() > filter.updatedAfter))
             continue;

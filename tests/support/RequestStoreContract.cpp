@@ -844,3 +844,153 @@ void RequestStoreContract::updateAndReleaseChangesNothingWhenItLoses()
                                            QStringLiteral("A")),
                  "not-found");
 }
+
+namespace {
+
+// Seven requests, three of them created in the same millisecond (a batch), so that the cursor's
+// tie-break by insertion order is exercised; the newest is "g".
+QList<ProvisioningRequest> pagingSamples()
+{
+    return {
+        makeRequest(QStringLiteral("a-web"), t0().addSecs(1)),
+        makeRequest(QStringLiteral("b-db"), t0().addSecs(2), {RequestState::Failed}),
+        makeRequest(QStringLiteral("c-web"), t0().addSecs(3)),
+        makeRequest(QStringLiteral("d-web"), t0().addSecs(3), {RequestState::Failed}),
+        makeRequest(QStringLiteral("e-db"), t0().addSecs(3)),
+        makeRequest(QStringLiteral("f-web"), t0().addSecs(4), {RequestState::Failed}),
+        makeRequest(QStringLiteral("g-db"), t0().addSecs(5)),
+    };
+}
+
+} // namespace
+
+void RequestStoreContract::pagesByCursorCoverTheListingWithoutGapsOrRepeats_data()
+{
+    QTest::addColumn<QStringList>("states");
+    QTest::addColumn<QString>("nameContains");
+    QTest::addColumn<int>("pageSize");
+
+    QTest::newRow("everything, pages of 2") << QStringList() << QString() << 2;
+    QTest::newRow("everything, pages of 1") << QStringList() << QString() << 1;
+    QTest::newRow("everything, pages of 3") << QStringList() << QString() << 3;
+    QTest::newRow("one state") << QStringList{QStringLiteral("FAILED")} << QString() << 2;
+    QTest::newRow("name") << QStringList() << QStringLiteral("WEB") << 2;
+    QTest::newRow("state and name") << QStringList{QStringLiteral("SUBMITTED")} << QStringLiteral("web") << 1;
+}
+
+// Pins: following the cursor of each page's last row (newest first, insertion order among equal
+// times) yields exactly the unpaged listing, page by page, then an empty page.
+void RequestStoreContract::pagesByCursorCoverTheListingWithoutGapsOrRepeats()
+{
+    QFETCH(QStringList, states);
+    QFETCH(QString, nameContains);
+    QFETCH(int, pageSize);
+    for (const ProvisioningRequest& r : pagingSamples()) {
+        VERIFY_OK(m_store->insert(r, {}, {}));
+    }
+    RequestFilter filter;
+    for (const QString& name : states) {
+        filter.states.append(requestStateFromString(name).value());
+    }
+    filter.nameContains = nameContains;
+    auto whole = m_store->list(filter);
+    VERIFY_OK(whole);
+    QVERIFY(whole.value().size() >= 2);
+
+    QStringList paged;
+    filter.limit = pageSize;
+    for (int pages = 0; pages < 10; ++pages) {
+        auto page = m_store->list(filter);
+        VERIFY_OK(page);
+        QVERIFY(page.value().size() <= pageSize);
+        if (page.value().isEmpty()) {
+            break;
+        }
+        paged += names(page.value());
+        const ProvisioningRequest& last = page.value().constLast();
+        filter.olderThan = RequestCursor{last.createdAt(), last.id()};
+    }
+    QCOMPARE(paged, names(whole.value()));
+}
+
+// Pins: a cursor whose request is not stored starts strictly before its time (rows of that very
+// time are left out rather than repeated).
+void RequestStoreContract::aCursorOfAnUnknownRequestStartsBeforeItsTime()
+{
+    for (const ProvisioningRequest& r : pagingSamples()) {
+        VERIFY_OK(m_store->insert(r, {}, {}));
+    }
+    RequestFilter filter;
+    filter.olderThan = RequestCursor{t0().addSecs(3), QUuid::createUuid()};
+    auto page = m_store->list(filter);
+    VERIFY_OK(page);
+    QCOMPARE(names(page.value()), (QStringList{QStringLiteral("b-db"), QStringLiteral("a-web")}));
+}
+
+// Pins: countMatching counts what the filter matches across all pages — its limit and cursor do not
+// narrow the count — and 0 when nothing matches.
+void RequestStoreContract::countMatchingCountsEveryPageOfTheFilter()
+{
+    const QList<ProvisioningRequest> samples = pagingSamples();
+    for (const ProvisioningRequest& r : samples) {
+        VERIFY_OK(m_store->insert(r, {}, {}));
+    }
+    RequestFilter filter;
+    filter.limit = 2;
+    filter.olderThan = RequestCursor{samples.at(4).createdAt(), samples.at(4).id()};
+    auto all = m_store->countMatching(filter);
+    VERIFY_OK(all);
+    QCOMPARE(all.value(), 7);
+
+    filter.states = {RequestState::Failed};
+    auto failed = m_store->countMatching(filter);
+    VERIFY_OK(failed);
+    QCOMPARE(failed.value(), 3);
+
+    filter.nameContains = QStringLiteral("WEB");
+    auto failedWeb = m_store->countMatching(filter);
+    VERIFY_OK(failedWeb);
+    QCOMPARE(failedWeb.value(), 2);
+
+    filter.states = {RequestState::Reconciling};
+    auto none = m_store->countMatching(filter);
+    VERIFY_OK(none);
+    QCOMPARE(none.value(), 0);
+}
+
+// Pins: with nameOrBatch, the search matches a part of the name or the start of the batch id (any
+// case), and nothing else of the id; without it, the name only.
+void RequestStoreContract::aSearchCanMatchTheStartOfTheBatchId()
+{
+    const QUuid batch = QUuid::fromString(QStringLiteral("3f2a9c01-0000-4000-8000-00000000abcd"));
+    ProvisioningRequest first = makeRequest(QStringLiteral("web-1"), t0().addSecs(1));
+    first.setBatchId(batch);
+    ProvisioningRequest second = makeRequest(QStringLiteral("web-2"), t0().addSecs(2));
+    second.setBatchId(batch);
+    const ProvisioningRequest named = makeRequest(QStringLiteral("3f2a-db"), t0().addSecs(3));
+    const ProvisioningRequest single = makeRequest(QStringLiteral("other"), t0().addSecs(4));
+    for (const ProvisioningRequest& r : {first, second, named, single}) {
+        VERIFY_OK(m_store->insert(r, {}, {}));
+    }
+    RequestFilter filter;
+    filter.nameContains = QStringLiteral("3F2A");
+    filter.nameOrBatch = true;
+    auto both = m_store->list(filter);
+    VERIFY_OK(both);
+    QCOMPARE(names(both.value()),
+             (QStringList{QStringLiteral("3f2a-db"), QStringLiteral("web-2"), QStringLiteral("web-1")}));
+    auto counted = m_store->countMatching(filter);
+    VERIFY_OK(counted);
+    QCOMPARE(counted.value(), 3);
+
+    filter.nameContains = QStringLiteral("abcd"); // in the batch id, but not at its start
+    auto inside = m_store->list(filter);
+    VERIFY_OK(inside);
+    QVERIFY(inside.value().isEmpty());
+
+    filter.nameContains = QStringLiteral("3f2a");
+    filter.nameOrBatch = false;
+    auto nameOnly = m_store->list(filter);
+    VERIFY_OK(nameOnly);
+    QCOMPARE(names(nameOnly.value()), QStringList{QStringLiteral("3f2a-db")});
+}

@@ -88,6 +88,11 @@ private Q_SLOTS:
     void insertAllIsAllOrNothing();
     void updateAndReleaseWritesAndGivesTheLeaseUp();
     void updateAndReleaseChangesNothingWhenItLoses();
+    void pagesByCursorCoverTheListingWithoutGapsOrRepeats_data();
+    void pagesByCursorCoverTheListingWithoutGapsOrRepeats();
+    void aCursorOfAnUnknownRequestStartsBeforeItsTime();
+    void countMatchingCountsEveryPageOfTheFilter();
+    void aSearchCanMatchTheStartOfTheBatchId();
 
 private:
     QString leaseOwner(const QUuid& id);

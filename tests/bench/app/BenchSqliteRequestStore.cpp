@@ -1,6 +1,7 @@
 // The SQLite store's costs that operators feel: how long "accepted" takes (insert until durable,
-// synchronous=FULL), how long the console waits for 10,000 requests (list, and open + list), and what a
-// drain pays per claim. Run: bench_request_store --benchmark_counters_tabular=true
+// synchronous=FULL), how long the console waits for 10,000 requests (list, and open + list), a page of
+// the history view at 100,000 (BM_HistoryPage100k), and what a drain pays per claim.
+// Run: bench_request_store --benchmark_counters_tabular=true
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -11,6 +12,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 
@@ -22,6 +25,7 @@ using namespace dcm;
 namespace {
 
 constexpr int s_listSize = 10000;
+constexpr int s_historySize = 100000;
 
 QDateTime t0()
 {
@@ -238,6 +242,103 @@ void BM_CountByState10k(benchmark::State& state)
     }
 }
 BENCHMARK(BM_CountByState10k)->Unit(benchmark::kMicrosecond);
+
+// The 100,000-request database of the history view's figures, built once per run (only when one of
+// its benchmarks runs: about a minute).
+const QString& historyDatabase()
+{
+    static const QString path = [] {
+        const QString p = scratch().filePath(QStringLiteral("history100k.db"));
+        fill(p, s_historySize, realisticRequest);
+        return p;
+    }();
+    return path;
+}
+
+// The console's history view at 100,000 requests: one page of 500 (newest first, with histories) as
+// the table asks for it — the first; the 100th, by cursor (no OFFSET: it should cost the same); the
+// first of one state (FAILED, a tenth); the first of a name search (rare: 10 matches, so the whole
+// table is walked) — and the count shown beside it ("500 of 100,000"), all and FAILED; and the
+// service's read of what was written lately.
+void BM_HistoryPage100k(benchmark::State& state)
+{
+    auto store = openStore(historyDatabase());
+    RequestFilter filter;
+    filter.limit = 500;
+    const int which = int(state.range(0));
+    if (which == 1) {
+        // The cursor of the 50,000th newest request: realisticRequest(i) is created i seconds after t0.
+        RequestFilter find;
+        find.limit = 1;
+        find.olderThan = RequestCursor{t0().addSecs(s_historySize - 50000 + 1), QUuid()};
+        auto found = store->list(find);
+        if (!found || found.value().isEmpty()) {
+            state.SkipWithError("no cursor row");
+            return;
+        }
+        filter.olderThan = RequestCursor{found.value().constFirst().createdAt(), found.value().constFirst().id()};
+    } else if (which == 2 || which == 5) {
+        filter.states = {RequestState::Failed};
+    } else if (which == 3) {
+        filter.nameContains = QStringLiteral("web-0999");
+    } else if (which == 6) {
+        // What the service reads when others wrote, and at start for the guests it still follows: the
+        // few requests written in the last minute or so, PROVISIONED ones.
+        filter.limit = 0;
+        filter.states = {RequestState::Provisioned};
+        filter.updatedAfter = t0().addSecs(s_historySize - 60);
+    }
+    qsizetype rows = 0;
+    for (auto _ : state) {
+        if (which == 4 || which == 5) {
+            auto counted = store->countMatching(filter);
+            rows = counted ? counted.value() : 0;
+            benchmark::DoNotOptimize(counted);
+            continue;
+        }
+        auto listed = store->list(filter);
+        if (!listed) {
+            state.SkipWithError(qPrintable(listed.error().message));
+            break;
+        }
+        rows = listed.value().size();
+        benchmark::DoNotOptimize(listed);
+    }
+    static const char* const labels[] = {"first page",
+                                         "100th page (cursor)",
+                                         "first FAILED page",
+                                         "first page of a search",
+                                         "countMatching all",
+                                         "countMatching FAILED",
+                                         "PROVISIONED written lately (updatedAfter)"};
+    state.SetLabel(labels[which]);
+    state.counters["rows"] = double(rows);
+}
+BENCHMARK(BM_HistoryPage100k)->DenseRange(0, 6)->Unit(benchmark::kMillisecond);
+
+// One stored spec read back, as every listed row is: the JSON text parsed (arg 0), then VmSpec::fromJson
+// on the parsed object (arg 1) — the two parts of what a row's spec costs.
+void BM_StoredSpecParse(benchmark::State& state)
+{
+    const QByteArray stored = QJsonDocument(spec(12345).toJson()).toJson(QJsonDocument::Compact);
+    const QJsonObject parsed = QJsonDocument::fromJson(stored).object();
+    for (auto _ : state) {
+        if (state.range(0) == 0) {
+            auto doc = QJsonDocument::fromJson(stored);
+            benchmark::DoNotOptimize(doc);
+        } else {
+            auto read = VmSpec::fromJson(parsed);
+            if (!read) {
+                state.SkipWithError(qPrintable(read.error().message));
+                break;
+            }
+            benchmark::DoNotOptimize(read);
+        }
+    }
+    state.SetLabel(state.range(0) == 0 ? "QJsonDocument::fromJson" : "VmSpec::fromJson");
+    state.counters["bytes"] = double(stored.size());
+}
+BENCHMARK(BM_StoredSpecParse)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // A drain's claim of `range(0)` requests from 10,000 queued ones: one UPDATE … RETURNING plus their
 // histories, committed with FULL. Leases last 30 s and the clock moves 1 s per claim, so claimed rows

@@ -44,7 +44,7 @@ ScreenshotSession::ScreenshotSession(MainWindow* window, const QString& director
         m_inventory = true;
         poll();
     });
-    connect(client, &ServiceClient::requestsLoaded, this, [this] {
+    connect(client, &ServiceClient::requestPageLoaded, this, [this] {
         m_requests = true;
         poll();
     });

@@ -356,7 +356,8 @@ private Q_SLOTS:
         const QString indexes = QStringLiteral("SELECT group_concat(name) FROM (SELECT name FROM sqlite_master"
                                                " WHERE type = 'index' AND name LIKE 'requests_%' ORDER BY name)");
         QCOMPARE(raw.scalar(indexes).toString(),
-                 QStringLiteral("requests_batch,requests_claim,requests_created,requests_target,requests_updated"));
+                 QStringLiteral("requests_batch,requests_claim,requests_created,requests_state_created,requests_target,"
+                                "requests_updated"));
         auto log = SqliteBreakerLog::open(path);
         VERIFY_OK(log);
         VERIFY_OK(
