@@ -13,8 +13,8 @@
 
 namespace dcm {
 
-// The requests the view has asked for, as the service reports them: fed only by requestsLoaded,
-// requestPageLoaded, requestChanged and requestProgress (never by the database). A history of 100,000
+// The requests the view has asked for, as the service reports them: fed only by requestPageLoaded,
+// requestChanged and requestProgress (never by the database). A history of 100,000
 // is held a page at a time: the newest page first (setFirstPage), older pages when the view scrolls to
 // the bottom (canFetchMore/fetchMore ask for them with moreRequested; appendPage adds them). A request
 // that changes or is new while shown is taken in by applyChange whatever page it belongs to; a page

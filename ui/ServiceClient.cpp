@@ -19,7 +19,6 @@ ServiceClient::ServiceClient(ProvisioningService& service, QObject* parent) : QO
     connect(&service, &PS::submitAnswered, this, &ServiceClient::submitAnswered);
     connect(&service, &PS::requestChanged, this, &ServiceClient::requestChanged);
     connect(&service, &PS::requestProgress, this, &ServiceClient::requestProgress);
-    connect(&service, &PS::requestsLoaded, this, &ServiceClient::requestsLoaded);
     connect(&service, &PS::requestPageLoaded, this, &ServiceClient::requestPageLoaded);
     m_publishTimer.setSingleShot(true);
     connect(&m_publishTimer, &QTimer::timeout, this, &ServiceClient::publishState);
@@ -200,11 +199,6 @@ void ServiceClient::probeNow(const QString& reason)
 void ServiceClient::refreshInventory()
 {
     post([](ProvisioningService* s) { s->refreshInventory(); });
-}
-
-void ServiceClient::loadRequests()
-{
-    post([](ProvisioningService* s) { s->loadRequests(); });
 }
 
 quint64 ServiceClient::loadRequestPage(const RequestFilter& filter)

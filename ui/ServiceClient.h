@@ -79,7 +79,6 @@ public:
     void resetBreaker(const QString& reason);
     void probeNow(const QString& reason = {});
     void refreshInventory();
-    void loadRequests();
     // One page of the history (ProvisioningService::loadRequestPage); answered by requestPageLoaded
     // with the returned token.
     quint64 loadRequestPage(const RequestFilter& filter);
@@ -89,7 +88,6 @@ Q_SIGNALS:
     void submitAnswered(const dcm::SubmitAnswer& answer);
     void requestChanged(const dcm::ProvisioningRequest& request);
     void requestProgress(const dcm::RequestProgress& progress);
-    void requestsLoaded(const QList<dcm::ProvisioningRequest>& requests);
     void requestPageLoaded(const dcm::RequestPage& page);
     void breakerChanged(const dcm::BreakerSnapshot& snapshot);
     void breakerTransitioned(const dcm::BreakerTransition& transition);

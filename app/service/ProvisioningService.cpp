@@ -186,7 +186,7 @@ void ProvisioningService::initialize()
         m_timer->start();
     }
     qCInfo(lcService) << "service" << owner() << "ready";
-    // Others' writes are followed from now on; what is older comes with loadRequests().
+    // Others' writes are followed from now on; what is older a view reads page by page (loadRequestPage).
     m_othersWatermark = m_clock.utcNow();
     m_othersBreakerSeen = m_clock.utcNow();
     if (m_store) {
@@ -799,16 +799,6 @@ void ProvisioningService::refreshInventory()
     m_inventory->fetch(allInventoryKinds(), nullptr);
 }
 
-void ProvisioningService::loadRequests()
-{
-    if (!m_store)
-        return;
-    auto all = m_store->list(RequestFilter{});
-    if (!all.ok())
-        return m_drainer->reportStorageError(all.error());
-    Q_EMIT requestsLoaded(all.value());
-}
-
 void ProvisioningService::loadRequestPage(const RequestFilter& filter, quint64 token)
 {
     if (!m_store)
@@ -978,7 +968,6 @@ void ProvisioningService::installQueue(const QString& location, QueueStores stor
     qCInfo(lcService).noquote() << "queue:" << m_queueOpener.name(location);
     Q_EMIT queueChanged(location, !m_queueOpener.credentialKey(location).isEmpty(), m_queueOpener.name(location));
     followFleet(true);
-    loadRequests();
     m_drainer->publishQueueDepth();
     m_drainer->scheduleDrain();
 }

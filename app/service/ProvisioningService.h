@@ -156,8 +156,6 @@ public Q_SLOTS:
     void resetBreaker(const QString& reason);
     void probeNow(const QString& reason = {});
     void refreshInventory();
-    // Emits requestsLoaded with every request (newest first), for a view that starts up.
-    void loadRequests();
     // Emits requestPageLoaded with one page of the history: the filter's newest `filter.limit` requests
     // (after filter.olderThan when set), and for a first page also how many match in all. A view of a
     // history of 100,000 reads it so, page by page, never all at once.
@@ -171,8 +169,8 @@ public Q_SLOTS:
     // none (libpq reads PGPASSWORD, then PGPASSFILE). The new stores are opened first: when that fails
     // nothing changes (queueSwitchFailed, or queuePasswordRequired when the server wants a password it
     // did not get). Then nothing new is claimed or accepted until what is in flight has landed in the
-    // old queue (its leases are renewed meanwhile), and the stores are swapped: queueChanged, then
-    // requestsLoaded with the new queue's requests.
+    // old queue (its leases are renewed meanwhile), and the stores are swapped: queueChanged, upon which
+    // a view reads the new queue's first page (loadRequestPage).
     void useQueue(const QString& location, const std::optional<QString>& password = std::nullopt,
                   bool remember = false);
 
@@ -185,7 +183,6 @@ Q_SIGNALS:
     void submitAnswered(const dcm::SubmitAnswer& answer);
     void requestChanged(const dcm::ProvisioningRequest& request);
     void requestProgress(const dcm::RequestProgress& progress);
-    void requestsLoaded(const QList<dcm::ProvisioningRequest>& requests);
     void requestPageLoaded(const dcm::RequestPage& page);
     void breakerChanged(const dcm::BreakerSnapshot& snapshot);
     void breakerTransitioned(const dcm::BreakerTransition& transition);

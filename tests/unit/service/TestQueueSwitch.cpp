@@ -165,7 +165,6 @@ private Q_SLOTS:
         QVERIFY(m_team->insert(theirs, QStringLiteral("other"), m_clock.utcNow()).ok());
 
         QSignalSpy changed(m_service.get(), &ProvisioningService::queueChanged);
-        QSignalSpy loaded(m_service.get(), &ProvisioningService::requestsLoaded);
         m_service->useQueue(kTeam);
         QTRY_VERIFY(m_service->isSwitchingQueue());
         QCOMPARE(changed.size(), 0);
@@ -188,10 +187,17 @@ private Q_SLOTS:
         QVERIFY(mine);
         QCOMPARE(mine->state(), RequestState::Provisioned);
         QVERIFY(!m_team->get(started.id).value());
-        QTRY_VERIFY(!loaded.isEmpty());
-        const auto shown = loaded.last().at(0).value<QList<ProvisioningRequest>>();
-        QCOMPARE(shown.size(), 1);
-        QCOMPARE(shown.at(0).id(), theirs.id());
+        // A view's first page after the switch reads the team's queue.
+        QSignalSpy loaded(m_service.get(), &ProvisioningService::requestPageLoaded);
+        RequestFilter first;
+        first.limit = 500;
+        m_service->loadRequestPage(first, 7);
+        QCOMPARE(loaded.size(), 1);
+        const auto page = loaded.at(0).at(0).value<RequestPage>();
+        QCOMPARE(page.token, quint64(7));
+        QCOMPARE(page.total, 1);
+        QCOMPARE(page.requests.size(), 1);
+        QCOMPARE(page.requests.at(0).id(), theirs.id());
         // New submits go to the team's queue now.
         const SubmitAnswer next = m_service->submit(validSpec(QStringLiteral("after")));
         QVERIFY(!next.id.isNull());
