@@ -32,6 +32,9 @@ struct ServiceConfig
     std::chrono::milliseconds guestIdentityTimeout{std::chrono::minutes(10)};
     // Unique per running service: who holds a claim. Empty: made from host, pid and a random part.
     QString owner;
+    // Live inventory (the hypervisor's watch): deltas reach inventoryChanged at most this often,
+    // coalesced; the first at once.
+    std::chrono::milliseconds inventoryDeltaThrottle{1000};
 };
 
 } // namespace dcm

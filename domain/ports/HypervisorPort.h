@@ -139,6 +139,24 @@ public:
     virtual void cancel(CallId call) = 0;
     // See CallGate. Without a gate an adapter follows tasks on its own judgement.
     virtual void setCallGate(CallGate gate) { (void)gate; }
+
+    // Keeps the inventory's `kinds` current through the hypervisor's own change notifications (vSphere:
+    // a PropertyCollector filter and WaitForUpdatesEx, behind the CallGate) instead of reading it again:
+    // `onChange` gets a full delta first and again after the watch had to start over (a new session),
+    // otherwise only what changed. `ended` is called once, when the watch stops for good: stopWatching
+    // or a disconnect (ErrorKind::Cancelled), credentials refused, or a server without notifications
+    // (the caller then reads the inventory as before). Kinds supported so far: Vms (templates included).
+    using InventoryChangeFn = std::function<void(const InventoryDelta&)>;
+    virtual CallId watchInventory(InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended)
+    {
+        (void)kinds;
+        (void)onChange;
+        if (ended)
+            ended(Error::make(ErrorKind::Business, QStringLiteral("watch-unsupported"),
+                              QStringLiteral("this hypervisor adapter cannot watch the inventory")));
+        return 0;
+    }
+    virtual void stopWatching(CallId watch) { (void)watch; }
 };
 
 } // namespace dcm

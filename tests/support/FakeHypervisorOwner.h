@@ -52,6 +52,11 @@ public:
     }
     void cancel(dcm::CallId c) override { m_hv->cancel(c); }
     void setCallGate(dcm::CallGate gate) override { m_hv->setCallGate(std::move(gate)); }
+    dcm::CallId watchInventory(dcm::InventoryKinds k, InventoryChangeFn c, Done<void> e) override
+    {
+        return m_hv->watchInventory(k, std::move(c), std::move(e));
+    }
+    void stopWatching(dcm::CallId w) override { m_hv->stopWatching(w); }
 
 private:
     std::shared_ptr<FakeHypervisor> m_hv;
