@@ -146,6 +146,7 @@ public:
     // otherwise only what changed. `ended` is called once, when the watch stops for good: stopWatching
     // or a disconnect (ErrorKind::Cancelled), credentials refused, or a server without notifications
     // (the caller then reads the inventory as before). Kinds supported so far: Vms (templates included).
+    // This default is an adapter that cannot watch: it refuses at once, from inside the call.
     using InventoryChangeFn = std::function<void(const InventoryDelta&)>;
     virtual CallId watchInventory(InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended)
     {

@@ -2,10 +2,13 @@
 //   idle   SOAP calls and bytes per minute of a connected, idle console: "refresh" = the inventory read
 //          again every --refresh seconds (how a console stays current without notifications),
 //          "watch" = one read, then the live VM watch (WaitForUpdatesEx) keeping it current
+//   seen   how long a VM renamed elsewhere (the simulator's control API, Rename_Task) takes to reach the
+//          watch's delta, --renames times (median and worst; the service adds at most its 1 s throttle)
 //   tasks  SOAP calls per provisioned VM and each provision's wall time, tasks followed by polls vs by
 //          the update channel (with a watch running, as in the service), --provisions VMs one by one
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim bench_updates [--sim "-cluster 4 -host 5 -standalone 0
-//        -vm 5000"] [--seconds 60] [--refresh 15] [--provisions 50] [--runs 3] [--only idle|tasks]
+//        -vm 5000"] [--seconds 60] [--refresh 15] [--renames 10] [--provisions 50] [--runs 3]
+//        [--only idle|seen|tasks]
 // Prints one JSON object per line; a run that fails makes the program fail.
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
@@ -15,6 +18,8 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -80,6 +85,7 @@ struct Watching
     int full = 0;
     int deltas = 0;
     CallId id = 0;
+    QHash<QString, QString> names; // ref -> name
     void start(VsphereHypervisor& hv)
     {
         id = hv.watchInventory(
@@ -87,10 +93,57 @@ struct Watching
             [this](const InventoryDelta& d) {
                 ++deltas;
                 full += d.full ? 1 : 0;
+                if (d.full)
+                    names.clear();
+                for (const VmInfo& vm : d.vms)
+                    names.insert(vm.ref, vm.name);
+                for (const QString& ref : d.removedVms)
+                    names.remove(ref);
             },
             [](Result<void>) {});
     }
 };
+
+void seen(VcsimProcess& sim, int renames)
+{
+    VsphereHypervisor hv;
+    auto c = run<AboutInfo>([&](auto done) { hv.connectTo(settingsFor(sim), done); });
+    if (!c || !c->ok()) {
+        failedRun = true;
+        return;
+    }
+    Watching w;
+    w.start(hv);
+    QElapsedTimer t;
+    t.start();
+    while (w.full == 0 && t.elapsed() < 600000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    const QJsonArray vms = sim.vms();
+    if (w.full == 0 || vms.isEmpty()) {
+        failedRun = true;
+        return;
+    }
+    QString name = vms.at(0).toObject().value(QStringLiteral("name")).toString();
+    const QString ref = vms.at(0).toObject().value(QStringLiteral("moref")).toString();
+    QList<double> ms;
+    for (int i = 0; i < renames; ++i) {
+        const QString next = QStringLiteral("bench-seen-%1").arg(i);
+        sim.post(QStringLiteral("/vm/rename"), {{QStringLiteral("name"), name}, {QStringLiteral("newName"), next}});
+        QElapsedTimer since; // from the rename having happened (the control call returned)
+        since.start();
+        while (w.names.value(ref) != next && since.elapsed() < 60000)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+        if (w.names.value(ref) != next)
+            failedRun = true;
+        ms.append(double(since.nsecsElapsed()) / 1e6);
+        name = next;
+    }
+    std::sort(ms.begin(), ms.end());
+    emitLine({{QStringLiteral("case"), QStringLiteral("seen")},
+              {QStringLiteral("renames"), renames},
+              {QStringLiteral("msMedian"), ms.at(ms.size() / 2)},
+              {QStringLiteral("msWorst"), ms.last()}});
+}
 
 QJsonObject perMinute(const QJsonObject& stats, double seconds)
 {
@@ -106,7 +159,8 @@ void idle(VcsimProcess& sim, const QString& mode, int seconds, int refreshSecond
     VsphereHypervisor hv;
     if (!connectAndRead(hv, sim)) {
         failedRun = true;
-        emitLine({{QStringLiteral("case"), QStringLiteral("idle")}, {QStringLiteral("mode"), mode},
+        emitLine({{QStringLiteral("case"), QStringLiteral("idle")},
+                  {QStringLiteral("mode"), mode},
                   {QStringLiteral("error"), QStringLiteral("connect or first read failed")}});
         return;
     }
@@ -205,6 +259,7 @@ int main(int argc, char* argv[])
     int refresh = 15;
     int provisions = 50;
     int runs = 3;
+    int renames = 10;
     QString only;
     const QStringList args = QCoreApplication::arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -222,6 +277,8 @@ int main(int argc, char* argv[])
             runs = v.toInt();
         else if (a == QLatin1String("--only"))
             only = v;
+        else if (a == QLatin1String("--renames"))
+            renames = v.toInt();
     }
     QLoggingCategory::setFilterRules(QStringLiteral("dcm.*.debug=false\ndcm.*.info=false"));
     VcsimProcess sim(simArgs);
@@ -234,6 +291,8 @@ int main(int argc, char* argv[])
         idle(sim, QStringLiteral("refresh"), seconds, refresh);
         idle(sim, QStringLiteral("watch"), seconds, refresh);
     }
+    if (only.isEmpty() || only == QLatin1String("seen"))
+        seen(sim, renames);
     if (only.isEmpty() || only == QLatin1String("tasks")) {
         for (int r = 0; r < runs; ++r) {
             tasks(sim, false, provisions, r);

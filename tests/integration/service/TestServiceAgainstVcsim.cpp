@@ -107,6 +107,35 @@ private Q_SLOTS:
 
     void cleanup() { m_service.reset(); }
 
+    // The console's inventory stays current by the live watch: a VM renamed and one removed by an
+    // administrator elsewhere reach inventoryChanged without a refresh, through WaitForUpdatesEx.
+    void vmsChangedElsewhereReachTheConsoleWithoutARefresh()
+    {
+        QSignalSpy changed(m_service.get(), &ProvisioningService::inventoryChanged);
+        const auto names = [&] {
+            QStringList out;
+            if (!changed.isEmpty())
+                for (const VmInfo& vm : changed.last().at(0).value<InventorySnapshot>().vms)
+                    out << vm.name;
+            return out;
+        };
+        const QJsonArray vms = m_sim.vms();
+        QVERIFY(vms.size() >= 2);
+        const QString renamed = vms.at(0).toObject().value(QStringLiteral("name")).toString();
+        const QString removed = vms.at(1).toObject().value(QStringLiteral("name")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(names().contains(renamed) && names().contains(removed), 30000);
+        m_sim.post(QStringLiteral("/stats/reset"));
+
+        m_sim.post(QStringLiteral("/vm/rename"), {{QStringLiteral("name"), renamed},
+                                                  {QStringLiteral("newName"), renamed + QStringLiteral("-elsewhere")}});
+        m_sim.post(QStringLiteral("/vm/destroy"), {{QStringLiteral("name"), removed}});
+        QTRY_VERIFY_WITH_TIMEOUT(names().contains(renamed + QStringLiteral("-elsewhere")) && !names().contains(removed),
+                                 30000);
+        QVERIFY(!names().contains(renamed));
+        QVERIFY(m_sim.callCount(QStringLiteral("WaitForUpdatesEx")) >= 1);
+        QCOMPARE(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")), 0); // nothing was read again
+    }
+
     void provisionsEndToEndExactlyOnce()
     {
         const SubmitAnswer a = m_service->submit(spec(QStringLiteral("svc-e2e")));
