@@ -1,6 +1,7 @@
 #include "InventoryWatch.h"
 
 #include "InventoryBuilder.h"
+#include "UpdateChannel.h"
 
 namespace dcm::vsphere {
 
@@ -45,7 +46,8 @@ void InventoryWatch::stop()
 void InventoryWatch::apply(VmInfo& vm, const ObjectUpdate& update)
 {
     for (const PropertyChange& c : update.changes) {
-        const bool unset = !c.hasVal || c.op == PropertyChange::Op::Remove || c.op == PropertyChange::Op::IndirectRemove;
+        const bool unset =
+            !c.hasVal || c.op == PropertyChange::Op::Remove || c.op == PropertyChange::Op::IndirectRemove;
         const XmlValue& v = c.val;
         const std::string_view name(c.name.constData(), size_t(c.name.size()));
         if (name == "name")

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "UpdateChannel.h"
+#include "MoRef.h"
+#include "UpdateSetReader.h"
 
 #include "domain/Inventory.h"
 #include "domain/ports/HypervisorPort.h"
@@ -9,6 +10,8 @@
 #include <QSet>
 
 namespace dcm::vsphere {
+
+class UpdateChannel;
 
 // One watchInventory(): a filter on the update channel over the same ContainerView and explicit VM
 // property paths as the inventory read, turned into InventoryDelta. Keeps each VM as last seen, so
@@ -39,7 +42,7 @@ private:
     void onCaughtUp();
 
     UpdateChannel& m_channel;
-    UpdateChannel::Id m_id = 0;
+    quint64 m_id = 0; // the channel's follower (UpdateChannel::Id); 0: none
     HypervisorPort::InventoryChangeFn m_onChange;
     Ended m_ended;
     QHash<QString, VmInfo> m_vms;
