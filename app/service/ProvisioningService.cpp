@@ -71,7 +71,8 @@ ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFact
     connect(m_inventory, &InventoryCache::changed, this, &ProvisioningService::inventoryChanged);
     // Live VMs once a session is up (the adapter keeps the watch across re-logins and ends it on
     // disconnect; while the breaker is open its calls wait at the gate like any other).
-    connect(m_connection, &ConnectionManager::connected, m_inventory, &InventoryCache::startWatching);
+    if (m_config.liveInventory)
+        connect(m_connection, &ConnectionManager::connected, m_inventory, &InventoryCache::startWatching);
     m_inventory->setDeltaThrottle(m_config.inventoryDeltaThrottle);
     connect(m_inventory, &InventoryCache::failed, this, &ProvisioningService::inventoryFailed);
     connect(m_drainer, &QueueDrainer::requestChanged, this, &ProvisioningService::requestChanged);

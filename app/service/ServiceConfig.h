@@ -32,8 +32,13 @@ struct ServiceConfig
     std::chrono::milliseconds guestIdentityTimeout{std::chrono::minutes(10)};
     // Unique per running service: who holds a claim. Empty: made from host, pid and a random part.
     QString owner;
-    // Live inventory (the hypervisor's watch): deltas reach inventoryChanged at most this often,
-    // coalesced; the first at once.
+    // Live inventory: keep the VMs current through the hypervisor's watch (HypervisorPort::watchInventory)
+    // from each connection on. The console turns it on (its form shows VMs made elsewhere); a headless
+    // drainer has nobody to show them to. A watch is cheap on vCenter, but the bundled simulator pays a
+    // read of every watched VM for each change anywhere, which slows a drain of 1,000 several times
+    // (docs/BENCHMARKS.md, "Update channel").
+    bool liveInventory = false;
+    // Deltas reach inventoryChanged at most this often, coalesced; the first at once.
     std::chrono::milliseconds inventoryDeltaThrottle{1000};
 };
 

@@ -29,9 +29,11 @@ private:
     std::unique_ptr<ProvisioningService> m_service;
     int m_run = 0;
 
-    void makeService(std::chrono::milliseconds callTimeout = 5s)
+    void makeService(std::chrono::milliseconds callTimeout = 5s, bool liveInventory = false,
+                     const std::function<void()>& beforeConnect = {})
     {
         ServiceConfig config;
+        config.liveInventory = liveInventory;
         config.tickInterval = 0ms;
         config.owner = QStringLiteral("integration-%1").arg(++m_run);
         const QString db = m_dir.filePath(QStringLiteral("run-%1.sqlite").arg(m_run));
@@ -50,6 +52,8 @@ private:
             m_clock, config);
         m_service->initialize();
         QVERIFY(m_service->isInitialized());
+        if (beforeConnect)
+            beforeConnect();
         ConnectionSettings s;
         s.server = m_sim.sdkUrl();
         s.user = m_sim.username();
@@ -111,7 +115,14 @@ private Q_SLOTS:
     // administrator elsewhere reach inventoryChanged without a refresh, through WaitForUpdatesEx.
     void vmsChangedElsewhereReachTheConsoleWithoutARefresh()
     {
-        QSignalSpy changed(m_service.get(), &ProvisioningService::inventoryChanged);
+        m_service.reset();
+        std::unique_ptr<QSignalSpy> spy;
+        makeService(5s, true, [&] { // as the console runs it
+            spy = std::make_unique<QSignalSpy>(m_service.get(), &ProvisioningService::inventoryChanged);
+            m_sim.post(QStringLiteral("/stats/reset"));
+        });
+        watch();
+        QSignalSpy& changed = *spy;
         const auto names = [&] {
             QStringList out;
             if (!changed.isEmpty())
@@ -124,6 +135,7 @@ private Q_SLOTS:
         const QString renamed = vms.at(0).toObject().value(QStringLiteral("name")).toString();
         const QString removed = vms.at(1).toObject().value(QStringLiteral("name")).toString();
         QTRY_VERIFY_WITH_TIMEOUT(names().contains(renamed) && names().contains(removed), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim.callCount(QStringLiteral("CreateFilter")), 1, 30000);
         m_sim.post(QStringLiteral("/stats/reset"));
 
         m_sim.post(QStringLiteral("/vm/rename"), {{QStringLiteral("name"), renamed},

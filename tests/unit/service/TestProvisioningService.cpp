@@ -594,6 +594,9 @@ private Q_SLOTS:
     // elsewhere reaches inventoryChanged without a refresh, and a disconnect ends the watch.
     void theServiceWatchesTheVmsOnceConnected()
     {
+        ServiceConfig live;
+        live.liveInventory = true;
+        makeService(live);
         m_hv->setWatchable(true);
         InventorySnapshot inventory = FakeHypervisor::sampleInventory();
         VmInfo existing;
