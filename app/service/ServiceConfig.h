@@ -34,9 +34,8 @@ struct ServiceConfig
     QString owner;
     // Live inventory: keep the VMs current through the hypervisor's watch (HypervisorPort::watchInventory)
     // from each connection on. The console turns it on (its form shows VMs made elsewhere); a headless
-    // drainer has nobody to show them to. A watch is cheap on vCenter, but the bundled simulator pays a
-    // read of every watched VM for each change anywhere, which slows a drain of 1,000 several times
-    // (docs/BENCHMARKS.md, "Update channel").
+    // drainer has nobody to show them to, and a watch on every VM is work for vCenter all the same (the
+    // bundled simulator reads every watched VM again for each change anywhere).
     bool liveInventory = false;
     // Deltas reach inventoryChanged at most this often, coalesced; the first at once.
     std::chrono::milliseconds inventoryDeltaThrottle{1000};

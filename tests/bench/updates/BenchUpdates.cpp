@@ -4,11 +4,13 @@
 //          "watch" = one read, then the live VM watch (WaitForUpdatesEx) keeping it current
 //   seen   how long a VM renamed elsewhere (the simulator's control API, Rename_Task) takes to reach the
 //          watch's delta, --renames times (median and worst; the service adds at most its 1 s throttle)
+//   busy   --busy VMs provisioned 8 at a time through one adapter, with and without a live watch
+//          running (alternating, --runs times): what a watch costs the simulator while much changes
 //   tasks  SOAP calls per provisioned VM and each provision's wall time, tasks followed by polls vs by
 //          the update channel (with a watch running, as in the service), --provisions VMs one by one
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim bench_updates [--sim "-cluster 4 -host 5 -standalone 0
 //        -vm 5000"] [--seconds 60] [--refresh 15] [--renames 10] [--provisions 50] [--runs 3]
-//        [--only idle|seen|tasks]
+//        [--busy 300] [--only idle|seen|busy|tasks]
 // Prints one JSON object per line; a run that fails makes the program fail.
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
@@ -27,6 +29,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <optional>
 
 using namespace dcm;
@@ -249,6 +252,53 @@ void tasks(VcsimProcess& sim, bool byUpdates, int provisions, int run_)
               {QStringLiteral("callsByMethod"), calls}});
 }
 
+void busy(VcsimProcess& sim, bool watching, int count, int run_)
+{
+    VsphereHypervisor hv;
+    if (!connectAndRead(hv, sim)) {
+        failedRun = true;
+        return;
+    }
+    Watching w;
+    if (watching) {
+        w.start(hv);
+        QElapsedTimer waitFull;
+        waitFull.start();
+        while (w.full == 0 && waitFull.elapsed() < 600000)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+    int started = 0;
+    int done = 0;
+    int failed = 0;
+    std::function<void()> next = [&] {
+        if (started >= count)
+            return;
+        const int i = started++;
+        const QString name = QStringLiteral("bench-busy-%1-r%2-%3").arg(watching ? "w" : "n").arg(run_).arg(i);
+        hv.provision(ProvisionOrder{QUuid::createUuid(), simulatorSpec(name)}, {}, [&](Result<ProvisionOutcome> r) {
+            ++done;
+            failed += r.ok() ? 0 : 1;
+            next();
+        });
+    };
+    QElapsedTimer t;
+    t.start();
+    for (int k = 0; k < 8; ++k)
+        next();
+    while (done < count && t.elapsed() < 900000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    const double seconds = double(t.nsecsElapsed()) / 1e9;
+    if (failed || done < count)
+        failedRun = true;
+    emitLine({{QStringLiteral("case"), QStringLiteral("busy")},
+              {QStringLiteral("watch"), watching},
+              {QStringLiteral("run"), run_},
+              {QStringLiteral("provisioned"), done - failed},
+              {QStringLiteral("seconds"), seconds},
+              {QStringLiteral("perSecond"), (done - failed) / seconds},
+              {QStringLiteral("deltas"), w.deltas}});
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -260,6 +310,7 @@ int main(int argc, char* argv[])
     int provisions = 50;
     int runs = 3;
     int renames = 10;
+    int busyCount = 300;
     QString only;
     const QStringList args = QCoreApplication::arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -279,6 +330,8 @@ int main(int argc, char* argv[])
             only = v;
         else if (a == QLatin1String("--renames"))
             renames = v.toInt();
+        else if (a == QLatin1String("--busy"))
+            busyCount = v.toInt();
     }
     QLoggingCategory::setFilterRules(QStringLiteral("dcm.*.debug=false\ndcm.*.info=false"));
     VcsimProcess sim(simArgs);
@@ -293,6 +346,12 @@ int main(int argc, char* argv[])
     }
     if (only.isEmpty() || only == QLatin1String("seen"))
         seen(sim, renames);
+    if (only.isEmpty() || only == QLatin1String("busy")) {
+        for (int r = 0; r < runs; ++r) {
+            busy(sim, r % 2 == 0, busyCount, r);
+            busy(sim, r % 2 != 0, busyCount, r);
+        }
+    }
     if (only.isEmpty() || only == QLatin1String("tasks")) {
         for (int r = 0; r < runs; ++r) {
             tasks(sim, false, provisions, r);
