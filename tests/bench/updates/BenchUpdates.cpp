@@ -290,7 +290,26 @@ void busy(VcsimProcess& sim, bool watching, int count, int run_)
     const double seconds = double(t.nsecsElapsed()) / 1e9;
     if (failed || done < count)
         failedRun = true;
+    // How long after the last provision the watch has every new VM (its lag under that much change).
+    double lag = 0;
+    if (watching) {
+        const QString prefix = QStringLiteral("bench-busy-w-r%1-").arg(run_);
+        const auto seenAll = [&] {
+            int n = 0;
+            for (const QString& name : std::as_const(w.names))
+                n += name.startsWith(prefix) ? 1 : 0;
+            return n >= count;
+        };
+        QElapsedTimer l;
+        l.start();
+        while (!seenAll() && l.elapsed() < 600000)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        if (!seenAll())
+            failedRun = true;
+        lag = double(l.nsecsElapsed()) / 1e9;
+    }
     emitLine({{QStringLiteral("case"), QStringLiteral("busy")},
+              {QStringLiteral("watchLagSeconds"), lag},
               {QStringLiteral("watch"), watching},
               {QStringLiteral("run"), run_},
               {QStringLiteral("provisioned"), done - failed},
