@@ -243,8 +243,7 @@ void TaskTracker::followFailed(const Error& e)
     if (kind == ErrorKind::Authentication || kind == ErrorKind::Permission || kind == ErrorKind::Trust)
         return polled(e, false); // the refusal ends tracking as a refused poll would
     // The channel cannot follow this task: poll it, as without a channel.
-    qCInfo(lcTask).noquote() << "update channel cannot follow task" << m_task.value << "(" << e.code
-                             << "); polling it";
+    qCInfo(lcTask).noquote() << "update channel cannot follow task" << m_task.value << "(" << e.code << "); polling it";
     m_pollOnly = true;
     m_timer.stop();
     schedule();

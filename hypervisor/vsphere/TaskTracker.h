@@ -85,7 +85,7 @@ private:
     // Following through the update channel: the timer then only watches the deadline.
     UpdateChannel::Id m_filter = 0;
     bool m_following = false;
-    bool m_pollOnly = false; // the channel could not follow this task: poll
+    bool m_pollOnly = false;           // the channel could not follow this task: poll
     QPointer<UpdateChannel> m_channel; // the channel followed through (it may go before us)
 };
 

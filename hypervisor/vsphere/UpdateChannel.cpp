@@ -257,8 +257,9 @@ bool UpdateChannel::handleFailure(const Error& e, CallReport& report, quint64 se
     if (!m_session.callGate() && m_failures > m_options.taskPollFailuresTolerated) {
         // Without a breaker to decide, a channel that keeps failing gives its followers up (a task
         // follower then reports its outcome as unknown, as polling would).
-        Error lost = Error::make(ErrorKind::Transient, QStringLiteral("update-channel-lost"),
-                                 QStringLiteral("the update channel failed %1 times: %2").arg(m_failures).arg(e.message));
+        Error lost =
+            Error::make(ErrorKind::Transient, QStringLiteral("update-channel-lost"),
+                        QStringLiteral("the update channel failed %1 times: %2").arg(m_failures).arg(e.message));
         m_failures = 0;
         failAll(lost);
         return true;
@@ -292,36 +293,36 @@ void UpdateChannel::createCollector(CallReport report)
     const quint64 generation = m_generation;
     const quint64 epoch = m_session.epoch();
     m_setupReader.reset();
-    m_session.transport().post(
-        VimRequests::createPropertyCollector(m_session.content().propertyCollector), m_setupReader,
-        [this, generation, epoch, report](Result<void> r) mutable {
-            if (generation != m_generation) {
-                report(r.ok() ? nullptr : &r.error());
-                return;
-            }
-            m_setupBusy = false;
-            const XmlValue* rv = m_setupReader.first();
-            if (r.ok() && (!rv || rv->text.isEmpty()))
-                r = Error::make(ErrorKind::Transient, QStringLiteral("malformed-reply"),
-                                QStringLiteral("CreatePropertyCollector returned no collector"));
-            if (!r.ok()) {
-                if (r.error().kind == ErrorKind::Business &&
-                    r.error().vimFault != QLatin1String("ManagedObjectNotFound")) {
-                    report(nullptr);
-                    m_unsupported = true;
-                    failAll(r.error());
-                    return;
-                }
-                handleFailure(r.error(), report, epoch);
-                return;
-            }
-            report(nullptr);
-            m_collector = MoRef{QString::fromUtf8(rv->typeAttr), rv->string()};
-            m_collectorEpoch = epoch;
-            m_version.clear();
-            qCInfo(lcUpdates).noquote() << "update channel: property collector" << m_collector.value;
-            pump();
-        });
+    m_session.transport().post(VimRequests::createPropertyCollector(m_session.content().propertyCollector),
+                               m_setupReader, [this, generation, epoch, report](Result<void> r) mutable {
+                                   if (generation != m_generation) {
+                                       report(r.ok() ? nullptr : &r.error());
+                                       return;
+                                   }
+                                   m_setupBusy = false;
+                                   const XmlValue* rv = m_setupReader.first();
+                                   if (r.ok() && (!rv || rv->text.isEmpty()))
+                                       r = Error::make(ErrorKind::Transient, QStringLiteral("malformed-reply"),
+                                                       QStringLiteral("CreatePropertyCollector returned no collector"));
+                                   if (!r.ok()) {
+                                       if (r.error().kind == ErrorKind::Business &&
+                                           r.error().vimFault != QLatin1String("ManagedObjectNotFound")) {
+                                           report(nullptr);
+                                           m_unsupported = true;
+                                           failAll(r.error());
+                                           return;
+                                       }
+                                       handleFailure(r.error(), report, epoch);
+                                       return;
+                                   }
+                                   report(nullptr);
+                                   m_collector = MoRef{QString::fromUtf8(rv->typeAttr), rv->string()};
+                                   m_collectorEpoch = epoch;
+                                   m_version.clear();
+                                   qCInfo(lcUpdates).noquote()
+                                       << "update channel: property collector" << m_collector.value;
+                                   pump();
+                               });
 }
 
 void UpdateChannel::createFilter(Id id, CallReport report)
@@ -333,81 +334,82 @@ void UpdateChannel::createFilter(Id id, CallReport report)
     const quint64 epoch = m_session.epoch();
     m_setupReader.reset();
     const bool needsView = !entry.filter.viewTypes.isEmpty() && entry.view.isNull();
-    const MoRef container =
-        entry.filter.container.isNull() ? m_session.content().rootFolder : entry.filter.container;
+    const MoRef container = entry.filter.container.isNull() ? m_session.content().rootFolder : entry.filter.container;
     const SoapRequest request =
-        needsView ? VimRequests::createContainerView(m_session.content().viewManager, container,
-                                                     entry.filter.viewTypes, true)
-                  : VimRequests::createFilter(m_collector, entry.filter.propSet, entry.view, entry.filter.objects);
-    m_session.transport().post(request, m_setupReader, [this, id, generation, epoch, needsView, report](Result<void> r) mutable {
-        if (generation != m_generation) {
-            report(r.ok() ? nullptr : &r.error());
-            return;
-        }
-        m_setupBusy = false;
-        const XmlValue* rv = m_setupReader.first();
-        if (r.ok() && (!rv || rv->text.isEmpty()))
-            r = Error::make(ErrorKind::Transient, QStringLiteral("malformed-reply"),
-                            QStringLiteral("%1 returned no reference")
-                                .arg(needsView ? QStringLiteral("CreateContainerView") : QStringLiteral("CreateFilter")));
-        auto it = m_entries.find(id);
-        if (r.ok()) {
-            report(nullptr);
-            m_failures = 0;
-            m_backoff = std::chrono::milliseconds(0);
-            const MoRef made{QString::fromUtf8(rv->typeAttr), rv->string()};
-            if (it == m_entries.end()) { // removed meanwhile: never leave it on the server
-                m_cleanups.push_back(needsView ? VimRequests::destroyView(made)
-                                               : VimRequests::destroyPropertyFilter(made));
-                return pump();
+        needsView
+            ? VimRequests::createContainerView(m_session.content().viewManager, container, entry.filter.viewTypes, true)
+            : VimRequests::createFilter(m_collector, entry.filter.propSet, entry.view, entry.filter.objects);
+    m_session.transport().post(
+        request, m_setupReader, [this, id, generation, epoch, needsView, report](Result<void> r) mutable {
+            if (generation != m_generation) {
+                report(r.ok() ? nullptr : &r.error());
+                return;
             }
-            Entry& e = it->second;
-            if (needsView) {
-                e.view = made;
-                return pump();
-            }
-            e.creating = false;
-            e.serverFilter = made;
-            e.fresh = true;
-            m_byFilter[made.value] = id;
-            if (e.follower.onFreshState)
-                e.follower.onFreshState();
-            if (!m_version.isEmpty() && !e.filter.viewTypes.isEmpty()) {
-                // A watch needs its whole initial state now; asking from an empty version gives it
-                // (once per watch and session: the other filters' full state is small).
-                m_restartFromEmpty = true;
-                if (m_waitCall) {
-                    if (CallReport cancelReport = gateOrWait()) {
-                        auto reader = std::make_shared<ReturnValueReader>();
-                        m_session.transport().post(VimRequests::cancelWaitForUpdates(m_collector), *reader,
-                                                   [reader, cancelReport](Result<void> cr) {
-                                                       cancelReport(cr.ok() ? nullptr : &cr.error());
-                                                   });
-                    }
-                } else {
-                    m_version.clear();
-                    m_restartFromEmpty = false;
+            m_setupBusy = false;
+            const XmlValue* rv = m_setupReader.first();
+            if (r.ok() && (!rv || rv->text.isEmpty()))
+                r = Error::make(
+                    ErrorKind::Transient, QStringLiteral("malformed-reply"),
+                    QStringLiteral("%1 returned no reference")
+                        .arg(needsView ? QStringLiteral("CreateContainerView") : QStringLiteral("CreateFilter")));
+            auto it = m_entries.find(id);
+            if (r.ok()) {
+                report(nullptr);
+                m_failures = 0;
+                m_backoff = std::chrono::milliseconds(0);
+                const MoRef made{QString::fromUtf8(rv->typeAttr), rv->string()};
+                if (it == m_entries.end()) { // removed meanwhile: never leave it on the server
+                    m_cleanups.push_back(needsView ? VimRequests::destroyView(made)
+                                                   : VimRequests::destroyPropertyFilter(made));
+                    return pump();
                 }
+                Entry& e = it->second;
+                if (needsView) {
+                    e.view = made;
+                    return pump();
+                }
+                e.creating = false;
+                e.serverFilter = made;
+                e.fresh = true;
+                m_byFilter[made.value] = id;
+                if (e.follower.onFreshState)
+                    e.follower.onFreshState();
+                if (!m_version.isEmpty() && !e.filter.viewTypes.isEmpty()) {
+                    // A watch needs its whole initial state now; asking from an empty version gives it
+                    // (once per watch and session: the other filters' full state is small).
+                    m_restartFromEmpty = true;
+                    if (m_waitCall) {
+                        if (CallReport cancelReport = gateOrWait()) {
+                            auto reader = std::make_shared<ReturnValueReader>();
+                            m_session.transport().post(VimRequests::cancelWaitForUpdates(m_collector), *reader,
+                                                       [reader, cancelReport](Result<void> cr) {
+                                                           cancelReport(cr.ok() ? nullptr : &cr.error());
+                                                       });
+                        }
+                    } else {
+                        m_version.clear();
+                        m_restartFromEmpty = false;
+                    }
+                }
+                return pump();
             }
-            return pump();
-        }
-        if (it != m_entries.end())
-            it->second.creating = false;
-        const Error& err = r.error();
-        if (err.kind == ErrorKind::Business && err.vimFault != QLatin1String("ManagedObjectNotFound") &&
-            it != m_entries.end()) {
-            // The server refuses this filter (an old server, a bad spec): that follower alone fails.
-            report(nullptr);
-            Entry gone = std::move(it->second);
-            m_entries.erase(it);
-            if (!gone.view.isNull())
-                m_cleanups.push_back(VimRequests::destroyView(gone.view));
-            if (gone.follower.onFailed)
-                gone.follower.onFailed(err);
-            return pump();
-        }
-        handleFailure(err, report, epoch);
-    });
+            if (it != m_entries.end())
+                it->second.creating = false;
+            const Error& err = r.error();
+            if (err.kind == ErrorKind::Business && err.vimFault != QLatin1String("ManagedObjectNotFound") &&
+                it != m_entries.end()) {
+                // The server refuses this filter (an old server, a bad spec): that follower alone fails.
+                report(nullptr);
+                Entry gone = std::move(it->second);
+                m_entries.erase(it);
+                if (!gone.view.isNull())
+                    m_cleanups.push_back(VimRequests::destroyView(gone.view));
+                if (gone.follower.onFailed)
+                    gone.follower.onFailed(err);
+                return pump();
+            }
+            handleFailure(err, report, epoch);
+        });
 }
 
 bool UpdateChannel::dispatch(ObjectUpdate&& u)

@@ -233,8 +233,7 @@ SoapRequest destroyPropertyFilter(const MoRef& filter)
     return make("DestroyPropertyFilter", SoapWriter("DestroyPropertyFilter").moref("_this", filter).finish());
 }
 
-SoapRequest waitForUpdatesEx(const MoRef& collector, const QString& version, int maxWaitSeconds,
-                             int maxObjectUpdates)
+SoapRequest waitForUpdatesEx(const MoRef& collector, const QString& version, int maxWaitSeconds, int maxObjectUpdates)
 {
     SoapWriter w("WaitForUpdatesEx");
     w.moref("_this", collector);

@@ -52,8 +52,7 @@ SoapRequest createFilter(const MoRef& collector, const QList<PropertySpecDef>& p
                          const QList<MoRef>& objects);
 SoapRequest destroyPropertyFilter(const MoRef& filter);
 // `version` empty: the full state of every filter. The call timeout is extended by maxWaitSeconds.
-SoapRequest waitForUpdatesEx(const MoRef& collector, const QString& version, int maxWaitSeconds,
-                             int maxObjectUpdates);
+SoapRequest waitForUpdatesEx(const MoRef& collector, const QString& version, int maxWaitSeconds, int maxObjectUpdates);
 SoapRequest cancelWaitForUpdates(const MoRef& collector);
 
 } // namespace VimRequests

@@ -198,8 +198,7 @@ void VsphereHypervisor::stopUpdates(const QString& why)
     for (auto& [id, watch] : watches) {
         if (InventoryWatch::Ended ended = watch->takeEnded())
             QMetaObject::invokeMethod(
-                this,
-                [ended, why] { ended(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), why)); },
+                this, [ended, why] { ended(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), why)); },
                 Qt::QueuedConnection);
     }
 }
@@ -229,9 +228,9 @@ CallId VsphereHypervisor::watchInventory(InventoryKinds kinds, InventoryChangeFn
             this, [this, id] { m_watches.erase(id); }, Qt::QueuedConnection);
         ended(std::move(r));
     };
-    m_watches.emplace(id, std::make_unique<InventoryWatch>(*m_channel, vsphere::MoRef(),
-                                                           m_options.requestIdsInInventory, std::move(onChange),
-                                                           std::move(endedOnce)));
+    m_watches.emplace(id,
+                      std::make_unique<InventoryWatch>(*m_channel, vsphere::MoRef(), m_options.requestIdsInInventory,
+                                                       std::move(onChange), std::move(endedOnce)));
     return id;
 }
 
@@ -247,8 +246,8 @@ void VsphereHypervisor::stopWatching(CallId watch)
         QMetaObject::invokeMethod(
             this,
             [ended] {
-                ended(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"),
-                                  QStringLiteral("stopped watching")));
+                ended(
+                    Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), QStringLiteral("stopped watching")));
             },
             Qt::QueuedConnection);
 }

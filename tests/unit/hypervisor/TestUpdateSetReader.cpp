@@ -136,8 +136,8 @@ private slots:
     void modifyLeaveAndOpsAcrossFilters()
     {
         const QByteArray modify = "<objectSet><kind>modify</kind><obj type=\"VirtualMachine\">vm-57</obj>" +
-                                  change("name", "assign", str("web-1-renamed")) + change("config.extraConfig", "remove") +
-                                  "</objectSet>";
+                                  change("name", "assign", str("web-1-renamed")) +
+                                  change("config.extraConfig", "remove") + "</objectSet>";
         const QByteArray leave = "<objectSet><kind>leave</kind><obj type=\"VirtualMachine\">vm-58</obj></objectSet>";
         const QByteArray task = "<objectSet><kind>modify</kind><obj type=\"Task\">task-9</obj>" +
                                 change("info.state", "assign", "<val xsi:type=\"TaskInfoState\">success</val>") +
@@ -171,8 +171,8 @@ private slots:
         const QByteArray filterMissing =
             "<missingSet><obj type=\"Task\">task-2</obj><fault><fault xsi:type=\"ManagedObjectNotFound\"/>"
             "</fault></missingSet>";
-        const Reply r = read(envelope(
-            updateSet("<filterSet><filter type=\"PropertyFilter\">f-1</filter>" + obj + filterMissing + "</filterSet>")));
+        const Reply r = read(envelope(updateSet("<filterSet><filter type=\"PropertyFilter\">f-1</filter>" + obj +
+                                                filterMissing + "</filterSet>")));
         QVERIFY2(r.ok, qPrintable(r.rejection));
         QCOMPARE(r.updates.size(), size_t(1));
         QCOMPARE(r.updates[0].missing.size(), size_t(1));
@@ -195,13 +195,14 @@ private slots:
     {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("unknown kind") << updateSet(filterSet(
-            "f-1", "<objectSet><kind>explode</kind><obj type=\"VirtualMachine\">vm-1</obj></objectSet>"))
-                                      << QStringLiteral("kind 'explode'");
-        QTest::newRow("unknown op") << updateSet(
-            filterSet("f-1", "<objectSet><kind>modify</kind><obj type=\"VirtualMachine\">vm-1</obj>" +
-                                 change("name", "replace", str("x")) + "</objectSet>"))
-                                    << QStringLiteral("op 'replace'");
+        QTest::newRow("unknown kind")
+            << updateSet(filterSet(
+                   "f-1", "<objectSet><kind>explode</kind><obj type=\"VirtualMachine\">vm-1</obj></objectSet>"))
+            << QStringLiteral("kind 'explode'");
+        QTest::newRow("unknown op")
+            << updateSet(filterSet("f-1", "<objectSet><kind>modify</kind><obj type=\"VirtualMachine\">vm-1</obj>" +
+                                              change("name", "replace", str("x")) + "</objectSet>"))
+            << QStringLiteral("op 'replace'");
         QTest::newRow("change without name")
             << updateSet(filterSet("f-1", "<objectSet><kind>modify</kind><obj type=\"VirtualMachine\">vm-1</obj>"
                                           "<changeSet><op>assign</op></changeSet></objectSet>"))
@@ -223,11 +224,13 @@ private slots:
             deep += "<a>";
         for (int i = 0; i < 100; ++i)
             deep += "</a>";
-        QTest::newRow("value nested too deep") << updateSet(filterSet(
-            "f-1", "<objectSet><kind>modify</kind><obj type=\"VirtualMachine\">vm-1</obj><changeSet><name>n</name>"
+        QTest::newRow("value nested too deep")
+            << updateSet(filterSet(
+                   "f-1",
+                   "<objectSet><kind>modify</kind><obj type=\"VirtualMachine\">vm-1</obj><changeSet><name>n</name>"
                    "<op>assign</op><val>" +
                        deep + "</val></changeSet></objectSet>"))
-                                               << QStringLiteral("too deep");
+            << QStringLiteral("too deep");
     }
 
     void hostileUpdateSetsAreRefusedWithAReason()

@@ -75,7 +75,8 @@ private slots:
         QSignalSpy changed(m_cache.get(), &InventoryCache::changed);
         InventoryDelta full;
         full.full = true;
-        full.vms = {vm(QStringLiteral("vm-1"), QStringLiteral("web-1")), vm(QStringLiteral("vm-2"), QStringLiteral("web-2")),
+        full.vms = {vm(QStringLiteral("vm-1"), QStringLiteral("web-1")),
+                    vm(QStringLiteral("vm-2"), QStringLiteral("web-2")),
                     vm(QStringLiteral("vm-3"), QStringLiteral("web-3"))};
         m_cache->apply(full);
         QCOMPARE(changed.count(), 1); // the first at once
