@@ -179,6 +179,19 @@ void InventoryCache::apply(const InventoryDelta& delta)
             m_snapshot->templates.removeIf([&](const TemplateInfo& t) { return gone.contains(t.ref); });
         }
     }
+    // A template renamed or moved elsewhere keeps the details a read brought, under its new name.
+    if (!m_snapshot->templates.isEmpty() && !delta.vms.isEmpty()) {
+        QHash<QString, const VmInfo*> changedByRef;
+        for (const VmInfo& vm : std::as_const(vms))
+            changedByRef.insert(vm.ref, &vm);
+        for (TemplateInfo& t : m_snapshot->templates) {
+            if (const VmInfo* vm = changedByRef.value(t.ref)) {
+                t.name = vm->name;
+                t.path = vm->path;
+                t.parentRef = vm->parentRef;
+            }
+        }
+    }
     m_snapshot->vmsFetchedAt = m_clock.utcNow();
     m_kindReadAt.insert(int(InventoryKind::Vms), m_clock.monotonicNow());
     if (m_throttle.isActive()) {

@@ -2,6 +2,7 @@
 // later ones change, add and remove by reference, paths come from the folders already read, and
 // changed() is coalesced (the first at once, the rest when the throttle runs out).
 #include "DomainQCompare.h"
+#include "FakeHypervisor.h"
 #include "ManualClock.h"
 
 #include "app/service/ConnectionManager.h"
@@ -104,6 +105,35 @@ private slots:
         QCOMPARE(find(emitted, QStringLiteral("vm-1"))->name, QStringLiteral("web-1-new"));
         QVERIFY(find(emitted, QStringLiteral("vm-9")));
         QVERIFY(!find(emitted, QStringLiteral("vm-2")));
+    }
+
+    void aTemplateRenamedElsewhereKeepsItsDetailsAndPaths()
+    {
+        FakeHypervisor hv; // one read brings the folders and the template's details
+        m_connection->attach(&hv, nullptr);
+        ConnectionSettings s;
+        s.server = QUrl(QStringLiteral("https://vc.test/sdk"));
+        s.user = QStringLiteral("operator");
+        s.password = QStringLiteral("secret");
+        m_connection->connectTo(s);
+        QTRY_VERIFY(m_connection->isConnected());
+        m_cache->attach(&hv);
+        m_cache->fetch(allInventoryKinds(), nullptr);
+        QTRY_VERIFY(m_cache->snapshot().has_value());
+        QCOMPARE(m_cache->snapshot()->templates.size(), qsizetype(1));
+        const QString ref = m_cache->snapshot()->templates.front().ref;
+
+        VmInfo renamed = vm(ref, QStringLiteral("ubuntu-tpl-2024"), QStringLiteral("group-v3"));
+        renamed.isTemplate = true;
+        InventoryDelta d;
+        d.vms = {renamed};
+        m_cache->apply(d);
+        const TemplateInfo& t = m_cache->snapshot()->templates.front();
+        QCOMPARE(t.name, QStringLiteral("ubuntu-tpl-2024"));
+        QCOMPARE(t.path, QStringLiteral("/DC0/vm/ubuntu-tpl-2024")); // the folder's path and the new name
+        QCOMPARE(t.cpus, 2);                                         // the details stay
+        QCOMPARE(find(*m_cache->snapshot(), ref)->path, QStringLiteral("/DC0/vm/ubuntu-tpl-2024"));
+        m_connection->attach(nullptr, nullptr);
     }
 
     void aFullDeltaDropsWhatItDoesNotList()
