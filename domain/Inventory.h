@@ -141,6 +141,18 @@ struct InventorySnapshot
     QList<CustomizationSpecInfo> customizationSpecs;
 };
 
+// What changed since a watch's previous delta (HypervisorPort::watchInventory).
+struct InventoryDelta
+{
+    // The first delta of a watch, and the first after it had to start over (a new session): `vms` is
+    // then every VM (templates included) and a VM not in it is gone.
+    bool full = false;
+    QList<VmInfo> vms;      // entered or changed, as they are now; `path` is left empty (the receiver
+                            // knows the folders' paths)
+    QStringList removedVms; // refs of the VMs that left
+};
+
 } // namespace dcm
 
 Q_DECLARE_METATYPE(dcm::InventorySnapshot)
+Q_DECLARE_METATYPE(dcm::InventoryDelta)

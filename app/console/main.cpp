@@ -99,6 +99,8 @@ int main(int argc, char* argv[])
 
     // Everything below is created inside the service thread by these factories.
     static const dcm::SystemClock clock;
+    dcm::ServiceConfig serviceConfig;
+    serviceConfig.liveInventory = true; // the form shows VMs created, renamed or removed elsewhere
     dcm::ServiceHost host(
         [] { return std::unique_ptr<dcm::HypervisorPort>(std::make_unique<dcm::VsphereHypervisor>()); },
         dcm::ProvisioningService::StoreFactory{}, // the queue opener below opens it, keychain first
@@ -106,7 +108,7 @@ int main(int argc, char* argv[])
             return std::unique_ptr<dcm::CredentialStorePort>(
                 std::make_unique<dcm::KeychainCredentialStore>(dcm::AppInfo::appId()));
         },
-        clock, dcm::ServiceConfig{});
+        clock, serviceConfig);
 
     // Set before the thread starts; the stores are opened in the service thread, at start and whenever
     // the profile names another queue. A team database's password is the keychain's (the key

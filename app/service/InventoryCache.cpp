@@ -2,12 +2,24 @@
 
 #include "domain/RequestEventText.h"
 
+#include <QSet>
+
 namespace dcm {
 
 InventoryCache::InventoryCache(CircuitBreaker& breaker, ConnectionManager& connection, const ClockPort& clock,
                                std::chrono::milliseconds maxAge, QObject* parent)
     : QObject(parent), m_breaker(breaker), m_connection(connection), m_clock(clock), m_maxAge(maxAge)
-{}
+{
+    m_throttle.setSingleShot(true);
+    m_throttle.setInterval(std::chrono::milliseconds(1000));
+    connect(&m_throttle, &QTimer::timeout, this, [this] {
+        if (!m_emitPending || !m_snapshot)
+            return;
+        m_emitPending = false;
+        Q_EMIT changed(*m_snapshot);
+        m_throttle.start();
+    });
+}
 
 bool InventoryCache::isFresh() const
 {
@@ -22,6 +34,8 @@ bool InventoryCache::isFresh(InventoryKinds kinds) const
     for (int bit = 0; bit < 32; ++bit) {
         if (!(int(kinds) & (1 << bit)))
             continue;
+        if ((1 << bit) == int(InventoryKind::Vms) && isWatching())
+            continue; // kept current by the watch
         const auto it = m_kindReadAt.constFind(1 << bit);
         if (it == m_kindReadAt.cend() || now - *it > m_maxAge)
             return false;
@@ -86,6 +100,107 @@ void InventoryCache::merge(InventoryKinds kinds, InventorySnapshot fresh)
     if (m_snapshot && !kinds.testFlag(InventoryKind::CustomizationSpecs))
         fresh.customizationSpecs = std::move(m_snapshot->customizationSpecs);
     m_snapshot = std::move(fresh);
+}
+
+void InventoryCache::startWatching()
+{
+    if (m_watch || m_watchUnsupported || !m_hypervisor)
+        return;
+    m_watchCurrent = false;
+    // Zero is never a call id, so m_watch doubles as "a watch is on".
+    const CallId id = m_hypervisor->watchInventory(
+        InventoryKinds(InventoryKind::Vms),
+        [this](const InventoryDelta& delta) {
+            if (delta.full)
+                m_watchCurrent = true;
+            apply(delta);
+        },
+        [this](Result<void> r) {
+            m_watch = 0;
+            m_watchCurrent = false;
+            if (!r.ok() && r.error().kind != ErrorKind::Cancelled && r.error().kind != ErrorKind::Authentication &&
+                r.error().kind != ErrorKind::Permission && r.error().kind != ErrorKind::Trust) {
+                // The adapter or server offers no watch: refreshes read the VMs as before.
+                m_watchUnsupported = r.error().kind == ErrorKind::Business;
+            }
+        });
+    m_watch = id ? id : m_watch;
+}
+
+void InventoryCache::stopWatching()
+{
+    if (!m_watch)
+        return;
+    const CallId id = std::exchange(m_watch, 0);
+    m_watchCurrent = false;
+    if (m_hypervisor)
+        m_hypervisor->stopWatching(id);
+}
+
+void InventoryCache::apply(const InventoryDelta& delta)
+{
+    if (!m_snapshot) {
+        if (!delta.full)
+            return; // nothing to apply a change to; the full state comes first
+        m_snapshot = InventorySnapshot();
+        m_snapshot->fetchedAt = m_clock.utcNow();
+    }
+    // VMs sit in folders: their path is the folder's path and their name.
+    QHash<QString, QString> folderPaths;
+    folderPaths.reserve(m_snapshot->folders.size());
+    for (const FolderInfo& f : std::as_const(m_snapshot->folders))
+        folderPaths.insert(f.ref, f.path);
+    const auto withPath = [&](VmInfo vm) {
+        const auto folder = folderPaths.constFind(vm.parentRef);
+        vm.path = folder == folderPaths.cend() ? QString() : *folder + QLatin1Char('/') + vm.name;
+        return vm;
+    };
+    QList<VmInfo>& vms = m_snapshot->vms;
+    if (delta.full) {
+        vms.clear();
+        vms.reserve(delta.vms.size());
+        for (const VmInfo& vm : delta.vms)
+            vms.append(withPath(vm));
+    } else {
+        QHash<QString, qsizetype> at;
+        at.reserve(vms.size());
+        for (qsizetype i = 0; i < vms.size(); ++i)
+            at.insert(vms.at(i).ref, i);
+        for (const VmInfo& vm : delta.vms) {
+            if (auto it = at.constFind(vm.ref); it != at.cend())
+                vms[*it] = withPath(vm);
+            else
+                vms.append(withPath(vm));
+        }
+        if (!delta.removedVms.isEmpty()) {
+            const QSet<QString> gone(delta.removedVms.cbegin(), delta.removedVms.cend());
+            vms.removeIf([&](const VmInfo& vm) { return gone.contains(vm.ref); });
+            // A template removed elsewhere is gone from the clone sources too.
+            m_snapshot->templates.removeIf([&](const TemplateInfo& t) { return gone.contains(t.ref); });
+        }
+    }
+    // A template renamed or moved elsewhere keeps the details a read brought, under its new name.
+    if (!m_snapshot->templates.isEmpty() && !delta.vms.isEmpty()) {
+        QHash<QString, const VmInfo*> changedByRef;
+        for (const VmInfo& vm : std::as_const(vms))
+            changedByRef.insert(vm.ref, &vm);
+        for (TemplateInfo& t : m_snapshot->templates) {
+            if (const VmInfo* vm = changedByRef.value(t.ref)) {
+                t.name = vm->name;
+                t.path = vm->path;
+                t.parentRef = vm->parentRef;
+            }
+        }
+    }
+    m_snapshot->vmsFetchedAt = m_clock.utcNow();
+    m_kindReadAt.insert(int(InventoryKind::Vms), m_clock.monotonicNow());
+    if (m_throttle.isActive()) {
+        m_emitPending = true;
+        return;
+    }
+    m_emitPending = false;
+    Q_EMIT changed(*m_snapshot);
+    m_throttle.start();
 }
 
 std::optional<QString> InventoryCache::vanishedPlacement(const VmSpec& spec) const

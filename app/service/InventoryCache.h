@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QObject>
 #include <QStringList>
+#include <QTimer>
 
 #include <chrono>
 #include <functional>
@@ -61,6 +62,18 @@ public:
     };
     std::optional<Stale> staleReason(const VmSpec& spec) const;
 
+    // Live VMs: the hypervisor's watch (HypervisorPort::watchInventory) keeps the VMs (and the VM list's
+    // templates flag) current between reads, so that a VM created, renamed or removed elsewhere shows
+    // within about a second, and a refresh need not read the VMs again while the watch runs. changed()
+    // is emitted at most once per `throttle` for deltas (the first at once, later ones coalesced).
+    // Idempotent; a watch the adapter cannot offer leaves the cache reading as before.
+    void startWatching();
+    void stopWatching();
+    bool isWatching() const { return m_watch != 0 && m_watchCurrent; }
+    void setDeltaThrottle(std::chrono::milliseconds throttle) { m_throttle.setInterval(throttle); }
+    // Applies one delta to the snapshot (public for the unit tests; the watch calls it).
+    void apply(const InventoryDelta& delta);
+
 Q_SIGNALS:
     void changed(const dcm::InventorySnapshot& inventory);
     void failed(const dcm::Error& error);
@@ -77,6 +90,11 @@ private:
     std::chrono::steady_clock::time_point m_readAt;
     QHash<int, std::chrono::steady_clock::time_point> m_kindReadAt; // by InventoryKind's bit
     int m_fetches = 0;
+    CallId m_watch = 0;
+    bool m_watchCurrent = false;     // the watch delivered its full state: VMs are current
+    bool m_watchUnsupported = false; // the adapter cannot watch: keep reading
+    bool m_emitPending = false;
+    QTimer m_throttle;
 };
 
 } // namespace dcm

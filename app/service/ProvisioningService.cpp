@@ -72,6 +72,11 @@ ProvisioningService::ProvisioningService(HypervisorFactory hypervisor, StoreFact
     connect(
         m_connection, &ConnectionManager::scoutLeaseRefused, this, [this] { followFleet(true); }, Qt::QueuedConnection);
     connect(m_inventory, &InventoryCache::changed, this, &ProvisioningService::inventoryChanged);
+    // Live VMs once a session is up (the adapter keeps the watch across re-logins and ends it on
+    // disconnect; while the breaker is open its calls wait at the gate like any other).
+    if (m_config.liveInventory)
+        connect(m_connection, &ConnectionManager::connected, m_inventory, &InventoryCache::startWatching);
+    m_inventory->setDeltaThrottle(m_config.inventoryDeltaThrottle);
     connect(m_inventory, &InventoryCache::failed, this, &ProvisioningService::inventoryFailed);
     connect(m_drainer, &QueueDrainer::requestChanged, this, &ProvisioningService::requestChanged);
     connect(m_drainer, &QueueDrainer::requestProgress, this, &ProvisioningService::requestProgress);
@@ -796,7 +801,11 @@ void ProvisioningService::probeNow(const QString& reason)
 
 void ProvisioningService::refreshInventory()
 {
-    m_inventory->fetch(allInventoryKinds(), nullptr);
+    // While the watch keeps the VMs current (after its full state), a refresh reads the rest only.
+    InventoryKinds kinds = allInventoryKinds();
+    if (m_inventory->isWatching() && m_inventory->snapshot())
+        kinds &= ~InventoryKinds(InventoryKind::Vms);
+    m_inventory->fetch(kinds, nullptr);
 }
 
 void ProvisioningService::loadRequestPage(const RequestFilter& filter, quint64 token)

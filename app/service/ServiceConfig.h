@@ -32,6 +32,13 @@ struct ServiceConfig
     std::chrono::milliseconds guestIdentityTimeout{std::chrono::minutes(10)};
     // Unique per running service: who holds a claim. Empty: made from host, pid and a random part.
     QString owner;
+    // Live inventory: keep the VMs current through the hypervisor's watch (HypervisorPort::watchInventory)
+    // from each connection on. The console turns it on (its form shows VMs made elsewhere); a headless
+    // drainer has nobody to show them to, and a watch on every VM is work for vCenter all the same (the
+    // bundled simulator reads every watched VM again for each change anywhere).
+    bool liveInventory = false;
+    // Deltas reach inventoryChanged at most this often, coalesced; the first at once.
+    std::chrono::milliseconds inventoryDeltaThrottle{1000};
 };
 
 } // namespace dcm

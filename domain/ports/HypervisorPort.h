@@ -162,6 +162,25 @@ public:
     // it were delivered and none comes after, so a caller must not take what it got for the whole inventory. A listing
     // that has delivered a page is never started again on its own (a re-login would deliver VMs twice).
     virtual CallId listVms(VmFields fields, VmPageFn onPage, Done<int> done) = 0;
+
+    // Keeps the inventory's `kinds` current through the hypervisor's own change notifications (vSphere:
+    // a PropertyCollector filter and WaitForUpdatesEx, behind the CallGate) instead of reading it again:
+    // `onChange` gets a full delta first and again after the watch had to start over (a new session),
+    // otherwise only what changed. `ended` is called once, when the watch stops for good: stopWatching
+    // or a disconnect (ErrorKind::Cancelled), credentials refused, or a server without notifications
+    // (the caller then reads the inventory as before). Kinds supported so far: Vms (templates included).
+    // This default is an adapter that cannot watch: it refuses at once, from inside the call.
+    using InventoryChangeFn = std::function<void(const InventoryDelta&)>;
+    virtual CallId watchInventory(InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended)
+    {
+        (void)kinds;
+        (void)onChange;
+        if (ended)
+            ended(Error::make(ErrorKind::Business, QStringLiteral("watch-unsupported"),
+                              QStringLiteral("this hypervisor adapter cannot watch the inventory")));
+        return 0;
+    }
+    virtual void stopWatching(CallId watch) { (void)watch; }
 };
 
 } // namespace dcm

@@ -88,7 +88,7 @@ SoapTransport::Id SoapTransport::post(const SoapRequest& request, XmlEventHandle
     config.soap = true;
     config.traceReply = request.trace.isEmpty(); // a call with secrets in it may have them in the reply
     config.maxReplyBytes = m_maxReplyBytes;
-    config.timeout = m_timeout;
+    config.timeout = m_timeout + request.extraTimeout;
     config.deadlines = m_deadlines;
     config.trust = m_trust;
     config.headersSink = [this](const QNetworkReply& r) { takeCookie(r); };

@@ -6,6 +6,8 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 namespace dcm::vsphere {
 
 namespace {
@@ -28,7 +30,16 @@ TaskTracker::TaskTracker(VimSession& session, Retrieve retrieve, FireAndForget f
       })
 {
     m_timer.setSingleShot(true);
-    QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { poll(); });
+    QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] {
+        if (m_following)
+            return schedule(); // only the deadline is watched while following: it has passed
+        poll();
+    });
+}
+
+TaskTracker::~TaskTracker()
+{
+    stopFollowing();
 }
 
 void TaskTracker::track(const MoRef& task, Progress progress, Done done)
@@ -42,6 +53,8 @@ void TaskTracker::track(const MoRef& task, Progress progress, Done done)
     m_lastPercent = -1;
     m_cancelSent = false;
     m_cancelable = false;
+    stopFollowing();
+    m_pollOnly = !m_options.tasksByUpdates || !m_session.updateChannel();
     poll(); // vCenter often finishes quick tasks before the first poll; vcsim always does
 }
 
@@ -133,6 +146,15 @@ void TaskTracker::polled(Result<void> r, bool gated)
         e.details.insert(QStringLiteral("taskRef"), m_task.value);
         return finish(e);
     }
+    if (judge())
+        return;
+    if (!m_pollOnly)
+        return follow();
+    schedule();
+}
+
+bool TaskTracker::judge()
+{
     const QString state = m_info.text("info.state");
     if (const XmlValue* c = m_info.prop("info.cancelable"))
         m_cancelable = c->toBool();
@@ -143,7 +165,8 @@ void TaskTracker::polled(Result<void> r, bool gated)
     }
     if (state == QLatin1String("success")) {
         const XmlValue* result = m_info.prop("info.result");
-        return finish(result ? *result : XmlValue());
+        finish(result ? *result : XmlValue());
+        return true;
     }
     if (state == QLatin1String("error")) {
         const XmlValue* error = m_info.prop("info.error");
@@ -152,15 +175,92 @@ void TaskTracker::polled(Result<void> r, bool gated)
             fault.message = QStringLiteral("task %1 failed without saying why").arg(m_task.value);
         Error e = fault.toError();
         e.details.insert(QStringLiteral("taskRef"), m_task.value);
-        return finish(e);
+        finish(e);
+        return true;
     }
     sendCancelIfPossible();
+    return false;
+}
+
+void TaskTracker::follow()
+{
+    UpdateChannel* channel = m_session.updateChannel();
+    if (!channel) {
+        m_pollOnly = true;
+        return schedule();
+    }
+    m_following = true;
+    m_channel = channel;
+    UpdateChannel::Filter filter;
+    filter.objects = {m_task};
+    filter.propSet = taskPaths();
+    UpdateChannel::Follower follower;
+    // Each follower gets the task's whole state first ("enter"), so a change between the read above
+    // and the filter's creation is not missed.
+    follower.onUpdate = [this](const ObjectUpdate& u) { followed(u); };
+    follower.onFailed = [this](const Error& e) {
+        m_filter = 0;
+        followFailed(e);
+    };
+    m_filter = channel->add(std::move(filter), std::move(follower));
+    qCDebug(lcTask).noquote() << "following task" << m_task.value << "through the update channel";
+    m_timer.start(std::max<qint64>(0, m_deadline.remainingTime()));
+}
+
+void TaskTracker::followed(const ObjectUpdate& u)
+{
+    if (!m_following || u.obj.value != m_task.value)
+        return;
+    if (u.kind == ObjectUpdate::Kind::Leave) {
+        Error e = Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("task-tracking-lost"),
+                              QStringLiteral("task %1 is no longer known to vCenter").arg(m_task.value));
+        e.details.insert(QStringLiteral("taskRef"), m_task.value);
+        return finish(e);
+    }
+    m_info.obj = u.obj;
+    for (const PropertyChange& c : u.changes) {
+        auto& props = m_info.props;
+        auto it = std::find_if(props.begin(), props.end(), [&](const auto& p) { return p.first == c.name; });
+        const bool unset = !c.hasVal || c.op == PropertyChange::Op::Remove;
+        if (unset) {
+            if (it != props.end())
+                props.erase(it);
+        } else if (it != props.end()) {
+            it->second = c.val;
+        } else {
+            props.emplace_back(c.name, c.val);
+        }
+    }
+    judge();
+}
+
+void TaskTracker::followFailed(const Error& e)
+{
+    if (!m_following)
+        return;
+    m_following = false;
+    const ErrorKind kind = e.kind;
+    if (kind == ErrorKind::Authentication || kind == ErrorKind::Permission || kind == ErrorKind::Trust)
+        return polled(e, false); // the refusal ends tracking as a refused poll would
+    // The channel cannot follow this task: poll it, as without a channel.
+    qCInfo(lcTask).noquote() << "update channel cannot follow task" << m_task.value << "(" << e.code << "); polling it";
+    m_pollOnly = true;
+    m_timer.stop();
     schedule();
+}
+
+void TaskTracker::stopFollowing()
+{
+    m_following = false;
+    if (m_filter && m_channel)
+        m_channel->remove(m_filter); // DestroyPropertyFilter: never one left per task
+    m_filter = 0;
 }
 
 void TaskTracker::finish(Result<XmlValue> r)
 {
     m_timer.stop();
+    stopFollowing();
     Done done = std::move(m_done);
     if (done)
         done(std::move(r));

@@ -3,12 +3,14 @@
 #include "MoRef.h"
 #include "ObjectContentReader.h"
 #include "SoapRequest.h"
+#include "UpdateChannel.h"
 #include "VsphereOptions.h"
 #include "XmlValue.h"
 
 #include "domain/Result.h"
 
 #include <QDeadlineTimer>
+#include <QPointer>
 #include <QTimer>
 
 #include <functional>
@@ -18,7 +20,11 @@ namespace dcm::vsphere {
 class VimSession;
 
 // Follows one vCenter task through the PropertyCollector (info.state, progress, error, result,
-// cancelable): polled at once, then with a doubling interval, under a deadline.
+// cancelable), under a deadline: read once at once (quick tasks are often done by then), then followed
+// through the session's update channel — a filter on the task, whose changes arrive with the channel's
+// WaitForUpdatesEx instead of as polls; the filter is destroyed when the task ends. When the channel
+// cannot follow it (an old server without CreatePropertyCollector, a CreateFilter fault, a channel
+// that gave up), the task is polled as before: with a doubling interval.
 //
 // With the caller's CallGate (the service's breaker), every poll asks the gate first and reports its
 // outcome: a poll that times out counts as it happens, no poll goes out while the gate says no, and
@@ -36,6 +42,9 @@ public:
     using Done = std::function<void(Result<XmlValue>)>; // success: info.result (may be empty)
 
     TaskTracker(VimSession& session, Retrieve retrieve, FireAndForget fireAndForget, const VsphereOptions& options);
+    ~TaskTracker();
+    TaskTracker(const TaskTracker&) = delete;
+    TaskTracker& operator=(const TaskTracker&) = delete;
 
     void track(const MoRef& task, Progress progress, Done done);
     // Asks vCenter to cancel the task (CancelTask) as soon as it says the task is cancelable.
@@ -49,6 +58,12 @@ private:
     void schedule();
     void finish(Result<XmlValue> r);
     void sendCancelIfPossible();
+    // Judges m_info; true when the task has ended (and finish() was called).
+    bool judge();
+    void follow();
+    void followed(const ObjectUpdate& u);
+    void followFailed(const Error& e);
+    void stopFollowing();
 
     VimSession& m_session;
     Retrieve m_retrieve;
@@ -67,6 +82,11 @@ private:
     bool m_cancelWanted = false;
     bool m_cancelSent = false;
     bool m_cancelable = false;
+    // Following through the update channel: the timer then only watches the deadline.
+    UpdateChannel::Id m_filter = 0;
+    bool m_following = false;
+    bool m_pollOnly = false;           // the channel could not follow this task: poll
+    QPointer<UpdateChannel> m_channel; // the channel followed through (it may go before us)
 };
 
 } // namespace dcm::vsphere

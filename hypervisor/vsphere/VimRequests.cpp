@@ -2,6 +2,8 @@
 
 #include "SoapWriter.h"
 
+#include <algorithm>
+
 namespace dcm::vsphere::VimRequests {
 
 namespace {
@@ -189,6 +191,68 @@ SoapRequest findByUuid(const MoRef& searchIndex, const QString& uuid, bool insta
                                   .boolean("vmSearch", true)
                                   .boolean("instanceUuid", instanceUuid)
                                   .finish());
+}
+
+SoapRequest createPropertyCollector(const MoRef& propertyCollector)
+{
+    return make("CreatePropertyCollector",
+                SoapWriter("CreatePropertyCollector").moref("_this", propertyCollector).finish());
+}
+
+SoapRequest destroyPropertyCollector(const MoRef& collector)
+{
+    return make("DestroyPropertyCollector", SoapWriter("DestroyPropertyCollector").moref("_this", collector).finish());
+}
+
+SoapRequest createFilter(const MoRef& collector, const QList<PropertySpecDef>& propSet, const MoRef& view,
+                         const QList<MoRef>& objects)
+{
+    SoapWriter w("CreateFilter");
+    w.moref("_this", collector).open("spec");
+    writePropSet(w, propSet);
+    if (!view.isNull()) {
+        w.open("objectSet")
+            .moref("obj", view)
+            .boolean("skip", true)
+            .open("selectSet", "TraversalSpec")
+            .text("name", QStringLiteral("traverseView"))
+            .text("type", QStringLiteral("ContainerView"))
+            .text("path", QStringLiteral("view"))
+            .boolean("skip", false)
+            .close("selectSet")
+            .close("objectSet");
+    }
+    for (const MoRef& obj : objects)
+        w.open("objectSet").moref("obj", obj).boolean("skip", false).close("objectSet");
+    w.close("spec").boolean("partialUpdates", false);
+    return make("CreateFilter", w.finish());
+}
+
+SoapRequest destroyPropertyFilter(const MoRef& filter)
+{
+    return make("DestroyPropertyFilter", SoapWriter("DestroyPropertyFilter").moref("_this", filter).finish());
+}
+
+SoapRequest waitForUpdatesEx(const MoRef& collector, const QString& version, int maxWaitSeconds, int maxObjectUpdates)
+{
+    SoapWriter w("WaitForUpdatesEx");
+    w.moref("_this", collector);
+    if (!version.isEmpty())
+        w.text("version", version);
+    w.open("options");
+    if (maxWaitSeconds >= 0)
+        w.number("maxWaitSeconds", maxWaitSeconds);
+    if (maxObjectUpdates > 0)
+        w.number("maxObjectUpdates", maxObjectUpdates);
+    w.close("options");
+    SoapRequest r = make("WaitForUpdatesEx", w.finish());
+    r.extraTimeout = std::chrono::seconds(std::max(0, maxWaitSeconds));
+    return r;
+}
+
+SoapRequest cancelWaitForUpdates(const MoRef& collector)
+{
+    return make("CancelWaitForUpdates", SoapWriter("CancelWaitForUpdates").moref("_this", collector).finish());
 }
 
 } // namespace dcm::vsphere::VimRequests

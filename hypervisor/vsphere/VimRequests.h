@@ -43,6 +43,18 @@ SoapRequest vmMethod(const char* method, const MoRef& vm);
 SoapRequest cancelTask(const MoRef& task);
 SoapRequest findByUuid(const MoRef& searchIndex, const QString& uuid, bool instanceUuid);
 
+// The update channel: a PropertyCollector of our own per session, its filters and the long poll.
+SoapRequest createPropertyCollector(const MoRef& propertyCollector);
+SoapRequest destroyPropertyCollector(const MoRef& collector);
+// A filter on the objects of a ContainerView (`view`, the view itself skipped) or on `objects`;
+// partialUpdates false: a changed property comes with its whole new value.
+SoapRequest createFilter(const MoRef& collector, const QList<PropertySpecDef>& propSet, const MoRef& view,
+                         const QList<MoRef>& objects);
+SoapRequest destroyPropertyFilter(const MoRef& filter);
+// `version` empty: the full state of every filter. The call timeout is extended by maxWaitSeconds.
+SoapRequest waitForUpdatesEx(const MoRef& collector, const QString& version, int maxWaitSeconds, int maxObjectUpdates);
+SoapRequest cancelWaitForUpdates(const MoRef& collector);
+
 } // namespace VimRequests
 
 } // namespace dcm::vsphere

@@ -68,6 +68,10 @@ public:
     void setCallGate(CallGate gate) { m_gate = std::move(gate); }
     const CallGate& callGate() const { return m_gate; }
 
+    // The session's update channel (owned by the adapter), for task followers; may be null.
+    void setUpdateChannel(class UpdateChannel* channel) { m_updates = channel; }
+    class UpdateChannel* updateChannel() const { return m_updates; }
+
 private:
     enum class State
     {
@@ -104,6 +108,7 @@ private:
     quint64 m_epoch = 0;
     std::optional<Error> m_refusal;
     CallGate m_gate;
+    class UpdateChannel* m_updates = nullptr;
 };
 
 } // namespace dcm::vsphere

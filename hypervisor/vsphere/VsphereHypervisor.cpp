@@ -4,10 +4,12 @@
 #include "ConnectOperation.h"
 #include "FindVmOperation.h"
 #include "InventoryOperation.h"
+#include "InventoryWatch.h"
 #include "PlacementCache.h"
 #include "ProbeOperation.h"
 #include "ProvisionOperation.h"
 #include "ReadStateOperation.h"
+#include "UpdateChannel.h"
 #include "VimSession.h"
 #include "VmCallOperation.h"
 #include "VmListOperation.h"
@@ -21,12 +23,19 @@ using namespace vsphere;
 VsphereHypervisor::VsphereHypervisor(VsphereOptions options, QObject* parent)
     : QObject(parent), m_options(options), m_nam(new QNetworkAccessManager(this)),
       m_session(new VimSession(m_nam, m_options, this)),
-      m_placements(std::make_unique<PlacementCache>(m_options.placementCacheTtl))
-{}
+      m_placements(std::make_unique<PlacementCache>(m_options.placementCacheTtl)),
+      m_channel(new UpdateChannel(*m_session, m_options, this))
+{
+    m_session->setUpdateChannel(m_channel);
+}
 
 VsphereHypervisor::~VsphereHypervisor()
 {
     // The session and its transport go first, silently: no callback reaches an operation afterwards.
+    m_watches.clear();
+    m_session->setUpdateChannel(nullptr);
+    delete m_channel;
+    m_channel = nullptr;
     delete m_session;
     m_session = nullptr;
     m_operations.clear();
@@ -64,6 +73,7 @@ CallId VsphereHypervisor::connectTo(const ConnectionSettings& settings, Done<Abo
     const CallId id = m_nextId++;
     Done<AboutInfo> deliver = deliverLater(id, std::move(done));
     m_placements->invalidate();
+    stopUpdates(QStringLiteral("the connection was replaced"));
     if (Result<void> configured = m_session->configure(settings); !configured.ok()) {
         deliver(configured.error());
         return id;
@@ -74,6 +84,8 @@ CallId VsphereHypervisor::connectTo(const ConnectionSettings& settings, Done<Abo
 CallId VsphereHypervisor::disconnectFrom(Done<void> done)
 {
     const CallId id = m_nextId++;
+    // The collector is destroyed before the session ends; no update is delivered afterwards.
+    stopUpdates(QStringLiteral("disconnected"));
     m_session->logout(deliverLater(id, std::move(done)));
     return id;
 }
@@ -185,6 +197,67 @@ CallId VsphereHypervisor::readState(const QString& vmRef, Done<std::optional<VmS
 void VsphereHypervisor::setCallGate(CallGate gate)
 {
     m_session->setCallGate(std::move(gate));
+}
+
+void VsphereHypervisor::stopUpdates(const QString& why)
+{
+    std::map<CallId, std::unique_ptr<InventoryWatch>> watches = std::exchange(m_watches, {});
+    m_channel->stop();
+    for (auto& [id, watch] : watches) {
+        if (InventoryWatch::Ended ended = watch->takeEnded())
+            QMetaObject::invokeMethod(
+                this, [ended, why] { ended(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), why)); },
+                Qt::QueuedConnection);
+    }
+}
+
+CallId VsphereHypervisor::watchInventory(InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended)
+{
+    const CallId id = m_nextId++;
+    auto later = [this](Done<void> d) {
+        return [this, d = std::move(d)](Result<void> r) {
+            QMetaObject::invokeMethod(
+                this, [d, r] { d(r); }, Qt::QueuedConnection);
+        };
+    };
+    if (!(kinds & InventoryKind::Vms)) {
+        later(std::move(ended))(Error::make(ErrorKind::InvalidInput, QStringLiteral("watch-kinds"),
+                                            QStringLiteral("only the VMs (and templates) can be watched so far")));
+        return id;
+    }
+    if (!m_session->isConfigured()) {
+        later(std::move(ended))(Error::make(ErrorKind::Internal, QStringLiteral("not-connected"),
+                                            QStringLiteral("no vCenter connection is configured (connectTo first)")));
+        return id;
+    }
+    // The watch ends by itself only through the channel (refusal, no update channel): forget it then.
+    Done<void> endedOnce = [this, id, ended = later(std::move(ended))](Result<void> r) {
+        QMetaObject::invokeMethod(
+            this, [this, id] { m_watches.erase(id); }, Qt::QueuedConnection);
+        ended(std::move(r));
+    };
+    m_watches.emplace(id,
+                      std::make_unique<InventoryWatch>(*m_channel, vsphere::MoRef(), m_options.requestIdsInInventory,
+                                                       std::move(onChange), std::move(endedOnce)));
+    return id;
+}
+
+void VsphereHypervisor::stopWatching(CallId watch)
+{
+    auto it = m_watches.find(watch);
+    if (it == m_watches.end())
+        return;
+    it->second->stop();
+    InventoryWatch::Ended ended = it->second->takeEnded();
+    m_watches.erase(it);
+    if (ended)
+        QMetaObject::invokeMethod(
+            this,
+            [ended] {
+                ended(
+                    Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), QStringLiteral("stopped watching")));
+            },
+            Qt::QueuedConnection);
 }
 
 void VsphereHypervisor::cancel(CallId call)

@@ -14,7 +14,9 @@ class QNetworkAccessManager;
 namespace dcm {
 
 namespace vsphere {
+class InventoryWatch;
 class PlacementCache;
+class UpdateChannel;
 class VimOperation;
 class VimSession;
 } // namespace vsphere
@@ -49,10 +51,13 @@ public:
     CallId listVms(VmFields fields, VmPageFn onPage, Done<int> done) override;
     void cancel(CallId call) override;
     void setCallGate(CallGate gate) override;
+    CallId watchInventory(InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended) override;
+    void stopWatching(CallId watch) override;
 
     // Diagnostics for tests and the admin view.
     int pendingCalls() const { return int(m_operations.size()); }
     int loginCount() const;
+    const vsphere::UpdateChannel& updateChannel() const { return *m_channel; }
 
 private:
     template <class T> Done<T> deliverLater(CallId id, Done<T> done);
@@ -65,6 +70,10 @@ private:
     vsphere::VimSession* m_session; // child
     std::unique_ptr<vsphere::PlacementCache> m_placements;
     std::map<CallId, std::unique_ptr<vsphere::VimOperation>> m_operations;
+    vsphere::UpdateChannel* m_channel; // child
+    std::map<CallId, std::unique_ptr<vsphere::InventoryWatch>> m_watches;
+    // Ends every watch (Cancelled) and the channel: on disconnect and on new settings.
+    void stopUpdates(const QString& why);
     CallId m_nextId = 1;
 };
 

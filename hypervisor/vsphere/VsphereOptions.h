@@ -31,6 +31,13 @@ struct VsphereOptions
     // Read each VM's extraConfig for dcm.requestId in inventory(). The PropertyCollector cannot select
     // one extraConfig key, so this costs the VMs' whole extraConfig on the wire (kept: one value).
     bool requestIdsInInventory = true;
+    // The update channel (UpdateChannel): how long vCenter may hold one WaitForUpdatesEx when nothing
+    // changes (its call timeout is the connection's plus this), and how many object updates one reply
+    // may carry before it is truncated and the rest is asked for at once.
+    int updateWaitSeconds = 20;
+    int maxObjectUpdates = 1000;
+    // Follow tasks through the update channel instead of polling them (polling stays the fallback).
+    bool tasksByUpdates = true;
 };
 
 } // namespace dcm

@@ -377,6 +377,9 @@ private slots:
         options.taskTimeout = 600ms;
         options.taskPollMin = 50ms;
         options.taskPollMax = 100ms;
+        // The polling path (the fallback when a server offers no update channel): the contract does not
+        // name CreatePropertyCollector, CreateFilter and WaitForUpdatesEx yet.
+        options.tasksByUpdates = false;
         VsphereHypervisor hv(options);
         connectAdapter(hv, mock);
         QList<ProvisionProgress> progress;

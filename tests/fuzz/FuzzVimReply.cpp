@@ -1,14 +1,17 @@
 // libFuzzer target: whatever a server sends back, the reply readers end with a verdict — no crash,
 // no leak, no undefined behaviour, bounded time and memory.
 //
-// Input: byte 0 picks the reader and byte 1 the chunk size; the rest is the reply body, fed to the
-// hardened push parser in chunks as QNetworkReply::readyRead would.
+// Input: byte 0 picks the reader (0xF0 and above: the update channel's UpdateSet reader; below, byte 0
+// modulo 4) and byte 1 the chunk size; the rest is the reply body, fed to the hardened push parser in
+// chunks as QNetworkReply::readyRead would.
 
 #include "hypervisor/vsphere/InventoryBuilder.h"
+#include "hypervisor/vsphere/InventoryWatch.h"
 #include "hypervisor/vsphere/ObjectContentReader.h"
 #include "hypervisor/vsphere/ReturnValueReader.h"
 #include "hypervisor/vsphere/ServiceContent.h"
 #include "hypervisor/vsphere/SoapReplyReader.h"
+#include "hypervisor/vsphere/UpdateSetReader.h"
 #include "hypervisor/vsphere/VimFaultParser.h"
 #include "hypervisor/vsphere/XmlPushParser.h"
 
@@ -35,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size)
 {
     if (size < 2)
         return 0;
-    const int reader = bytes[0] % 4;
+    const int reader = bytes[0] >= 0xF0 ? 4 : bytes[0] % 4;
     const size_t chunk = size_t(bytes[1]) * 37 + 1;
     const char* data = reinterpret_cast<const char*>(bytes + 2);
     size -= 2;
@@ -69,6 +72,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size)
         ReturnValueReader values;
         XmlPushParser parser(values);
         feed(parser, data, size, chunk);
+        break;
+    }
+    case 4: { // WaitForUpdatesEx: every update applied to a VM as the live watch does
+        VmInfo vm;
+        UpdateSetReader updates([&](ObjectUpdate&& u) {
+            InventoryWatch::apply(vm, u);
+            return true;
+        });
+        SoapReplyReader soap(updates, "WaitForUpdatesExResponse");
+        XmlPushParser parser(soap);
+        feed(parser, data, size, chunk);
+        (void)updates.version();
+        (void)soap.fault().toError();
         break;
     }
     default: { // the same bytes twice through one parser, restarted: no state leaks between replies

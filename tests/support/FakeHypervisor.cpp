@@ -192,6 +192,7 @@ CallId FakeHypervisor::connectTo(const ConnectionSettings& settings, Done<AboutI
 
 CallId FakeHypervisor::disconnectFrom(Done<void> done)
 {
+    endWatches(QStringLiteral("disconnected"));
     return dispatch(Method::Disconnect, [done = std::move(done)] { done({}); });
 }
 
@@ -625,4 +626,68 @@ CallId FakeHypervisor::readState(const QString& vmRef, Done<std::optional<VmStat
 void FakeHypervisor::cancel(CallId call)
 {
     m_cancelled.append(call);
+}
+
+CallId FakeHypervisor::watchInventory(InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended)
+{
+    (void)kinds;
+    const CallId id = m_nextCall++;
+    if (!m_watchable) {
+        QTimer::singleShot(0, this, [ended = std::move(ended)] {
+            if (ended)
+                ended(Error::make(ErrorKind::Business, QStringLiteral("watch-unsupported"),
+                                  QStringLiteral("this fake was not asked to offer watches")));
+        });
+        return id;
+    }
+    ++m_watchesStarted;
+    m_watches.insert(id, Watch{std::move(onChange), std::move(ended)});
+    InventoryDelta full;
+    full.full = true;
+    full.vms = m_inventory.vms;
+    QTimer::singleShot(0, this, [this, id, full] {
+        if (auto it = m_watches.find(id); it != m_watches.end() && it->onChange)
+            it->onChange(full);
+    });
+    return id;
+}
+
+void FakeHypervisor::stopWatching(CallId watch)
+{
+    Watch w = m_watches.take(watch);
+    if (w.ended)
+        QTimer::singleShot(0, this, [ended = std::move(w.ended)] {
+            ended(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), QStringLiteral("stopped watching")));
+        });
+}
+
+void FakeHypervisor::pushInventoryDelta(const InventoryDelta& delta)
+{
+    for (const VmInfo& vm : delta.vms) {
+        auto it = std::find_if(m_inventory.vms.begin(), m_inventory.vms.end(),
+                               [&](const VmInfo& v) { return v.ref == vm.ref; });
+        if (it != m_inventory.vms.end())
+            *it = vm;
+        else
+            m_inventory.vms.append(vm);
+    }
+    m_inventory.vms.removeIf([&](const VmInfo& v) { return delta.removedVms.contains(v.ref); });
+    const QList<CallId> ids = m_watches.keys();
+    QTimer::singleShot(0, this, [this, ids, delta] {
+        for (CallId id : ids) {
+            if (auto it = m_watches.find(id); it != m_watches.end() && it->onChange)
+                it->onChange(delta);
+        }
+    });
+}
+
+void FakeHypervisor::endWatches(const QString& why)
+{
+    const QHash<CallId, Watch> watches = std::exchange(m_watches, {});
+    for (const Watch& w : watches) {
+        if (w.ended)
+            QTimer::singleShot(0, this, [ended = w.ended, why] {
+                ended(Error::make(ErrorKind::Cancelled, QStringLiteral("cancelled"), why));
+            });
+    }
 }

@@ -154,6 +154,16 @@ public:
     // customization specs "linux-dhcp" (Linux) and "win-domain" (Windows).
     static dcm::InventorySnapshot sampleInventory();
 
+    // Watches (only after setWatchable(true); otherwise refused as unsupported, like an adapter without
+    // notifications): the first delta (full, the VMs of setInventory()) and every pushed one are
+    // delivered later from the event loop; disconnectFrom() and stopWatching() end them (Cancelled).
+    void setWatchable(bool watchable) { m_watchable = watchable; }
+    dcm::CallId watchInventory(dcm::InventoryKinds kinds, InventoryChangeFn onChange, Done<void> ended) override;
+    void stopWatching(dcm::CallId watch) override;
+    void pushInventoryDelta(const dcm::InventoryDelta& delta);
+    int watchCount() const { return int(m_watches.size()); }
+    int watchesStarted() const { return m_watchesStarted; }
+
 private:
     struct Script
     {
@@ -208,4 +218,13 @@ private:
     QList<dcm::CallId> m_cancelled;
     int m_vmSerial = 100;
     QThread* m_lastCallThread = nullptr;
+    struct Watch
+    {
+        InventoryChangeFn onChange;
+        Done<void> ended;
+    };
+    QHash<dcm::CallId, Watch> m_watches;
+    int m_watchesStarted = 0;
+    bool m_watchable = false;
+    void endWatches(const QString& why);
 };

@@ -56,6 +56,11 @@ public:
     {
         return m_hv->listVms(f, std::move(onPage), std::move(done));
     }
+    dcm::CallId watchInventory(dcm::InventoryKinds k, InventoryChangeFn c, Done<void> e) override
+    {
+        return m_hv->watchInventory(k, std::move(c), std::move(e));
+    }
+    void stopWatching(dcm::CallId w) override { m_hv->stopWatching(w); }
 
 private:
     std::shared_ptr<FakeHypervisor> m_hv;

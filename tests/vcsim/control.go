@@ -303,6 +303,28 @@ func newControlAPI(a *app) *controlAPI {
 		}
 		return ok(map[string]interface{}{"removed": removed}), nil
 	})
+	c.route(http.MethodPost, "/vm/rename", func(r *http.Request) (interface{}, error) {
+		var req struct {
+			Name    string `json:"name"`
+			NewName string `json:"newName"`
+		}
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		if req.Name == "" || req.NewName == "" {
+			return nil, badRequest("name and newName are required")
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		defer cancel()
+		renamed, err := renameVM(ctx, a.client, req.Name, req.NewName)
+		if err != nil {
+			return nil, err
+		}
+		if renamed == "" {
+			return nil, &apiError{http.StatusNotFound, fmt.Sprintf("no single VM named %q", req.Name)}
+		}
+		return ok(map[string]interface{}{"renamed": renamed}), nil
+	})
 	c.route(http.MethodGet, "/inventory", func(*http.Request) (interface{}, error) {
 		return countInventory(), nil
 	})

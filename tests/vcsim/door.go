@@ -6,6 +6,7 @@ package main
 // chosen SOAP methods, or drop the reply after the work was done.
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/tls"
 	"errors"
@@ -84,6 +85,8 @@ type door struct {
 	total       int64
 	connections int64
 	requests    int64
+	bytesIn     int64               // SOAP request bodies
+	bytesOut    int64               // response bodies written through the door
 	sessions    map[string]struct{} // session cookies handed out and not logged out / killed
 	closed      bool
 
@@ -323,13 +326,15 @@ type doorStats struct {
 	Total       int64            `json:"total"`
 	Connections int64            `json:"connections"`
 	Requests    int64            `json:"requests"`
+	BytesIn     int64            `json:"bytesIn"`
+	BytesOut    int64            `json:"bytesOut"`
 }
 
 func (d *door) stats() doorStats {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	st := doorStats{Calls: make(map[string]int64, len(d.calls)), Total: d.total,
-		Connections: d.connections, Requests: d.requests}
+		Connections: d.connections, Requests: d.requests, BytesIn: d.bytesIn, BytesOut: d.bytesOut}
 	for k, v := range d.calls {
 		st.Calls[k] = v
 	}
@@ -340,7 +345,7 @@ func (d *door) resetStats() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.calls = make(map[string]int64)
-	d.total, d.connections, d.requests = 0, 0, 0
+	d.total, d.connections, d.requests, d.bytesIn, d.bytesOut = 0, 0, 0, 0, 0
 }
 
 // setExpiry switches session expiry on (every session known so far is
@@ -429,7 +434,35 @@ func sessionCookie(r *http.Request) string {
 	return ""
 }
 
-func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// countingWriter counts the body bytes a reply writes (for the stats' bytesOut).
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return c.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (d *door) ServeHTTP(raw http.ResponseWriter, r *http.Request) {
+	w := &countingWriter{ResponseWriter: raw}
+	defer func() {
+		d.mu.Lock()
+		d.bytesOut += w.n
+		d.mu.Unlock()
+	}()
 	var body []byte
 	var call soapCall
 	isSOAP := false
@@ -450,6 +483,7 @@ func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if isSOAP {
 		d.calls[call.Method]++
 		d.total++
+		d.bytesIn += int64(len(body))
 	}
 	mode, status, changed := d.mode, d.status, d.changed
 	d.mu.Unlock()
@@ -518,7 +552,7 @@ func (d *door) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.logf("dropping the reply of %s", call.Method)
 		rec := &bufferedResponse{header: make(http.Header)}
 		d.serveAround(rec, r, call, body)
-		conn, _, err := w.(http.Hijacker).Hijack()
+		conn, _, err := w.Hijack()
 		if err != nil {
 			d.logf("hijack for drop: %v", err)
 			panic(http.ErrAbortHandler)

@@ -373,3 +373,20 @@ func destroyVMs(ctx context.Context, c *vim25.Client, name string) ([]string, er
 	}
 	return removed, nil
 }
+
+// renameVM renames the one VM or template of that name (Rename_Task, as an
+// administrator would elsewhere): its moref, "" if there is not exactly one.
+func renameVM(ctx context.Context, c *vim25.Client, name, newName string) (string, error) {
+	refs := vmsNamed(name)
+	if len(refs) != 1 {
+		return "", nil
+	}
+	task, err := object.NewVirtualMachine(c, refs[0]).Rename(ctx, newName)
+	if err != nil {
+		return "", err
+	}
+	if err := task.Wait(ctx); err != nil {
+		return "", err
+	}
+	return refs[0].Value, nil
+}

@@ -457,6 +457,26 @@ func TestDelayDropAndStats(t *testing.T) {
 	if st.Calls["RetrieveServiceContent"] != 3 || st.Total != 3 || st.Connections < 1 {
 		t.Fatalf("stats: %+v", st)
 	}
+	// Three request bodies in; two replies written through the door (the dropped one was not).
+	if st.BytesIn < 3*int64(len(envelope(serviceContentBody))) || st.BytesOut < 2000 {
+		t.Fatalf("byte counts: %+v", st)
+	}
+}
+
+func TestRenameVM(t *testing.T) {
+	vms := listVMs(testApp.custom)
+	if len(vms) == 0 {
+		t.Fatal("no VM in the model")
+	}
+	name := vms[0].Name
+	out := control(t, "POST", "/vm/rename", `{"name":"`+name+`","newName":"renamed-by-test"}`)
+	if out["renamed"] != vms[0].Moref {
+		t.Fatalf("renamed: %v, want %s", out, vms[0].Moref)
+	}
+	if got := vmsNamed("renamed-by-test"); len(got) != 1 || got[0].Value != vms[0].Moref {
+		t.Fatalf("after rename: %v", got)
+	}
+	control(t, "POST", "/vm/rename", `{"name":"renamed-by-test","newName":"`+name+`"}`)
 }
 
 func TestDoorModes(t *testing.T) {

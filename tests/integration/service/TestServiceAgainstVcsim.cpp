@@ -29,9 +29,11 @@ private:
     std::unique_ptr<ProvisioningService> m_service;
     int m_run = 0;
 
-    void makeService(std::chrono::milliseconds callTimeout = 5s)
+    void makeService(std::chrono::milliseconds callTimeout = 5s, bool liveInventory = false,
+                     const std::function<void()>& beforeConnect = {})
     {
         ServiceConfig config;
+        config.liveInventory = liveInventory;
         config.tickInterval = 0ms;
         config.owner = QStringLiteral("integration-%1").arg(++m_run);
         const QString db = m_dir.filePath(QStringLiteral("run-%1.sqlite").arg(m_run));
@@ -50,6 +52,8 @@ private:
             m_clock, config);
         m_service->initialize();
         QVERIFY(m_service->isInitialized());
+        if (beforeConnect)
+            beforeConnect();
         ConnectionSettings s;
         s.server = m_sim.sdkUrl();
         s.user = m_sim.username();
@@ -106,6 +110,43 @@ private Q_SLOTS:
     }
 
     void cleanup() { m_service.reset(); }
+
+    // The console's inventory stays current by the live watch: a VM renamed and one removed by an
+    // administrator elsewhere reach inventoryChanged without a refresh, through WaitForUpdatesEx.
+    void vmsChangedElsewhereReachTheConsoleWithoutARefresh()
+    {
+        m_service.reset();
+        std::unique_ptr<QSignalSpy> spy;
+        makeService(5s, true, [&] { // as the console runs it
+            spy = std::make_unique<QSignalSpy>(m_service.get(), &ProvisioningService::inventoryChanged);
+            m_sim.post(QStringLiteral("/stats/reset"));
+        });
+        watch();
+        QSignalSpy& changed = *spy;
+        const auto names = [&] {
+            QStringList out;
+            if (!changed.isEmpty())
+                for (const VmInfo& vm : changed.last().at(0).value<InventorySnapshot>().vms)
+                    out << vm.name;
+            return out;
+        };
+        const QJsonArray vms = m_sim.vms();
+        QVERIFY(vms.size() >= 2);
+        const QString renamed = vms.at(0).toObject().value(QStringLiteral("name")).toString();
+        const QString removed = vms.at(1).toObject().value(QStringLiteral("name")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(names().contains(renamed) && names().contains(removed), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_sim.callCount(QStringLiteral("CreateFilter")), 1, 30000);
+        m_sim.post(QStringLiteral("/stats/reset"));
+
+        m_sim.post(QStringLiteral("/vm/rename"), {{QStringLiteral("name"), renamed},
+                                                  {QStringLiteral("newName"), renamed + QStringLiteral("-elsewhere")}});
+        m_sim.post(QStringLiteral("/vm/destroy"), {{QStringLiteral("name"), removed}});
+        QTRY_VERIFY_WITH_TIMEOUT(names().contains(renamed + QStringLiteral("-elsewhere")) && !names().contains(removed),
+                                 30000);
+        QVERIFY(!names().contains(renamed));
+        QVERIFY(m_sim.callCount(QStringLiteral("WaitForUpdatesEx")) >= 1);
+        QCOMPARE(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")), 0); // nothing was read again
+    }
 
     void provisionsEndToEndExactlyOnce()
     {

@@ -4,6 +4,7 @@
 #include "TestSignals.h"
 
 #include "hypervisor/vsphere/SoapTransport.h"
+#include "hypervisor/vsphere/UpdateChannel.h"
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QRegularExpression>
@@ -408,6 +409,59 @@ private slots:
         QCOMPARE(m_server->count("CancelTask"), 1);
         QVERIFY(m_server->requestsFor("CancelTask").front().body.contains(">task-71<"));
         QCOMPARE(m_server->count("PowerOnVM_Task"), 0);
+    }
+
+    // A task still running at the first read is followed through the update channel: a filter on the
+    // task, its success in a WaitForUpdatesEx reply, the filter destroyed; no poll of the task follows.
+    void aRunningTaskIsFollowedByUpdatesNotPolls()
+    {
+        QVERIFY(connect().ok());
+        m_server->serve("CreatePropertyCollector", FakeVcenter::file(QStringLiteral("CreatePropertyCollector.xml")));
+        m_server->serve("CreateFilter", FakeVcenter::file(QStringLiteral("CreateFilter.xml")));
+        m_server->serve("DestroyPropertyFilter", FakeVcenter::file(QStringLiteral("DestroyPropertyFilter.xml")));
+        m_server->serveOnce("WaitForUpdatesEx", FakeVcenter::file(QStringLiteral("WaitForUpdatesEx-task-success.xml")));
+        m_server->serve("WaitForUpdatesEx", FakeVcenter::file(QStringLiteral("WaitForUpdatesEx-nothing.xml")));
+        m_server->serveOnce("RetrievePropertiesEx",
+                            FakeVcenter::file(QStringLiteral("RetrievePropertiesEx-placement.xml")));
+        m_server->serveOnce("RetrievePropertiesEx",
+                            FakeVcenter::file(QStringLiteral("RetrievePropertiesEx-task-running.xml")));
+        m_server->serveOnce("RetrievePropertiesEx",
+                            FakeVcenter::file(QStringLiteral("RetrievePropertiesEx-task-poweron-success.xml")));
+        m_server->serveOnce("RetrievePropertiesEx", FakeVcenter::file(QStringLiteral("RetrievePropertiesEx-vm.xml")));
+        m_server->serve("CreateVM_Task", FakeVcenter::file(QStringLiteral("CreateVM_Task.xml")));
+        m_server->serve("PowerOnVM_Task", FakeVcenter::file(QStringLiteral("PowerOnVM_Task.xml")));
+
+        const Result<ProvisionOutcome> r = provision(ProvisionOrder{QUuid::createUuid(), specForDc0()});
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(r.value().vm.ref, QStringLiteral("vm-69"));
+        // placement, the create task's first read, the power-on task's first read, the read-back
+        QCOMPARE(m_server->count("RetrievePropertiesEx"), 4);
+        QCOMPARE(m_server->count("CreatePropertyCollector"), 1);
+        QCOMPARE(m_server->count("CreateFilter"), 1);
+        const QByteArray filter = m_server->requestsFor("CreateFilter").front().body;
+        QVERIFY(filter.contains(">task-71<"));
+        QVERIFY(filter.contains("<pathSet>info.state</pathSet>"));
+        QVERIFY(filter.contains("<partialUpdates>false</partialUpdates>"));
+        QVERIFY(!filter.contains("<all>")); // explicit paths only
+        QTRY_COMPARE(m_server->count("DestroyPropertyFilter"), 1);
+        QVERIFY(m_server->requestsFor("DestroyPropertyFilter").front().body.contains("filter-1"));
+        const QByteArray wait = m_server->requestsFor("WaitForUpdatesEx").front().body;
+        QVERIFY(wait.contains("<maxWaitSeconds>"));
+        QCOMPARE(m_hv->updateChannel().followers(), 0);
+    }
+
+    // A server that refuses CreateFilter (an old one, or a spec it rejects): the task is polled instead.
+    void aRefusedFilterFallsBackToPolling()
+    {
+        QVERIFY(connect().ok());
+        m_server->serve("CreatePropertyCollector", FakeVcenter::file(QStringLiteral("CreatePropertyCollector.xml")));
+        m_server->serve("CreateFilter", FakeVcenter::fault(QStringLiteral("InvalidArgument")));
+        serveProvisioning(true);
+        const Result<ProvisionOutcome> r = provision(ProvisionOrder{QUuid::createUuid(), specForDc0()});
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(m_server->count("CreateFilter"), 1);
+        QCOMPARE(m_server->count("WaitForUpdatesEx"), 0);
+        QCOMPARE(m_server->count("RetrievePropertiesEx"), 5); // the running read, then a poll found success
     }
 
     void cancelBeforeCreateSendsNothing()

@@ -590,6 +590,39 @@ private Q_SLOTS:
         QCOMPARE(m_hv->calls(FakeHypervisor::Method::Inventory), 2);
     }
 
+    // With a hypervisor that can watch, the service watches the VMs from the connection on: a VM created
+    // elsewhere reaches inventoryChanged without a refresh, and a disconnect ends the watch.
+    void theServiceWatchesTheVmsOnceConnected()
+    {
+        ServiceConfig live;
+        live.liveInventory = true;
+        makeService(live);
+        m_hv->setWatchable(true);
+        InventorySnapshot inventory = FakeHypervisor::sampleInventory();
+        VmInfo existing;
+        existing.ref = QStringLiteral("vm-1");
+        existing.name = QStringLiteral("existing");
+        inventory.vms = {existing};
+        m_hv->setInventory(inventory);
+        QSignalSpy changed(m_service.get(), &ProvisioningService::inventoryChanged);
+        connectService();
+        QTRY_COMPARE(m_hv->watchesStarted(), 1);
+        QTRY_VERIFY(changed.count() >= 1);
+        QCOMPARE(changed.last().at(0).value<InventorySnapshot>().vms.size(), 1);
+
+        InventoryDelta made;
+        VmInfo elsewhere;
+        elsewhere.ref = QStringLiteral("vm-2");
+        elsewhere.name = QStringLiteral("made-elsewhere");
+        made.vms = {elsewhere};
+        m_hv->pushInventoryDelta(made);
+        QTRY_COMPARE(changed.last().at(0).value<InventorySnapshot>().vms.size(), 2);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Inventory), 0); // no read was needed
+
+        m_service->shutdown(); // disconnects
+        QTRY_COMPARE(m_hv->watchCount(), 0);
+    }
+
     // Refused credentials met by the drain's inventory read stop the connection: nothing more is sent,
     // nothing counts, the request stays queued.
     void credentialsRefusedToTheDrainStopTheConnection()
