@@ -728,6 +728,32 @@ private Q_SLOTS:
         QCOMPARE(m_hv->vmCount(), 8);
     }
 
+    // Pins: a claim whose commit fails sends nothing and leaves the queue as it was (unclaimed,
+    // queued); the next drain once the store works again sends each request once.
+    void aClaimThatCannotBeCommittedSendsNothing()
+    {
+        connectService();
+        freshInventory();
+        m_service->setQueuePaused(true);
+        const QUuid a = m_service->submit(validSpec(QStringLiteral("claim-a"))).id;
+        const QUuid b = m_service->submit(validSpec(QStringLiteral("claim-b"))).id;
+        QSignalSpy storage(m_service.get(), &ProvisioningService::storageFailed);
+        m_store->setFailWrites(true);
+        m_service->setQueuePaused(false);
+        QTRY_VERIFY(storage.count() >= 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+        for (const QUuid& id : {a, b}) {
+            QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
+            QVERIFY(m_store->leaseOwner(id).isEmpty());
+        }
+        m_store->setFailWrites(false);
+        m_service->tick();
+        QTRY_COMPARE(stateOf(a), RequestState::Provisioned);
+        QTRY_COMPARE(stateOf(b), RequestState::Provisioned);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 2);
+        QCOMPARE(m_hv->vmCount(), 2);
+    }
+
     // Pins: only a blank VM's PROVISIONED is written with Durability::Relaxed; a failure, a requeue
     // after a transient fault and the adoption after a lost reply are synced.
     void onlyABlankVmsProvisionedIsARelaxedWrite()
