@@ -117,9 +117,9 @@ bool QueueDrainer::store(ProvisioningRequest& request, RequestState expected)
     return true;
 }
 
-bool QueueDrainer::storeAndRelease(ProvisioningRequest& request, RequestState expected)
+bool QueueDrainer::storeAndRelease(ProvisioningRequest& request, RequestState expected, Durability durability)
 {
-    auto written = m_store->updateAndRelease(request, expected, m_owner);
+    auto written = m_store->updateAndRelease(request, expected, m_owner, durability);
     if (written.ok()) {
         publish(request);
         return true;
@@ -254,8 +254,16 @@ void QueueDrainer::onProvisioned(const QUuid& id, const BreakerPermit& permit, C
             Why::reason(outcome.poweredOn ? Why::kCreatedPoweredOn : Why::kCreated, {outcome.vm.ref});
         if (!request.transitionTo(RequestState::Provisioned, reason, m_clock.utcNow()).ok())
             return settle(id);
-        // The settling write gives the lease up in its own commit.
-        if (storeAndRelease(request, RequestState::Provisioning))
+        // The settling write gives the lease up in its own commit, and that commit does not wait for its
+        // own sync (Durability::Relaxed). Lost in a power cut, the request is PROVISIONING with a lease
+        // that lapses; whoever takes it over looks the VM up by the request key before sending anything,
+        // finds this VM and records PROVISIONED — the same outcome, nothing created twice. Anything
+        // written after it that is synced (an operation on this VM, the next claim) makes it durable
+        // too. Only here: a failure, a cancel, a requeue, a clone step or an operation's outcome is
+        // always synced.
+        const Durability durability =
+            request.isOperation() || request.spec().isClone() ? Durability::Synced : Durability::Relaxed;
+        if (storeAndRelease(request, RequestState::Provisioning, durability))
             Q_EMIT requestSettled(request);
         settleReleased(id);
         return;
@@ -704,19 +712,48 @@ void QueueDrainer::drain()
     const int free = m_config.drainConcurrency - int(m_inFlight.size());
     if (free <= 0)
         return;
-    auto claimed = m_store->claimNext(m_owner, leaseUntil(), m_clock.utcNow(), free);
-    if (!claimed.ok())
-        return reportStorageError(claimed.error());
-    if (claimed.value().isEmpty())
-        return;
-    for (const ProvisioningRequest& r : claimed.value())
+    // The claim and the PROVISIONING of what can go out at once are one synced commit: PROVISIONING
+    // is still durable before the call goes out, at one sync per claim instead of one more per request.
+    QHash<QUuid, BreakerPermit> permits;
+    std::optional<BreakerPermit> refused;
+    auto claimedAll = m_store->claimAndStart(
+        m_owner, leaseUntil(), m_clock.utcNow(), free,
+        [this, &permits, &refused](const ProvisioningRequest& r) { return startInClaim(r, permits, refused); });
+    if (!claimedAll.ok()) {
+        // Rolled back: nothing claimed, nothing written, nothing sent.
+        for (const BreakerPermit& permit : std::as_const(permits))
+            m_breaker.onFailure(permit, Error::make(ErrorKind::Storage, QStringLiteral("not-sent"),
+                                                    QStringLiteral("request could not be stored; nothing sent")));
+        if (refused && refused->isScout())
+            m_connection.scout(*refused);
+        return reportStorageError(claimedAll.error());
+    }
+    QList<ProvisioningRequest> claimed;
+    QList<ProvisioningRequest> started;
+    for (const ProvisioningRequest& r : claimedAll.value())
+        (permits.contains(r.id()) ? started : claimed).append(r);
+    for (const ProvisioningRequest& r : std::as_const(claimed))
         m_inFlight.insert(r.id(), InFlight{r, 0, false, std::nullopt});
+    for (ProvisioningRequest& r : started) {
+        publish(r);
+        sendStored(r, permits.value(r.id()));
+    }
+    if (refused) {
+        // The breaker said no while the claim ran: the rest stay queued, as dispatchClaimed does.
+        if (refused->isScout())
+            m_connection.scout(*refused);
+        for (const ProvisioningRequest& r : std::as_const(claimed))
+            release(r.id());
+        return;
+    }
+    if (claimed.isEmpty())
+        return;
 
     InventoryKinds placement = InventoryKind::Datacenters | InventoryKind::Clusters | InventoryKind::ResourcePools |
                                InventoryKind::Hosts | InventoryKind::Datastores | InventoryKind::Networks |
                                InventoryKind::Folders;
     // A clone is checked against its template (and saved specification) too; blank VMs never pay for it.
-    for (const ProvisioningRequest& r : claimed.value()) {
+    for (const ProvisioningRequest& r : claimed) {
         if (r.spec().isClone())
             placement |= InventoryKind::Templates;
         if (r.spec().isClone() && r.spec().customization.mode == GuestCustomization::Mode::SavedSpec)
@@ -724,13 +761,13 @@ void QueueDrainer::drain()
     }
     const bool onlyPlacement = !placement.testFlag(InventoryKind::Templates);
     // Hook: operations on a VM check no placement, so they never wait for an inventory read.
-    const bool onlyOperations = std::all_of(claimed.value().cbegin(), claimed.value().cend(),
-                                            [](const ProvisioningRequest& r) { return r.isOperation(); });
+    const bool onlyOperations =
+        std::all_of(claimed.cbegin(), claimed.cend(), [](const ProvisioningRequest& r) { return r.isOperation(); });
     if (onlyOperations || (onlyPlacement ? m_inventory.isFresh() : m_inventory.isFresh(placement))) {
-        dispatchClaimed(claimed.value());
+        dispatchClaimed(claimed);
         return;
     }
-    m_awaitingInventory = claimed.value();
+    m_awaitingInventory = claimed;
     m_inventory.fetch(placement, [this](std::optional<Error> failure) {
         QList<ProvisioningRequest> waiting = std::exchange(m_awaitingInventory, {});
         if (failure) {
@@ -764,6 +801,47 @@ void QueueDrainer::queueSubmittedWhileAway()
         else if (!m_inFlight.contains(r.id()))
             (void)m_store->releaseClaim(r.id(), m_owner);
     }
+}
+
+std::optional<ProvisioningRequest> QueueDrainer::startInClaim(const ProvisioningRequest& claimed,
+                                                              QHash<QUuid, BreakerPermit>& permits,
+                                                              std::optional<BreakerPermit>& refused)
+{
+    if (refused)
+        return std::nullopt;
+    const RequestState state = claimed.state();
+    if (state != RequestState::QueuedForProvisioning && state != RequestState::Submitted)
+        return std::nullopt;
+    // Operations on a VM read the VM and order themselves first (OperationRunner); a request sent
+    // before is looked up first; one whose inventory is not fresh, or no longer matches, waits for the
+    // read or fails: all of those take dispatchClaimed's path.
+    if (claimed.isOperation() || wasSentBefore(claimed))
+        return std::nullopt;
+    const VmSpec& spec = claimed.spec();
+    if (spec.isClone()) {
+        // The kinds drain() would read for it.
+        InventoryKinds kinds = InventoryKind::Datacenters | InventoryKind::Clusters | InventoryKind::ResourcePools |
+                               InventoryKind::Hosts | InventoryKind::Datastores | InventoryKind::Networks |
+                               InventoryKind::Folders | InventoryKind::Templates;
+        if (spec.customization.mode == GuestCustomization::Mode::SavedSpec)
+            kinds |= InventoryKind::CustomizationSpecs;
+        if (!m_inventory.isFresh(kinds))
+            return std::nullopt;
+    } else if (!m_inventory.isFresh()) {
+        return std::nullopt;
+    }
+    if (m_inventory.staleReason(spec))
+        return std::nullopt;
+    ProvisioningRequest request = claimed;
+    if (!request.transitionTo(RequestState::Provisioning, Why::reason(Why::kSent), m_clock.utcNow()).ok())
+        return std::nullopt;
+    const BreakerPermit permit = m_breaker.tryAcquire();
+    if (!permit.isAllowed() || permit.isScout()) {
+        refused = permit;
+        return std::nullopt;
+    }
+    permits.insert(request.id(), permit);
+    return request;
 }
 
 void QueueDrainer::dispatchClaimed(QList<ProvisioningRequest> claimed)

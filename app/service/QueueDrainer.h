@@ -84,7 +84,9 @@ public:
     bool store(ProvisioningRequest& request, RequestState expected);
     // The same, and the lease given up in the same commit (the request settles or goes back to the
     // queue). When nothing could be written the lease is given up on its own.
-    bool storeAndRelease(ProvisioningRequest& request, RequestState expected);
+    // `durability` Relaxed only where RequestStorePort allows it: a blank VM's PROVISIONED.
+    bool storeAndRelease(ProvisioningRequest& request, RequestState expected,
+                         Durability durability = Durability::Synced);
     void publish(const ProvisioningRequest& request);
     void publishQueueDepth();
     void reportStorageError(const Error& error);
@@ -141,6 +143,12 @@ private:
     void settleReleased(const QUuid& id);
     void release(const QUuid& id);
     void dispatchClaimed(QList<ProvisioningRequest> claimed);
+    // Inside the claim's transaction: the PROVISIONING to write for a claimed request that can go out
+    // at once (a provisioning request, inventory fresh and still matching, never sent, a permit), its
+    // permit kept in `permits`; nullopt leaves it to dispatchClaimed's path.
+    std::optional<ProvisioningRequest> startInClaim(const ProvisioningRequest& claimed,
+                                                    QHash<QUuid, BreakerPermit>& permits,
+                                                    std::optional<BreakerPermit>& refused);
     void renewLeases();
     void takeOverOrphans();
     void notifyIfIdle();

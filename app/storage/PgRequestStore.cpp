@@ -102,11 +102,20 @@ Result<void> PgRequestStore::update(const ProvisioningRequest& request, RequestS
 }
 
 Result<void> PgRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
-                                              const QString& owner)
+                                              const QString& owner, Durability durability)
 {
     if (request.isNull())
         return invalidArgument(QStringLiteral("a null request cannot be stored"));
     return m_db->transaction([&]() -> Result<void> {
+        if (durability == Durability::Relaxed) {
+            // This transaction only: its commit returns before the WAL is flushed; the next synced
+            // commit flushes the WAL past it.
+            QSqlQuery q(m_db->database());
+            if (auto relaxed =
+                    m_db->run(q, QStringLiteral("relax commit"), QStringLiteral("SET LOCAL synchronous_commit = off"));
+                !relaxed)
+                return relaxed;
+        }
         if (auto written = updateRow(request, expectedState); !written)
             return written;
         return releaseIn(request.id(), owner);
@@ -355,7 +364,8 @@ Result<bool> PgRequestStore::othersWrote()
 }
 
 Result<QList<ProvisioningRequest>> PgRequestStore::claimWith(const QString& what, const QString& sql,
-                                                             const QVariantList& values, const QDateTime& now)
+                                                             const QVariantList& values, const QDateTime& now,
+                                                             const ClaimStart& start)
 {
     QList<ProvisioningRequest> claimed;
     auto done = m_db->transaction([&]() -> Result<void> {
@@ -388,6 +398,19 @@ Result<QList<ProvisioningRequest>> PgRequestStore::claimWith(const QString& what
             if (auto recorded = PgRequestRows::quarantine(*m_db, row, *mapped.unreadable, now); !recorded)
                 return recorded.error();
         }
+        if (!start)
+            return {};
+        for (ProvisioningRequest& request : claimed) {
+            std::optional<ProvisioningRequest> started = start(request);
+            if (!started)
+                continue;
+            if (started->isNull() || started->id() != request.id())
+                return invalidArgument(QStringLiteral("a claim's first write must be the claimed request"));
+            // The claimed rows are locked by this transaction: the state compared is the one just claimed.
+            if (auto written = updateRow(*started, request.state()); !written)
+                return written;
+            request = std::move(*started);
+        }
         return {};
     });
     if (!done)
@@ -397,6 +420,13 @@ Result<QList<ProvisioningRequest>> PgRequestStore::claimWith(const QString& what
 
 Result<QList<ProvisioningRequest>> PgRequestStore::claimNext(const QString& owner, const QDateTime& leaseUntil,
                                                              const QDateTime& now, int maxCount)
+{
+    return claimAndStart(owner, leaseUntil, now, maxCount, {});
+}
+
+Result<QList<ProvisioningRequest>> PgRequestStore::claimAndStart(const QString& owner, const QDateTime& leaseUntil,
+                                                                 const QDateTime& now, int maxCount,
+                                                                 const ClaimStart& start)
 {
     if (owner.isEmpty() || !leaseUntil.isValid() || !now.isValid())
         return invalidArgument(QStringLiteral("a claim needs an owner, a lease expiry and the current time"));
@@ -414,8 +444,8 @@ Result<QList<ProvisioningRequest>> PgRequestStore::claimNext(const QString& owne
                        " RETURNING %1")
             .arg(PgRequestRows::columns());
     const qint64 nowMs = now.toMSecsSinceEpoch();
-    return claimWith(QStringLiteral("claim"), sql, {nowMs, nowMs, maxCount, owner, leaseUntil.toMSecsSinceEpoch()},
-                     now);
+    return claimWith(QStringLiteral("claim"), sql, {nowMs, nowMs, maxCount, owner, leaseUntil.toMSecsSinceEpoch()}, now,
+                     start);
 }
 
 Result<void> PgRequestStore::renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil)

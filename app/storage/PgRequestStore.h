@@ -51,8 +51,13 @@ public:
     // One transaction for the batch (one synced commit); queued ones unclaimed.
     Result<void> insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
                            const QDateTime& leaseUntil) override;
-    Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
-                                  const QString& owner) override;
+    // Relaxed: SET LOCAL synchronous_commit = off in that one transaction.
+    Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState, const QString& owner,
+                                  Durability durability = Durability::Synced) override;
+    // The claim's UPDATE … FOR UPDATE SKIP LOCKED and the first writes in one transaction.
+    Result<QList<ProvisioningRequest>> claimAndStart(const QString& owner, const QDateTime& leaseUntil,
+                                                     const QDateTime& now, int maxCount,
+                                                     const ClaimStart& start) override;
 
 private:
     explicit PgRequestStore(std::unique_ptr<PgDatabase> db);
@@ -61,7 +66,7 @@ private:
     Result<void> updateRow(const ProvisioningRequest& request, RequestState expectedState);
     Result<void> releaseIn(const QUuid& id, const QString& owner);
     Result<QList<ProvisioningRequest>> claimWith(const QString& what, const QString& sql, const QVariantList& values,
-                                                 const QDateTime& now);
+                                                 const QDateTime& now, const ClaimStart& start = {});
 
     std::unique_ptr<PgDatabase> m_db;
 };

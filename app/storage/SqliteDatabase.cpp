@@ -273,15 +273,54 @@ Result<void> SqliteDatabase::transaction(const std::function<Result<void>()>& wo
     return runTransaction(QStringLiteral("BEGIN IMMEDIATE"), work);
 }
 
+Result<void> SqliteDatabase::relaxedTransaction(const std::function<Result<void>()>& work)
+{
+    const QSqlDatabase db = database();
+    {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"))) {
+            return sqlError(QStringLiteral("relax sync"), q.lastError());
+        }
+    }
+    // FULL is owed from here on: runTransaction sets it back before anything else runs if this fails.
+    m_restoreFullSync = true;
+    Result<void> result = runTransaction(QStringLiteral("BEGIN IMMEDIATE"), work, true);
+    if (auto full = restoreFullSync(); !full && result) {
+        // The write itself is committed; the connection stays refused until FULL is back.
+        qCWarning(lcSqlite) << "synchronous=FULL not restored:" << full.error().message;
+    }
+    return result;
+}
+
+Result<void> SqliteDatabase::restoreFullSync()
+{
+    if (!m_restoreFullSync) {
+        return {};
+    }
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("PRAGMA synchronous=FULL"))) {
+        return sqlError(QStringLiteral("restore sync"), q.lastError());
+    }
+    m_restoreFullSync = false;
+    return {};
+}
+
 Result<void> SqliteDatabase::readTransaction(const std::function<Result<void>()>& work)
 {
     return runTransaction(QStringLiteral("BEGIN DEFERRED"), work);
 }
 
-Result<void> SqliteDatabase::runTransaction(const QString& begin, const std::function<Result<void>()>& work)
+Result<void> SqliteDatabase::runTransaction(const QString& begin, const std::function<Result<void>()>& work,
+                                            bool relaxed)
 {
     if (m_checkpointDue) {
         checkpoint();
+    }
+    // A synced write never runs on a connection left at synchronous=NORMAL by a relaxed one.
+    if (!relaxed) {
+        if (auto full = restoreFullSync(); !full) {
+            return full;
+        }
     }
     const QSqlDatabase db = database();
     {

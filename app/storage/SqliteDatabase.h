@@ -64,6 +64,11 @@ public:
     // never deadlock upgrading read locks); commits when it returns ok, rolls back otherwise.
     // The queries `work` makes must be finished (out of scope) when it returns.
     Result<void> transaction(const std::function<Result<void>()>& work);
+    // transaction(), committed without waiting for its own sync (synchronous=NORMAL for this one commit,
+    // FULL again right after): in WAL mode the commit is in the log, visible to every connection and
+    // safe from the process dying, and the next FULL commit's sync of the log makes it durable too. Only
+    // for the writes RequestStorePort allows Durability::Relaxed.
+    Result<void> relaxedTransaction(const std::function<Result<void>()>& work);
     // Runs `work` in one read transaction: every query in it sees the same snapshot, and in WAL mode
     // it neither waits for writers nor blocks them.
     Result<void> readTransaction(const std::function<Result<void>()>& work);
@@ -78,7 +83,9 @@ public:
 private:
     SqliteDatabase(QString connectionName, QString path, QString countStored);
 
-    Result<void> runTransaction(const QString& begin, const std::function<Result<void>()>& work);
+    Result<void> runTransaction(const QString& begin, const std::function<Result<void>()>& work, bool relaxed = false);
+    // Sets synchronous=FULL back if a relaxed commit left it owed.
+    Result<void> restoreFullSync();
     // Turns a "disk-full" error into the operator's sentence with the number of requests stored, and
     // owes a checkpoint; other errors pass unchanged.
     Error settle(const Error& error);
@@ -90,6 +97,8 @@ private:
     QString m_countStored;
     int m_schemaVersion = 0;
     bool m_checkpointDue = false;
+    // synchronous=FULL could not be set back after a relaxed commit: no transaction runs until it is.
+    bool m_restoreFullSync = false;
 };
 
 } // namespace dcm

@@ -18,7 +18,8 @@ namespace dcm {
 using namespace sqlite;
 
 Result<QList<ProvisioningRequest>> SqliteLeases::claimWith(const QString& what, const QString& sql,
-                                                           const QVariantList& values, const QDateTime& now)
+                                                           const QVariantList& values, const QDateTime& now,
+                                                           const Within& within)
 {
     QList<SqliteRequestRow> rows;
     QList<ProvisioningRequest> claimed;
@@ -56,6 +57,9 @@ Result<QList<ProvisioningRequest>> SqliteLeases::claimWith(const QString& what, 
                 return recorded.error();
             }
         }
+        if (within) {
+            return within(claimed);
+        }
         return {};
     });
     if (!done) {
@@ -68,7 +72,7 @@ Result<QList<ProvisioningRequest>> SqliteLeases::claimWith(const QString& what, 
 }
 
 Result<QList<ProvisioningRequest>> SqliteLeases::claimNext(const QString& owner, const QDateTime& leaseUntil,
-                                                           const QDateTime& now, int maxCount)
+                                                           const QDateTime& now, int maxCount, const Within& within)
 {
     if (owner.isEmpty() || !leaseUntil.isValid() || !now.isValid()) {
         return invalidArgument(QStringLiteral("a claim needs an owner, a lease expiry and the current time"));
@@ -105,7 +109,7 @@ Result<QList<ProvisioningRequest>> SqliteLeases::claimNext(const QString& owner,
                               maxCount,  maxCount,
                               queued,    nowMs,
                               submitted, nowMs};
-    return claimWith(QStringLiteral("claim"), sql, values, now);
+    return claimWith(QStringLiteral("claim"), sql, values, now, within);
 }
 
 Result<void> SqliteLeases::renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -22,8 +24,12 @@ class SqliteLeases
 public:
     explicit SqliteLeases(SqliteDatabase& db) : m_db(db) {}
 
+    // What runs inside a claim's transaction after the claimed requests are read (it may rewrite them,
+    // as claimAndStart's first write does); a refusal rolls the whole claim back.
+    using Within = std::function<Result<void>(QList<ProvisioningRequest>& claimed)>;
+
     Result<QList<ProvisioningRequest>> claimNext(const QString& owner, const QDateTime& leaseUntil,
-                                                 const QDateTime& now, int maxCount);
+                                                 const QDateTime& now, int maxCount, const Within& within = {});
     Result<void> renewLease(const QUuid& id, const QString& owner, const QDateTime& leaseUntil);
     Result<void> releaseClaim(const QUuid& id, const QString& owner);
     Result<QList<ProvisioningRequest>> takeOverExpired(const QString& owner, const QDateTime& leaseUntil,
@@ -33,7 +39,7 @@ public:
 
 private:
     Result<QList<ProvisioningRequest>> claimWith(const QString& what, const QString& sql, const QVariantList& values,
-                                                 const QDateTime& now);
+                                                 const QDateTime& now, const Within& within = {});
 
     SqliteDatabase& m_db;
 };

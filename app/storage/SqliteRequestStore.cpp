@@ -126,17 +126,42 @@ Result<void> SqliteRequestStore::update(const ProvisioningRequest& request, Requ
 }
 
 Result<void> SqliteRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
-                                                  const QString& owner)
+                                                  const QString& owner, Durability durability)
 {
     if (request.isNull()) {
         return invalidArgument(QStringLiteral("a null request cannot be stored"));
     }
-    return m_db->transaction([&]() -> Result<void> {
+    const auto work = [&]() -> Result<void> {
         if (auto written = updateRow(request, expectedState); !written) {
             return written;
         }
         return m_leases->releaseIn(request.id(), owner);
-    });
+    };
+    return durability == Durability::Relaxed ? m_db->relaxedTransaction(work) : m_db->transaction(work);
+}
+
+Result<QList<ProvisioningRequest>> SqliteRequestStore::claimAndStart(const QString& owner, const QDateTime& leaseUntil,
+                                                                     const QDateTime& now, int maxCount,
+                                                                     const ClaimStart& start)
+{
+    return m_leases->claimNext(
+        owner, leaseUntil, now, maxCount, [&](QList<ProvisioningRequest>& claimed) -> Result<void> {
+            for (ProvisioningRequest& request : claimed) {
+                std::optional<ProvisioningRequest> started = start ? start(request) : std::nullopt;
+                if (!started) {
+                    continue;
+                }
+                if (started->isNull() || started->id() != request.id()) {
+                    return invalidArgument(QStringLiteral("a claim's first write must be the claimed request"));
+                }
+                // Under the write lock taken by the claim: the state compared is the one just claimed.
+                if (auto written = updateRow(*started, request.state()); !written) {
+                    return written;
+                }
+                request = std::move(*started);
+            }
+            return Result<void>{};
+        });
 }
 
 Result<void> SqliteRequestStore::updateRow(const ProvisioningRequest& request, RequestState expectedState)

@@ -62,8 +62,13 @@ public:
     // One transaction for the batch (one synced commit); queued ones unclaimed.
     Result<void> insertAll(const QList<ProvisioningRequest>& requests, const QString& owner,
                            const QDateTime& leaseUntil) override;
-    Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
-                                  const QString& owner) override;
+    // Relaxed: this one commit at synchronous=NORMAL (SqliteDatabase::relaxedTransaction).
+    Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState, const QString& owner,
+                                  Durability durability = Durability::Synced) override;
+    // The claim's UPDATE … RETURNING and the first writes in one IMMEDIATE transaction.
+    Result<QList<ProvisioningRequest>> claimAndStart(const QString& owner, const QDateTime& leaseUntil,
+                                                     const QDateTime& now, int maxCount,
+                                                     const ClaimStart& start) override;
 
 private:
     explicit SqliteRequestStore(std::unique_ptr<SqliteDatabase> db);

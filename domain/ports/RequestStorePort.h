@@ -4,6 +4,7 @@
 #include "domain/RequestState.h"
 #include "domain/Result.h"
 
+#include <functional>
 #include <optional>
 
 #include <QDateTime>
@@ -33,6 +34,20 @@ struct RequestFilter
     std::optional<RequestCursor> olderThan{};
     // nameContains also matches the start of the batch id ("3f2a9c01"), as the console's search does.
     bool nameOrBatch{false};
+};
+
+// How durable a write must be when it returns.
+enum class Durability
+{
+    // Committed and synced (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on): it survives a
+    // power cut. Every write is this unless the contract of the method says otherwise.
+    Synced,
+    // Committed — visible to every connection at once, and it survives the process dying — but the
+    // commit does not wait for its own sync: a power cut or an OS crash may lose it until the next
+    // synced commit (which makes it durable too: both databases sync their log in order). Allowed
+    // only for a write whose loss the queue repairs by itself with the same outcome; see
+    // updateAndRelease.
+    Relaxed,
 };
 
 // Where requests live. Synchronous: it runs on the service thread (SQLite now; PostgreSQL when several
@@ -115,8 +130,30 @@ public:
     // caller no longer holds it): the write that settles a request, or puts it back in the queue, frees
     // it for the next claim without a commit of its own. On any refusal ("conflict", "not-found", …)
     // nothing changes, the lease included.
+    //
+    // `durability` Relaxed is allowed for one write only: a provisioning request (kind provision, not a
+    // clone step, not an operation on a VM) going PROVISIONING -> PROVISIONED after its create call
+    // succeeded. If that write is lost in a power cut the request is found PROVISIONING with a lapsed
+    // lease, and whoever takes it over looks the VM up by the request key before sending anything
+    // (takeOverExpired), finds it and records PROVISIONED: the same outcome, and nothing is created
+    // twice. Every other write is Synced: losing a FAILED, a cancel, a queued-again, an operation's
+    // outcome or a clone's step could mislead the operator or repeat work.
     virtual Result<void> updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
-                                          const QString& owner) = 0;
+                                          const QString& owner, Durability durability = Durability::Synced) = 0;
+
+    // What a claim writes next for one request it hands out, decided by the caller inside the claim's
+    // transaction: the request as it is to be stored (its state moved and its history appended) or
+    // nullopt to hand it out as it was claimed. Called once per claimed request, oldest first.
+    using ClaimStart = std::function<std::optional<ProvisioningRequest>(const ProvisioningRequest& claimed)>;
+
+    // claimNext(), and in the same transaction (one synced commit) update() of every request `start`
+    // returned, compared with the state it was claimed in: the drain's claim and its first write — the
+    // PROVISIONING written before the call goes out — cost one sync instead of two per request. Returns
+    // the claimed requests, those `start` moved as written. All or nothing: on any refusal nothing is
+    // claimed and nothing written (the caller takes back whatever it decided in `start`).
+    virtual Result<QList<ProvisioningRequest>> claimAndStart(const QString& owner, const QDateTime& leaseUntil,
+                                                             const QDateTime& now, int maxCount,
+                                                             const ClaimStart& start) = 0;
 
     // How many requests the filter matches, all pages together (its limit and olderThan are ignored):
     // "500 of 100,000". An adapter that cannot count in place lists and counts.

@@ -153,12 +153,14 @@ Result<void> FakeRequestStore::insertAll(const QList<ProvisioningRequest>& reque
 }
 
 Result<void> FakeRequestStore::updateAndRelease(const ProvisioningRequest& request, RequestState expectedState,
-                                                const QString& owner)
+                                                const QString& owner, Durability durability)
 {
     // One commit in a real store: counted as itself, not as an update and a release.
     ++m_writes[QStringLiteral("updateAndRelease")];
     if (m_failWrites)
         return writeError();
+    if (durability == Durability::Relaxed)
+        m_relaxed.append(request);
     auto it = m_rows.find(request.id());
     if (it == m_rows.end())
         return Error::make(ErrorKind::Storage, QStringLiteral("not-found"), QStringLiteral("no such request"));
@@ -171,6 +173,38 @@ Result<void> FakeRequestStore::updateAndRelease(const ProvisioningRequest& reque
         it->leaseUntil = {};
     }
     return {};
+}
+
+Result<QList<ProvisioningRequest>> FakeRequestStore::claimAndStart(const QString& owner, const QDateTime& leaseUntil,
+                                                                   const QDateTime& now, int maxCount,
+                                                                   const ClaimStart& start)
+{
+    if (m_failWrites) {
+        ++m_writes[QStringLiteral("claimAndStart")];
+        return writeError();
+    }
+    // All or none, as the real stores' one transaction: work on a copy, keep it only if every write held.
+    const QHash<QUuid, Row> before = m_rows;
+    const int claims = m_writes.value(QStringLiteral("claimNext"));
+    auto claimed = claimNext(owner, leaseUntil, now, maxCount);
+    m_writes[QStringLiteral("claimNext")] = claims;
+    ++m_writes[QStringLiteral("claimAndStart")];
+    if (!claimed.ok())
+        return claimed;
+    QList<ProvisioningRequest> out = claimed.value();
+    for (ProvisioningRequest& r : out) {
+        std::optional<ProvisioningRequest> started = start ? start(r) : std::nullopt;
+        if (!started)
+            continue;
+        if (started->id() != r.id()) {
+            m_rows = before;
+            return Error::make(ErrorKind::Internal, QStringLiteral("invalid-argument"),
+                               QStringLiteral("a claim's first write must be the claimed request"));
+        }
+        m_rows[r.id()].request = *started;
+        r = *started;
+    }
+    return out;
 }
 
 Result<QList<ProvisioningRequest>> FakeRequestStore::takeOverExpired(const QString& owner, const QDateTime& leaseUntil,

@@ -41,10 +41,15 @@ public:
     {
         return m_s->insertAll(r, o, l);
     }
-    dcm::Result<void> updateAndRelease(const dcm::ProvisioningRequest& r, dcm::RequestState e,
-                                       const QString& o) override
+    dcm::Result<void> updateAndRelease(const dcm::ProvisioningRequest& r, dcm::RequestState e, const QString& o,
+                                       dcm::Durability d = dcm::Durability::Synced) override
     {
-        return m_s->updateAndRelease(r, e, o);
+        return m_s->updateAndRelease(r, e, o, d);
+    }
+    dcm::Result<QList<dcm::ProvisioningRequest>> claimAndStart(const QString& o, const QDateTime& l, const QDateTime& n,
+                                                               int m, const ClaimStart& s) override
+    {
+        return m_s->claimAndStart(o, l, n, m, s);
     }
 
 private:

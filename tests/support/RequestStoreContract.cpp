@@ -845,6 +845,124 @@ void RequestStoreContract::updateAndReleaseChangesNothingWhenItLoses()
                  "not-found");
 }
 
+// Pins: a settling write with Durability::Relaxed (the one the port allows: PROVISIONED of a blank VM)
+// is committed like any other — another connection reads it and can claim nothing of it at once, the
+// caller's lease is given up in it — and the synced writes after it on the same connection work as
+// before.
+void RequestStoreContract::aRelaxedSettlingWriteIsSeenByOtherConnectionsAtOnce()
+{
+    ProvisioningRequest request = makeRequest(QStringLiteral("relaxed"), t0(), {RequestState::Provisioning});
+    VERIFY_OK(m_store->insert(request, QStringLiteral("A"), t0().addSecs(300)));
+    QVERIFY(request.transitionTo(RequestState::Provisioned, QStringLiteral("created vm-7"), t0().addSecs(5)).ok());
+    request.setVmRef(QStringLiteral("vm-7"));
+    VERIFY_OK(m_store->updateAndRelease(request, RequestState::Provisioning, QStringLiteral("A"), Durability::Relaxed));
+
+    auto observer = m_backend->open();
+    VERIFY_OK(observer);
+    auto seen = observer.value()->get(request.id());
+    VERIFY_OK(seen);
+    QVERIFY(seen.value().has_value());
+    QCOMPARE(jsonText(*seen.value()), jsonText(request));
+    QVERIFY(leaseOwner(request.id()).isEmpty());
+    auto taken = observer.value()->takeOverExpired(QStringLiteral("B"), t0().addSecs(900), t0().addSecs(600));
+    VERIFY_OK(taken);
+    QVERIFY(taken.value().isEmpty());
+
+    // The next write on the same connection is an ordinary synced one, and lands.
+    ProvisioningRequest next = makeRequest(QStringLiteral("after-relaxed"), t0().addSecs(1));
+    VERIFY_OK(m_store->insert(next, QStringLiteral("A"), t0().addSecs(300)));
+    QVERIFY(next.transitionTo(RequestState::Provisioning, QStringLiteral("go"), t0().addSecs(6)).ok());
+    VERIFY_OK(m_store->update(next, RequestState::Submitted));
+    auto nextSeen = observer.value()->get(next.id());
+    VERIFY_OK(nextSeen);
+    QCOMPARE(nextSeen.value()->state(), RequestState::Provisioning);
+}
+
+// Pins: claimAndStart claims as claimNext does (due ones, oldest first, at most maxCount, leased to the
+// caller) and, in the same commit, writes what `start` returns for each — compared with the state it was
+// claimed in, its new events appended — asking `start` once per claimed request, oldest first; a
+// request `start` leaves is handed out as claimed. Another connection reads the started one as written.
+void RequestStoreContract::claimAndStartWritesTheFirstStepInTheClaim()
+{
+    const auto q1 = queuedRequest(QStringLiteral("q1"), t0(), t0());
+    const auto s2 = makeRequest(QStringLiteral("s2"), t0().addSecs(1));
+    const auto q3 = queuedRequest(QStringLiteral("q3"), t0().addSecs(2), t0());
+    VERIFY_OK(m_store->insert(q1, {}, {}));
+    VERIFY_OK(m_store->insert(s2, QStringLiteral("gone"), t0().addSecs(10)));
+    VERIFY_OK(m_store->insert(q3, {}, {}));
+    const QDateTime now = t0().addSecs(60);
+
+    QStringList asked;
+    ProvisioningRequest written;
+    auto claimed = m_store->claimAndStart(
+        QStringLiteral("A"), now.addSecs(30), now, 2,
+        [&](const ProvisioningRequest& r) -> std::optional<ProvisioningRequest> {
+            asked.append(r.spec().name);
+            if (r.id() != q1.id())
+                return std::nullopt;
+            ProvisioningRequest started = r;
+            if (!started.transitionTo(RequestState::Provisioning, QStringLiteral("sent"), now).ok())
+                return std::nullopt;
+            written = started;
+            return started;
+        });
+    VERIFY_OK(claimed);
+    QCOMPARE(asked, (QStringList{QStringLiteral("q1"), QStringLiteral("s2")}));
+    QCOMPARE(names(claimed.value()), (QStringList{QStringLiteral("q1"), QStringLiteral("s2")}));
+    QVERIFY(claimed.value().at(0) == written);
+    QVERIFY(claimed.value().at(1) == s2);
+    QCOMPARE(leaseOwner(q1.id()), QStringLiteral("A"));
+    QCOMPARE(leaseUntil(q1.id()), now.addSecs(30));
+    QCOMPARE(leaseOwner(s2.id()), QStringLiteral("A"));
+    QVERIFY(leaseOwner(q3.id()).isEmpty());
+
+    auto observer = m_backend->open();
+    VERIFY_OK(observer);
+    auto got = observer.value()->get(q1.id());
+    VERIFY_OK(got);
+    QCOMPARE(jsonText(*got.value()), jsonText(written));
+    QCOMPARE(got.value()->state(), RequestState::Provisioning);
+    QCOMPARE(got.value()->history().size(), q1.history().size() + 1);
+    auto left = observer.value()->get(s2.id());
+    VERIFY_OK(left);
+    QVERIFY(*left.value() == s2);
+    // Nothing left for another drainer but the unclaimed one.
+    auto rest = observer.value()->claimAndStart(QStringLiteral("B"), now.addSecs(30), now, 5, {});
+    VERIFY_OK(rest);
+    QCOMPARE(names(rest.value()), (QStringList{QStringLiteral("q3")}));
+}
+
+// Pins: when a first write is refused (here: `start` returns another request than the one claimed)
+// the whole claim is rolled back — no lease taken, nothing written, the earlier started one included.
+void RequestStoreContract::claimAndStartIsAllOrNothing()
+{
+    const auto q1 = queuedRequest(QStringLiteral("q1"), t0(), t0());
+    const auto q2 = queuedRequest(QStringLiteral("q2"), t0().addSecs(1), t0());
+    VERIFY_OK(m_store->insert(q1, {}, {}));
+    VERIFY_OK(m_store->insert(q2, {}, {}));
+    const QDateTime now = t0().addSecs(60);
+    auto refused = m_store->claimAndStart(
+        QStringLiteral("A"), now.addSecs(30), now, 2,
+        [&](const ProvisioningRequest& r) -> std::optional<ProvisioningRequest> {
+            if (r.id() == q2.id())
+                return makeRequest(QStringLiteral("stranger"), t0());
+            ProvisioningRequest started = r;
+            if (!started.transitionTo(RequestState::Provisioning, QStringLiteral("sent"), now).ok())
+                return std::nullopt;
+            return started;
+        });
+    QVERIFY(!refused.ok());
+    for (const auto* r : {&q1, &q2}) {
+        QVERIFY(leaseOwner(r->id()).isEmpty());
+        auto got = m_store->get(r->id());
+        VERIFY_OK(got);
+        QVERIFY(*got.value() == *r);
+    }
+    auto again = m_store->claimNext(QStringLiteral("B"), now.addSecs(30), now, 5);
+    VERIFY_OK(again);
+    QCOMPARE(names(again.value()), (QStringList{QStringLiteral("q1"), QStringLiteral("q2")}));
+}
+
 namespace {
 
 // Seven requests, three of them created in the same millisecond (a batch), so that the cursor's

@@ -88,6 +88,9 @@ private Q_SLOTS:
     void insertAllIsAllOrNothing();
     void updateAndReleaseWritesAndGivesTheLeaseUp();
     void updateAndReleaseChangesNothingWhenItLoses();
+    void aRelaxedSettlingWriteIsSeenByOtherConnectionsAtOnce();
+    void claimAndStartWritesTheFirstStepInTheClaim();
+    void claimAndStartIsAllOrNothing();
     void pagesByCursorCoverTheListingWithoutGapsOrRepeats_data();
     void pagesByCursorCoverTheListingWithoutGapsOrRepeats();
     void aCursorOfAnUnknownRequestStartsBeforeItsTime();

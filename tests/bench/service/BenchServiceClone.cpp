@@ -136,9 +136,16 @@ public:
     {
         return timed("insertAll", [&] { return m_inner->insertAll(requests, owner, until); });
     }
-    Result<void> updateAndRelease(const ProvisioningRequest& r, RequestState expected, const QString& owner) override
+    Result<void> updateAndRelease(const ProvisioningRequest& r, RequestState expected, const QString& owner,
+                                  Durability durability = Durability::Synced) override
     {
-        return timed("updateAndRelease", [&] { return m_inner->updateAndRelease(r, expected, owner); });
+        return timed(durability == Durability::Relaxed ? "updateAndRelease(relaxed)" : "updateAndRelease",
+                     [&] { return m_inner->updateAndRelease(r, expected, owner, durability); });
+    }
+    Result<QList<ProvisioningRequest>> claimAndStart(const QString& owner, const QDateTime& until, const QDateTime& now,
+                                                     int maxCount, const ClaimStart& start) override
+    {
+        return timed("claimAndStart", [&] { return m_inner->claimAndStart(owner, until, now, maxCount, start); });
     }
 
 private:

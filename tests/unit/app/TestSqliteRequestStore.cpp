@@ -205,6 +205,22 @@ private Q_SLOTS:
         QCOMPARE(db.pragma(QStringLiteral("journal_size_limit")).value().toLongLong(), 4 * 1024 * 1024);
     }
 
+    // Pins: a relaxed settling write leaves the connection at synchronous=FULL (2) again — it is NORMAL
+    // (1) only for that one commit — and so does one that lost its compare-and-set.
+    void aRelaxedWriteSetsFullSyncBack()
+    {
+        ProvisioningRequest request = makeRequest(QStringLiteral("relaxed"), t0(), {RequestState::Provisioning});
+        VERIFY_OK(m_store->insert(request, QStringLiteral("A"), t0().addSecs(60)));
+        QVERIFY(request.transitionTo(RequestState::Provisioned, QStringLiteral("created"), t0().addSecs(2)).ok());
+        VERIFY_OK(
+            m_store->updateAndRelease(request, RequestState::Provisioning, QStringLiteral("A"), Durability::Relaxed));
+        QCOMPARE(m_store->database().pragma(QStringLiteral("synchronous")).value().toInt(), 2);
+        VERIFY_ERROR(
+            m_store->updateAndRelease(request, RequestState::Provisioning, QStringLiteral("A"), Durability::Relaxed),
+            "conflict");
+        QCOMPARE(m_store->database().pragma(QStringLiteral("synchronous")).value().toInt(), 2);
+    }
+
     // Pins: another process holding the write lock makes a write wait for the busy timeout and then
     // fail with "database-locked" — nothing half-written, readers unaffected — and the same write
     // succeeds once the lock is released.

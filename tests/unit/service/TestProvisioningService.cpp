@@ -101,6 +101,14 @@ private:
         QTRY_COMPARE(m_service->connectionStatus().state, ConnectionStatus::State::Connected);
     }
 
+    // A full inventory read, so that the drain's placement check needs none.
+    void freshInventory()
+    {
+        QSignalSpy read(m_service.get(), &ProvisioningService::inventoryChanged);
+        m_service->refreshInventory();
+        QTRY_COMPARE(read.count(), 1);
+    }
+
     RequestState stateOf(const QUuid& id)
     {
         auto r = m_store->get(id);
@@ -672,11 +680,12 @@ private Q_SLOTS:
 
     // Pins: a batch is one commit. The VMs that start are stored PROVISIONING and leased to this
     // service, the others already QUEUED_FOR_PROVISIONING and unclaimed (no insert + update + release
-    // per VM); every settling write gives the lease up itself (no releaseClaim), and each waiting VM
-    // costs one claim and one PROVISIONING write before its call.
+    // per VM); every settling write gives the lease up itself (no releaseClaim), and the waiting VMs
+    // are claimed and written PROVISIONING in the claims' own commits (no update of their own).
     void aBatchIsOneCommitAndSettlingReleasesTheLeaseInTheSameWrite()
     {
         connectService();
+        freshInventory();
         m_hv->setHoldCalls(true);
         VmSpec pattern = validSpec(QStringLiteral("batch-{nn}"));
         const QList<SubmitAnswer> answers = m_service->submitBatch(pattern, 10, 5);
@@ -703,8 +712,115 @@ private Q_SLOTS:
         QCOMPARE(m_hv->vmCount(), 10);
         QCOMPARE(m_store->writes(QStringLiteral("insertAll")), 1);
         QCOMPARE(m_store->writes(QStringLiteral("updateAndRelease")), 10);
-        QCOMPARE(m_store->writes(QStringLiteral("update")), 6); // PROVISIONING of the six that waited
+        // The PROVISIONING of the six that waited was written by the claims that took them.
+        QCOMPARE(m_store->writes(QStringLiteral("update")), 0);
+        QCOMPARE(m_store->writes(QStringLiteral("claimNext")), 0);
+        QVERIFY(m_store->writes(QStringLiteral("claimAndStart")) >= 1);
         QCOMPARE(m_store->writes(QStringLiteral("releaseClaim")), 0);
+    }
+
+    // Pins: slots freed in one turn of the event loop are filled by one claim — one transaction that
+    // claims the queued requests and writes their PROVISIONING — and each of those is PROVISIONING,
+    // leased to this service, when its call goes out (the calls are held here, so the store is seen as
+    // it was when they were made); no update of its own is written for them.
+    void slotsFreedInOneTurnAreFilledByOneClaimThatWritesProvisioningFirst()
+    {
+        connectService();
+        freshInventory(); // else the claim waits for the drain's placement read, and writes on its own
+        m_hv->setHoldCalls(true);
+        const QList<SubmitAnswer> answers = m_service->submitBatch(validSpec(QStringLiteral("turn-{nn}")), 8, 5);
+        QCOMPARE(answers.size(), 8);
+        QCOMPARE(m_hv->heldCount(), 4);
+        QCoreApplication::processEvents();
+        const int claimsBefore = m_store->writes(QStringLiteral("claimAndStart"));
+        const int updatesBefore = m_store->writes(QStringLiteral("update"));
+        for (int i = 4; i < 8; ++i)
+            QCOMPARE(stateOf(answers.at(i).id), RequestState::QueuedForProvisioning);
+
+        m_hv->completeAllHeld(); // four answers in this one turn
+        QTRY_COMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 8);
+        QCOMPARE(m_store->writes(QStringLiteral("claimAndStart")), claimsBefore + 1);
+        QCOMPARE(m_store->writes(QStringLiteral("claimNext")), 0);
+        QCOMPARE(m_store->writes(QStringLiteral("update")), updatesBefore);
+        QCOMPARE(m_hv->heldCount(), 4);
+        for (int i = 4; i < 8; ++i) {
+            const ProvisioningRequest r = requestOf(answers.at(i).id);
+            QCOMPARE(r.state(), RequestState::Provisioning);
+            QCOMPARE(r.attempts(), 1);
+            QCOMPARE(m_store->leaseOwner(r.id()), QStringLiteral("test-owner"));
+        }
+        QList<QUuid> sent;
+        for (const ProvisionOrder& o : m_hv->provisionOrders())
+            sent << o.requestId;
+        QCOMPARE(sent.mid(4), (QList<QUuid>{answers.at(4).id, answers.at(5).id, answers.at(6).id, answers.at(7).id}));
+
+        m_hv->setHoldCalls(false);
+        m_hv->completeAllHeld();
+        for (const SubmitAnswer& a : answers)
+            QTRY_COMPARE(stateOf(a.id), RequestState::Provisioned);
+        QCOMPARE(m_hv->vmCount(), 8);
+    }
+
+    // Pins: a claim whose commit fails sends nothing and leaves the queue as it was (unclaimed,
+    // queued); the next drain once the store works again sends each request once.
+    void aClaimThatCannotBeCommittedSendsNothing()
+    {
+        connectService();
+        freshInventory();
+        m_service->setQueuePaused(true);
+        const QUuid a = m_service->submit(validSpec(QStringLiteral("claim-a"))).id;
+        const QUuid b = m_service->submit(validSpec(QStringLiteral("claim-b"))).id;
+        QSignalSpy storage(m_service.get(), &ProvisioningService::storageFailed);
+        m_store->setFailWrites(true);
+        m_service->setQueuePaused(false);
+        QTRY_VERIFY(storage.count() >= 1);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 0);
+        for (const QUuid& id : {a, b}) {
+            QCOMPARE(stateOf(id), RequestState::QueuedForProvisioning);
+            QVERIFY(m_store->leaseOwner(id).isEmpty());
+        }
+        m_store->setFailWrites(false);
+        m_service->tick();
+        QTRY_COMPARE(stateOf(a), RequestState::Provisioned);
+        QTRY_COMPARE(stateOf(b), RequestState::Provisioned);
+        QCOMPARE(m_hv->calls(FakeHypervisor::Method::Provision), 2);
+        QCOMPARE(m_hv->vmCount(), 2);
+    }
+
+    // Pins: only a blank VM's PROVISIONED is written with Durability::Relaxed; a failure, a requeue
+    // after a transient fault and the adoption after a lost reply are synced.
+    void onlyABlankVmsProvisionedIsARelaxedWrite()
+    {
+        connectService();
+        const SubmitAnswer ok = m_service->submit(validSpec(QStringLiteral("relaxed-ok")));
+        QTRY_COMPARE(stateOf(ok.id), RequestState::Provisioned);
+        QCOMPARE(m_store->relaxedWrites().size(), 1);
+        QCOMPARE(m_store->relaxedWrites().first().id(), ok.id);
+        QCOMPARE(m_store->relaxedWrites().first().state(), RequestState::Provisioned);
+
+        m_hv->failNext(FakeHypervisor::Method::Provision,
+                       Error::make(ErrorKind::Business, QStringLiteral("vim-fault"), QStringLiteral("bad config"),
+                                   QStringLiteral("InvalidVmConfig")));
+        const SubmitAnswer failed = m_service->submit(validSpec(QStringLiteral("relaxed-fail")));
+        QTRY_COMPARE(stateOf(failed.id), RequestState::Failed);
+
+        m_hv->failNext(FakeHypervisor::Method::Provision, systemError());
+        const SubmitAnswer requeued = m_service->submit(validSpec(QStringLiteral("relaxed-requeue")));
+        QTRY_COMPARE(stateOf(requeued.id), RequestState::QueuedForProvisioning);
+
+        m_hv->failNext(FakeHypervisor::Method::Provision,
+                       Error::make(ErrorKind::OutcomeUnknown, QStringLiteral("connection-dropped"),
+                                   QStringLiteral("connection closed after the request was sent")),
+                       1, FakeHypervisor::Effect::CreateVm);
+        const SubmitAnswer adopted = m_service->submit(validSpec(QStringLiteral("relaxed-adopted")));
+        QTRY_COMPARE(stateOf(adopted.id), RequestState::Provisioned);
+
+        QCOMPARE(m_store->relaxedWrites().size(), 1);
+        for (const ProvisioningRequest& r : m_store->relaxedWrites()) {
+            QCOMPARE(r.state(), RequestState::Provisioned);
+            QVERIFY(!r.isOperation());
+            QVERIFY(!r.spec().isClone());
+        }
     }
 
     // Pins: a single submit that starts at once is one commit before its call (stored PROVISIONING);
