@@ -8,7 +8,7 @@ package main
 // reply is sent the task is put back to "running" (no completeTime, result or
 // error; progress 0) through the simulator's own property updates, and its
 // real outcome (with a fresh completeTime) is applied the same way once the
-// delay has passed, with progress 50 half-way. RetrievePropertiesEx and
+// delay has passed, with progress 50 half-way and 100 at a success. RetrievePropertiesEx and
 // WaitForUpdatesEx both see the task as vCenter shows a slow one.
 
 import (
@@ -151,19 +151,22 @@ func (h *taskHolder) hold(method string, reply []byte, d time.Duration) {
 		})
 		time.Sleep(d - d/2)
 		now := time.Now()
-		var fault interface{}
+		// As vCenter reports an ended task: progress 100 and the result on success, the fault
+		// on error (completeTime is not a followed path, so it does not show in a changeSet).
+		changes := []types.PropertyChange{{Name: "info.completeTime", Val: now}}
 		if outcome.Error != nil {
-			fault = *outcome.Error
+			changes = append(changes,
+				types.PropertyChange{Name: "info.state", Val: outcome.State},
+				types.PropertyChange{Name: "info.error", Val: *outcome.Error})
+		} else {
+			changes = append(changes,
+				types.PropertyChange{Name: "info.progress", Val: int32(100)},
+				types.PropertyChange{Name: "info.state", Val: outcome.State})
+			if outcome.Result != nil {
+				changes = append(changes, types.PropertyChange{Name: "info.result", Val: outcome.Result})
+			}
 		}
-		simulator.Map.WithLock(task, func() {
-			simulator.Map.Update(task, []types.PropertyChange{
-				{Name: "info.completeTime", Val: now},
-				{Name: "info.progress", Val: nil},
-				{Name: "info.state", Val: outcome.State},
-				{Name: "info.result", Val: outcome.Result},
-				{Name: "info.error", Val: fault},
-			})
-		})
+		simulator.Map.WithLock(task, func() { simulator.Map.Update(task, changes) })
 		done := completedTask{Task: ref.Value, Method: method, State: string(outcome.State), CompleteTime: now}
 		entity := outcome.Entity
 		if r, ok := outcome.Result.(types.ManagedObjectReference); ok {
