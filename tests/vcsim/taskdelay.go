@@ -33,6 +33,7 @@ type completedTask struct {
 	Entity       string    `json:"entity,omitempty"` // the VM the task made or acted on
 	EntityName   string    `json:"entityName,omitempty"`
 	CompleteTime time.Time `json:"completeTime"` // the info.completeTime the task ended with
+	CompleteMS   int64     `json:"completeMs"`   // the same in milliseconds since the epoch
 }
 
 type taskHolder struct {
@@ -167,7 +168,8 @@ func (h *taskHolder) hold(method string, reply []byte, d time.Duration) {
 			}
 		}
 		simulator.Map.WithLock(task, func() { simulator.Map.Update(task, changes) })
-		done := completedTask{Task: ref.Value, Method: method, State: string(outcome.State), CompleteTime: now}
+		done := completedTask{Task: ref.Value, Method: method, State: string(outcome.State), CompleteTime: now,
+			CompleteMS: now.UnixMilli()}
 		entity := outcome.Entity
 		if r, ok := outcome.Result.(types.ManagedObjectReference); ok {
 			entity = &r

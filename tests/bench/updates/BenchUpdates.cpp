@@ -299,8 +299,13 @@ void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, b
     t.start();
     for (int k = 0; k < 8; ++k)
         next();
+    // Block in the event loop (processEvents with a time limit would spin and take the simulator's
+    // CPU on a small machine); the tick only bounds the wait.
+    QTimer tick;
+    tick.start(50);
     while (done < count && t.elapsed() < 900000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    tick.stop();
     const double seconds = double(t.nsecsElapsed()) / 1e9;
     const QJsonObject stats = sim.stats();
     sim.post(QStringLiteral("/door/task-delay"), {{QStringLiteral("ms"), 0}});
@@ -314,13 +319,12 @@ void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, b
         const QString name = c.value(QStringLiteral("entityName")).toString();
         if (!name.startsWith(prefix) || !doneAtMs.contains(name))
             continue;
-        const QDateTime end =
-            QDateTime::fromString(c.value(QStringLiteral("completeTime")).toString(), Qt::ISODateWithMs);
-        if (!end.isValid()) {
+        const qint64 end = qint64(c.value(QStringLiteral("completeMs")).toDouble()); // the task's completeTime
+        if (end <= 0) {
             failedRun = true;
             continue;
         }
-        lag.append(double(doneAtMs.value(name) - end.toMSecsSinceEpoch()));
+        lag.append(double(doneAtMs.value(name) - end));
     }
     if (lag.size() != count - failed)
         failedRun = true;
