@@ -9,13 +9,14 @@
 //   tasks  SOAP calls per provisioned VM and each provision's wall time, tasks followed by polls vs by
 //          the update channel (with a watch running, as in the service), --provisions VMs one by one
 //   held   the same with tasks that stay running: the simulator holds each CreateVM_Task for each of
-//          --delays ms (its task delay), --held VMs provisioned 8 at a time, polls vs updates: SOAP
-//          calls per VM and the delay from each task's completion (its info.completeTime, as the
-//          simulator reports it) to provision() delivering the outcome (median and worst); with a
-//          live VM watch on the same collector (as in the service) unless --held-watch 0
+//          --delays ms (its task delay), --held VMs provisioned --held-concurrency (8) at a time, polls vs updates:
+//          SOAP calls per VM and the delay from each task's completion (its info.completeTime, as the simulator reports
+//          it) to provision() delivering the outcome (median and worst); with a live VM watch on the same collector (as
+//          in the service) unless --held-watch 0
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim bench_updates [--sim "-cluster 4 -host 5 -standalone 0
 //        -vm 5000"] [--seconds 60] [--refresh 15] [--renames 10] [--provisions 50] [--runs 3]
-//        [--busy 300] [--held 64] [--delays 500,2000] [--held-watch 1|0] [--only idle|seen|busy|tasks|held]
+//        [--busy 300] [--held 64] [--delays 500,2000] [--held-watch 1|0] [--held-concurrency 8] [--only
+//        idle|seen|busy|tasks|held]
 // Prints one JSON object per line; a run that fails makes the program fail.
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
@@ -258,7 +259,7 @@ void tasks(VcsimProcess& sim, bool byUpdates, int provisions, int run_)
               {QStringLiteral("callsByMethod"), calls}});
 }
 
-void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, bool watch)
+void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, bool watch, int concurrency)
 {
     VsphereOptions o;
     o.tasksByUpdates = byUpdates;
@@ -297,7 +298,7 @@ void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, b
     };
     QElapsedTimer t;
     t.start();
-    for (int k = 0; k < 8; ++k)
+    for (int k = 0; k < concurrency; ++k)
         next();
     // Block in the event loop (processEvents with a time limit would spin and take the simulator's
     // CPU on a small machine); the tick only bounds the wait.
@@ -335,6 +336,7 @@ void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, b
               {QStringLiteral("mode"), byUpdates ? QStringLiteral("updates") : QStringLiteral("polls")},
               {QStringLiteral("taskDelayMs"), delayMs},
               {QStringLiteral("watch"), watch},
+              {QStringLiteral("concurrency"), concurrency},
               {QStringLiteral("run"), run_},
               {QStringLiteral("provisioned"), done - failed},
               {QStringLiteral("seconds"), seconds},
@@ -427,6 +429,7 @@ int main(int argc, char* argv[])
     int busyCount = 300;
     int heldCount = 64;
     bool heldWatch = true;
+    int heldConcurrency = 8;
     QList<int> delays{500, 2000};
     QString only;
     const QStringList args = QCoreApplication::arguments();
@@ -451,6 +454,8 @@ int main(int argc, char* argv[])
             busyCount = v.toInt();
         else if (a == QLatin1String("--held"))
             heldCount = v.toInt();
+        else if (a == QLatin1String("--held-concurrency"))
+            heldConcurrency = std::max(1, v.toInt());
         else if (a == QLatin1String("--held-watch"))
             heldWatch = v != QLatin1String("0");
         else if (a == QLatin1String("--delays")) {
@@ -487,8 +492,8 @@ int main(int argc, char* argv[])
     if (only == QLatin1String("held")) { // not in the default set: it needs the task delay's minutes
         for (int d : std::as_const(delays)) {
             for (int r = 0; r < runs; ++r) {
-                held(sim, r % 2 != 0, d, heldCount, r, heldWatch);
-                held(sim, r % 2 == 0, d, heldCount, r, heldWatch);
+                held(sim, r % 2 != 0, d, heldCount, r, heldWatch, heldConcurrency);
+                held(sim, r % 2 == 0, d, heldCount, r, heldWatch, heldConcurrency);
             }
         }
     }
