@@ -577,16 +577,19 @@ func (d *door) serveAround(w http.ResponseWriter, r *http.Request, call soapCall
 		// The reply waits until the task has been put back to running.
 		rec := &bufferedResponse{header: make(http.Header)}
 		d.serveAround0(rec, r, call, body)
+		reply := rec.body.Bytes()
 		if rec.status == http.StatusOK {
-			d.tasks.hold(call.Method, rec.body.Bytes(), hold)
+			reply = d.tasks.hold(call.Method, reply, hold)
 		}
 		for k, v := range rec.header {
-			w.Header()[k] = v
+			if k != "Content-Length" { // the reply may now name a task of another length
+				w.Header()[k] = v
+			}
 		}
 		if rec.status != 0 {
 			w.WriteHeader(rec.status)
 		}
-		_, _ = w.Write(rec.body.Bytes())
+		_, _ = w.Write(reply)
 		return
 	}
 	d.serveAround0(w, r, call, body)

@@ -4,11 +4,10 @@ package main
 // starts it, so a client never sees a CreateVM_Task, CloneVM_Task or
 // PowerOnVM_Task running, and following a task by updates cannot be tried
 // against it. With a task delay the door holds the task's outcome back: the
-// work is done as before (the VM exists when the reply leaves), but before the
-// reply is sent the task is put back to "running" (no completeTime, result or
-// error; progress 0) through the simulator's own property updates, and its
-// real outcome (with a fresh completeTime) is applied the same way once the
-// delay has passed, with progress 50 half-way and 100 at a success. RetrievePropertiesEx and
+// work is done as before (the VM exists when the reply leaves), but the reply
+// names a new task, running, and the real outcome (with a fresh completeTime)
+// is applied to it through the simulator's own property updates once the delay
+// has passed, with progress 50 half-way and 100 at a success. RetrievePropertiesEx and
 // WaitForUpdatesEx both see the task as vCenter shows a slow one.
 
 import (
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -43,7 +43,6 @@ type taskHolder struct {
 	delays    map[string]time.Duration // per method
 	pending   int                      // held tasks not yet ended
 	completed []completedTask          // oldest first, at most maxCompleted
-	wg        sync.WaitGroup
 }
 
 const maxCompleted = 100000
@@ -116,36 +115,52 @@ func validTaskMethod(m string) bool {
 
 var taskReturnval = regexp.MustCompile(`<returnval type="Task">([^<]+)</returnval>`)
 
-// hold puts the task a reply names back to running and schedules its real
-// outcome d from now. It must run before the reply is sent, so that the
-// client's first read already sees the task running.
-func (h *taskHolder) hold(method string, reply []byte, d time.Duration) {
-	m := taskReturnval.FindSubmatch(reply)
+// hold replaces the task a reply names by a new task that is running, and
+// schedules the first one's outcome on it d from now; it returns the reply
+// naming the new task. A new task, not the same one put back to running:
+// the simulator queues each property change with its value for every
+// collector already listening, so a collector that listened while the task
+// ran would still be told "success" before "running". The client never
+// learns the first task's reference. It must run before the reply is sent,
+// so that the client's first read already sees the task running.
+func (h *taskHolder) hold(method string, reply []byte, d time.Duration) []byte {
+	m := taskReturnval.FindSubmatchIndex(reply)
 	if m == nil {
-		return // a fault: no task to hold
+		return reply // a fault: no task to hold
 	}
-	ref := types.ManagedObjectReference{Type: "Task", Value: string(m[1])}
-	task, ok := simulator.Map.Get(ref).(*simulator.Task)
+	ref := types.ManagedObjectReference{Type: "Task", Value: string(reply[m[2]:m[3]])}
+	done, ok := simulator.Map.Get(ref).(*simulator.Task)
 	if !ok {
-		return
+		return reply
 	}
 	var outcome types.TaskInfo
+	simulator.Map.WithLock(done, func() { outcome = done.Info })
+	entity := ref
+	if outcome.Entity != nil {
+		entity = *outcome.Entity
+	}
+	task := simulator.CreateTask(entity, "held", nil)
 	simulator.Map.WithLock(task, func() {
-		outcome = task.Info
+		// Nobody knows this task yet: its description is set as the first one's.
+		task.Info.Name = outcome.Name
+		task.Info.DescriptionId = outcome.DescriptionId
+		task.Info.EntityName = outcome.EntityName
+		task.Info.Reason = outcome.Reason
+		task.Info.QueueTime = outcome.QueueTime
 		simulator.Map.Update(task, []types.PropertyChange{
+			{Name: "info.startTime", Val: time.Now()},
 			{Name: "info.state", Val: types.TaskInfoStateRunning},
-			{Name: "info.progress", Val: int32(0)},
-			{Name: "info.completeTime", Val: nil},
-			{Name: "info.result", Val: nil},
-			{Name: "info.error", Val: nil},
 		})
 	})
+	out := make([]byte, 0, len(reply)+8)
+	out = append(out, reply[:m[2]]...)
+	out = append(out, task.Self.Value...)
+	out = append(out, reply[m[3]:]...)
+	ref = task.Self
 	h.mu.Lock()
 	h.pending++
 	h.mu.Unlock()
-	h.wg.Add(1)
 	go func() {
-		defer h.wg.Done()
 		time.Sleep(d / 2)
 		simulator.Map.WithLock(task, func() {
 			simulator.Map.Update(task, []types.PropertyChange{{Name: "info.progress", Val: int32(50)}})
@@ -189,4 +204,22 @@ func (h *taskHolder) hold(method string, reply []byte, d time.Duration) {
 		h.mu.Unlock()
 		h.logf("held %s %s ended %s after %v", method, ref.Value, outcome.State, d)
 	}()
+	return out
+}
+
+// collectorHandle names a PropertyCollector to the simulator's registry, which keys its change
+// listeners by reference alone.
+type collectorHandle struct{ ref types.ManagedObjectReference }
+
+func (c collectorHandle) Reference() types.ManagedObjectReference         { return c.ref }
+func (collectorHandle) PutObject(mo.Reference)                            {}
+func (collectorHandle) UpdateObject(mo.Reference, []types.PropertyChange) {}
+func (collectorHandle) RemoveObject(types.ManagedObjectReference)         {}
+
+// forgetCollector stops the simulator from queueing every later change of any object for a
+// PropertyCollector that has been destroyed: this simulator version registers a collector as a
+// change listener at its first WaitForUpdatesEx and never removes it, so each destroyed collector
+// would keep a growing queue (memory, and garbage collection time for every call after).
+func forgetCollector(ref types.ManagedObjectReference) {
+	simulator.Map.RemoveHandler(collectorHandle{ref})
 }

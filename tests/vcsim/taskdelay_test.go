@@ -155,6 +155,72 @@ func TestTaskDelayKeepsTasksRunningUntilUpdated(t *testing.T) {
 	}
 }
 
+// A collector that was already listening when the held task was made sees it
+// running first and ended last, never ended before running.
+func TestTaskDelayListeningCollectorSeesRunningFirst(t *testing.T) {
+	ctx := context.Background()
+	c := newGovmomi(t)
+	folderRef, poolRef := vmFolderAndPool(t)
+	defer control(t, "POST", "/reset", "")
+	pc, err := property.DefaultCollector(c).Create(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = pc.Destroy(ctx) }()
+	set, err := pc.WaitForUpdates(ctx, "") // listening from now on
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := set.Version
+
+	control(t, "POST", "/door/task-delay", `{"ms":600,"methods":["CreateVM_Task"]}`)
+	tk, err := object.NewFolder(c, folderRef).CreateVM(ctx, vmSpec("dcm-delay-listened", ""), object.NewResourcePool(c, poolRef), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pc.CreateFilter(ctx, types.CreateFilter{Spec: types.PropertyFilterSpec{
+		PropSet:   []types.PropertySpec{{Type: "Task", PathSet: []string{"info.state"}}},
+		ObjectSet: []types.ObjectSpec{{Obj: tk.Reference()}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []types.TaskInfoState
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		set, err := pc.WaitForUpdates(ctx, version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set == nil {
+			continue
+		}
+		version = set.Version
+		ended := false
+		for _, fs := range set.FilterSet {
+			for _, ou := range fs.ObjectSet {
+				for _, ch := range ou.ChangeSet {
+					if s, ok := ch.Val.(types.TaskInfoState); ok && ch.Name == "info.state" {
+						seen = append(seen, s)
+						ended = ended || s == types.TaskInfoStateSuccess || s == types.TaskInfoStateError
+					}
+				}
+			}
+		}
+		if ended {
+			break
+		}
+	}
+	if len(seen) < 2 || seen[0] != types.TaskInfoStateRunning || seen[len(seen)-1] != types.TaskInfoStateSuccess {
+		t.Fatalf("states seen by a collector listening since before the task: %v", seen)
+	}
+	for _, s := range seen[:len(seen)-1] {
+		if s != types.TaskInfoStateRunning {
+			t.Fatalf("an end before the end: %v", seen)
+		}
+	}
+}
+
 func TestTaskDelayRejectsBadInput(t *testing.T) {
 	for body, field := range map[string]string{
 		`{}`:                                    "ms",
