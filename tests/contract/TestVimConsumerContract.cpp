@@ -401,7 +401,8 @@ private slots:
 
     // A task still running at its first read is followed through the update channel: a collector of
     // the adapter's own, a filter on the task, the full state (running), the change that ends it, the
-    // filter destroyed; no second read of the task. The collector goes at disconnect, before Logout.
+    // filter destroyed (that no poll follows the first read is counted by TestVsphereUpdatesVcsim). The
+    // collector goes at disconnect, before Logout.
     void provisionFollowsARunningTaskByUpdates()
     {
         PactMockServer mock;
