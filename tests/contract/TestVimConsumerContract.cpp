@@ -377,8 +377,8 @@ private slots:
         options.taskTimeout = 600ms;
         options.taskPollMin = 50ms;
         options.taskPollMax = 100ms;
-        // The polling path (the fallback when a server offers no update channel): the contract does not
-        // name CreatePropertyCollector, CreateFilter and WaitForUpdatesEx yet.
+        // The polling path: the fallback when a server offers no update channel (the channel's
+        // calls are pinned by provisionFollowsARunningTaskByUpdates).
         options.tasksByUpdates = false;
         VsphereHypervisor hv(options);
         connectAdapter(hv, mock);
@@ -396,6 +396,45 @@ private slots:
             sawForty = sawForty || (p.percent == 40 && p.taskRef == VimContract::kCreateTask &&
                                     p.stage == QLatin1String("creating"));
         QVERIFY(sawForty);
+        writePact(mock);
+    }
+
+    // A task still running at its first read is followed through the update channel: a collector of
+    // the adapter's own, a filter on the task, the full state (running), the change that ends it, the
+    // filter destroyed (that no poll follows the first read is counted by TestVsphereUpdatesVcsim). The
+    // collector goes at disconnect, before Logout.
+    void provisionFollowsARunningTaskByUpdates()
+    {
+        PactMockServer mock;
+        const PactHandle pact = mock.pact();
+        QVERIFY(VimContract::connectSequence(pact) && VimContract::inventoryRead(pact, InventoryView::Placement) &&
+                VimContract::createVm(pact) && VimContract::createTaskRunning(pact) &&
+                VimContract::createPropertyCollector(pact) && VimContract::createTaskFilter(pact) &&
+                VimContract::waitForTaskEnter(pact) && VimContract::waitForTaskModify(pact) &&
+                VimContract::destroyTaskFilter(pact) && VimContract::readNewVm(pact) &&
+                VimContract::destroyPropertyCollector(pact) && VimContract::logout(pact));
+        start(mock);
+        VsphereOptions options;
+        options.tasksByUpdates = true;
+        options.taskPollMin = 5s; // a poll would come too late to hide behind the updates
+        VsphereHypervisor hv(options);
+        connectAdapter(hv, mock);
+        QList<ProvisionProgress> progress;
+        const Result<ProvisionOutcome> r = run<ProvisionOutcome>([&](auto done) {
+            hv.provision(
+                order(false), [&](const ProvisionProgress& p) { progress.append(p); }, done);
+        });
+        QVERIFY2(r.ok(), qPrintable(errorText(r)));
+        QCOMPARE(r.value().taskRef, VimContract::kCreateTask);
+        QCOMPARE(r.value().vm.ref, VimContract::kNewVm);
+        QCOMPARE(r.value().vm.name, VimContract::kNewVmName);
+        bool sawForty = false;
+        for (const ProvisionProgress& p : progress)
+            sawForty = sawForty || (p.percent == 40 && p.taskRef == VimContract::kCreateTask);
+        QVERIFY(sawForty);
+        const Result<void> bye = run<void>([&](auto done) { hv.disconnectFrom(done); });
+        expectExactlyTheContract(mock);
+        QVERIFY2(bye.ok(), qPrintable(errorText(bye)));
         writePact(mock);
     }
 

@@ -73,6 +73,9 @@ private slots:
             m_target.control = [this](const QString& path) {
                 return m_sim->post(path).value(QStringLiteral("ok")).toBool();
             };
+            m_target.controlWith = [this](const QString& path, const QJsonObject& body) {
+                return m_sim->post(path, body).value(QStringLiteral("ok")).toBool();
+            };
         } else {
             m_target.sdkUrl = QUrl(server);
             m_target.thumbprint = qEnvironmentVariable("DCM_PACT_PROVIDER_THUMBPRINT").toUpper();

@@ -945,13 +945,13 @@ XmlPattern taskState(const QString& state)
 
 bool createTaskRunning(PactHandle pact)
 {
-    // A task reports its state and progress first, whatever its state. The simulator finishes every
-    // task before it answers, so at verification this holds for a finished task; the result of a
-    // finished one is pinned by createTaskSucceeded().
+    // A task reports its state and progress first, whatever its state; at verification the task is
+    // really running (the simulator's task delay). The result of a finished one is pinned by
+    // createTaskSucceeded().
     const QList<XmlPattern> props{taskState(QStringLiteral("running")),
                                   numberProp(QStringLiteral("info.progress"), QStringLiteral("xsd:int"), 40)};
     PactInteraction i(pact, QStringLiteral("RetrievePropertiesEx: the state and progress of a CreateVM task"));
-    i.given(kLoggedIn).given(kConsoleVm);
+    i.given(kLoggedIn).given(kCreateTaskRunning);
     soapRequest(i, taskPoll(kCreateTask), true);
     soapReply(i, 200, retrieveReply({object(QStringLiteral("Task"), kCreateTask, props)}));
     return i.ok();
@@ -1557,6 +1557,141 @@ bool readVmState(PactHandle pact)
     i.given(kLoggedIn).given(kCloneCustomized);
     soapRequest(i, request, true);
     soapReply(i, 200, retrieveReply({object(QStringLiteral("VirtualMachine"), kCloneVm, props)}));
+    return i.ok();
+}
+
+// --- The update channel -----------------------------------------------------------------------
+
+namespace {
+
+XmlPattern changeOf(const QString& path, XmlPattern value)
+{
+    XmlPattern c = vim(QStringLiteral("changeSet"));
+    c.add(vim(QStringLiteral("name"), path))
+        .add(vim(QStringLiteral("op"), QStringLiteral("assign")))
+        .add(std::move(value));
+    return c;
+}
+
+XmlPattern waitRequest(bool withVersion)
+{
+    XmlPattern request = call(QStringLiteral("WaitForUpdatesEx"), QStringLiteral("PropertyCollector"), kCollector,
+                              QStringLiteral("${collector}"));
+    if (withVersion)
+        request.add(fromState(vim(QStringLiteral("version"), kFirstVersion), QStringLiteral("${version}")));
+    XmlPattern options = vim(QStringLiteral("options"));
+    options.add(vim(QStringLiteral("maxWaitSeconds"), QStringLiteral("20")))
+        .add(vim(QStringLiteral("maxObjectUpdates"), QStringLiteral("1000")));
+    request.add(std::move(options));
+    return request;
+}
+
+// An UpdateSet with one object update of the task filter.
+XmlPattern updateSetReply(const QString& version, const QString& kind, const QList<XmlPattern>& changes)
+{
+    XmlPattern objectSet = vim(QStringLiteral("objectSet"));
+    objectSet.add(vim(QStringLiteral("kind"), kind))
+        .add(moref(QStringLiteral("obj"), QStringLiteral("Task"), kCreateTask, like(kAnything)));
+    for (const XmlPattern& c : changes)
+        objectSet.add(c);
+    XmlPattern filterSet = vim(QStringLiteral("filterSet"));
+    filterSet.add(moref(QStringLiteral("filter"), QStringLiteral("PropertyFilter"), kTaskFilter, like(kAnything)))
+        .add(std::move(objectSet));
+    XmlPattern returnval = vim(QStringLiteral("returnval"));
+    returnval.add(vim(QStringLiteral("version"), version, like(kAnything))).add(std::move(filterSet));
+    XmlPattern r = response(QStringLiteral("WaitForUpdatesEx"));
+    r.add(std::move(returnval));
+    return r;
+}
+
+} // namespace
+
+bool createPropertyCollector(PactHandle pact)
+{
+    XmlPattern reply = response(QStringLiteral("CreatePropertyCollector"));
+    reply.add(moref(QStringLiteral("returnval"), QStringLiteral("PropertyCollector"), kCollector, like(kAnything)));
+    PactInteraction i(pact, QStringLiteral("CreatePropertyCollector: the console's own collector for its updates"));
+    i.given(kLoggedIn);
+    soapRequest(i,
+                call(QStringLiteral("CreatePropertyCollector"), QStringLiteral("PropertyCollector"),
+                     QStringLiteral("propertyCollector")),
+                true);
+    soapReply(i, 200, std::move(reply));
+    return i.ok();
+}
+
+bool createTaskFilter(PactHandle pact)
+{
+    XmlPattern objectSet = vim(QStringLiteral("objectSet"));
+    objectSet
+        .add(fromState(moref(QStringLiteral("obj"), QStringLiteral("Task"), kCreateTask), QStringLiteral("${task}")))
+        .add(vim(QStringLiteral("skip"), QStringLiteral("false")));
+    XmlPattern spec = vim(QStringLiteral("spec"));
+    spec.add(propSpec(QStringLiteral("Task"), kTaskPaths)).add(std::move(objectSet));
+    XmlPattern request = call(QStringLiteral("CreateFilter"), QStringLiteral("PropertyCollector"), kCollector,
+                              QStringLiteral("${collector}"));
+    request.add(std::move(spec)).add(vim(QStringLiteral("partialUpdates"), QStringLiteral("false")));
+    XmlPattern reply = response(QStringLiteral("CreateFilter"));
+    reply.add(moref(QStringLiteral("returnval"), QStringLiteral("PropertyFilter"), kTaskFilter, like(kAnything)));
+    PactInteraction i(pact, QStringLiteral("CreateFilter: a running CreateVM task's state, progress and result"));
+    i.given(kLoggedIn).given(kCreateTaskRunning).given(kCollectorExists);
+    soapRequest(i, std::move(request), true);
+    soapReply(i, 200, std::move(reply));
+    return i.ok();
+}
+
+bool waitForTaskEnter(PactHandle pact)
+{
+    // The first wait (no version) answers at once with the full state: the task enters, running. What
+    // follows (unset paths such as info.error and info.result, without a value; info.cancelable) is
+    // not pinned.
+    const QList<XmlPattern> changes{
+        changeOf(QStringLiteral("info.state"), val(QStringLiteral("TaskInfoState"), QStringLiteral("running"))),
+        changeOf(QStringLiteral("info.progress"), val(QStringLiteral("xsd:int"), QStringLiteral("40")))};
+    PactInteraction i(pact, QStringLiteral("WaitForUpdatesEx: the full state of a filter, the task entering running"));
+    i.given(kLoggedIn).given(kCreateTaskRunning).given(kTaskFiltered);
+    soapRequest(i, waitRequest(false), true);
+    soapReply(i, 200, updateSetReply(kFirstVersion, QStringLiteral("enter"), changes));
+    return i.ok();
+}
+
+bool waitForTaskModify(PactHandle pact)
+{
+    // From that version, the wait returns with the task's next change; here (the provider state has
+    // taken its progress reports) its end: the changed properties, whole, in the order vCenter (the
+    // simulator) sends them.
+    const QList<XmlPattern> changes{
+        changeOf(QStringLiteral("info.progress"), val(QStringLiteral("xsd:int"), QStringLiteral("100"))),
+        changeOf(QStringLiteral("info.state"), val(QStringLiteral("TaskInfoState"), QStringLiteral("success"))),
+        changeOf(QStringLiteral("info.result"), refVal(QStringLiteral("VirtualMachine"), kNewVm))};
+    PactInteraction i(pact, QStringLiteral("WaitForUpdatesEx: from a version, the running task ends with its VM"));
+    i.given(kLoggedIn).given(kCreateTaskRunning).given(kTaskFilterRead);
+    soapRequest(i, waitRequest(true), true);
+    soapReply(i, 200, updateSetReply(QStringLiteral("2"), QStringLiteral("modify"), changes));
+    return i.ok();
+}
+
+bool destroyTaskFilter(PactHandle pact)
+{
+    PactInteraction i(pact, QStringLiteral("DestroyPropertyFilter: the filter of an ended task"));
+    i.given(kLoggedIn).given(kCreateTaskRunning).given(kTaskFiltered);
+    soapRequest(i,
+                call(QStringLiteral("DestroyPropertyFilter"), QStringLiteral("PropertyFilter"), kTaskFilter,
+                     QStringLiteral("${filter}")),
+                true);
+    soapReply(i, 200, response(QStringLiteral("DestroyPropertyFilter")));
+    return i.ok();
+}
+
+bool destroyPropertyCollector(PactHandle pact)
+{
+    PactInteraction i(pact, QStringLiteral("DestroyPropertyCollector: the console's collector at disconnect"));
+    i.given(kLoggedIn).given(kCollectorExists);
+    soapRequest(i,
+                call(QStringLiteral("DestroyPropertyCollector"), QStringLiteral("PropertyCollector"), kCollector,
+                     QStringLiteral("${collector}")),
+                true);
+    soapReply(i, 200, response(QStringLiteral("DestroyPropertyCollector")));
     return i.ok();
 }
 

@@ -47,6 +47,18 @@ inline const QString kCloneExists = QStringLiteral("a powered-off clone of a tem
 // That clone, customized for Linux (CustomizeVM_Task) and not powered on since: the customization is
 // pending. {vm, task = its CustomizeVM task}
 inline const QString kCloneCustomized = QStringLiteral("the clone has a pending guest customization");
+// A CreateVM task of the console that is still running (the simulator holds it for a few seconds
+// through its task delay). {vm, vmName, requestId, task}
+inline const QString kCreateTaskRunning = QStringLiteral("a CreateVM task of the console is running");
+// A PropertyCollector of the console's own, in its session. {collector}
+inline const QString kCollectorExists = QStringLiteral("the console has a property collector");
+// On that collector, a filter on the running CreateVM task's state (as the adapter makes it), nothing
+// waited for yet. {collector, filter, task}
+inline const QString kTaskFiltered =
+    QStringLiteral("the console's property collector has a filter on the running task");
+// The same after one WaitForUpdatesEx without a version (the full state read). {collector, filter,
+// task, version}
+inline const QString kTaskFilterRead = QStringLiteral("the filter on the running task has been read once");
 // A Linux customization specification saved in vCenter (the simulator ships it). {specName}
 inline const QString kCustomizationSpecExists = QStringLiteral("a Linux customization specification is saved");
 
@@ -76,6 +88,11 @@ inline const QString kPowerOffTask = QStringLiteral("task-103");
 inline const QString kResetTask = QStringLiteral("task-104");
 inline const QString kDestroyTask = QStringLiteral("task-105");
 inline const QString kSavedSpecName = QStringLiteral("vcsim-linux-static");
+inline const QString kCollector = QStringLiteral("session[52e1b7c2-3f4a-4bcb-9d1e-6a0d2f5c8e91]7f3e2c1a-"
+                                                 "5b6d-4e8f-9a0b-1c2d3e4f5a6b");
+inline const QString kTaskFilter = QStringLiteral("session[52e1b7c2-3f4a-4bcb-9d1e-6a0d2f5c8e91]0a9b8c7d-"
+                                                  "6e5f-4a3b-2c1d-0e9f8a7b6c5d");
+inline const QString kFirstVersion = QStringLiteral("1");
 inline const QString kUnknownRequestId = QStringLiteral("0f6b1f2e-58a4-4c1e-9a57-3a7f3c2d9e10");
 
 // Inventory reads, each a ContainerView of some types below the root folder and one
@@ -141,6 +158,16 @@ bool destroyVm(PactHandle pact);
 bool destroyTaskSucceeded(PactHandle pact);
 // readState(): the state of the customized clone.
 bool readVmState(PactHandle pact);
+
+// The update channel following the running CreateVM task (tasksByUpdates): the collector, a filter on
+// the task, the full state (the task entering, still running), the change that ends it (success, the
+// new VM as result), the filter destroyed; the collector destroyed at disconnect.
+bool createPropertyCollector(PactHandle pact);
+bool createTaskFilter(PactHandle pact);
+bool waitForTaskEnter(PactHandle pact);
+bool waitForTaskModify(PactHandle pact);
+bool destroyTaskFilter(PactHandle pact);
+bool destroyPropertyCollector(PactHandle pact);
 
 // What connectTo() exchanges: service versions, ServiceContent, Login.
 bool connectSequence(PactHandle pact);

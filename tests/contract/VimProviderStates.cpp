@@ -1,5 +1,6 @@
 #include "VimProviderStates.h"
 
+#include <QJsonArray>
 #include <QUuid>
 
 #include "VimContract.h"
@@ -101,6 +102,15 @@ bool VimProviderStates::setUp(const QString& state, const QJsonObject& params, Q
         return needSession(error) && discover(error) && clone(values, error);
     if (state == VimContract::kCloneCustomized)
         return needSession(error) && discover(error) && clone(values, error) && customizeClone(values, error);
+    if (state == VimContract::kCreateTaskRunning)
+        return needSession(error) && discover(error) && runningCreateTask(values, error);
+    if (state == VimContract::kCollectorExists)
+        return needSession(error) && collector(values, error);
+    if (state == VimContract::kTaskFiltered)
+        return needSession(error) && collector(values, error) && taskFilter(values, error);
+    if (state == VimContract::kTaskFilterRead)
+        return needSession(error) && collector(values, error) && taskFilter(values, error) &&
+               readFilterOnce(values, error);
     if (state == VimContract::kCustomizationSpecExists) {
         if (!needSession(error))
             return false;
@@ -286,6 +296,123 @@ bool VimProviderStates::consoleVm(QJsonObject* values, QString* error)
     return true;
 }
 
+// The console's VM, its CreateVM task still running: the simulator holds the task's outcome for a few
+// seconds (its task delay), long enough for the interaction and short enough for the verifier's
+// request timeout when the interaction waits for its end. A real vCenter needs a slow datastore.
+bool VimProviderStates::runningCreateTask(QJsonObject* values, QString* error)
+{
+    const Ref folder = m_client.createFolder(m_session, m_inventory.vmFolder,
+                                             QStringLiteral("dcm-pact-%1-%2").arg(++m_serial).arg(shortId()));
+    if (folder.isNull()) {
+        *error = QStringLiteral("CreateFolder: %1").arg(m_client.lastError());
+        return false;
+    }
+    m_folders.append(folder);
+    const auto taskDelay = [this](int ms) {
+        return !m_target.controlWith ||
+               m_target.controlWith(
+                   QStringLiteral("/door/task-delay"),
+                   QJsonObject{{QStringLiteral("ms"), ms},
+                               {QStringLiteral("methods"), QJsonArray{QStringLiteral("CreateVM_Task")}}});
+    };
+    if (!taskDelay(2000)) {
+        *error = QStringLiteral("the simulator did not take the task delay");
+        return false;
+    }
+    const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString name = QStringLiteral("dcm-pact-vm-%1").arg(shortId());
+    m_requestIds.append(requestId);
+    Ref task;
+    const Ref vm = m_client.createVm(m_session, folder, m_inventory.clusterPool, name, m_inventory.datastoreName,
+                                     requestId, &task, false);
+    taskDelay(0); // the task made is held all the same; nothing else is
+    if (vm.isNull() || task.isNull()) {
+        *error = QStringLiteral("CreateVM_Task: %1").arg(m_client.lastError());
+        return false;
+    }
+    values->insert(QStringLiteral("vm"), vm.value);
+    values->insert(QStringLiteral("vmName"), name);
+    values->insert(QStringLiteral("requestId"), requestId);
+    values->insert(QStringLiteral("task"), task.value);
+    m_runningTask = task;
+    return true;
+}
+
+// A PropertyCollector of the session's own (it goes with the session at tear-down).
+bool VimProviderStates::collector(QJsonObject* values, QString* error)
+{
+    const Ref made = VimSetupClient::firstRef(
+        m_client.call(m_session, QByteArrayLiteral("<CreatePropertyCollector xmlns=\"urn:vim25\"><_this "
+                                                   "type=\"PropertyCollector\">propertyCollector</_this>"
+                                                   "</CreatePropertyCollector>")),
+        QStringLiteral("returnval"));
+    if (made.isNull()) {
+        *error = QStringLiteral("CreatePropertyCollector: %1").arg(m_client.lastError());
+        return false;
+    }
+    values->insert(QStringLiteral("collector"), made.value);
+    return true;
+}
+
+// On the collector, a filter on the task's paths the adapter follows.
+bool VimProviderStates::taskFilter(QJsonObject* values, QString* error)
+{
+    const Ref coll{QStringLiteral("PropertyCollector"), values->value(QStringLiteral("collector")).toString()};
+    const Ref task = m_runningTask;
+    if (task.isNull()) {
+        *error = QStringLiteral("no task: the interaction must list \"%1\" first").arg(VimContract::kCreateTaskRunning);
+        return false;
+    }
+    const QString body =
+        QStringLiteral("<CreateFilter xmlns=\"urn:vim25\">") + VimSetupClient::moref(QStringLiteral("_this"), coll) +
+        QStringLiteral("<spec><propSet><type>Task</type><pathSet>info.state</pathSet><pathSet>info.progress</pathSet>"
+                       "<pathSet>info.error</pathSet><pathSet>info.result</pathSet><pathSet>info.cancelable</pathSet>"
+                       "</propSet><objectSet>") +
+        VimSetupClient::moref(QStringLiteral("obj"), task) +
+        QStringLiteral("<skip>false</skip></objectSet></spec><partialUpdates>false</partialUpdates></CreateFilter>");
+    const Ref filter = VimSetupClient::firstRef(m_client.call(m_session, body.toUtf8()), QStringLiteral("returnval"));
+    if (filter.isNull()) {
+        *error = QStringLiteral("CreateFilter: %1").arg(m_client.lastError());
+        return false;
+    }
+    values->insert(QStringLiteral("filter"), filter.value);
+    return true;
+}
+
+// The filter's full state read (WaitForUpdatesEx without a version), then the task's half-way
+// progress (the simulator's held task reports 50 % before it ends): {version} from which the next
+// change of the task is its end.
+bool VimProviderStates::readFilterOnce(QJsonObject* values, QString* error)
+{
+    const Ref coll{QStringLiteral("PropertyCollector"), values->value(QStringLiteral("collector")).toString()};
+    const auto wait = [&](const QString& version, int seconds) {
+        QString body = QStringLiteral("<WaitForUpdatesEx xmlns=\"urn:vim25\">") +
+                       VimSetupClient::moref(QStringLiteral("_this"), coll);
+        if (!version.isEmpty())
+            body += QStringLiteral("<version>%1</version>").arg(VimSetupClient::escaped(version));
+        body +=
+            QStringLiteral("<options><maxWaitSeconds>%1</maxWaitSeconds></options></WaitForUpdatesEx>").arg(seconds);
+        return m_client.call(m_session, body.toUtf8());
+    };
+    const QString first = VimSetupClient::firstRef(wait({}, 0), QStringLiteral("version")).value;
+    if (first.isEmpty()) {
+        *error = QStringLiteral("WaitForUpdatesEx: no version: %1").arg(m_client.lastError());
+        return false;
+    }
+    QString version = first;
+    if (m_target.controlWith) {
+        const QByteArray progress = wait(first, 10);
+        version = VimSetupClient::firstRef(progress, QStringLiteral("version")).value;
+        if (version.isEmpty() || !progress.contains("info.progress") || progress.contains("success")) {
+            *error = QStringLiteral("WaitForUpdatesEx: the held task's progress did not come alone: %1")
+                         .arg(QString::fromUtf8(progress.left(400)));
+            return false;
+        }
+    }
+    values->insert(QStringLiteral("version"), version);
+    return true;
+}
+
 // The console's VM, then each of `methods` on it in turn; {task} is the last one's.
 bool VimProviderStates::consoleVmThen(const QStringList& methods, QJsonObject* values, QString* error)
 {
@@ -386,6 +513,7 @@ void VimProviderStates::tearDown()
     m_template = {};
     m_templateFolder = {};
     m_templateName.clear();
+    m_runningTask = {};
     if (!m_requestIds.isEmpty() || !m_folders.isEmpty()) {
         // The interaction may have ended its session (Logout): clean up in a session of our own.
         const QString cleaner = m_client.login(m_target.user, m_target.password);

@@ -23,6 +23,8 @@ public:
         QString password;
         // POSTs to the simulator's control API; empty for a real vCenter.
         std::function<bool(const QString& path)> control;
+        // The same with a JSON body (the simulator's task delay); empty for a real vCenter.
+        std::function<bool(const QString& path, const QJsonObject& body)> controlWith;
     };
 
     explicit VimProviderStates(Target target);
@@ -62,6 +64,10 @@ private:
     bool templateVm(QJsonObject* values, QString* error);
     bool clone(QJsonObject* values, QString* error);
     bool customizeClone(QJsonObject* values, QString* error);
+    bool runningCreateTask(QJsonObject* values, QString* error);
+    bool collector(QJsonObject* values, QString* error);
+    bool taskFilter(QJsonObject* values, QString* error);
+    bool readFilterOnce(QJsonObject* values, QString* error);
 
     Target m_target;
     VimSetupClient m_client;
@@ -72,6 +78,7 @@ private:
     Inventory m_inventory;
     VimSetupClient::Ref m_template; // the interaction's template, made once per interaction
     VimSetupClient::Ref m_templateFolder;
+    VimSetupClient::Ref m_runningTask; // the interaction's running CreateVM task (kCreateTaskRunning)
     QString m_templateName;
     bool m_discovered = false;
     int m_serial = 0;

@@ -200,7 +200,7 @@ VimSetupClient::Ref VimSetupClient::createFolder(const QString& cookie, const Re
 
 VimSetupClient::Ref VimSetupClient::createVm(const QString& cookie, const Ref& folder, const Ref& pool,
                                              const QString& name, const QString& datastoreName,
-                                             const QString& requestId, Ref* task)
+                                             const QString& requestId, Ref* task, bool wait)
 {
     // The smallest VM that looks like the console's: its request key as instance UUID and extraConfig.
     const QString body =
@@ -212,7 +212,7 @@ VimSetupClient::Ref VimSetupClient::createVm(const QString& cookie, const Ref& f
             .arg(escaped(name), requestId, escaped(datastoreName)) +
         moref(QStringLiteral("pool"), pool) + QStringLiteral("</CreateVM_Task>");
     *task = firstRef(call(cookie, body.toUtf8()), QStringLiteral("returnval"));
-    if (task->isNull() || !waitForTask(cookie, *task))
+    if (task->isNull() || (wait && !waitForTask(cookie, *task)))
         return {};
     return findByInstanceUuid(cookie, requestId);
 }

@@ -44,8 +44,9 @@ public:
     QList<Object> retrieveFromView(const QString& cookie, const Ref& view,
                                    const QList<QPair<QString, QStringList>>& specs);
     Ref createFolder(const QString& cookie, const Ref& parent, const QString& name);
+    // `wait` false: returns as soon as the VM exists, its task possibly still running.
     Ref createVm(const QString& cookie, const Ref& folder, const Ref& pool, const QString& name,
-                 const QString& datastoreName, const QString& requestId, Ref* task);
+                 const QString& datastoreName, const QString& requestId, Ref* task, bool wait = true);
     Ref powerOn(const QString& cookie, const Ref& vm);
     // A template as an administrator makes one: CreateVM_Task with a paravirtual SCSI controller, a
     // 1 GiB thin disk and a vmxnet3 NIC on the network, under the keys and labels vCenter gives a

@@ -116,6 +116,11 @@ QJsonObject VcsimProcess::stats()
     return QJsonDocument::fromJson(request("GET", QStringLiteral("/stats"), {})).object();
 }
 
+QJsonObject VcsimProcess::get(const QString& path)
+{
+    return QJsonDocument::fromJson(request("GET", path, {})).object();
+}
+
 int VcsimProcess::callCount(const QString& method)
 {
     return stats().value(QStringLiteral("calls")).toObject().value(method).toInt();

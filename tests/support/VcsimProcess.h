@@ -36,6 +36,8 @@ public:
     // of "exactly once".
     QHash<QString, int> vmsPerRequestKey();
     QJsonObject stats();
+    // GET of a control path that answers a JSON object (e.g. /tasks/completed).
+    QJsonObject get(const QString& path);
     int callCount(const QString& method);
     void reset() { post(QStringLiteral("/reset")); }
 

@@ -139,6 +139,40 @@ func newControlAPI(a *app) *controlAPI {
 		d.setDelay(req.Method, req.MS)
 		return doorReply()
 	})
+	// Task delay: {"ms": N, "methods": [...]} keeps the named task methods
+	// (default CreateVM_Task, CloneVM_Task, PowerOnVM_Task) running N ms
+	// before they end; ms 0 ends them at once again.
+	c.route(http.MethodPost, "/door/task-delay", func(r *http.Request) (interface{}, error) {
+		var req struct {
+			MS      *int     `json:"ms"`
+			Methods []string `json:"methods"`
+		}
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		if req.MS == nil {
+			return nil, badRequest("ms is required (0 ends tasks at once)")
+		}
+		if *req.MS < 0 || *req.MS > 3600000 {
+			return nil, badRequest("ms must be 0..3600000")
+		}
+		for _, m := range req.Methods {
+			if !validTaskMethod(m) {
+				return nil, badRequest("methods: %q is not one of %v", m, delayableTasks)
+			}
+		}
+		d.tasks.set(time.Duration(*req.MS)*time.Millisecond, req.Methods)
+		return ok(map[string]interface{}{"taskDelay": d.tasks.state(false)}), nil
+	})
+	// The held tasks that ended (oldest first, with the completeTime each
+	// ended with) and how many are still held.
+	c.route(http.MethodGet, "/tasks/completed", func(*http.Request) (interface{}, error) {
+		return d.tasks.state(true), nil
+	})
+	c.route(http.MethodPost, "/tasks/completed/reset", func(*http.Request) (interface{}, error) {
+		d.tasks.clearCompleted()
+		return d.tasks.state(false), nil
+	})
 	c.route(http.MethodPost, "/fault", func(r *http.Request) (interface{}, error) {
 		var req struct {
 			Method  string            `json:"method"`

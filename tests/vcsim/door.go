@@ -96,6 +96,10 @@ type door struct {
 	// call serve exactly once, which returns the HTTP status. It runs for
 	// dropped replies too: the call takes effect, only its reply is lost.
 	around func(call soapCall, body []byte, serve func() int)
+	// tasks holds back the outcome of the task methods given a task delay
+	// (nil: never); startTaskDelay is what /reset goes back to.
+	tasks          *taskHolder
+	startTaskDelay time.Duration
 }
 
 func newDoor(sim http.Handler, certs *certStore, errLog *log.Logger, logf func(string, ...interface{})) *door {
@@ -318,6 +322,10 @@ func (d *door) reset() error {
 	d.expiry = false
 	d.signalLocked()
 	d.mu.Unlock()
+	if d.tasks != nil {
+		d.tasks.set(0, nil)
+		d.tasks.set(d.startTaskDelay, nil)
+	}
 	return d.up()
 }
 
@@ -565,6 +573,29 @@ func (d *door) ServeHTTP(raw http.ResponseWriter, r *http.Request) {
 }
 
 func (d *door) serveAround(w http.ResponseWriter, r *http.Request, call soapCall, body []byte) {
+	if hold := d.tasks.delayFor(call.Method); hold > 0 {
+		// The reply waits until the task has been put back to running.
+		rec := &bufferedResponse{header: make(http.Header)}
+		d.serveAround0(rec, r, call, body)
+		reply := rec.body.Bytes()
+		if rec.status == http.StatusOK {
+			reply = d.tasks.hold(call.Method, reply, hold)
+		}
+		for k, v := range rec.header {
+			if k != "Content-Length" { // the reply may now name a task of another length
+				w.Header()[k] = v
+			}
+		}
+		if rec.status != 0 {
+			w.WriteHeader(rec.status)
+		}
+		_, _ = w.Write(reply)
+		return
+	}
+	d.serveAround0(w, r, call, body)
+}
+
+func (d *door) serveAround0(w http.ResponseWriter, r *http.Request, call soapCall, body []byte) {
 	if d.around == nil {
 		d.serveSim(w, r, call.Method)
 		return

@@ -54,6 +54,7 @@ type config struct {
 	LaxAuth            bool
 	CPUProfile         string
 	TmpDir             string
+	TaskDelayMS        int
 }
 
 func parseFlags(args []string, errOut io.Writer) (config, error) {
@@ -82,6 +83,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	fs.BoolVar(&c.Trace, "trace", false, "log SOAP traffic to stderr (simulator trace)")
 	fs.BoolVar(&c.LaxAuth, "lax-auth", false, "let RetrieveProperties(Ex)/Fetch/List through without a session, as the plain simulator does")
 	fs.StringVar(&c.TmpDir, "tmp", "", "parent of the private scratch directory (datastore contents, default certificates); default /dev/shm when writable (much faster VM creation), else $TMPDIR or /tmp")
+	fs.IntVar(&c.TaskDelayMS, "task-delay-ms", 0, "keep CreateVM_Task, CloneVM_Task and PowerOnVM_Task running this long before they end (0: they end before the reply, as in the plain simulator); POST /door/task-delay changes it")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the start-up (inventory build) to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -91,7 +93,7 @@ func parseFlags(args []string, errOut io.Writer) (config, error) {
 	}
 	for name, v := range map[string]int{"dc": c.Datacenter, "cluster": c.Cluster, "host": c.ClusterHost,
 		"standalone": c.Standalone, "vm": c.Machine, "ds": c.Datastore, "pool": c.Pool, "folder": c.Folder,
-		"pg": c.Portgroup, "app": c.App, "pod": c.Pod, "templates": c.Templates} {
+		"pg": c.Portgroup, "app": c.App, "pod": c.Pod, "templates": c.Templates, "task-delay-ms": c.TaskDelayMS} {
 		if v < 0 {
 			return c, fmt.Errorf("-%s must not be negative", name)
 		}
@@ -230,6 +232,9 @@ func start(cfg config, stderr io.Writer) (*app, error) {
 	a.door = newDoor(svc.ServeMux, a.certs, errLog, a.logf)
 	a.door.strict = !cfg.LaxAuth
 	a.door.around = a.aroundCall
+	a.door.tasks = newTaskHolder(a.logf)
+	a.door.startTaskDelay = time.Duration(cfg.TaskDelayMS) * time.Millisecond
+	a.door.tasks.set(a.door.startTaskDelay, nil)
 	a.door.afterCall = func(method string, status int) {
 		if method == "CreateDatacenter" && status == http.StatusOK {
 			wrapVMFolders() // the new datacenter's vm folder

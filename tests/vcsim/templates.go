@@ -100,6 +100,10 @@ func (a *app) aroundCall(call soapCall, body []byte, serve func() int) {
 		if status == 200 {
 			completeClone(body, a.logf)
 		}
+	case "DestroyPropertyCollector":
+		if serve() == 200 {
+			forgetCollector(call.This)
+		}
 	default:
 		serve()
 	}

@@ -8,9 +8,15 @@
 //          running (alternating, --runs times): what a watch costs the simulator while much changes
 //   tasks  SOAP calls per provisioned VM and each provision's wall time, tasks followed by polls vs by
 //          the update channel (with a watch running, as in the service), --provisions VMs one by one
+//   held   the same with tasks that stay running: the simulator holds each CreateVM_Task for each of
+//          --delays ms (its task delay), --held VMs provisioned --held-concurrency (8) at a time, polls vs updates:
+//          SOAP calls per VM and the delay from each task's completion (its info.completeTime, as the simulator reports
+//          it) to provision() delivering the outcome (median and worst); with a live VM watch on the same collector (as
+//          in the service) unless --held-watch 0
 // Usage: DCM_VCSIM_BIN=build/tests/vcsim/dcm-vcsim bench_updates [--sim "-cluster 4 -host 5 -standalone 0
 //        -vm 5000"] [--seconds 60] [--refresh 15] [--renames 10] [--provisions 50] [--runs 3]
-//        [--busy 300] [--only idle|seen|busy|tasks]
+//        [--busy 300] [--held 64] [--delays 500,2000] [--held-watch 1|0] [--held-concurrency 8] [--only
+//        idle|seen|busy|tasks|held]
 // Prints one JSON object per line; a run that fails makes the program fail.
 #include "SimulatorSpec.h"
 #include "VcsimProcess.h"
@@ -18,6 +24,7 @@
 #include "hypervisor/vsphere/VsphereHypervisor.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHash>
@@ -252,6 +259,98 @@ void tasks(VcsimProcess& sim, bool byUpdates, int provisions, int run_)
               {QStringLiteral("callsByMethod"), calls}});
 }
 
+void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, bool watch, int concurrency)
+{
+    VsphereOptions o;
+    o.tasksByUpdates = byUpdates;
+    VsphereHypervisor hv(o);
+    if (!connectAndRead(hv, sim)) {
+        failedRun = true;
+        return;
+    }
+    Watching w; // as in the service: the task filters share the watch's collector and wait
+    w.start(hv);
+    QElapsedTimer waitFull;
+    waitFull.start();
+    while (w.full == 0 && waitFull.elapsed() < 600000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    sim.post(
+        QStringLiteral("/door/task-delay"),
+        {{QStringLiteral("ms"), delayMs}, {QStringLiteral("methods"), QJsonArray{QStringLiteral("CreateVM_Task")}}});
+    sim.post(QStringLiteral("/tasks/completed/reset"));
+    sim.post(QStringLiteral("/stats/reset"));
+    const QString prefix = QStringLiteral("bench-held-%1-%2-r%3-").arg(byUpdates ? "u" : "p").arg(delayMs).arg(run_);
+    QHash<QString, qint64> doneAtMs; // name -> when provision() delivered, ms since the epoch
+    int started = 0;
+    int done = 0;
+    int failed = 0;
+    std::function<void()> next = [&] {
+        if (started >= count)
+            return;
+        const QString name = prefix + QString::number(started++);
+        hv.provision(ProvisionOrder{QUuid::createUuid(), simulatorSpec(name)}, {},
+                     [&, name](Result<ProvisionOutcome> r) {
+                         doneAtMs.insert(name, QDateTime::currentMSecsSinceEpoch());
+                         ++done;
+                         failed += r.ok() ? 0 : 1;
+                         next();
+                     });
+    };
+    QElapsedTimer t;
+    t.start();
+    for (int k = 0; k < concurrency; ++k)
+        next();
+    // Block in the event loop (processEvents with a time limit would spin and take the simulator's
+    // CPU on a small machine); the tick only bounds the wait.
+    QTimer tick;
+    tick.start(50);
+    while (done < count && t.elapsed() < 900000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    tick.stop();
+    const double seconds = double(t.nsecsElapsed()) / 1e9;
+    const QJsonObject stats = sim.stats();
+    sim.post(QStringLiteral("/door/task-delay"), {{QStringLiteral("ms"), 0}});
+    // As a console leaving: the collector is destroyed, so the next run does not pay for this one's.
+    run<void>([&](auto bye) { hv.disconnectFrom(bye); });
+    if (failed || done < count)
+        failedRun = true;
+    QList<double> lag;
+    const QJsonArray completed =
+        sim.get(QStringLiteral("/tasks/completed")).value(QStringLiteral("completed")).toArray();
+    for (const QJsonValue& v : completed) {
+        const QJsonObject c = v.toObject();
+        const QString name = c.value(QStringLiteral("entityName")).toString();
+        if (!name.startsWith(prefix) || !doneAtMs.contains(name))
+            continue;
+        const qint64 end = qint64(c.value(QStringLiteral("completeMs")).toDouble()); // the task's completeTime
+        if (end <= 0) {
+            failedRun = true;
+            continue;
+        }
+        lag.append(double(doneAtMs.value(name) - end));
+    }
+    if (lag.size() != count - failed)
+        failedRun = true;
+    std::sort(lag.begin(), lag.end());
+    const QJsonObject calls = stats.value(QStringLiteral("calls")).toObject();
+    const int ok = std::max(1, done - failed);
+    emitLine({{QStringLiteral("case"), QStringLiteral("held")},
+              {QStringLiteral("mode"), byUpdates ? QStringLiteral("updates") : QStringLiteral("polls")},
+              {QStringLiteral("taskDelayMs"), delayMs},
+              {QStringLiteral("watch"), watch},
+              {QStringLiteral("concurrency"), concurrency},
+              {QStringLiteral("run"), run_},
+              {QStringLiteral("provisioned"), done - failed},
+              {QStringLiteral("seconds"), seconds},
+              {QStringLiteral("callsPerVm"), stats.value(QStringLiteral("total")).toDouble() / ok},
+              {QStringLiteral("retrievePerVm"), calls.value(QStringLiteral("RetrievePropertiesEx")).toDouble() / ok},
+              {QStringLiteral("waitPerVm"), calls.value(QStringLiteral("WaitForUpdatesEx")).toDouble() / ok},
+              {QStringLiteral("lagMsMedian"), lag.isEmpty() ? 0.0 : lag.at(lag.size() / 2)},
+              {QStringLiteral("lagMsWorst"), lag.isEmpty() ? 0.0 : lag.last()},
+              {QStringLiteral("lagMsBest"), lag.isEmpty() ? 0.0 : lag.first()},
+              {QStringLiteral("callsByMethod"), calls}});
+}
+
 void busy(VcsimProcess& sim, bool watching, int count, int run_)
 {
     VsphereHypervisor hv;
@@ -330,6 +429,10 @@ int main(int argc, char* argv[])
     int runs = 3;
     int renames = 10;
     int busyCount = 300;
+    int heldCount = 64;
+    bool heldWatch = true;
+    int heldConcurrency = 8;
+    QList<int> delays{500, 2000};
     QString only;
     const QStringList args = QCoreApplication::arguments();
     for (int i = 1; i + 1 < args.size(); ++i) {
@@ -351,6 +454,17 @@ int main(int argc, char* argv[])
             renames = v.toInt();
         else if (a == QLatin1String("--busy"))
             busyCount = v.toInt();
+        else if (a == QLatin1String("--held"))
+            heldCount = v.toInt();
+        else if (a == QLatin1String("--held-concurrency"))
+            heldConcurrency = std::max(1, v.toInt());
+        else if (a == QLatin1String("--held-watch"))
+            heldWatch = v != QLatin1String("0");
+        else if (a == QLatin1String("--delays")) {
+            delays.clear();
+            for (const QString& d : v.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                delays.append(d.toInt());
+        }
     }
     QLoggingCategory::setFilterRules(QStringLiteral("dcm.*.debug=false\ndcm.*.info=false"));
     VcsimProcess sim(simArgs);
@@ -375,6 +489,14 @@ int main(int argc, char* argv[])
         for (int r = 0; r < runs; ++r) {
             tasks(sim, false, provisions, r);
             tasks(sim, true, provisions, r);
+        }
+    }
+    if (only == QLatin1String("held")) { // not in the default set: it needs the task delay's minutes
+        for (int d : std::as_const(delays)) {
+            for (int r = 0; r < runs; ++r) {
+                held(sim, r % 2 != 0, d, heldCount, r, heldWatch, heldConcurrency);
+                held(sim, r % 2 == 0, d, heldCount, r, heldWatch, heldConcurrency);
+            }
         }
     }
     return failedRun ? 1 : 0;

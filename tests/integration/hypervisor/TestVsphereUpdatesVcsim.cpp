@@ -82,6 +82,17 @@ class TestVsphereUpdatesVcsim : public QObject
     VcsimProcess m_sim;
     std::unique_ptr<VcsimDriver> m_driver;
 
+    // RetrievePropertiesEx calls of one provision whose task has ended before its first read.
+    int retrievesForOneProvision(const QString& name)
+    {
+        m_sim.post(QStringLiteral("/stats/reset"));
+        const Result<ProvisionOutcome> r =
+            m_driver->provision(ProvisionOrder{QUuid::createUuid(), simulatorSpec(name)});
+        if (!r.ok())
+            return -1;
+        return m_sim.callCount(QStringLiteral("RetrievePropertiesEx"));
+    }
+
     static VsphereOptions quickOptions()
     {
         VsphereOptions o;
@@ -249,6 +260,68 @@ private slots:
         QVERIFY(m_driver->connect().ok());
         QVERIFY(m_driver->inventory(InventoryKinds(InventoryKind::Vms)).ok());
         QCOMPARE(w.deltas, deltas);
+    }
+
+    // A provision whose CreateVM_Task stays running for a second: read once (still running), then
+    // followed through a filter on the channel — no poll — and the filter destroyed once it ended.
+    void aRunningTaskIsFollowedByUpdates()
+    {
+        VsphereOptions o = quickOptions();
+        o.placementCacheTtl = 0ms; // every provision reads the same, so their calls compare
+        m_driver = std::make_unique<VcsimDriver>(m_sim, o);
+        QVERIFY(m_driver->connect().ok());
+        const int before = retrievesForOneProvision(QStringLiteral("dcm-upd-task-0"));
+        QVERIFY(before > 0);
+
+        m_sim.post(QStringLiteral("/door/task-delay"),
+                   QJsonObject{{QStringLiteral("ms"), 1000},
+                               {QStringLiteral("methods"), QJsonArray{QStringLiteral("CreateVM_Task")}}});
+        m_sim.post(QStringLiteral("/tasks/completed/reset"));
+        m_sim.post(QStringLiteral("/stats/reset"));
+        const Result<ProvisionOutcome> r =
+            m_driver->provision(ProvisionOrder{QUuid::createUuid(), simulatorSpec(QStringLiteral("dcm-upd-task-1"))});
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+
+        // The task was held: it ended after the reply, as the simulator reports.
+        const QJsonArray completed =
+            m_sim.get(QStringLiteral("/tasks/completed")).value(QStringLiteral("completed")).toArray();
+        QCOMPARE(completed.size(), 1);
+        QCOMPARE(completed.at(0).toObject().value(QStringLiteral("entityName")).toString(),
+                 QStringLiteral("dcm-upd-task-1"));
+        QCOMPARE(completed.at(0).toObject().value(QStringLiteral("entity")).toString(), r.value().vm.ref);
+
+        // One read of the task (the first, which found it running) and no poll: as many reads as a
+        // provision whose task had already ended; the rest came through WaitForUpdatesEx.
+        QCOMPARE(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")), before);
+        QVERIFY(m_sim.callCount(QStringLiteral("WaitForUpdatesEx")) >= 1);
+        QCOMPARE(m_sim.callCount(QStringLiteral("CreateFilter")), 1);
+        QTRY_COMPARE(m_sim.callCount(QStringLiteral("DestroyPropertyFilter")), 1);
+    }
+
+    // The same held task with tasksByUpdates off is polled: more reads, no filter.
+    void aRunningTaskIsPolledWithoutUpdates()
+    {
+        VsphereOptions o = quickOptions();
+        o.placementCacheTtl = 0ms;
+        o.tasksByUpdates = false;
+        m_driver = std::make_unique<VcsimDriver>(m_sim, o);
+        QVERIFY(m_driver->connect().ok());
+        const int before = retrievesForOneProvision(QStringLiteral("dcm-poll-task-0"));
+
+        m_sim.post(QStringLiteral("/door/task-delay"),
+                   QJsonObject{{QStringLiteral("ms"), 1000},
+                               {QStringLiteral("methods"), QJsonArray{QStringLiteral("CreateVM_Task")}}});
+        m_sim.post(QStringLiteral("/stats/reset"));
+        const Result<ProvisionOutcome> r =
+            m_driver->provision(ProvisionOrder{QUuid::createUuid(), simulatorSpec(QStringLiteral("dcm-poll-task-1"))});
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+        // Polls at 0, 50, 100, 200, 200, ... ms over a second: several reads beyond the first.
+        QVERIFY2(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")) >= before + 3,
+                 qPrintable(QStringLiteral("%1 reads vs %2 for an ended task")
+                                .arg(m_sim.callCount(QStringLiteral("RetrievePropertiesEx")))
+                                .arg(before)));
+        QCOMPARE(m_sim.callCount(QStringLiteral("WaitForUpdatesEx")), 0);
+        QCOMPARE(m_sim.callCount(QStringLiteral("CreateFilter")), 0);
     }
 
     void stopWatchingDestroysTheFilter()
