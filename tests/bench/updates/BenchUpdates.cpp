@@ -268,12 +268,14 @@ void held(VcsimProcess& sim, bool byUpdates, int delayMs, int count, int run_, b
         failedRun = true;
         return;
     }
-    Watching w; // as in the service: the task filters share the watch's collector and wait
-    w.start(hv);
-    QElapsedTimer waitFull;
-    waitFull.start();
-    while (w.full == 0 && waitFull.elapsed() < 600000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    Watching w; // as in the console: the task filters share the watch's collector and wait
+    if (watch) {
+        w.start(hv);
+        QElapsedTimer waitFull;
+        waitFull.start();
+        while (w.full == 0 && waitFull.elapsed() < 600000)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
     sim.post(
         QStringLiteral("/door/task-delay"),
         {{QStringLiteral("ms"), delayMs}, {QStringLiteral("methods"), QJsonArray{QStringLiteral("CreateVM_Task")}}});
