@@ -231,53 +231,19 @@ Result<std::optional<ProvisioningRequest>> PgRequestStore::get(const QUuid& id)
 
 namespace {
 
-// The WHERE conditions of a listing and their bound values; with `paged`, the cursor's too (a count
-// ignores it).
-std::pair<QStringList, QVariantList> listConditions(const RequestFilter& filter, bool paged)
+// strpos finds a part of the case-folded name; requests_created orders by (created_at, seq).
+const RequestListDialect& pgDialect()
 {
-    QStringList conditions;
-    QVariantList values;
-    if (!filter.states.isEmpty()) {
-        conditions.append(QStringLiteral("state IN (%1)").arg(placeholders(filter.states.size())));
-        for (RequestState state : filter.states)
-            values.append(toString(state));
-    }
-    if (!filter.nameContains.isEmpty()) {
-        // strpos, not LIKE: no wildcards to escape in a VM name, and name_key is case-folded by Qt.
-        if (filter.nameOrBatch) {
-            // Batch ids are stored as lower-case hex without braces.
-            conditions.append(QStringLiteral("(strpos(name_key, ?) > 0 OR left(batch_id, ?) = ?)"));
-            values.append(filter.nameContains.toCaseFolded());
-            values.append(filter.nameContains.size());
-            values.append(filter.nameContains.toLower());
-        } else {
-            conditions.append(QStringLiteral("strpos(name_key, ?) > 0"));
-            values.append(filter.nameContains.toCaseFolded());
-        }
-    }
-    if (filter.updatedAfter.isValid()) {
-        conditions.append(QStringLiteral("updated_at > ?"));
-        values.append(filter.updatedAfter.toMSecsSinceEpoch());
-    }
-    if (paged && filter.olderThan) {
-        // The listing's order is (created_at, seq) descending, as requests_created holds it: the next
-        // page starts right after the cursor's row, found by its id; an id not stored gives NULL, so
-        // equal times are left out.
-        conditions.append(QStringLiteral("(created_at < ? OR (created_at = ? AND seq < "
-                                         "(SELECT seq FROM requests WHERE id = ?)))"));
-        const qint64 at = filter.olderThan->createdAt.toMSecsSinceEpoch();
-        values.append(at);
-        values.append(at);
-        values.append(idText(filter.olderThan->id));
-    }
-    return {conditions, values};
+    static const RequestListDialect dialect{QStringLiteral("strpos(name_key, ?) > 0"),
+                                            QStringLiteral("left(batch_id, ?) = ?"), QStringLiteral("seq"), false};
+    return dialect;
 }
 
 } // namespace
 
 Result<int> PgRequestStore::countMatching(const RequestFilter& filter)
 {
-    const auto [conditions, bound] = listConditions(filter, false);
+    const auto [conditions, bound] = requestListConditions(filter, false, pgDialect());
     const QVariantList values = bound;
     QString sql = QStringLiteral("SELECT count(*) FROM requests");
     if (!conditions.isEmpty())
@@ -299,7 +265,7 @@ Result<int> PgRequestStore::countMatching(const RequestFilter& filter)
 
 Result<QList<ProvisioningRequest>> PgRequestStore::list(const RequestFilter& filter)
 {
-    const auto [conditions, bound] = listConditions(filter, true);
+    const auto [conditions, bound] = requestListConditions(filter, true, pgDialect());
     QVariantList values = bound;
     QString selection;
     if (!conditions.isEmpty())

@@ -13,10 +13,30 @@
 
 #include "domain/ProvisioningRequest.h"
 #include "domain/Result.h"
+#include "domain/ports/RequestStorePort.h"
 
 namespace dcm {
 
 class SqliteDatabase;
+
+// What the two databases spell differently in a listing's WHERE conditions.
+struct RequestListDialect
+{
+    QString nameContains;  // true when name_key holds the one bound value
+    QString batchStarts;   // true when batch_id starts with the bound (length, prefix)
+    QString insertedOrder; // the column that orders rows inserted in the same millisecond
+    // SQLite, without statistics, takes the state index when updatedAfter is the selective one.
+    bool keepStateOffIndexWhenUpdatedAfter = false;
+};
+
+// The WHERE conditions of a listing (joined with AND) and their bound values; with `paged`, the
+// cursor's too (a count ignores it).
+struct RequestListConditions
+{
+    QStringList conditions;
+    QVariantList values;
+};
+RequestListConditions requestListConditions(const RequestFilter& filter, bool paged, const RequestListDialect& dialect);
 
 // One row of `requests` as SqliteRequestRows::columns() selects it.
 struct SqliteRequestRow

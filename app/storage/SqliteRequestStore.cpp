@@ -336,60 +336,21 @@ Result<bool> SqliteRequestStore::othersWrote()
 
 namespace {
 
-// The WHERE conditions of a listing and their bound values; with `paged`, the cursor's too (a count
-// ignores it).
-std::pair<QStringList, QVariantList> listConditions(const RequestFilter& filter, bool paged)
+// instr finds a part of the case-folded name; SQLite appends the rowid to every index, so the created_at
+// indexes hold the listing's order with it.
+const RequestListDialect& sqliteDialect()
 {
-    QStringList conditions;
-    QVariantList values;
-    if (!filter.states.isEmpty()) {
-        // With updatedAfter (the few requests written lately: following others, the guests of the last
-        // minutes) the updated_at index is the selective one; SQLite, without statistics, took the state
-        // index and read all 97,000 PROVISIONED rows of a 100,000 history at every start (~60 ms). The
-        // unary + keeps it off the state index (and below, off the created_at index).
-        conditions.append(QStringLiteral("%1state IN (%2)")
-                              .arg(filter.updatedAfter.isValid() ? QStringLiteral("+") : QString(),
-                                   placeholders(filter.states.size())));
-        for (RequestState state : filter.states) {
-            values.append(toString(state));
-        }
-    }
-    if (!filter.nameContains.isEmpty()) {
-        // instr, not LIKE: no wildcards to escape in a VM name, and name_key is already case-folded.
-        if (filter.nameOrBatch) {
-            // Batch ids are stored as lower-case hex without braces.
-            conditions.append(QStringLiteral("(instr(name_key, ?) > 0 OR substr(batch_id, 1, ?) = ?)"));
-            values.append(filter.nameContains.toCaseFolded());
-            values.append(filter.nameContains.size());
-            values.append(filter.nameContains.toLower());
-        } else {
-            conditions.append(QStringLiteral("instr(name_key, ?) > 0"));
-            values.append(filter.nameContains.toCaseFolded());
-        }
-    }
-    if (filter.updatedAfter.isValid()) {
-        conditions.append(QStringLiteral("updated_at > ?"));
-        values.append(filter.updatedAfter.toMSecsSinceEpoch());
-    }
-    if (paged && filter.olderThan) {
-        // The listing's order is (created_at, rowid) descending, which the created_at indexes hold
-        // (SQLite appends the rowid to every index): the next page starts right after the cursor's
-        // row, found by its id; an id not stored gives NULL, so equal times are left out.
-        conditions.append(QStringLiteral("(created_at < ? OR (created_at = ? AND rowid < "
-                                         "(SELECT rowid FROM requests WHERE id = ?)))"));
-        const qint64 at = filter.olderThan->createdAt.toMSecsSinceEpoch();
-        values.append(at);
-        values.append(at);
-        values.append(idText(filter.olderThan->id));
-    }
-    return {conditions, values};
+    static const RequestListDialect dialect{QStringLiteral("instr(name_key, ?) > 0"),
+                                            QStringLiteral("substr(batch_id, 1, ?) = ?"), QStringLiteral("rowid"),
+                                            true};
+    return dialect;
 }
 
 } // namespace
 
 Result<int> SqliteRequestStore::countMatching(const RequestFilter& filter)
 {
-    const auto [conditions, bound] = listConditions(filter, false);
+    const auto [conditions, bound] = requestListConditions(filter, false, sqliteDialect());
     const QVariantList values = bound;
     QString sql = QStringLiteral("SELECT count(*) FROM requests");
     if (!conditions.isEmpty()) {
@@ -415,7 +376,7 @@ Result<int> SqliteRequestStore::countMatching(const RequestFilter& filter)
 
 Result<QList<ProvisioningRequest>> SqliteRequestStore::list(const RequestFilter& filter)
 {
-    const auto [conditions, bound] = listConditions(filter, true);
+    const auto [conditions, bound] = requestListConditions(filter, true, sqliteDialect());
     QVariantList values = bound;
     QString selection;
     if (!conditions.isEmpty()) {
